@@ -36,6 +36,10 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let sessionClosedRequireSaslAuth = ErrorCode(-124)
     public static let quotaExceeded = ErrorCode(-125)
     public static let throttledOp = ErrorCode(-127)
+    /// Client-side, never sent by a server: the client was closed before the operation completed.
+    public static let clientClosed = ErrorCode(-1000)
+    /// Client-side, never sent by a server: no server accepted a session within the connect timeout.
+    public static let connectFailed = ErrorCode(-1001)
 
     static let names: [Int32: String] = [
         0: "OK", -1: "SystemError", -2: "RuntimeInconsistency", -3: "DataInconsistency",
@@ -47,6 +51,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
         -118: "SessionMoved", -119: "NotReadOnly", -120: "EphemeralOnLocalSession",
         -121: "NoWatcher", -122: "RequestTimeout", -123: "ReconfigDisabled",
         -124: "SessionClosedRequireSaslAuth", -125: "QuotaExceeded", -127: "ThrottledOp",
+        -1000: "ClientClosed", -1001: "ConnectFailed",
     ]
 
     static let messages: [Int32: String] = [
@@ -61,7 +66,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
         -119: "server is read-only", -120: "ephemeral on local session", -121: "no such watcher",
         -122: "request timeout", -123: "reconfig is disabled",
         -124: "session closed, SASL authentication required", -125: "quota exceeded",
-        -127: "operation throttled",
+        -127: "operation throttled", -1000: "client closed", -1001: "could not connect",
     ]
 
     /// The name ZooKeeper gives this code, such as `NoNode`.

@@ -1,0 +1,600 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+import ZooKeeperProtocol
+
+/// A reply as it arrived: the header and the (possibly empty) body.
+struct Reply: Sendable {
+    var header: ReplyHeader
+    var body: ByteBuffer
+}
+
+/// Where a one-shot or persistent watch, or a global listener, delivers its events.
+enum WatchSink {
+    case oneShot(AsyncThrowingStream<WatchedEvent, Error>.Continuation)
+    case persistent(AsyncThrowingStream<WatchedEvent, Error>.Continuation)
+
+    func deliver(_ event: WatchedEvent) {
+        switch self {
+        case .oneShot(let continuation):
+            continuation.yield(event)
+            continuation.finish()
+        case .persistent(let continuation):
+            continuation.yield(event)
+        }
+    }
+
+    func finish(throwing error: Error?) {
+        switch self {
+        case .oneShot(let continuation), .persistent(let continuation):
+            continuation.finish(throwing: error)
+        }
+    }
+}
+
+/// A watch to register locally once its request succeeds.
+struct WatchRegistration: Sendable {
+    var kind: WatchRegistry.Kind
+    /// The server path (chroot included).
+    var path: String
+    var watcher: WatcherID
+    /// exists: a NoNode reply registers an exist watch instead of a data watch.
+    var existsWatch: Bool
+}
+
+/// A request on its way: its frame (xid still to fill in), and whom to tell of the reply.
+struct OutgoingRequest {
+    var id: UInt64
+    var frame: ByteBuffer
+    var opCode: OpCode
+    var watch: WatchRegistration?
+    var promise: EventLoopPromise<Reply>
+}
+
+/// A request written to the connection, awaiting its reply (replies come in request order).
+struct PendingRequest {
+    var id: UInt64
+    var xid: Int32
+    var opCode: OpCode
+    var watch: WatchRegistration?
+    /// nil once the caller gave up (timeout, cancellation): the reply is then dropped.
+    var promise: EventLoopPromise<Reply>?
+}
+
+/// The client's engine: every mutable field is confined to `eventLoop`, so the class is
+/// `@unchecked Sendable` and every entry point runs on (or hops to) that loop. It executes the
+/// actions of the pure `SessionStateMachine` and keeps the pending queue and the watch table.
+final class ClientCore: @unchecked Sendable {
+    let eventLoop: any EventLoop
+    let configuration: ZooKeeperClient.Configuration
+    let chroot: Chroot
+    private var logger: Logger { configuration.logger }
+
+    private var machine: SessionStateMachine
+    private var channel: (any Channel)?
+    private var attempt: UInt64 = 0
+    private var nextXid: Int32 = 1
+    private var nextID: UInt64 = 1
+    private var pending = CircularBuffer<PendingRequest>()
+    private var outbox = CircularBuffer<OutgoingRequest>()
+    private var authWaiters = CircularBuffer<EventLoopPromise<Void>?>()
+    private var credentials: [AuthPacket]
+    private var watches = WatchRegistry()
+    private var sinks: [WatcherID: WatchSink] = [:]
+    private var stateListeners: [UInt64: AsyncStream<ZooKeeperClient.State>.Continuation] = [:]
+    private var eventListeners: [UInt64: AsyncStream<WatchedEvent>.Continuation] = [:]
+    private(set) var state = ZooKeeperClient.State.connecting
+    private var sessionWaiters: [EventLoopPromise<Void>] = []
+    private var closeWaiters: [EventLoopPromise<Void>] = []
+    private var tickTask: RepeatedTask?
+    private var reconnectTask: Scheduled<Void>?
+    private var closeTimeoutTask: Scheduled<Void>?
+    private var flushScheduled = false
+    private var lastConnectError: String?
+    private(set) var connectedHost: ConnectString.Host?
+
+    init(connectString: ConnectString, configuration: ZooKeeperClient.Configuration, eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+        self.configuration = configuration
+        self.chroot = Chroot(connectString.chroot)
+        let hosts = configuration.shuffleHosts ? connectString.hosts.shuffled() : connectString.hosts
+        self.machine = SessionStateMachine(
+            hosts: hosts, sessionTimeout: Int32(clamping: configuration.sessionTimeout.milliseconds),
+            allowReadOnly: configuration.allowReadOnly,
+            recreateSessionOnExpiry: configuration.recreateSessionOnExpiry)
+        self.credentials = configuration.authentication.map { AuthPacket(scheme: $0.scheme, auth: $0.credentials) }
+    }
+
+    // MARK: Public entry points (any thread)
+
+    /// Starts connecting; the future completes when the first session is established.
+    func start() -> EventLoopFuture<Void> {
+        eventLoop.flatSubmit {
+            let promise = self.eventLoop.makePromise(of: Void.self)
+            self.sessionWaiters.append(promise)
+            let tick = TimeAmount.milliseconds(
+                max(20, min(200, Int64(self.configuration.sessionTimeout.milliseconds) / 20)))
+            self.tickTask = self.eventLoop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in
+                self.perform(self.machine.tick(now: .now()))
+            }
+            self.perform(self.machine.start())
+            return promise.futureResult
+        }
+    }
+
+    /// Sends a request: `frame` holds the whole frame, with a placeholder xid at offset 4.
+    func submit(frame: ByteBuffer, opCode: OpCode, watch: WatchRegistration?, timeout: TimeAmount?) -> (
+        id: UInt64, future: EventLoopFuture<Reply>
+    ) {
+        let promise = eventLoop.makePromise(of: Reply.self)
+        let id = idGenerator.next()
+        eventLoop.execute {
+            self.enqueue(OutgoingRequest(id: id, frame: frame, opCode: opCode, watch: watch, promise: promise))
+            if let timeout {
+                let scheduled = self.eventLoop.scheduleTask(in: timeout) {
+                    self.abandon(id: id, error: ZooKeeperError(.operationTimeout, "no reply within \(timeout)"))
+                }
+                promise.futureResult.whenComplete { _ in scheduled.cancel() }
+            }
+        }
+        return (id, promise.futureResult)
+    }
+
+    /// The caller no longer waits for request `id`.
+    func cancel(id: UInt64) {
+        eventLoop.execute { self.abandon(id: id, error: CancellationError()) }
+    }
+
+    /// Adds credentials, sent now and on every later connection.
+    func addAuth(_ packet: AuthPacket) -> EventLoopFuture<Void> {
+        eventLoop.flatSubmit {
+            if let error = self.terminalError { return self.eventLoop.makeFailedFuture(error) }
+            self.credentials.append(packet)
+            let promise = self.eventLoop.makePromise(of: Void.self)
+            if self.machine.isConnected, let channel = self.channel {
+                self.authWaiters.append(promise)
+                self.write(self.frame(xid: SpecialXid.auth, packet), to: channel)
+            } else {
+                // Sent with the other credentials once connected; the caller need not wait for it.
+                promise.succeed()
+            }
+            return promise.futureResult
+        }
+    }
+
+    /// A new watcher id and its sink.
+    func addSink(_ sink: WatchSink) -> EventLoopFuture<WatcherID> {
+        eventLoop.submit {
+            let id = WatcherID(rawValue: self.idGenerator.next())
+            if let error = self.terminalError {
+                sink.finish(throwing: error)
+            } else {
+                self.sinks[id] = sink
+            }
+            return id
+        }
+    }
+
+    /// Removes one local watcher; returns the registrations left without any watcher.
+    func removeWatcher(_ watcher: WatcherID) -> EventLoopFuture<[(kind: WatchRegistry.Kind, path: String)]> {
+        eventLoop.submit {
+            self.sinks.removeValue(forKey: watcher)?.finish(throwing: nil)
+            return self.watches.remove(watcher: watcher)
+        }
+    }
+
+    /// After removeWatches succeeded: drop the local watchers it covered, ending their sequences.
+    func watchesRemoved(serverPath: String, type: WatcherType) {
+        eventLoop.execute {
+            for id in self.watches.remove(path: serverPath, type: type) {
+                self.sinks.removeValue(forKey: id)?.finish(throwing: nil)
+            }
+        }
+    }
+
+    /// Whether the local table has a watch of this kind on the path.
+    func hasLocalWatch(_ kinds: [WatchRegistry.Kind], serverPath: String) -> EventLoopFuture<Bool> {
+        eventLoop.submit { kinds.contains { self.watches.contains($0, path: serverPath) } }
+    }
+
+    func addStateListener(_ continuation: AsyncStream<ZooKeeperClient.State>.Continuation) {
+        eventLoop.execute {
+            let id = self.idGenerator.next()
+            continuation.yield(self.state)
+            if self.isFinished {
+                continuation.finish()
+                return
+            }
+            self.stateListeners[id] = continuation
+            continuation.onTermination = { _ in self.eventLoop.execute { self.stateListeners[id] = nil } }
+        }
+    }
+
+    func addEventListener(_ continuation: AsyncStream<WatchedEvent>.Continuation) {
+        eventLoop.execute {
+            let id = self.idGenerator.next()
+            if self.isFinished {
+                continuation.finish()
+                return
+            }
+            self.eventListeners[id] = continuation
+            continuation.onTermination = { _ in self.eventLoop.execute { self.eventListeners[id] = nil } }
+        }
+    }
+
+    /// Session facts for `ZooKeeperClient.session`.
+    func sessionInfo() -> EventLoopFuture<ZooKeeperClient.Session> {
+        eventLoop.submit {
+            ZooKeeperClient.Session(
+                id: self.machine.sessionID, password: self.machine.password,
+                timeout: .milliseconds(Int64(self.machine.negotiatedTimeout)), state: self.state,
+                server: self.connectedHost, lastZxidSeen: self.machine.lastZxidSeen)
+        }
+    }
+
+    func close() -> EventLoopFuture<Void> {
+        eventLoop.flatSubmit {
+            let promise = self.eventLoop.makePromise(of: Void.self)
+            if self.isFinished {
+                promise.succeed()
+            } else {
+                self.closeWaiters.append(promise)
+                self.perform(self.machine.close())
+            }
+            return promise.futureResult
+        }
+    }
+
+    // MARK: Channel events (on the loop)
+
+    func channelActive(_ channel: any Channel, attempt: UInt64) {
+        guard attempt == self.attempt else { return channel.close(promise: nil) }
+        self.channel = channel
+        perform(machine.channelActive(now: .now()))
+    }
+
+    func frameReceived(_ frame: ByteBuffer, attempt: UInt64) {
+        guard attempt == self.attempt else { return }
+        machine.frameReceived(now: .now())
+        if case .handshaking = machine.phase {
+            do {
+                let response = try ConnectResponse(decodingAll: frame)
+                perform(machine.connectResponseReceived(response, now: .now()))
+            } catch {
+                protocolViolation("unreadable connect response: \(error)")
+            }
+            return
+        }
+        var body = frame
+        let header: ReplyHeader
+        do {
+            header = try ReplyHeader(from: &body)
+        } catch {
+            return protocolViolation("unreadable reply header: \(error)")
+        }
+        switch header.xid {
+        case SpecialXid.notification:
+            do {
+                let event = try WatcherEvent(decodingAll: body)
+                dispatch(event, zxid: header.zxid)
+            } catch {
+                protocolViolation("unreadable notification: \(error)")
+            }
+        case SpecialXid.ping:
+            break
+        case SpecialXid.auth:
+            let waiter = authWaiters.popFirst() ?? nil
+            if header.error == .ok {
+                waiter?.succeed()
+            } else {
+                waiter?.fail(ZooKeeperError(header.error, "authentication failed"))
+                if header.error == .authFailed { perform(machine.authFailed()) }
+            }
+        case SpecialXid.setWatches:
+            if header.error != .ok {
+                logger.warning("re-registering watches failed", metadata: ["error": "\(header.error)"])
+            }
+        default:
+            guard let request = pending.popFirst(), request.xid == header.xid else {
+                return protocolViolation("reply xid \(header.xid) does not match the oldest request")
+            }
+            if header.zxid > 0 { machine.zxidSeen(header.zxid) }
+            if let watch = request.watch, request.promise != nil {
+                if header.error == .ok {
+                    watches.add(watch.kind, path: watch.path, watcher: watch.watcher)
+                } else if header.error == .noNode && watch.existsWatch {
+                    watches.add(.exist, path: watch.path, watcher: watch.watcher)
+                }
+            }
+            request.promise?.succeed(Reply(header: header, body: body))
+            if request.opCode == .closeSession { perform(machine.closeCompleted()) }
+        }
+    }
+
+    func channelInactive(attempt: UInt64) {
+        guard attempt == self.attempt else { return }
+        channel = nil
+        perform(machine.channelClosed())
+    }
+
+    func connectionError(_ error: Error, attempt: UInt64) {
+        guard attempt == self.attempt else { return }
+        lastConnectError = "\(error)"
+        logger.debug("connection error", metadata: ["error": "\(error)"])
+    }
+
+    // MARK: Actions
+
+    private func perform(_ actions: [SessionStateMachine.Action]) {
+        for action in actions {
+            switch action {
+            case .connect(let host, let timeout):
+                connect(to: host, timeout: timeout)
+            case .sendConnectRequest(let request):
+                if let channel {
+                    var buffer = channel.allocator.buffer(capacity: 64)
+                    buffer.writeJuteFrame { request.encode(into: &$0) }
+                    channel.writeAndFlush(buffer, promise: nil)
+                }
+            case .established(let sessionID, let newSession, let readOnly):
+                established(sessionID: sessionID, newSession: newSession, readOnly: readOnly)
+            case .connectionLost:
+                connectedHost = nil
+                failSent(with: ZooKeeperError(.connectionLoss, "connection to the server was lost"))
+            case .closeConnection:
+                attempt += 1
+                channel?.close(promise: nil)
+                channel = nil
+                connectedHost = nil
+            case .scheduleReconnect(let delay):
+                reconnectTask = eventLoop.scheduleTask(in: delay) {
+                    self.perform(self.machine.reconnectTimerFired())
+                }
+            case .sessionExpired:
+                logger.info("session expired")
+                let error = ZooKeeperError(.sessionExpired, "the session expired")
+                failAll(with: error)
+                endWatches(with: error)
+                setState(.expired)
+            case .authFailed:
+                let error = ZooKeeperError(.authFailed, "the server rejected the credentials")
+                finish(with: error, state: .authFailed)
+            case .sendPing:
+                if let channel {
+                    var buffer = channel.allocator.buffer(capacity: 12)
+                    buffer.writeRequestFrame(xid: SpecialXid.ping, PingRequest())
+                    write(buffer, to: channel)
+                }
+            case .sendCloseSession:
+                let promise = eventLoop.makePromise(of: Reply.self)
+                var buffer = ByteBuffer()
+                buffer.writeRequestFrame(xid: 0, CloseSessionRequest())
+                enqueue(
+                    OutgoingRequest(
+                        id: idGenerator.next(), frame: buffer, opCode: .closeSession, watch: nil, promise: promise))
+                closeTimeoutTask = eventLoop.scheduleTask(in: min(machine.readTimeout, .seconds(2))) {
+                    self.perform(self.machine.closeCompleted())
+                }
+            case .closed:
+                finish(with: ZooKeeperError(.clientClosed, "the client was closed"), state: .closed)
+            }
+        }
+        if !machine.isTerminal { setState(derivedState) }
+    }
+
+    private var derivedState: ZooKeeperClient.State {
+        switch machine.phase {
+        case .connected(let readOnly): readOnly ? .connectedReadOnly : .connected
+        case .idle, .connecting, .handshaking, .waitingToReconnect: machine.sessionID != 0 ? .suspended : .connecting
+        case .closing, .closed: .closed
+        case .expired: .expired
+        case .authFailed: .authFailed
+        }
+    }
+
+    private func connect(to host: ConnectString.Host, timeout: TimeAmount) {
+        attempt += 1
+        let attempt = self.attempt
+        let maxFrameLength = configuration.maxFrameLength
+        logger.debug("connecting", metadata: ["server": "\(host)"])
+        ClientBootstrap(group: eventLoop)
+            .connectTimeout(timeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers(
+                        ByteToMessageHandler(JuteFrameDecoder(maxFrameLength: maxFrameLength)),
+                        ZooKeeperChannelHandler(core: self, attempt: attempt))
+                }
+            }
+            .connect(host: host.host, port: host.port)
+            .whenComplete { result in
+                guard attempt == self.attempt else {
+                    if case .success(let channel) = result { channel.close(promise: nil) }
+                    return
+                }
+                switch result {
+                case .success:
+                    self.connectedHost = host
+                case .failure(let error):
+                    self.lastConnectError = "\(host): \(error)"
+                    self.logger.debug("connect failed", metadata: ["server": "\(host)", "error": "\(error)"])
+                    self.perform(self.machine.connectFailed())
+                }
+            }
+    }
+
+    private func established(sessionID: Int64, newSession: Bool, readOnly: Bool) {
+        guard let channel else { return }
+        logger.debug(
+            "session established",
+            metadata: ["session": "0x\(String(UInt64(bitPattern: sessionID), radix: 16))", "new": "\(newSession)"])
+        for packet in credentials {
+            authWaiters.append(nil)
+            write(frame(xid: SpecialXid.auth, packet), to: channel)
+        }
+        for batch in watches.reregistrationRequests(relativeZxid: machine.lastZxidSeen) {
+            let buffer =
+                batch.fitsSetWatches
+                ? frame(xid: SpecialXid.setWatches, batch.asSetWatches) : frame(xid: SpecialXid.setWatches, batch)
+            write(buffer, to: channel)
+        }
+        while let request = outbox.popFirst() {
+            send(request, on: channel)
+        }
+        let waiters = sessionWaiters
+        sessionWaiters = []
+        waiters.forEach { $0.succeed() }
+    }
+
+    // MARK: Requests
+
+    private func enqueue(_ request: OutgoingRequest) {
+        if let error = terminalError {
+            return request.promise.fail(error)
+        }
+        if machine.isConnected, let channel {
+            send(request, on: channel)
+        } else {
+            outbox.append(request)
+        }
+    }
+
+    private func send(_ request: OutgoingRequest, on channel: any Channel) {
+        let xid = nextXid
+        nextXid = nextXid == Int32.max ? 1 : nextXid + 1
+        var frame = request.frame
+        frame.setInteger(xid, at: frame.readerIndex + 4, endianness: .big)
+        pending.append(
+            PendingRequest(
+                id: request.id, xid: xid, opCode: request.opCode, watch: request.watch, promise: request.promise))
+        write(frame, to: channel)
+    }
+
+    private func abandon(id: UInt64, error: Error) {
+        if let index = outbox.firstIndex(where: { $0.id == id }) {
+            outbox.remove(at: index).promise.fail(error)
+        } else if let index = pending.firstIndex(where: { $0.id == id }), let promise = pending[index].promise {
+            pending[index].promise = nil
+            promise.fail(error)
+        }
+    }
+
+    /// Writes now and flushes once per loop turn, so pipelined requests share a syscall.
+    private func write(_ frame: ByteBuffer, to channel: any Channel) {
+        channel.write(frame, promise: nil)
+        machine.didSend(now: .now())
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        eventLoop.execute {
+            self.flushScheduled = false
+            self.channel?.flush()
+        }
+    }
+
+    private func frame(xid: Int32, _ request: some ZooKeeperRequest) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.writeRequestFrame(xid: xid, request)
+        return buffer
+    }
+
+    private func protocolViolation(_ message: String) {
+        logger.warning("protocol violation, dropping the connection", metadata: ["reason": "\(message)"])
+        channel?.close(promise: nil)
+    }
+
+    // MARK: Watches
+
+    private func dispatch(_ event: WatcherEvent, zxid: Int64) {
+        let watchers = watches.trigger(event.type, path: event.path)
+        let watched = WatchedEvent(type: event.type, path: chroot.clientPath(event.path), zxid: zxid > 0 ? zxid : nil)
+        for listener in eventListeners.values {
+            listener.yield(watched)
+        }
+        for id in watchers {
+            guard let sink = sinks[id] else { continue }
+            sink.deliver(watched)
+            if case .oneShot = sink { sinks[id] = nil }
+        }
+    }
+
+    private func endWatches(with error: Error) {
+        _ = watches.removeAll()
+        let all = sinks
+        sinks = [:]
+        for sink in all.values { sink.finish(throwing: error) }
+    }
+
+    // MARK: Failing and finishing
+
+    private var isFinished: Bool { machine.isTerminal && closeWaiters.isEmpty && tickTask == nil }
+
+    private var terminalError: ZooKeeperError? {
+        switch machine.phase {
+        case .closing, .closed: ZooKeeperError(.clientClosed, "the client was closed")
+        case .expired: ZooKeeperError(.sessionExpired, "the session expired")
+        case .authFailed: ZooKeeperError(.authFailed, "the server rejected the credentials")
+        default: nil
+        }
+    }
+
+    private func failSent(with error: Error) {
+        let sent = pending
+        pending.removeAll()
+        for request in sent { request.promise?.fail(error) }
+        let auth = authWaiters
+        authWaiters.removeAll()
+        for waiter in auth { waiter?.fail(error) }
+    }
+
+    private func failAll(with error: Error) {
+        failSent(with: error)
+        let queued = outbox
+        outbox.removeAll()
+        for request in queued { request.promise.fail(error) }
+        if machine.isTerminal {
+            let waiters = sessionWaiters
+            sessionWaiters = []
+            for waiter in waiters { waiter.fail(error) }
+        }
+    }
+
+    private func finish(with error: ZooKeeperError, state: ZooKeeperClient.State) {
+        tickTask?.cancel()
+        tickTask = nil
+        reconnectTask?.cancel()
+        closeTimeoutTask?.cancel()
+        failAll(with: error)
+        let waiters = sessionWaiters
+        sessionWaiters = []
+        for waiter in waiters { waiter.fail(error) }
+        endWatches(with: error)
+        setState(state)
+        for listener in stateListeners.values { listener.finish() }
+        stateListeners = [:]
+        for listener in eventListeners.values { listener.finish() }
+        eventListeners = [:]
+        let closing = closeWaiters
+        closeWaiters = []
+        for waiter in closing { waiter.succeed() }
+    }
+
+    private func setState(_ newState: ZooKeeperClient.State) {
+        guard newState != state else { return }
+        logger.debug("state", metadata: ["state": "\(newState)"])
+        state = newState
+        for listener in stateListeners.values { listener.yield(newState) }
+    }
+
+    /// Why the first session could not be established, for the connect error.
+    var connectFailureReason: String? { lastConnectError }
+
+    private let idGenerator = IDGenerator()
+}
+
+/// Hands out unique ids from any thread.
+final class IDGenerator: Sendable {
+    private let counter = Atomic<UInt64>(0)
+    func next() -> UInt64 { counter.add(1, ordering: .relaxed).newValue }
+}

@@ -1,0 +1,275 @@
+import NIOCore
+import ZooKeeperProtocol
+
+/// The session's life across connections, with no I/O: each input returns the actions the
+/// client must perform (connect, send, close, fail requests, announce a state).
+///
+/// Inputs carry the current time, so timeouts are tested without a clock.
+struct SessionStateMachine: Sendable {
+    enum Phase: Hashable, Sendable {
+        /// Not started yet.
+        case idle
+        /// A TCP connection to the current host is being opened.
+        case connecting
+        /// The connect request was sent; waiting for the connect response.
+        case handshaking(since: NIODeadline)
+        /// The session is established on the current connection.
+        case connected(readOnly: Bool)
+        /// Every host failed in this round; a timer will start the next one.
+        case waitingToReconnect
+        /// closeSession was sent; waiting for its reply.
+        case closing
+        /// The client was closed.
+        case closed
+        /// The session expired and the client does not start a new one.
+        case expired
+        /// The server rejected the credentials; the client stops.
+        case authFailed
+    }
+
+    enum Action: Hashable, Sendable {
+        /// Open a TCP connection (and give up on it after `timeout`).
+        case connect(ConnectString.Host, timeout: TimeAmount)
+        /// Send the connect request on the new connection.
+        case sendConnectRequest(ConnectRequest)
+        /// The session is (re-)established: replay credentials and watches, send queued requests.
+        case established(sessionID: Int64, newSession: Bool, readOnly: Bool)
+        /// The connection broke: requests sent on it fail with connection loss.
+        case connectionLost
+        /// Close the current connection (the client ignores its later events).
+        case closeConnection
+        /// Start the next round of connection attempts after a delay.
+        case scheduleReconnect(after: TimeAmount)
+        /// The session is gone: fail everything waiting, end every watch.
+        case sessionExpired
+        /// The server refused the credentials: fail everything and stop.
+        case authFailed
+        /// Send a ping.
+        case sendPing
+        /// Send closeSession.
+        case sendCloseSession
+        /// The client is closed: fail what remains.
+        case closed
+    }
+
+    let hosts: [ConnectString.Host]
+    let requestedTimeout: Int32
+    let allowReadOnly: Bool
+    let recreateSessionOnExpiry: Bool
+
+    private(set) var phase: Phase = .idle
+    private(set) var sessionID: Int64 = 0
+    private(set) var password = [UInt8](repeating: 0, count: 16)
+    private(set) var negotiatedTimeout: Int32 = 0
+    /// The highest zxid seen in a reply; sent on reconnect so no server that is behind accepts us.
+    private(set) var lastZxidSeen: Int64 = 0
+    private var hostIndex = 0
+    private var failuresInRound = 0
+    private var failedRounds = 0
+    private var lastReceived = NIODeadline.uptimeNanoseconds(0)
+    private var lastSent = NIODeadline.uptimeNanoseconds(0)
+
+    init(hosts: [ConnectString.Host], sessionTimeout: Int32, allowReadOnly: Bool, recreateSessionOnExpiry: Bool) {
+        precondition(!hosts.isEmpty, "a session needs at least one host")
+        self.hosts = hosts
+        self.requestedTimeout = sessionTimeout
+        self.allowReadOnly = allowReadOnly
+        self.recreateSessionOnExpiry = recreateSessionOnExpiry
+    }
+
+    /// The host of the current (or next) connection attempt.
+    var currentHost: ConnectString.Host { hosts[hostIndex] }
+
+    /// The timeout used for one connection attempt: the session timeout shared among the hosts.
+    var connectTimeout: TimeAmount {
+        let timeout = negotiatedTimeout > 0 ? negotiatedTimeout : requestedTimeout
+        return .milliseconds(Int64(max(timeout / Int32(hosts.count), 1000)))
+    }
+
+    /// Nothing received for this long means the connection is dead (two thirds of the timeout).
+    var readTimeout: TimeAmount { .milliseconds(Int64(negotiatedTimeout) * 2 / 3) }
+
+    /// A ping is due after this long without sending (a third of the timeout).
+    var pingInterval: TimeAmount { .milliseconds(Int64(negotiatedTimeout) / 3) }
+
+    var isConnected: Bool {
+        if case .connected = phase { return true }
+        return false
+    }
+
+    var isTerminal: Bool {
+        switch phase {
+        case .closed, .expired, .authFailed: true
+        default: false
+        }
+    }
+
+    // MARK: Inputs
+
+    mutating func start() -> [Action] {
+        guard phase == .idle else { return [] }
+        phase = .connecting
+        return [.connect(currentHost, timeout: connectTimeout)]
+    }
+
+    /// The TCP connection is open.
+    mutating func channelActive(now: NIODeadline) -> [Action] {
+        guard phase == .connecting else { return [] }
+        phase = .handshaking(since: now)
+        lastReceived = now
+        lastSent = now
+        return [
+            .sendConnectRequest(
+                ConnectRequest(
+                    lastZxidSeen: lastZxidSeen, timeout: requestedTimeout, sessionID: sessionID,
+                    password: password, readOnly: allowReadOnly))
+        ]
+    }
+
+    /// The TCP connection could not be opened.
+    mutating func connectFailed() -> [Action] {
+        guard phase == .connecting else { return [] }
+        return nextAttempt()
+    }
+
+    /// The reconnect delay is over.
+    mutating func reconnectTimerFired() -> [Action] {
+        guard phase == .waitingToReconnect else { return [] }
+        phase = .connecting
+        return [.connect(currentHost, timeout: connectTimeout)]
+    }
+
+    mutating func connectResponseReceived(_ response: ConnectResponse, now: NIODeadline) -> [Action] {
+        guard case .handshaking = phase else { return [] }
+        lastReceived = now
+        if response.isSessionRejected {
+            return expire()
+        }
+        let newSession = response.sessionID != sessionID
+        sessionID = response.sessionID
+        password = response.password
+        negotiatedTimeout = response.timeout
+        failuresInRound = 0
+        failedRounds = 0
+        let readOnly = response.readOnly ?? false
+        phase = .connected(readOnly: readOnly)
+        return [.established(sessionID: sessionID, newSession: newSession, readOnly: readOnly)]
+    }
+
+    /// Any frame arrived.
+    mutating func frameReceived(now: NIODeadline) {
+        lastReceived = now
+    }
+
+    /// A reply to an ordinary request carried this zxid.
+    mutating func zxidSeen(_ zxid: Int64) {
+        if zxid > lastZxidSeen { lastZxidSeen = zxid }
+    }
+
+    /// Something was written to the connection.
+    mutating func didSend(now: NIODeadline) {
+        lastSent = now
+    }
+
+    /// The current connection closed (by either side, or after an error).
+    mutating func channelClosed() -> [Action] {
+        switch phase {
+        case .connecting, .handshaking:
+            return nextAttempt()
+        case .connected:
+            advanceHost()
+            failuresInRound = 0
+            phase = .connecting
+            return [.connectionLost, .connect(currentHost, timeout: connectTimeout)]
+        case .closing:
+            phase = .closed
+            return [.closed]
+        case .idle, .waitingToReconnect, .closed, .expired, .authFailed:
+            return []
+        }
+    }
+
+    /// Periodic check: handshake and read timeouts, pings.
+    mutating func tick(now: NIODeadline) -> [Action] {
+        switch phase {
+        case .handshaking(let since):
+            guard now - since >= connectTimeout else { return [] }
+            return [.closeConnection] + nextAttempt()
+        case .connected:
+            if now - lastReceived >= readTimeout {
+                return [.closeConnection] + channelClosed()
+            }
+            if now - lastSent >= pingInterval {
+                lastSent = now
+                return [.sendPing]
+            }
+            return []
+        default:
+            return []
+        }
+    }
+
+    /// The server answered an auth packet with AuthFailed.
+    mutating func authFailed() -> [Action] {
+        guard !isTerminal else { return [] }
+        phase = .authFailed
+        return [.closeConnection, .authFailed]
+    }
+
+    /// The user closes the client.
+    mutating func close() -> [Action] {
+        switch phase {
+        case .connected:
+            phase = .closing
+            return [.sendCloseSession]
+        case .closing, .closed, .expired, .authFailed:
+            return []
+        case .idle, .connecting, .handshaking, .waitingToReconnect:
+            phase = .closed
+            return [.closeConnection, .closed]
+        }
+    }
+
+    /// The closeSession reply arrived, or waiting for it took too long.
+    mutating func closeCompleted() -> [Action] {
+        guard phase == .closing else { return [] }
+        phase = .closed
+        return [.closeConnection, .closed]
+    }
+
+    // MARK: Helpers
+
+    private mutating func expire() -> [Action] {
+        sessionID = 0
+        password = [UInt8](repeating: 0, count: 16)
+        negotiatedTimeout = 0
+        guard recreateSessionOnExpiry else {
+            phase = .expired
+            return [.closeConnection, .sessionExpired]
+        }
+        phase = .connecting
+        return [.closeConnection, .sessionExpired, .connect(currentHost, timeout: connectTimeout)]
+    }
+
+    private mutating func advanceHost() {
+        hostIndex = (hostIndex + 1) % hosts.count
+    }
+
+    private mutating func nextAttempt() -> [Action] {
+        advanceHost()
+        failuresInRound += 1
+        if failuresInRound >= hosts.count {
+            failuresInRound = 0
+            failedRounds += 1
+            phase = .waitingToReconnect
+            return [.scheduleReconnect(after: Self.backoff(afterFailedRounds: failedRounds))]
+        }
+        phase = .connecting
+        return [.connect(currentHost, timeout: connectTimeout)]
+    }
+
+    /// The pause after a round in which every host failed: 50 ms doubling up to one second.
+    static func backoff(afterFailedRounds rounds: Int) -> TimeAmount {
+        .milliseconds(Int64(min(1000, 50 << min(max(rounds - 1, 0), 5))))
+    }
+}

@@ -1,0 +1,38 @@
+import Logging
+import ZooKeeperProtocol
+
+extension ZooKeeperClient {
+    /// How the client connects and behaves.
+    public struct Configuration: Sendable {
+        /// The requested session timeout; the server clamps it to its own bounds (by default 2 to 20
+        /// ticks, 4 to 40 seconds).
+        public var sessionTimeout: Duration = .seconds(30)
+        /// How long `connect` waits for the first session before it fails with `connectFailed`;
+        /// nil means the session timeout.
+        public var connectTimeout: Duration?
+        /// How long one request may wait for its reply (nil: no limit beyond connection loss).
+        public var requestTimeout: Duration?
+        /// Whether a read-only server (one cut off from its quorum) is acceptable.
+        public var allowReadOnly = false
+        /// Whether to start a new session after the old one expired (kazoo's behaviour); when false
+        /// the client stays `expired` and every request fails with SessionExpired.
+        public var recreateSessionOnExpiry = true
+        /// Whether to try the hosts in random order (as ZooKeeper's clients do) rather than as written.
+        public var shuffleHosts = true
+        /// Credentials to send on every connection, as `addAuth` would.
+        public var authentication: [(scheme: String, credentials: [UInt8])] = []
+        /// The largest frame accepted from a server (`jute.maxbuffer`).
+        public var maxFrameLength = defaultMaxFrameLength
+        /// Where diagnostics go; nothing is logged at `info` or above during normal operation.
+        public var logger = Logger(label: "zookeeper.client")
+
+        public init() {}
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

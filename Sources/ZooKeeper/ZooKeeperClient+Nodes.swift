@@ -1,0 +1,144 @@
+import ZooKeeperProtocol
+
+extension ZooKeeperClient {
+    /// Creates a node and returns its path (with the sequence suffix for sequential modes) and stat.
+    ///
+    /// - Parameters:
+    ///   - ttl: required for the TTL modes (the server must run with `zookeeper.extendedTypesEnabled`).
+    /// - Throws: `ZooKeeperError` such as `.nodeExists`, `.noNode` (parent missing),
+    ///   `.noChildrenForEphemerals`, `.invalidACL`, `.noAuth`.
+    @discardableResult
+    public func create(
+        _ path: String, data: [UInt8] = [], acl: [ACL] = ACL.openUnsafe, mode: CreateMode = .persistent,
+        ttl: Duration? = nil
+    ) async throws -> (path: String, stat: Stat) {
+        let request = try createOperation(path, data: data, acl: acl, mode: mode, ttl: ttl)
+        let response: Create2Response
+        switch request {
+        case .createContainer(let r): response = try await execute(r, path: path)
+        case .createTTL(let r): response = try await execute(r, path: path)
+        case .create2(let r): response = try await execute(r, path: path)
+        default: preconditionFailure("createOperation returns create2, container or TTL requests")
+        }
+        return (clientPath(response.path), response.stat)
+    }
+
+    func createOperation(
+        _ path: String, data: [UInt8], acl: [ACL], mode: CreateMode, ttl: Duration?
+    ) throws(ZooKeeperError) -> MultiOperation {
+        let server = try serverPath(path, isSequential: mode.isSequential)
+        if mode.isTTL {
+            guard let ttl, ttl > .zero else {
+                throw ZooKeeperError(.badArguments, "mode \(mode) needs a positive ttl", path: path)
+            }
+            return .createTTL(CreateTTLRequest(path: server, data: data, acl: acl, mode: mode, ttl: ttl.milliseconds))
+        }
+        guard ttl == nil else {
+            throw ZooKeeperError(.badArguments, "a ttl needs a TTL mode, not \(mode)", path: path)
+        }
+        if mode.isContainer {
+            return .createContainer(CreateContainerRequest(path: server, data: data, acl: acl, mode: mode))
+        }
+        return .create2(Create2Request(path: server, data: data, acl: acl, mode: mode))
+    }
+
+    /// Deletes a node; `version` -1 matches any version.
+    public func delete(_ path: String, version: Int32 = -1) async throws {
+        _ = try await execute(DeleteRequest(path: try serverPath(path), version: version), path: path)
+    }
+
+    /// The node's stat, or nil when it does not exist.
+    public func exists(_ path: String) async throws -> Stat? {
+        do {
+            return try await execute(ExistsRequest(path: try serverPath(path)), path: path).stat
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            return nil
+        }
+    }
+
+    /// The node's data (empty when stored as null) and stat.
+    public func getData(_ path: String) async throws -> (data: [UInt8], stat: Stat) {
+        let response = try await execute(GetDataRequest(path: try serverPath(path)), path: path)
+        return (response.data ?? [], response.stat)
+    }
+
+    /// Replaces the node's data; `version` -1 matches any version. Returns the new stat.
+    @discardableResult
+    public func setData(_ path: String, data: [UInt8], version: Int32 = -1) async throws -> Stat {
+        try await execute(SetDataRequest(path: try serverPath(path), data: data, version: version), path: path).stat
+    }
+
+    /// The names of the node's children, in the server's order (unsorted).
+    public func getChildren(_ path: String) async throws -> [String] {
+        try await execute(GetChildrenRequest(path: try serverPath(path)), path: path).children
+    }
+
+    /// The names of the node's children and the node's stat.
+    public func getChildrenAndStat(_ path: String) async throws -> (children: [String], stat: Stat) {
+        let response = try await execute(GetChildren2Request(path: try serverPath(path)), path: path)
+        return (response.children, response.stat)
+    }
+
+    /// The node's ACL and stat.
+    public func getACL(_ path: String) async throws -> (acl: [ACL], stat: Stat) {
+        let response = try await execute(GetACLRequest(path: try serverPath(path)), path: path)
+        return (response.acl, response.stat)
+    }
+
+    /// Replaces the node's ACL; `version` is compared with the node's `aversion` (-1: any).
+    @discardableResult
+    public func setACL(_ path: String, acl: [ACL], version: Int32 = -1) async throws -> Stat {
+        try await execute(SetACLRequest(path: try serverPath(path), acl: acl, version: version), path: path).stat
+    }
+
+    /// Waits until the connected server has caught up with the leader for this path.
+    public func sync(_ path: String = "/") async throws {
+        _ = try await execute(SyncRequest(path: try serverPath(path)), path: path)
+    }
+
+    /// The number of all descendants of the node.
+    public func getAllChildrenNumber(_ path: String) async throws -> Int {
+        Int(try await execute(GetAllChildrenNumberRequest(path: try serverPath(path)), path: path).totalNumber)
+    }
+
+    /// The paths of this session's ephemeral nodes under `prefix` (a path prefix, not only a parent).
+    public func getEphemerals(prefix: String = "/") async throws -> [String] {
+        let server = prefix == "/" ? core.chroot.serverPath("/") : try serverPath(prefix)
+        let response = try await execute(GetEphemeralsRequest(prefixPath: server), path: prefix)
+        return response.ephemerals.map(clientPath)
+    }
+
+    /// The identities the server associates with this connection (3.7+).
+    public func whoAmI() async throws -> [ClientInfo] {
+        try await execute(WhoAmIRequest(), path: nil).clientInfo
+    }
+
+    /// The ensemble's dynamic configuration (the data of `/zookeeper/config`, outside any chroot).
+    public func getConfig() async throws -> (data: [UInt8], stat: Stat) {
+        let response = try await execute(GetDataRequest(path: configNodePath), path: configNodePath)
+        return (response.data ?? [], response.stat)
+    }
+
+    /// Changes the ensemble's membership (needs `reconfigEnabled` and admin rights on the server).
+    @discardableResult
+    public func reconfig(
+        joining: String? = nil, leaving: String? = nil, newMembers: String? = nil, fromConfig: Int64 = -1
+    ) async throws -> (data: [UInt8], stat: Stat) {
+        let request = ReconfigRequest(
+            joiningServers: joining, leavingServers: leaving, newMembers: newMembers, currentConfigID: fromConfig)
+        let response = try await execute(request, path: nil)
+        return (response.data ?? [], response.stat)
+    }
+
+    /// Adds credentials to this connection, and to every later one of the session.
+    ///
+    /// A failure (`authFailed`) ends the connection and the client, as ZooKeeper does.
+    public func addAuth(scheme: String, credentials: [UInt8]) async throws {
+        try await core.addAuth(AuthPacket(scheme: scheme, auth: credentials)).get()
+    }
+
+    /// Adds digest credentials (`user:password`).
+    public func addDigestAuth(user: String, password: String) async throws {
+        try await addAuth(scheme: "digest", credentials: Array("\(user):\(password)".utf8))
+    }
+}

@@ -1,0 +1,120 @@
+import ZooKeeperProtocol
+
+extension ZooKeeperClient {
+    /// Reads a node's data and sets a one-shot watch that fires on its next change or deletion.
+    public func watchData(_ path: String) async throws -> (data: [UInt8], stat: Stat, watch: ZooKeeperWatch) {
+        let server = try serverPath(path)
+        let (watch, id) = try await makeWatch(oneShot: true)
+        do {
+            let response = try await execute(
+                GetDataRequest(path: server, watch: true), path: path,
+                watch: WatchRegistration(kind: .data, path: server, watcher: id, existsWatch: false))
+            return (response.data ?? [], response.stat, watch)
+        } catch {
+            _ = try? await core.removeWatcher(id).get()
+            throw error
+        }
+    }
+
+    /// Reads a node's stat (nil when missing) and sets a one-shot watch that fires when it is
+    /// created, changed or deleted. The watch is set even when the node does not exist.
+    public func watchExists(_ path: String) async throws -> (stat: Stat?, watch: ZooKeeperWatch) {
+        let server = try serverPath(path)
+        let (watch, id) = try await makeWatch(oneShot: true)
+        do {
+            let response = try await execute(
+                ExistsRequest(path: server, watch: true), path: path,
+                watch: WatchRegistration(kind: .data, path: server, watcher: id, existsWatch: true))
+            return (response.stat, watch)
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            return (nil, watch)
+        } catch {
+            _ = try? await core.removeWatcher(id).get()
+            throw error
+        }
+    }
+
+    /// Lists a node's children and sets a one-shot watch that fires when a child is added or
+    /// removed, or the node is deleted.
+    public func watchChildren(_ path: String) async throws -> (children: [String], stat: Stat, watch: ZooKeeperWatch) {
+        let server = try serverPath(path)
+        let (watch, id) = try await makeWatch(oneShot: true)
+        do {
+            let response = try await execute(
+                GetChildren2Request(path: server, watch: true), path: path,
+                watch: WatchRegistration(kind: .child, path: server, watcher: id, existsWatch: false))
+            return (response.children, response.stat, watch)
+        } catch {
+            _ = try? await core.removeWatcher(id).get()
+            throw error
+        }
+    }
+
+    /// Adds a persistent watch (3.6+): `.persistent` reports every change of the node (created,
+    /// deleted, data, children); `.persistentRecursive` reports creations, deletions and data
+    /// changes of the node and all its descendants. It stays until removed or the session ends.
+    public func addWatch(_ path: String, mode: AddWatchMode) async throws -> ZooKeeperWatch {
+        let server = try serverPath(path)
+        let (watch, id) = try await makeWatch(oneShot: false)
+        let kind: WatchRegistry.Kind = mode == .persistentRecursive ? .persistentRecursive : .persistent
+        do {
+            _ = try await execute(
+                AddWatchRequest(path: server, mode: mode), path: path,
+                watch: WatchRegistration(kind: kind, path: server, watcher: id, existsWatch: false))
+            return watch
+        } catch {
+            _ = try? await core.removeWatcher(id).get()
+            throw error
+        }
+    }
+
+    /// Removes this connection's watches of `type` on a node, on the server and locally; the
+    /// affected watch sequences end. Throws `.noWatcher` when the server had none.
+    public func removeWatches(_ path: String, type: WatcherType = .any) async throws {
+        let server = try serverPath(path)
+        _ = try await execute(RemoveWatchesRequest(path: server, type: type), path: path)
+        core.watchesRemoved(serverPath: server, type: type)
+    }
+
+    /// Whether the server holds a watch of `type` for this connection on the node.
+    public func checkWatches(_ path: String, type: WatcherType = .any) async throws -> Bool {
+        do {
+            _ = try await execute(CheckWatchesRequest(path: try serverPath(path), type: type), path: path)
+            return true
+        } catch let error as ZooKeeperError where error.code == .noWatcher {
+            return false
+        }
+    }
+
+    private func makeWatch(oneShot: Bool) async throws -> (ZooKeeperWatch, WatcherID) {
+        let (stream, continuation) = AsyncThrowingStream<WatchedEvent, Error>.makeStream()
+        let id = try await core.addSink(oneShot ? .oneShot(continuation) : .persistent(continuation)).get()
+        let core = self.core
+        let watch = ZooKeeperWatch(stream: stream) { [weak self] in
+            let emptied = try await core.removeWatcher(id).get()
+            guard let self else { return }
+            for registration in emptied {
+                let type: WatcherType =
+                    switch registration.kind {
+                    case .data, .exist: .data
+                    case .child: .children
+                    case .persistent: .persistent
+                    case .persistentRecursive: .persistentRecursive
+                    }
+                // Another kind may still need the server's watch on this path (exist and data
+                // share one server table): keep it then.
+                let stillNeeded = try await core.hasLocalWatch(
+                    type == .data ? [.data, .exist] : [registration.kind], serverPath: registration.path
+                ).get()
+                guard !stillNeeded else { continue }
+                do {
+                    _ = try await self.execute(
+                        RemoveWatchesRequest(path: registration.path, type: type), path: self.clientPath(registration.path))
+                } catch let error as ZooKeeperError where error.code == .noWatcher {
+                    // Already fired or gone with a reconnect: nothing to remove.
+                }
+            }
+        }
+        return (watch, id)
+    }
+}

@@ -1,0 +1,162 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ZooKeeperProtocol
+
+/// A ZooKeeper session: connects to one server of an ensemble at a time, survives connection
+/// loss by moving to another with the same session, and re-registers its watches on the way.
+///
+/// ```swift
+/// let zk = try await ZooKeeperClient.connect("127.0.0.1:2181")
+/// try await zk.create("/config", data: Array("v1".utf8))
+/// let (data, stat) = try await zk.getData("/config")
+/// try await zk.close()
+/// ```
+///
+/// Every method is safe to call from any task; requests are pipelined on one connection and
+/// answered in order.
+public final class ZooKeeperClient: Sendable {
+    let core: ClientCore
+    /// The connect string's chroot, or nil.
+    public var chroot: String? { core.chroot.root }
+
+    private init(core: ClientCore) {
+        self.core = core
+    }
+
+    /// Connects and waits until the first session is established.
+    ///
+    /// - Parameters:
+    ///   - connectString: `host1:port1,host2:port2/chroot`.
+    ///   - configuration: timeouts, read-only mode, credentials, logging.
+    ///   - eventLoopGroup: the group whose one event loop runs all of this client's I/O.
+    /// - Throws: `ZooKeeperError` with code `.badArguments` for a bad connect string, `.connectFailed`
+    ///   when no server accepts a session within the connect timeout, `.authFailed` when the server
+    ///   refuses the configured credentials.
+    public static func connect(
+        _ connectString: String,
+        configuration: Configuration = Configuration(),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> ZooKeeperClient {
+        let parsed = try ConnectString(connectString)
+        let core = ClientCore(connectString: parsed, configuration: configuration, eventLoop: eventLoopGroup.next())
+        let client = ZooKeeperClient(core: core)
+        let timeout = configuration.connectTimeout ?? configuration.sessionTimeout
+        let started = core.start()
+        do {
+            // The start future ends only when a session is established or the core is closed,
+            // so both the timer and a cancelled caller close the core.
+            try await withTaskCancellationHandler {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await started.get() }
+                    group.addTask {
+                        do { try await Task.sleep(for: timeout) } catch { return }
+                        _ = try? await core.close().get()
+                        throw TimedOut()
+                    }
+                    defer { group.cancelAll() }
+                    try await group.next()
+                }
+            } onCancel: {
+                _ = core.close()
+            }
+            return client
+        } catch {
+            try? await core.close().get()
+            if error is TimedOut {
+                let reason = core.connectFailureReason.map { " (\($0))" } ?? ""
+                throw ZooKeeperError(
+                    .connectFailed, "no server of \(parsed) accepted a session within \(timeout)\(reason)")
+            }
+            throw error
+        }
+    }
+
+    /// Closes the session: its ephemeral nodes are deleted and its watches end. Requests still
+    /// waiting fail with `clientClosed`. Closing twice is harmless.
+    public func close() async throws {
+        try await core.close().get()
+    }
+
+    /// The session's current facts.
+    public struct Session: Hashable, Sendable {
+        /// The session id (0 before the first session).
+        public var id: Int64
+        /// The session password, needed to resume the session from elsewhere.
+        public var password: [UInt8]
+        /// The timeout the server granted.
+        public var timeout: TimeAmount
+        public var state: State
+        /// The server of the current connection, if connected.
+        public var server: ConnectString.Host?
+        /// The highest zxid the client has seen.
+        public var lastZxidSeen: Int64
+    }
+
+    /// The session's current facts.
+    public func session() async throws -> Session {
+        try await core.sessionInfo().get()
+    }
+
+    /// The state now, then every change, until the client closes.
+    public func states() -> AsyncStream<State> {
+        let (stream, continuation) = AsyncStream<State>.makeStream(bufferingPolicy: .unbounded)
+        core.addStateListener(continuation)
+        return stream
+    }
+
+    /// Every watch notification this client receives, whatever watch it is for, from now until
+    /// the client closes.
+    public func events() -> AsyncStream<WatchedEvent> {
+        let (stream, continuation) = AsyncStream<WatchedEvent>.makeStream(bufferingPolicy: .unbounded)
+        core.addEventListener(continuation)
+        return stream
+    }
+
+    // MARK: Sending
+
+    /// Sends one request and decodes its reply; a server error becomes a `ZooKeeperError` naming `path`.
+    func execute<Request: ZooKeeperRequest>(
+        _ request: Request, path: String?, watch: WatchRegistration? = nil
+    ) async throws -> Request.Response {
+        var frame = ByteBuffer()
+        frame.writeRequestFrame(xid: 0, request)
+        let timeout = core.configuration.requestTimeout.map { TimeAmount.milliseconds($0.milliseconds) }
+        let (id, future) = core.submit(frame: frame, opCode: Request.opCode, watch: watch, timeout: timeout)
+        let reply: Reply
+        do {
+            reply = try await withTaskCancellationHandler {
+                try await future.get()
+            } onCancel: {
+                core.cancel(id: id)
+            }
+        } catch var error as ZooKeeperError {
+            error.path = error.path ?? path
+            throw error
+        }
+        guard reply.header.error == .ok else {
+            throw ZooKeeperError(reply.header.error, path: path)
+        }
+        var body = reply.body
+        do {
+            return try Request.Response(from: &body)
+        } catch {
+            throw ZooKeeperError(.marshallingError, "unreadable \(Request.opCode) reply: \(error)", path: path)
+        }
+    }
+
+    /// Checks a caller's path and returns the server's path for it.
+    func serverPath(_ path: String, isSequential: Bool = false) throws(ZooKeeperError) -> String {
+        if let problem = PathValidation.problem(with: path, isSequential: isSequential) {
+            throw ZooKeeperError(.badArguments, problem, path: path)
+        }
+        return core.chroot.serverPath(path)
+    }
+
+    /// The caller's path for a server path.
+    func clientPath(_ serverPath: String) -> String {
+        core.chroot.clientPath(serverPath)
+    }
+}
+
+private struct TimedOut: Error {}
