@@ -102,17 +102,31 @@ final class ClientCore: @unchecked Sendable {
         self.machine = SessionStateMachine(
             hosts: hosts, sessionTimeout: Int32(clamping: configuration.sessionTimeout.milliseconds),
             allowReadOnly: configuration.allowReadOnly,
-            recreateSessionOnExpiry: configuration.recreateSessionOnExpiry)
+            recreateSessionOnExpiry: configuration.recreateSessionOnExpiry, resuming: configuration.resumeSession)
         self.credentials = configuration.authentication.map { AuthPacket(scheme: $0.scheme, auth: $0.credentials) }
     }
 
     // MARK: Public entry points (any thread)
 
-    /// Starts connecting; the future completes when the first session is established.
-    func start() -> EventLoopFuture<Void> {
+    /// Starts connecting; the future completes when the first session is established, or fails
+    /// (and the client closes) when none is within `timeout`.
+    func start(timeout: TimeAmount) -> EventLoopFuture<Void> {
         eventLoop.flatSubmit {
             let promise = self.eventLoop.makePromise(of: Void.self)
             self.sessionWaiters.append(promise)
+            let timer = self.eventLoop.scheduleTask(in: timeout) {
+                guard !self.sessionWaiters.isEmpty else { return }
+                let reason = self.lastConnectError.map { " (last error: \($0))" } ?? ""
+                let error = ZooKeeperError(
+                    .connectFailed,
+                    "no server of \(self.machine.hosts.map(\.description).joined(separator: ",")) accepted a session within \(timeout)\(reason)"
+                )
+                let waiters = self.sessionWaiters
+                self.sessionWaiters = []
+                waiters.forEach { $0.fail(error) }
+                self.perform(self.machine.close())
+            }
+            promise.futureResult.whenComplete { _ in timer.cancel() }
             let tick = TimeAmount.milliseconds(
                 max(20, min(200, Int64(self.configuration.sessionTimeout.milliseconds) / 20)))
             self.tickTask = self.eventLoop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in
@@ -367,12 +381,16 @@ final class ClientCore: @unchecked Sendable {
                     write(buffer, to: channel)
                 }
             case .sendCloseSession:
-                let promise = eventLoop.makePromise(of: Reply.self)
-                var buffer = ByteBuffer()
-                buffer.writeRequestFrame(xid: 0, CloseSessionRequest())
-                enqueue(
-                    OutgoingRequest(
-                        id: idGenerator.next(), frame: buffer, opCode: .closeSession, watch: nil, promise: promise))
+                if let channel {
+                    // Bypasses `enqueue`, which refuses requests once closing.
+                    var buffer = ByteBuffer()
+                    buffer.writeRequestFrame(xid: 0, CloseSessionRequest())
+                    send(
+                        OutgoingRequest(
+                            id: idGenerator.next(), frame: buffer, opCode: .closeSession, watch: nil,
+                            promise: eventLoop.makePromise(of: Reply.self)),
+                        on: channel)
+                }
                 closeTimeoutTask = eventLoop.scheduleTask(in: min(machine.readTimeout, .seconds(2))) {
                     self.perform(self.machine.closeCompleted())
                 }
@@ -586,9 +604,6 @@ final class ClientCore: @unchecked Sendable {
         state = newState
         for listener in stateListeners.values { listener.yield(newState) }
     }
-
-    /// Why the first session could not be established, for the connect error.
-    var connectFailureReason: String? { lastConnectError }
 
     private let idGenerator = IDGenerator()
 }

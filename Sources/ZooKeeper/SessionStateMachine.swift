@@ -69,8 +69,15 @@ struct SessionStateMachine: Sendable {
     private var lastReceived = NIODeadline.uptimeNanoseconds(0)
     private var lastSent = NIODeadline.uptimeNanoseconds(0)
 
-    init(hosts: [ConnectString.Host], sessionTimeout: Int32, allowReadOnly: Bool, recreateSessionOnExpiry: Bool) {
+    init(
+        hosts: [ConnectString.Host], sessionTimeout: Int32, allowReadOnly: Bool, recreateSessionOnExpiry: Bool,
+        resuming session: (id: Int64, password: [UInt8])? = nil
+    ) {
         precondition(!hosts.isEmpty, "a session needs at least one host")
+        if let session {
+            sessionID = session.id
+            password = session.password
+        }
         self.hosts = hosts
         self.requestedTimeout = sessionTimeout
         self.allowReadOnly = allowReadOnly

@@ -19,6 +19,9 @@ extension ZooKeeperClient {
         public var recreateSessionOnExpiry = true
         /// Whether to try the hosts in random order (as ZooKeeper's clients do) rather than as written.
         public var shuffleHosts = true
+        /// An existing session to resume (its id and password, from `ZooKeeperClient.session()`),
+        /// as the Java client's `ZooKeeper(connectString, timeout, watcher, sessionId, passwd)` does.
+        public var resumeSession: (id: Int64, password: [UInt8])?
         /// Credentials to send on every connection, as `addAuth` would.
         public var authentication: [(scheme: String, credentials: [UInt8])] = []
         /// The largest frame accepted from a server (`jute.maxbuffer`).

@@ -42,34 +42,12 @@ public final class ZooKeeperClient: Sendable {
         let core = ClientCore(connectString: parsed, configuration: configuration, eventLoop: eventLoopGroup.next())
         let client = ZooKeeperClient(core: core)
         let timeout = configuration.connectTimeout ?? configuration.sessionTimeout
-        let started = core.start()
-        do {
-            // The start future ends only when a session is established or the core is closed,
-            // so both the timer and a cancelled caller close the core.
-            try await withTaskCancellationHandler {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await started.get() }
-                    group.addTask {
-                        do { try await Task.sleep(for: timeout) } catch { return }
-                        _ = try? await core.close().get()
-                        throw TimedOut()
-                    }
-                    defer { group.cancelAll() }
-                    try await group.next()
-                }
-            } onCancel: {
-                _ = core.close()
-            }
-            return client
-        } catch {
-            try? await core.close().get()
-            if error is TimedOut {
-                let reason = core.connectFailureReason.map { " (\($0))" } ?? ""
-                throw ZooKeeperError(
-                    .connectFailed, "no server of \(parsed) accepted a session within \(timeout)\(reason)")
-            }
-            throw error
+        try await withTaskCancellationHandler {
+            try await core.start(timeout: .milliseconds(timeout.milliseconds)).get()
+        } onCancel: {
+            _ = core.close()
         }
+        return client
     }
 
     /// Closes the session: its ephemeral nodes are deleted and its watches end. Requests still
@@ -158,5 +136,3 @@ public final class ZooKeeperClient: Sendable {
         core.chroot.clientPath(serverPath)
     }
 }
-
-private struct TimedOut: Error {}

@@ -1,0 +1,151 @@
+import NIOCore
+import Testing
+import ZooKeeperProtocol
+
+@testable import ZooKeeper
+
+@Suite struct SessionStateMachineTests {
+    let hosts = [ConnectString.Host(host: "a", port: 1), ConnectString.Host(host: "b", port: 2)]
+    let t0 = NIODeadline.uptimeNanoseconds(1_000_000_000)
+
+    func machine(recreate: Bool = true) -> SessionStateMachine {
+        SessionStateMachine(hosts: hosts, sessionTimeout: 6000, allowReadOnly: false, recreateSessionOnExpiry: recreate)
+    }
+
+    func connected(_ m: inout SessionStateMachine, session: Int64 = 42) {
+        _ = m.start()
+        _ = m.channelActive(now: t0)
+        _ = m.connectResponseReceived(
+            ConnectResponse(timeout: 6000, sessionID: session, password: Array(repeating: 7, count: 16)), now: t0)
+    }
+
+    @Test func firstConnectSendsAFreshConnectRequest() {
+        var m = machine()
+        #expect(m.start() == [.connect(hosts[0], timeout: .seconds(3))])
+        let actions = m.channelActive(now: t0)
+        #expect(actions == [.sendConnectRequest(ConnectRequest(lastZxidSeen: 0, timeout: 6000, sessionID: 0, readOnly: false))])
+    }
+
+    @Test func establishedSessionIsReported() {
+        var m = machine()
+        _ = m.start()
+        _ = m.channelActive(now: t0)
+        let actions = m.connectResponseReceived(
+            ConnectResponse(timeout: 4000, sessionID: 9, password: Array(repeating: 1, count: 16), readOnly: true), now: t0)
+        #expect(actions == [.established(sessionID: 9, newSession: true, readOnly: true)])
+        #expect(m.phase == .connected(readOnly: true))
+        #expect(m.readTimeout == .milliseconds(2666))
+        #expect(m.pingInterval == .milliseconds(1333))
+    }
+
+    @Test func connectionLossMovesToTheNextHostWithTheSameSessionAndZxid() {
+        var m = machine()
+        connected(&m)
+        m.zxidSeen(77)
+        m.zxidSeen(5)
+        #expect(m.channelClosed() == [.connectionLost, .connect(hosts[1], timeout: .seconds(3))])
+        let actions = m.channelActive(now: t0)
+        #expect(
+            actions == [
+                .sendConnectRequest(
+                    ConnectRequest(
+                        lastZxidSeen: 77, timeout: 6000, sessionID: 42, password: Array(repeating: 7, count: 16),
+                        readOnly: false))
+            ])
+        let resumed = m.connectResponseReceived(
+            ConnectResponse(timeout: 6000, sessionID: 42, password: Array(repeating: 7, count: 16)), now: t0)
+        #expect(resumed == [.established(sessionID: 42, newSession: false, readOnly: false)])
+    }
+
+    @Test func aRoundOfFailuresBacksOffThenRetries() {
+        var m = machine()
+        _ = m.start()
+        #expect(m.connectFailed() == [.connect(hosts[1], timeout: .seconds(3))])
+        #expect(m.connectFailed() == [.scheduleReconnect(after: .milliseconds(50))])
+        #expect(m.phase == .waitingToReconnect)
+        #expect(m.reconnectTimerFired() == [.connect(hosts[0], timeout: .seconds(3))])
+        _ = m.connectFailed()
+        #expect(m.connectFailed() == [.scheduleReconnect(after: .milliseconds(100))])
+        #expect(SessionStateMachine.backoff(afterFailedRounds: 50) == .seconds(1))
+    }
+
+    @Test func rejectedSessionExpiresAndStartsANewOne() {
+        var m = machine()
+        connected(&m)
+        _ = m.channelClosed()
+        _ = m.channelActive(now: t0)
+        let actions = m.connectResponseReceived(ConnectResponse(timeout: 0, sessionID: 0, password: []), now: t0)
+        #expect(actions == [.closeConnection, .sessionExpired, .connect(hosts[1], timeout: .seconds(3))])
+        #expect(m.sessionID == 0)
+        _ = m.channelActive(now: t0)
+        #expect(m.phase == .handshaking(since: t0))
+    }
+
+    @Test func rejectedSessionWithoutRecreationIsTerminal() {
+        var m = machine(recreate: false)
+        connected(&m)
+        _ = m.channelClosed()
+        _ = m.channelActive(now: t0)
+        let actions = m.connectResponseReceived(ConnectResponse(timeout: -1, sessionID: 0, password: []), now: t0)
+        #expect(actions == [.closeConnection, .sessionExpired])
+        #expect(m.isTerminal)
+        #expect(m.start() == [])
+    }
+
+    @Test func idleConnectionPingsAndSilentOneIsDropped() {
+        var m = machine()
+        connected(&m)
+        #expect(m.tick(now: t0 + .milliseconds(1000)) == [])
+        #expect(m.tick(now: t0 + .milliseconds(2000)) == [.sendPing])
+        #expect(m.tick(now: t0 + .milliseconds(2100)) == [])
+        m.frameReceived(now: t0 + .milliseconds(2100))
+        #expect(m.tick(now: t0 + .milliseconds(3900)) == [])
+        #expect(m.tick(now: t0 + .milliseconds(4000)) == [.sendPing])
+        let actions = m.tick(now: t0 + .milliseconds(6200))
+        #expect(actions == [.closeConnection, .connectionLost, .connect(hosts[1], timeout: .seconds(3))])
+    }
+
+    @Test func handshakeThatNeverAnswersTimesOut() {
+        var m = machine()
+        _ = m.start()
+        _ = m.channelActive(now: t0)
+        #expect(m.tick(now: t0 + .milliseconds(2999)) == [])
+        #expect(m.tick(now: t0 + .seconds(3)) == [.closeConnection, .connect(hosts[1], timeout: .seconds(3))])
+    }
+
+    @Test func closeWhileConnectedSendsCloseSession() {
+        var m = machine()
+        connected(&m)
+        #expect(m.close() == [.sendCloseSession])
+        #expect(m.close() == [])
+        #expect(m.closeCompleted() == [.closeConnection, .closed])
+        #expect(m.phase == .closed)
+    }
+
+    @Test func closeWhileConnectingClosesAtOnce() {
+        var m = machine()
+        _ = m.start()
+        #expect(m.close() == [.closeConnection, .closed])
+        #expect(m.connectFailed() == [])
+    }
+
+    @Test func authFailureIsTerminal() {
+        var m = machine()
+        connected(&m)
+        #expect(m.authFailed() == [.closeConnection, .authFailed])
+        #expect(m.channelClosed() == [])
+        #expect(m.phase == .authFailed)
+    }
+
+    @Test func resumedSessionSendsItsIDAndPassword() {
+        var m = SessionStateMachine(
+            hosts: hosts, sessionTimeout: 6000, allowReadOnly: true, recreateSessionOnExpiry: true,
+            resuming: (id: 5, password: Array(repeating: 3, count: 16)))
+        _ = m.start()
+        #expect(
+            m.channelActive(now: t0) == [
+                .sendConnectRequest(
+                    ConnectRequest(timeout: 6000, sessionID: 5, password: Array(repeating: 3, count: 16), readOnly: true))
+            ])
+    }
+}

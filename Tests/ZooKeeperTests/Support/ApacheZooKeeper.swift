@@ -1,0 +1,208 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Real Apache ZooKeeper servers (Debian's `zookeeper` package) on loopback, started by a test and
+/// stopped by it. A watchdog shell kills the JVM if the test process dies first.
+final class ApacheZooKeeper: @unchecked Sendable {
+    struct Node {
+        var id: Int
+        var clientPort: Int
+        var quorumPorts: (Int, Int)
+        var directory: URL
+        var process: Process?
+    }
+
+    static let jar = "/usr/share/java/zookeeper.jar"
+    private let lock = NSLock()
+    private var nodes: [Node]
+    private let tickTime: Int
+    private let extraProperties: [String]
+
+    /// The client connect string of every node.
+    var connectString: String { nodes.map { "127.0.0.1:\($0.clientPort)" }.joined(separator: ",") }
+
+    /// The connect string of one node (1-based id).
+    func address(of id: Int) -> String { "127.0.0.1:\(nodes[id - 1].clientPort)" }
+
+    var size: Int { nodes.count }
+
+    private init(size: Int, tickTime: Int, extraProperties: [String]) throws {
+        self.tickTime = tickTime
+        self.extraProperties = extraProperties
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("zk-test-\(UUID().uuidString)")
+        nodes = try (1...size).map { id in
+            let directory = base.appendingPathComponent("s\(id)")
+            try FileManager.default.createDirectory(
+                at: directory.appendingPathComponent("data"), withIntermediateDirectories: true)
+            return Node(id: id, clientPort: try freePort(), quorumPorts: (try freePort(), try freePort()), directory: directory)
+        }
+    }
+
+    /// Starts a standalone server (size 1) or an ensemble, and waits until every node serves.
+    static func start(
+        size: Int = 1, tickTime: Int = 200, extraProperties: [String] = []
+    ) async throws -> ApacheZooKeeper {
+        guard FileManager.default.fileExists(atPath: jar) else {
+            Issue.record("Apache ZooKeeper is not installed (\(jar)); run `make deps` or `apt-get install zookeeper`")
+            throw ApacheZooKeeperError.notInstalled
+        }
+        let cluster = try ApacheZooKeeper(size: size, tickTime: tickTime, extraProperties: extraProperties)
+        for id in 1...size { try cluster.launch(id) }
+        for id in 1...size { try await cluster.waitUntilServing(id) }
+        return cluster
+    }
+
+    private func launch(_ id: Int) throws {
+        var node = lock.withLock { nodes[id - 1] }
+        var config = [
+            "tickTime=\(tickTime)", "initLimit=20", "syncLimit=10",
+            "dataDir=\(node.directory.appendingPathComponent("data").path)",
+            "clientPort=\(node.clientPort)", "clientPortAddress=127.0.0.1", "maxClientCnxns=0",
+            "4lw.commands.whitelist=*", "admin.enableServer=false",
+        ]
+        if nodes.count > 1 {
+            config.append("standaloneEnabled=false")
+            config.append("reconfigEnabled=true")
+            for other in nodes {
+                config.append("server.\(other.id)=127.0.0.1:\(other.quorumPorts.0):\(other.quorumPorts.1)")
+            }
+            try "\(id)\n".write(
+                to: node.directory.appendingPathComponent("data/myid"), atomically: true, encoding: .utf8)
+        }
+        let configFile = node.directory.appendingPathComponent("zoo.cfg")
+        try config.joined(separator: "\n").appending("\n").write(to: configFile, atomically: true, encoding: .utf8)
+        let java = [
+            "java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Dzookeeper.root.logger=WARN,CONSOLE", "-Dzookeeper.jmx.log4j.disable=true",
+        ] + extraProperties + [
+            "-cp", "/etc/zookeeper/conf:\(Self.jar)", "org.apache.zookeeper.server.quorum.QuorumPeerMain",
+            configFile.path,
+        ]
+        // The watchdog ends the JVM when the test process (its parent's parent) goes away.
+        let script = """
+            \(java.map { "'\($0)'" }.joined(separator: " ")) > '\(node.directory.path)/log' 2>&1 &
+            jvm=$!
+            trap 'kill -9 $jvm 2>/dev/null; exit 0' TERM INT
+            while kill -0 \(getpid()) 2>/dev/null && kill -0 $jvm 2>/dev/null; do sleep 0.5; done
+            kill -9 $jvm 2>/dev/null
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script]
+        try process.run()
+        node.process = process
+        lock.withLock { nodes[id - 1] = node }
+    }
+
+    private func waitUntilServing(_ id: Int, timeout: Duration = .seconds(60)) async throws {
+        let port = lock.withLock { nodes[id - 1].clientPort }
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let answer = fourLetterWord("srvr", port: port), answer.contains("Mode: ") { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let log = (try? String(contentsOf: nodes[id - 1].directory.appendingPathComponent("log"), encoding: .utf8)) ?? ""
+        Issue.record("Apache ZooKeeper node \(id) did not start within \(timeout); log:\n\(log.suffix(2000))")
+        throw ApacheZooKeeperError.didNotStart
+    }
+
+    /// Kills one node with SIGKILL (its JVM and watchdog).
+    func kill(_ id: Int) {
+        lock.withLock {
+            if let process = nodes[id - 1].process, process.isRunning {
+                process.terminate()
+                process.waitUntilExit()
+            }
+            nodes[id - 1].process = nil
+        }
+    }
+
+    /// Starts a killed node again with its data.
+    func restart(_ id: Int) async throws {
+        try launch(id)
+        try await waitUntilServing(id)
+    }
+
+    /// The node id that currently leads, or nil.
+    func leader() -> Int? {
+        nodes.first { fourLetterWord("srvr", port: $0.clientPort)?.contains("Mode: leader") ?? false }?.id
+    }
+
+    /// Stops every node and removes the data.
+    func stop() {
+        for id in 1...nodes.count { kill(id) }
+        if let base = nodes.first?.directory.deletingLastPathComponent() {
+            try? FileManager.default.removeItem(at: base)
+        }
+    }
+
+    /// Runs `body` with a started cluster and always stops it.
+    static func with<T>(
+        size: Int = 1, tickTime: Int = 200, extraProperties: [String] = [],
+        _ body: (ApacheZooKeeper) async throws -> T
+    ) async throws -> T {
+        let cluster = try await start(size: size, tickTime: tickTime, extraProperties: extraProperties)
+        do {
+            let result = try await body(cluster)
+            cluster.stop()
+            return result
+        } catch {
+            cluster.stop()
+            throw error
+        }
+    }
+}
+
+enum ApacheZooKeeperError: Error {
+    case notInstalled
+    case didNotStart
+}
+
+/// A loopback port that was free a moment ago.
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+        }
+    }
+    guard bound else { throw ApacheZooKeeperError.didNotStart }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Sends a four-letter word and returns the whole answer, or nil when nothing listens.
+func fourLetterWord(_ word: String, port: Int) -> String? {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var timeout = timeval(tv_sec: 2, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+        }
+    }
+    guard connected, send(fd, word, 4, 0) == 4 else { return nil }
+    var answer: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let count = recv(fd, &chunk, chunk.count, 0)
+        if count <= 0 { break }
+        answer += chunk[0..<count]
+    }
+    return String(decoding: answer, as: UTF8.self)
+}
