@@ -6,7 +6,7 @@ import Testing
 #endif
 
 /// Real Apache ZooKeeper servers (Debian's `zookeeper` package) on loopback, started by a test and
-/// stopped by it. A watchdog shell kills the JVM if the test process dies first.
+/// stopped by it. A watchdog shell kills the JVM if the test process exits (or dies) first.
 final class ApacheZooKeeper: @unchecked Sendable {
     struct Node {
         var id: Int
@@ -87,12 +87,17 @@ final class ApacheZooKeeper: @unchecked Sendable {
             \(java.map { "'\($0)'" }.joined(separator: " ")) > '\(node.directory.path)/log' 2>&1 &
             jvm=$!
             trap 'kill -9 $jvm 2>/dev/null; exit 0' TERM INT
-            while kill -0 \(getpid()) 2>/dev/null && kill -0 $jvm 2>/dev/null; do sleep 0.5; done
+            alive() { [ -r /proc/$1/stat ] && [ "$(sed 's/.*) //' /proc/$1/stat | cut -c1)" != Z ]; }
+            while alive \(getpid()) && kill -0 $jvm 2>/dev/null; do sleep 0.5; done
             kill -9 $jvm 2>/dev/null
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", script]
+        // Not on the test's pipes: `swift test` waits for them to close.
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         try process.run()
         node.process = process
         lock.withLock { nodes[id - 1] = node }

@@ -1,0 +1,131 @@
+import Testing
+import ZooKeeper
+
+/// Node operations against a real Apache ZooKeeper, each test under its own chroot.
+@Suite struct NodeOperationTests {
+    @Test func createReadUpdateDelete() async throws {
+        try await SharedApacheZooKeeper.withClient { zk, _, _ in
+            let (path, created) = try await zk.create("/config", data: "v1".bytes)
+            #expect(path == "/config")
+            #expect(created.version == 0 && created.dataLength == 2 && created.czxid == created.mzxid)
+            let (data, stat) = try await zk.getData("/config")
+            #expect(data == "v1".bytes && stat == created)
+            let updated = try await zk.setData("/config", data: "v2".bytes, version: 0)
+            #expect(updated.version == 1 && updated.mzxid > created.mzxid && updated.czxid == created.czxid)
+            await #expect(throws: ZooKeeperError(.badVersion, path: "/config")) {
+                try await zk.setData("/config", data: "v3".bytes, version: 0)
+            }
+            #expect(try await zk.exists("/config")?.version == 1)
+            try await zk.delete("/config", version: 1)
+            #expect(try await zk.exists("/config") == nil)
+        }
+    }
+
+    @Test func errorsCarryTheCodeAndPath() async throws {
+        try await SharedApacheZooKeeper.withClient { zk, _, _ in
+            try await zk.create("/a")
+            try await zk.create("/a/b")
+            await #expect(throws: ZooKeeperError(.nodeExists, path: "/a")) { try await zk.create("/a") }
+            await #expect(throws: ZooKeeperError(.noNode, path: "/missing/child")) { try await zk.create("/missing/child") }
+            await #expect(throws: ZooKeeperError(.notEmpty, path: "/a")) { try await zk.delete("/a") }
+            await #expect(throws: ZooKeeperError(.noNode, path: "/nope")) { try await zk.getData("/nope") }
+            let error = await #expect(throws: ZooKeeperError.self) { try await zk.getData("relative") }
+            #expect(error?.code == .badArguments)
+            try await zk.create("/eph", mode: .ephemeral)
+            await #expect(throws: ZooKeeperError(.noChildrenForEphemerals, path: "/eph/child")) {
+                try await zk.create("/eph/child")
+            }
+        }
+    }
+
+    @Test func childrenAndParentStat() async throws {
+        try await SharedApacheZooKeeper.withClient { zk, _, _ in
+            try await zk.create("/p")
+            for name in ["x", "y", "z"] { try await zk.create("/p/\(name)") }
+            try await zk.delete("/p/y")
+            #expect(try await zk.getChildren("/p").sorted() == ["x", "z"])
+            let (children, stat) = try await zk.getChildrenAndStat("/p")
+            #expect(children.sorted() == ["x", "z"])
+            #expect(stat.numChildren == 2)
+            // The visible cversion rises with each child create and delete.
+            #expect(stat.cversion == 4)
+            #expect(try await zk.getAllChildrenNumber("/p") == 2)
+        }
+    }
+
+    @Test func sequentialNamesAreZeroPaddedAndRelativeToTheChroot() async throws {
+        try await SharedApacheZooKeeper.withClient { zk, _, _ in
+            try await zk.create("/q")
+            var names: [String] = []
+            for _ in 0..<3 { names.append(try await zk.create("/q/item-", mode: .persistentSequential).path) }
+            #expect(names == ["/q/item-0000000000", "/q/item-0000000001", "/q/item-0000000002"])
+            let bare = try await zk.create("/q/", mode: .persistentSequential).path
+            #expect(bare == "/q/0000000003")
+        }
+    }
+
+    @Test func binaryAndEmptyDataRoundTrip() async throws {
+        try await SharedApacheZooKeeper.withClient { zk, _, _ in
+            let bytes = (0..<256).map { UInt8($0) } + [0, 0xFF]
+            try await zk.create("/bin", data: bytes)
+            #expect(try await zk.getData("/bin").data == bytes)
+            try await zk.create("/empty")
+            #expect(try await zk.getData("/empty").data == [])
+        }
+    }
+
+    @Test func ephemeralNodesLiveWithTheirSession() async throws {
+        try await SharedApacheZooKeeper.withClient { zk, _, connect in
+            let member = try await connect()
+            try await zk.create("/cluster")
+            let (_, stat) = try await member.create("/cluster/server-001", data: "10.0.0.1:8080".bytes, mode: .ephemeral)
+            let session = try await member.session()
+            #expect(stat.ephemeralOwner == session.id)
+            #expect(try await member.getEphemerals(prefix: "/cluster") == ["/cluster/server-001"])
+            #expect(try await zk.getEphemerals().isEmpty)
+            let (_, _, watch) = try await zk.watchChildren("/cluster")
+            try await member.close()
+            let event = try await watch.event()
+            #expect(event == WatchedEvent(type: .nodeChildrenChanged, path: "/cluster"))
+            #expect(try await zk.getChildren("/cluster").isEmpty)
+        }
+    }
+
+    @Test func containerAndTTLNodes() async throws {
+        try await SharedApacheZooKeeper.withClient { zk, _, _ in
+            let (_, container) = try await zk.create("/c", mode: .container)
+            #expect(container.ephemeralOwner == 0)
+            let (path, _) = try await zk.create("/ttl-", mode: .persistentSequentialWithTTL, ttl: .seconds(60))
+            #expect(path == "/ttl-0000000001")
+            await #expect(throws: ZooKeeperError.self) { try await zk.create("/nottl", mode: .persistentWithTTL) }
+        }
+    }
+
+    @Test func syncWhoAmIAndConfig() async throws {
+        try await SharedApacheZooKeeper.withClient { zk, _, _ in
+            try await zk.sync("/")
+            let identities = try await zk.whoAmI()
+            #expect(identities.contains { $0.authScheme == "ip" && $0.user == "127.0.0.1" })
+            // Standalone servers have an empty dynamic config node.
+            _ = try await zk.getConfig()
+        }
+    }
+
+    @Test func pipelinedRequestsAnswerInOrder() async throws {
+        try await SharedApacheZooKeeper.withClient { zk, _, _ in
+            try await zk.create("/many")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<500 {
+                    group.addTask { try await zk.create("/many/n\(index)", data: "\(index)".bytes) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await zk.getAllChildrenNumber("/many") == 500)
+            let values = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+                for index in 0..<500 { group.addTask { (index, try await zk.getData("/many/n\(index)").data) } }
+                return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+            }
+            #expect(values.allSatisfy { $0.value == "\($0.key)".bytes })
+        }
+    }
+}

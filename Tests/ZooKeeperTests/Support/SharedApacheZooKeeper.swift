@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import ZooKeeper
+
+/// One standalone Apache ZooKeeper for the tests that do not stop servers; started on first use,
+/// ended by its watchdog when the test process exits. Each test works under its own chroot.
+enum SharedApacheZooKeeper {
+    private static let server = Task { try await ApacheZooKeeper.start(extraProperties: ["-Dzookeeper.extendedTypesEnabled=true"]) }
+
+    static func connectString() async throws -> String {
+        try await server.value.connectString
+    }
+
+    /// A configuration with short timeouts suited to tests.
+    static func configuration(sessionTimeout: Duration = .seconds(4)) -> ZooKeeperClient.Configuration {
+        var configuration = ZooKeeperClient.Configuration()
+        configuration.sessionTimeout = sessionTimeout
+        configuration.connectTimeout = .seconds(20)
+        configuration.requestTimeout = .seconds(20)
+        return configuration
+    }
+
+    /// Runs `body` with a client rooted at a fresh node of its own, and closes every client.
+    static func withClient<T>(
+        _ body: (_ zk: ZooKeeperClient, _ root: String, _ connect: @Sendable () async throws -> ZooKeeperClient) async throws -> T
+    ) async throws -> T {
+        let hosts = try await connectString()
+        let root = "/test-\(UUID().uuidString.prefix(8))"
+        let admin = try await ZooKeeperClient.connect(hosts, configuration: configuration())
+        try await admin.create(root)
+        try await admin.close()
+        let opened = OpenedClients()
+        let connect: @Sendable () async throws -> ZooKeeperClient = {
+            let client = try await ZooKeeperClient.connect(hosts + root, configuration: configuration())
+            opened.append(client)
+            return client
+        }
+        let zk = try await connect()
+        do {
+            let result = try await body(zk, root, connect)
+            await opened.closeAll()
+            return result
+        } catch {
+            await opened.closeAll()
+            throw error
+        }
+    }
+}
+
+final class OpenedClients: @unchecked Sendable {
+    private let lock = NSLock()
+    private var clients: [ZooKeeperClient] = []
+    func append(_ client: ZooKeeperClient) { lock.withLock { clients.append(client) } }
+    func closeAll() async {
+        for client in lock.withLock({ clients }) { try? await client.close() }
+    }
+}
+
+/// Waits for the next element of a sequence, failing after `timeout`.
+func next<S: AsyncSequence & Sendable>(
+    _ sequence: S, within timeout: Duration = .seconds(10)
+) async throws -> S.Element? where S.Element: Sendable {
+    try await withThrowingTaskGroup(of: S.Element?.self) { group in
+        group.addTask {
+            var iterator = sequence.makeAsyncIterator()
+            return try await iterator.next()
+        }
+        group.addTask {
+            try await Task.sleep(for: timeout)
+            throw TimeoutError()
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
+    }
+}
+
+struct TimeoutError: Error {}
+
+/// Waits until `condition` holds, polling, failing after `timeout`.
+func eventually(
+    within timeout: Duration = .seconds(15), _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    throw TimeoutError()
+}
+
+extension String {
+    var bytes: [UInt8] { Array(utf8) }
+}
