@@ -6,7 +6,7 @@ extension ZooKeeperClient {
         let build: @Sendable (ZooKeeperClient) throws(ZooKeeperError) -> MultiOperation
         let path: String
 
-        /// Creates a node (create2 on the wire, so the result carries the stat).
+        /// Creates a node. Apache ZooKeeper 3.8 reports it as `.create(path:)`, without a stat.
         public static func create(
             _ path: String, data: [UInt8] = [], acl: [ACL] = ACL.openUnsafe, mode: CreateMode = .persistent,
             ttl: Duration? = nil

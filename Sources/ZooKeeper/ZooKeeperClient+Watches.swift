@@ -70,19 +70,33 @@ extension ZooKeeperClient {
 
     /// Removes this connection's watches of `type` on a node, on the server and locally; the
     /// affected watch sequences end. Throws `.noWatcher` when the server had none.
+    ///
+    /// The types `.persistent` and `.persistentRecursive` need ZooKeeper 3.9; 3.8 answers them
+    /// with MarshallingError, and `.any` removes persistent watches there.
     public func removeWatches(_ path: String, type: WatcherType = .any) async throws {
         let server = try serverPath(path)
         _ = try await execute(RemoveWatchesRequest(path: server, type: type), path: path)
         core.watchesRemoved(serverPath: server, type: type)
     }
 
-    /// Whether the server holds a watch of `type` for this connection on the node.
+    /// Whether the server holds a watch of `type` for this connection on the node (the persistent
+    /// types need ZooKeeper 3.9, as for `removeWatches`).
     public func checkWatches(_ path: String, type: WatcherType = .any) async throws -> Bool {
         do {
             _ = try await execute(CheckWatchesRequest(path: try serverPath(path), type: type), path: path)
             return true
         } catch let error as ZooKeeperError where error.code == .noWatcher {
             return false
+        }
+    }
+
+    /// removeWatches for a server path; a watch already gone (fired, or dropped with a
+    /// reconnect) is not an error here.
+    private func removeOnServer(_ serverPath: String, type: WatcherType) async throws {
+        do {
+            _ = try await execute(RemoveWatchesRequest(path: serverPath, type: type), path: clientPath(serverPath))
+        } catch let error as ZooKeeperError where error.code == .noWatcher {
+            return
         }
     }
 
@@ -108,10 +122,14 @@ extension ZooKeeperClient {
                 ).get()
                 guard !stillNeeded else { continue }
                 do {
-                    _ = try await self.execute(
-                        RemoveWatchesRequest(path: registration.path, type: type), path: self.clientPath(registration.path))
-                } catch let error as ZooKeeperError where error.code == .noWatcher {
-                    // Already fired or gone with a reconnect: nothing to remove.
+                    try await self.removeOnServer(registration.path, type: type)
+                } catch let error as ZooKeeperError
+                    where error.code == .marshallingError && (type == .persistent || type == .persistentRecursive)
+                {
+                    // Servers before 3.9 know only children, data and any: remove with `any`
+                    // unless another local watch still needs the path.
+                    let others = try await core.hasLocalWatch(WatchRegistry.Kind.allCases, serverPath: registration.path).get()
+                    if !others { try await self.removeOnServer(registration.path, type: .any) }
                 }
             }
         }

@@ -1,0 +1,115 @@
+import Testing
+import ZooKeeper
+
+/// Watches against a real Apache ZooKeeper.
+@Suite struct WatchTests {
+    @Test func dataWatchFiresOnceWithTheChrootedPath() async throws {
+        try await SharedApacheZooKeeper.withClient { zk, _, connect in
+            let writer = try await connect()
+            try await zk.create("/config", data: "a".bytes)
+            let (data, _, watch) = try await zk.watchData("/config")
+            #expect(data == "a".bytes)
+            try await writer.setData("/config", data: "b".bytes)
+            // The event is delivered before the reply of a later read that shows the change.
+            let (newData, _) = try await zk.getData("/config")
+            #expect(newData == "b".bytes)
+            var iterator = watch.makeAsyncIterator()
+            #expect(try await iterator.next() == WatchedEvent(type: .nodeDataChanged, path: "/config"))
+            #expect(try await iterator.next() == nil)
+        }
+    }
+
+    @Test func existsWatchOnAMissingNodeFiresOnCreation() async throws {
+        try await SharedApacheZooKeeper.withClient { zk, _, connect in
+            let writer = try await connect()
+            let (stat, watch) = try await zk.watchExists("/master")
+            #expect(stat == nil)
+            #expect(try await zk.checkWatches("/master", type: .data))
+            try await writer.create("/master", data: "node-1".bytes, mode: .ephemeral)
+            #expect(try await watch.event() == WatchedEvent(type: .nodeCreated, path: "/master"))
+            let (_, second) = try await zk.watchExists("/master")
+            try await writer.close()
+            #expect(try await second.event() == WatchedEvent(type: .nodeDeleted, path: "/master"))
+        }
+    }
+
+    @Test func childWatchAndGlobalEvents() async throws {
+        try await SharedApacheZooKeeper.withClient { zk, _, connect in
+            let writer = try await connect()
+            try await zk.create("/services")
+            let events = zk.events()
+            let (children, _, watch) = try await zk.watchChildren("/services")
+            #expect(children.isEmpty)
+            try await writer.create("/services/a")
+            #expect(try await watch.event() == WatchedEvent(type: .nodeChildrenChanged, path: "/services"))
+            #expect(try await next(events) == WatchedEvent(type: .nodeChildrenChanged, path: "/services"))
+        }
+    }
+
+    @Test func persistentRecursiveWatchSeesTheWholeSubtree() async throws {
+        try await SharedApacheZooKeeper.withClient { zk, _, connect in
+            let writer = try await connect()
+            try await zk.create("/config")
+            let watch = try await zk.addWatch("/config", mode: .persistentRecursive)
+            try await writer.create("/config/db", data: "x".bytes)
+            try await writer.create("/config/db/url", data: "y".bytes)
+            try await writer.setData("/config/db/url", data: "z".bytes)
+            try await writer.delete("/config/db/url")
+            var iterator = watch.makeAsyncIterator()
+            var seen: [WatchedEvent] = []
+            for _ in 0..<4 { seen.append(try #require(try await iterator.next())) }
+            #expect(
+                seen == [
+                    WatchedEvent(type: .nodeCreated, path: "/config/db"),
+                    WatchedEvent(type: .nodeCreated, path: "/config/db/url"),
+                    WatchedEvent(type: .nodeDataChanged, path: "/config/db/url"),
+                    WatchedEvent(type: .nodeDeleted, path: "/config/db/url"),
+                ])
+            try await watch.remove()
+            #expect(try await iterator.next() == nil)
+            // 3.8 checks persistent watches only as `any` (types 4 and 5 arrived in 3.9).
+            #expect(try await zk.checkWatches("/config", type: .any) == false)
+        }
+    }
+
+    @Test func persistentWatchReportsChildrenAndData() async throws {
+        try await SharedApacheZooKeeper.withClient { zk, _, connect in
+            let writer = try await connect()
+            try await zk.create("/node")
+            let watch = try await zk.addWatch("/node", mode: .persistent)
+            try await writer.setData("/node", data: "1".bytes)
+            try await writer.create("/node/child")
+            try await writer.setData("/node", data: "2".bytes)
+            var iterator = watch.makeAsyncIterator()
+            #expect(try await iterator.next() == WatchedEvent(type: .nodeDataChanged, path: "/node"))
+            #expect(try await iterator.next() == WatchedEvent(type: .nodeChildrenChanged, path: "/node"))
+            #expect(try await iterator.next() == WatchedEvent(type: .nodeDataChanged, path: "/node"))
+        }
+    }
+
+    @Test func removeWatchesEndsTheWatchAndTheServerForgetsIt() async throws {
+        try await SharedApacheZooKeeper.withClient { zk, _, _ in
+            try await zk.create("/w")
+            let (_, _, watch) = try await zk.watchData("/w")
+            #expect(try await zk.checkWatches("/w", type: .data))
+            try await zk.removeWatches("/w", type: .data)
+            var iterator = watch.makeAsyncIterator()
+            #expect(try await iterator.next() == nil)
+            #expect(try await zk.checkWatches("/w", type: .data) == false)
+            await #expect(throws: ZooKeeperError(.noWatcher, path: "/w")) { try await zk.removeWatches("/w", type: .data) }
+        }
+    }
+
+    @Test func removingAOneShotWatchHandleRemovesItOnTheServer() async throws {
+        try await SharedApacheZooKeeper.withClient { zk, _, _ in
+            try await zk.create("/h")
+            let (_, _, first) = try await zk.watchData("/h")
+            let (_, _, second) = try await zk.watchData("/h")
+            try await first.remove()
+            // The second watcher still needs the server's watch.
+            #expect(try await zk.checkWatches("/h", type: .data))
+            try await second.remove()
+            #expect(try await zk.checkWatches("/h", type: .data) == false)
+        }
+    }
+}
