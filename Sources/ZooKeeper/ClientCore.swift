@@ -250,12 +250,20 @@ final class ClientCore: @unchecked Sendable {
     func close() -> EventLoopFuture<Void> {
         eventLoop.flatSubmit {
             let promise = self.eventLoop.makePromise(of: Void.self)
-            if self.isFinished {
+            if self.machine.isTerminal {
+                // Expired or refused: the session is gone already; end what is left.
+                if self.tickTask != nil { self.finish(with: self.terminalError!, state: self.state) }
                 promise.succeed()
-            } else {
-                self.closeWaiters.append(promise)
-                self.perform(self.machine.close())
+                return promise.futureResult
             }
+            self.closeWaiters.append(promise)
+            if self.closeTimeoutTask == nil {
+                let limit = self.machine.isConnected ? min(self.machine.readTimeout, .seconds(2)) : self.machine.connectTimeout
+                self.closeTimeoutTask = self.eventLoop.scheduleTask(in: limit) {
+                    self.perform(self.machine.closeCompleted())
+                }
+            }
+            self.perform(self.machine.close())
             return promise.futureResult
         }
     }
@@ -371,6 +379,7 @@ final class ClientCore: @unchecked Sendable {
                 failAll(with: error)
                 endWatches(with: error)
                 setState(.expired)
+                if machine.isTerminal { finish(with: error, state: .expired) }
             case .authFailed:
                 let error = ZooKeeperError(.authFailed, "the server rejected the credentials")
                 finish(with: error, state: .authFailed)
@@ -390,9 +399,6 @@ final class ClientCore: @unchecked Sendable {
                             id: idGenerator.next(), frame: buffer, opCode: .closeSession, watch: nil,
                             promise: eventLoop.makePromise(of: Reply.self)),
                         on: channel)
-                }
-                closeTimeoutTask = eventLoop.scheduleTask(in: min(machine.readTimeout, .seconds(2))) {
-                    self.perform(self.machine.closeCompleted())
                 }
             case .closed:
                 finish(with: ZooKeeperError(.clientClosed, "the client was closed"), state: .closed)
@@ -546,14 +552,14 @@ final class ClientCore: @unchecked Sendable {
 
     // MARK: Failing and finishing
 
-    private var isFinished: Bool { machine.isTerminal && closeWaiters.isEmpty && tickTask == nil }
+    private var isFinished: Bool { machine.isTerminal && tickTask == nil }
 
     private var terminalError: ZooKeeperError? {
+        if machine.isClosing { return ZooKeeperError(.clientClosed, "the client was closed") }
         switch machine.phase {
-        case .closing, .closed: ZooKeeperError(.clientClosed, "the client was closed")
-        case .expired: ZooKeeperError(.sessionExpired, "the session expired")
-        case .authFailed: ZooKeeperError(.authFailed, "the server rejected the credentials")
-        default: nil
+        case .expired: return ZooKeeperError(.sessionExpired, "the session expired")
+        case .authFailed: return ZooKeeperError(.authFailed, "the server rejected the credentials")
+        default: return nil
         }
     }
 

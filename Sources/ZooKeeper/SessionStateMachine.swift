@@ -63,6 +63,8 @@ struct SessionStateMachine: Sendable {
     private(set) var negotiatedTimeout: Int32 = 0
     /// The highest zxid seen in a reply; sent on reconnect so no server that is behind accepts us.
     private(set) var lastZxidSeen: Int64 = 0
+    /// close() came while reconnecting with a live session: close it once reconnected.
+    private(set) var closeRequested = false
     private var hostIndex = 0
     private var failuresInRound = 0
     private var failedRounds = 0
@@ -150,7 +152,16 @@ struct SessionStateMachine: Sendable {
         guard case .handshaking = phase else { return [] }
         lastReceived = now
         if response.isSessionRejected {
+            if closeRequested {
+                phase = .closed
+                return [.closeConnection, .closed]
+            }
             return expire()
+        }
+        if closeRequested {
+            // Reconnected only to end the session.
+            phase = .closing
+            return [.sendCloseSession]
         }
         let newSession = response.sessionID != sessionID
         sessionID = response.sessionID
@@ -223,7 +234,8 @@ struct SessionStateMachine: Sendable {
         return [.closeConnection, .authFailed]
     }
 
-    /// The user closes the client.
+    /// The user closes the client. A live session is closed on the server, after reconnecting if
+    /// need be; the client waits for that at most until `closeCompleted()`.
     mutating func close() -> [Action] {
         switch phase {
         case .connected:
@@ -231,18 +243,24 @@ struct SessionStateMachine: Sendable {
             return [.sendCloseSession]
         case .closing, .closed, .expired, .authFailed:
             return []
+        case .connecting, .handshaking, .waitingToReconnect where sessionID != 0:
+            closeRequested = true
+            return []
         case .idle, .connecting, .handshaking, .waitingToReconnect:
             phase = .closed
             return [.closeConnection, .closed]
         }
     }
 
-    /// The closeSession reply arrived, or waiting for it took too long.
+    /// The closeSession reply arrived, or waiting for it (or for a reconnect) took too long.
     mutating func closeCompleted() -> [Action] {
-        guard phase == .closing else { return [] }
+        guard phase == .closing || (closeRequested && !isTerminal) else { return [] }
         phase = .closed
         return [.closeConnection, .closed]
     }
+
+    /// Whether the client is closing or closed: new requests are refused.
+    var isClosing: Bool { closeRequested || phase == .closing || phase == .closed }
 
     // MARK: Helpers
 

@@ -26,8 +26,9 @@ extension ZooKeeperClient {
         public var authentication: [(scheme: String, credentials: [UInt8])] = []
         /// The largest frame accepted from a server (`jute.maxbuffer`).
         public var maxFrameLength = defaultMaxFrameLength
-        /// Where diagnostics go; nothing is logged at `info` or above during normal operation.
-        public var logger = Logger(label: "zookeeper.client")
+        /// Where diagnostics go. Silent by default: a library must not write to the application's
+        /// stdout; pass a logger to see connection and session events.
+        public var logger = Logger(label: "zookeeper.client", factory: { _ in SwiftLogNoOpLogHandler() })
 
         public init() {}
     }

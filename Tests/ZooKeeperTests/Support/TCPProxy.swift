@@ -1,0 +1,88 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// A loopback TCP proxy for fault tests: forwards to an upstream port, and when blocked drops
+/// every connection and refuses new ones, as a network partition between client and server would.
+final class TCPProxy: Sendable {
+    private struct State {
+        var blocked = false
+        var channels: [any Channel] = []
+    }
+
+    let upstreamPort: Int
+    private let state = NIOLockedValueBox(State())
+    private let server: NIOLockedValueBox<(any Channel)?> = NIOLockedValueBox(nil)
+
+    private init(upstreamPort: Int) {
+        self.upstreamPort = upstreamPort
+    }
+
+    /// The port clients connect to.
+    var port: Int { server.withLockedValue { $0?.localAddress?.port ?? 0 } }
+
+    static func start(upstreamPort: Int) async throws -> TCPProxy {
+        let proxy = TCPProxy(upstreamPort: upstreamPort)
+        let group = MultiThreadedEventLoopGroup.singleton
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { inbound in proxy.accept(inbound) }
+            .bind(host: "127.0.0.1", port: 0).get()
+        proxy.server.withLockedValue { $0 = channel }
+        return proxy
+    }
+
+    private func accept(_ inbound: any Channel) -> EventLoopFuture<Void> {
+        if state.withLockedValue({ $0.blocked }) {
+            return inbound.close()
+        }
+        return ClientBootstrap(group: inbound.eventLoop)
+            .connect(host: "127.0.0.1", port: upstreamPort)
+            .flatMap { outbound in
+                self.state.withLockedValue { $0.channels += [inbound, outbound] }
+                return inbound.pipeline.addHandler(Relay(peer: outbound)).flatMap {
+                    outbound.pipeline.addHandler(Relay(peer: inbound))
+                }
+            }
+    }
+
+    /// Drops every connection and refuses new ones until `unblock()`.
+    func block() {
+        let channels = state.withLockedValue { state in
+            state.blocked = true
+            let channels = state.channels
+            state.channels = []
+            return channels
+        }
+        for channel in channels { channel.close(promise: nil) }
+    }
+
+    func unblock() {
+        state.withLockedValue { $0.blocked = false }
+    }
+
+    func stop() {
+        block()
+        server.withLockedValue { $0?.close(promise: nil) }
+    }
+}
+
+/// Copies bytes to the peer channel and closes it when this side closes.
+private final class Relay: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    let peer: any Channel
+
+    init(peer: any Channel) { self.peer = peer }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        peer.writeAndFlush(unwrapInboundIn(data), promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        peer.close(promise: nil)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+}
