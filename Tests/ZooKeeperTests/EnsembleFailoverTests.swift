@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+import ZooKeeper
+
+/// Failover on a real 3-node Apache ZooKeeper ensemble on loopback.
+@Suite(.serialized) struct EnsembleFailoverTests {
+    static func configuration() -> ZooKeeperClient.Configuration {
+        var configuration = ZooKeeperClient.Configuration()
+        configuration.sessionTimeout = .seconds(8)
+        configuration.connectTimeout = .seconds(30)
+        configuration.requestTimeout = .seconds(30)
+        return configuration
+    }
+
+    /// Creates `path`, retrying after connection loss: a create whose reply was lost may have
+    /// happened, so a NodeExists on retry means it did. Returns once the create is acknowledged.
+    static func createAcknowledged(_ zk: ZooKeeperClient, _ path: String, data: [UInt8]) async throws {
+        var retried = false
+        while true {
+            do {
+                try await zk.create(path, data: data)
+                return
+            } catch let error as ZooKeeperError where error.code == .connectionLoss {
+                retried = true
+            } catch let error as ZooKeeperError where error.code == .nodeExists && retried {
+                return
+            }
+        }
+    }
+
+    @Test func killingTheConnectedServerLosesNoSessionWatchOrAcknowledgedWrite() async throws {
+        try await ApacheZooKeeper.with(size: 3, tickTime: 500) { ensemble in
+            let zk = try await ZooKeeperClient.connect(ensemble.connectString, configuration: Self.configuration())
+            let observer = try await ZooKeeperClient.connect(ensemble.connectString, configuration: Self.configuration())
+            defer {
+                Task {
+                    try? await zk.close()
+                    try? await observer.close()
+                }
+            }
+            try await zk.create("/stream")
+            try await zk.create("/member", mode: .ephemeral)
+            try await observer.create("/watched", data: "0".bytes)
+            let (_, _, dataWatch) = try await zk.watchData("/watched")
+            let recursive = try await zk.addWatch("/stream", mode: .persistentRecursive)
+            let before = try await zk.session()
+            let states = zk.states()
+
+            let total = 300
+            let killAt = 100
+            let acknowledged = Acknowledged()
+            let killed = try await withThrowingTaskGroup(of: Int?.self) { group in
+                // Ten writers, so requests are in flight when the server dies.
+                for writer in 0..<10 {
+                    group.addTask {
+                        for index in stride(from: writer, to: total, by: 10) {
+                            let path = "/stream/n\(String(format: "%04d", index))"
+                            try await Self.createAcknowledged(zk, path, data: "\(index)".bytes)
+                            acknowledged.add(path)
+                        }
+                        return nil
+                    }
+                }
+                group.addTask {
+                    try await eventually(within: .seconds(60)) { acknowledged.count >= killAt }
+                    let server = try #require(try await zk.session().server)
+                    let id = try #require((1...3).first { ensemble.address(of: $0) == server.description })
+                    ensemble.kill(id)
+                    return id
+                }
+                var killed: Int?
+                for try await result in group { killed = killed ?? result }
+                return killed
+            }
+            let killedID = try #require(killed)
+
+            // The session survived on another server, with its ephemeral node.
+            let after = try await zk.session()
+            #expect(after.id == before.id)
+            #expect(after.server?.description != ensemble.address(of: killedID))
+            #expect(try await observer.exists("/member")?.ephemeralOwner == before.id)
+            let seen = try await collect(states, within: .seconds(5), until: { $0.contains(.connected) && $0.count > 1 })
+            #expect(seen.contains(.suspended))
+            #expect(!seen.contains(.expired))
+
+            // No acknowledged write was lost.
+            let children = Set(try await observer.getChildren("/stream"))
+            let missing = acknowledged.paths.filter { !children.contains(String($0.dropFirst("/stream/".count))) }
+            #expect(missing.isEmpty, "lost acknowledged writes: \(missing)")
+            #expect(acknowledged.count == total)
+            #expect(children.count == total)
+
+            // The watches were re-registered on the new server.
+            try await observer.setData("/watched", data: "1".bytes)
+            #expect(try await dataWatch.event() == WatchedEvent(type: .nodeDataChanged, path: "/watched"))
+            try await observer.create("/stream/after")
+            var created: [String] = []
+            for try await event in recursive where event.type == .nodeCreated {
+                created.append(event.path)
+                if event.path == "/stream/after" { break }
+            }
+            // Each change is reported at most once (one in flight at the failure may be missed,
+            // as ZooKeeper re-registers persistent watches without replaying).
+            #expect(Set(created).count == created.count)
+            #expect(created.count >= total - 10)
+            print("ensemble failover: killed node \(killedID), \(acknowledged.count) writes acknowledged, \(created.count - 1) of \(total) creations seen by the recursive watch")
+        }
+    }
+}
+
+final class Acknowledged: @unchecked Sendable {
+    private let lock = NSLock()
+    private var set: [String] = []
+    func add(_ path: String) { lock.withLock { set.append(path) } }
+    var count: Int { lock.withLock { set.count } }
+    var paths: [String] { lock.withLock { set } }
+}
