@@ -258,7 +258,8 @@ final class ClientCore: @unchecked Sendable {
             }
             self.closeWaiters.append(promise)
             if self.closeTimeoutTask == nil {
-                let limit = self.machine.isConnected ? min(self.machine.readTimeout, .seconds(2)) : self.machine.connectTimeout
+                let limit =
+                    self.machine.isConnected ? min(self.machine.readTimeout, .seconds(2)) : self.machine.connectTimeout
                 self.closeTimeoutTask = self.eventLoop.scheduleTask(in: limit) {
                     self.perform(self.machine.closeCompleted())
                 }

@@ -243,7 +243,8 @@ struct SessionStateMachine: Sendable {
             return [.sendCloseSession]
         case .closing, .closed, .expired, .authFailed:
             return []
-        case .connecting, .handshaking, .waitingToReconnect where sessionID != 0:
+        case .connecting, .handshaking,
+            .waitingToReconnect where sessionID != 0:
             closeRequested = true
             return []
         case .idle, .connecting, .handshaking, .waitingToReconnect:

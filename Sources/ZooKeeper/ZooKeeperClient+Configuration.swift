@@ -24,7 +24,8 @@ extension ZooKeeperClient {
         public var resumeSession: (id: Int64, password: [UInt8])?
         /// Credentials to send on every connection, as `addAuth` would.
         public var authentication: [(scheme: String, credentials: [UInt8])] = []
-        /// The largest frame accepted from a server (`jute.maxbuffer`).
+        /// The largest frame sent to or accepted from a server (`jute.maxbuffer`, 1 MiB less one
+        /// byte by default); larger requests fail with `badArguments` before anything is sent.
         public var maxFrameLength = defaultMaxFrameLength
         /// Where diagnostics go. Silent by default: a library must not write to the application's
         /// stdout; pass a logger to see connection and session events.

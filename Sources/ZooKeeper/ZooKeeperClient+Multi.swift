@@ -11,44 +11,50 @@ extension ZooKeeperClient {
             _ path: String, data: [UInt8] = [], acl: [ACL] = ACL.openUnsafe, mode: CreateMode = .persistent,
             ttl: Duration? = nil
         ) -> Operation {
-            Operation(build: { client throws(ZooKeeperError) in
-                try client.createOperation(path, data: data, acl: acl, mode: mode, ttl: ttl)
-            }, path: path)
+            Operation(
+                build: { client throws(ZooKeeperError) in
+                    try client.createOperation(path, data: data, acl: acl, mode: mode, ttl: ttl)
+                }, path: path)
         }
 
         /// Deletes a node (-1: any version).
         public static func delete(_ path: String, version: Int32 = -1) -> Operation {
-            Operation(build: { client throws(ZooKeeperError) in
-                .delete(DeleteRequest(path: try client.serverPath(path), version: version))
-            }, path: path)
+            Operation(
+                build: { client throws(ZooKeeperError) in
+                    .delete(DeleteRequest(path: try client.serverPath(path), version: version))
+                }, path: path)
         }
 
         /// Replaces a node's data (-1: any version).
         public static func setData(_ path: String, data: [UInt8], version: Int32 = -1) -> Operation {
-            Operation(build: { client throws(ZooKeeperError) in
-                .setData(SetDataRequest(path: try client.serverPath(path), data: data, version: version))
-            }, path: path)
+            Operation(
+                build: { client throws(ZooKeeperError) in
+                    .setData(SetDataRequest(path: try client.serverPath(path), data: data, version: version))
+                }, path: path)
         }
 
         /// Fails the transaction unless the node has this version.
         public static func check(_ path: String, version: Int32) -> Operation {
-            Operation(build: { client throws(ZooKeeperError) in
-                .check(CheckVersionRequest(path: try client.serverPath(path), version: version))
-            }, path: path)
+            Operation(
+                build: { client throws(ZooKeeperError) in
+                    .check(CheckVersionRequest(path: try client.serverPath(path), version: version))
+                }, path: path)
         }
 
         /// Reads a node's data (multiRead only).
         public static func getData(_ path: String) -> Operation {
-            Operation(build: { client throws(ZooKeeperError) in
-                .getData(GetDataRequest(path: try client.serverPath(path)))
-            }, path: path)
+            Operation(
+                build: { client throws(ZooKeeperError) in
+                    .getData(GetDataRequest(path: try client.serverPath(path)))
+                }, path: path)
         }
 
         /// Lists a node's children (multiRead only).
         public static func getChildren(_ path: String) -> Operation {
-            Operation(build: { client throws(ZooKeeperError) in
-                .getChildren(GetChildrenRequest(path: try client.serverPath(path)))
-            }, path: path)
+            Operation(
+                build: { client throws(ZooKeeperError) in
+                    .getChildren(GetChildrenRequest(path: try client.serverPath(path)))
+                }, path: path)
         }
     }
 

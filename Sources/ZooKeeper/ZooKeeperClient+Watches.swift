@@ -128,7 +128,9 @@ extension ZooKeeperClient {
                 {
                     // Servers before 3.9 know only children, data and any: remove with `any`
                     // unless another local watch still needs the path.
-                    let others = try await core.hasLocalWatch(WatchRegistry.Kind.allCases, serverPath: registration.path).get()
+                    let others = try await core.hasLocalWatch(
+                        WatchRegistry.Kind.allCases, serverPath: registration.path
+                    ).get()
                     if !others { try await self.removeOnServer(registration.path, type: .any) }
                 }
             }

@@ -99,6 +99,14 @@ public final class ZooKeeperClient: Sendable {
     ) async throws -> Request.Response {
         var frame = ByteBuffer()
         frame.writeRequestFrame(xid: 0, request)
+        // A server drops the whole connection for a frame over its limit (jute.maxbuffer),
+        // failing every other request in flight: refuse it here instead.
+        guard frame.readableBytes - 4 <= core.configuration.maxFrameLength else {
+            throw ZooKeeperError(
+                .badArguments,
+                "request of \(frame.readableBytes - 4) bytes exceeds the \(core.configuration.maxFrameLength)-byte limit",
+                path: path)
+        }
         let timeout = core.configuration.requestTimeout.map { TimeAmount.milliseconds($0.milliseconds) }
         let (id, future) = core.submit(frame: frame, opCode: Request.opCode, watch: watch, timeout: timeout)
         let reply: Reply

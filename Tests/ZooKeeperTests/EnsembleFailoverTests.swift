@@ -31,7 +31,8 @@ import ZooKeeper
     @Test func killingTheConnectedServerLosesNoSessionWatchOrAcknowledgedWrite() async throws {
         try await ApacheZooKeeper.with(size: 3, tickTime: 500) { ensemble in
             let zk = try await ZooKeeperClient.connect(ensemble.connectString, configuration: Self.configuration())
-            let observer = try await ZooKeeperClient.connect(ensemble.connectString, configuration: Self.configuration())
+            let observer = try await ZooKeeperClient.connect(
+                ensemble.connectString, configuration: Self.configuration())
             defer {
                 Task {
                     try? await zk.close()
@@ -79,7 +80,8 @@ import ZooKeeper
             #expect(after.id == before.id)
             #expect(after.server?.description != ensemble.address(of: killedID))
             #expect(try await observer.exists("/member")?.ephemeralOwner == before.id)
-            let seen = try await collect(states, within: .seconds(5), until: { $0.contains(.connected) && $0.count > 1 })
+            let seen = try await collect(
+                states, within: .seconds(5), until: { $0.contains(.connected) && $0.count > 1 })
             #expect(seen.contains(.suspended))
             #expect(!seen.contains(.expired))
 
@@ -103,7 +105,9 @@ import ZooKeeper
             // as ZooKeeper re-registers persistent watches without replaying).
             #expect(Set(created).count == created.count)
             #expect(created.count >= total - 10)
-            print("ensemble failover: killed node \(killedID), \(acknowledged.count) writes acknowledged, \(created.count - 1) of \(total) creations seen by the recursive watch")
+            print(
+                "ensemble failover: killed node \(killedID), \(acknowledged.count) writes acknowledged, \(created.count - 1) of \(total) creations seen by the recursive watch"
+            )
         }
     }
 }

@@ -15,7 +15,9 @@ import ZooKeeper
             ])
             #expect(results.count == 5)
             #expect(results[0] == .check)
-            guard case .setData(let stat) = results[1] else { Issue.record("expected setData, got \(results[1])"); return }
+            guard case .setData(let stat) = results[1] else {
+                Issue.record("expected setData, got \(results[1])"); return
+            }
             #expect(stat.version == 1)
             // Apache ZooKeeper answers create2 inside a multi with a plain create result (path only).
             #expect(results[2] == .create(path: "/orders"))

@@ -26,7 +26,9 @@ import ZooKeeper
             try await zk.create("/a")
             try await zk.create("/a/b")
             await #expect(throws: ZooKeeperError(.nodeExists, path: "/a")) { try await zk.create("/a") }
-            await #expect(throws: ZooKeeperError(.noNode, path: "/missing/child")) { try await zk.create("/missing/child") }
+            await #expect(throws: ZooKeeperError(.noNode, path: "/missing/child")) {
+                try await zk.create("/missing/child")
+            }
             await #expect(throws: ZooKeeperError(.notEmpty, path: "/a")) { try await zk.delete("/a") }
             await #expect(throws: ZooKeeperError(.noNode, path: "/nope")) { try await zk.getData("/nope") }
             let error = await #expect(throws: ZooKeeperError.self) { try await zk.getData("relative") }
@@ -78,7 +80,8 @@ import ZooKeeper
         try await SharedApacheZooKeeper.withClient { zk, _, connect in
             let member = try await connect()
             try await zk.create("/cluster")
-            let (_, stat) = try await member.create("/cluster/server-001", data: "10.0.0.1:8080".bytes, mode: .ephemeral)
+            let (_, stat) = try await member.create(
+                "/cluster/server-001", data: "10.0.0.1:8080".bytes, mode: .ephemeral)
             let session = try await member.session()
             #expect(stat.ephemeralOwner == session.id)
             #expect(try await member.getEphemerals(prefix: "/cluster") == ["/cluster/server-001"])
@@ -88,6 +91,18 @@ import ZooKeeper
             let event = try await watch.event()
             #expect(event == WatchedEvent(type: .nodeChildrenChanged, path: "/cluster"))
             #expect(try await zk.getChildren("/cluster").isEmpty)
+        }
+    }
+
+    @Test func oversizedRequestIsRefusedWithoutHarmingTheConnection() async throws {
+        try await SharedApacheZooKeeper.withClient { zk, _, _ in
+            let error = await #expect(throws: ZooKeeperError.self) {
+                try await zk.create("/big", data: [UInt8](repeating: 1, count: 1_048_576))
+            }
+            #expect(error?.code == .badArguments)
+            let (_, stat) = try await zk.create("/fits", data: [UInt8](repeating: 1, count: 1_000_000))
+            #expect(stat.dataLength == 1_000_000)
+            #expect(try await zk.session().state == .connected)
         }
     }
 

@@ -23,7 +23,10 @@ import ZooKeeperProtocol
         var m = machine()
         #expect(m.start() == [.connect(hosts[0], timeout: .seconds(3))])
         let actions = m.channelActive(now: t0)
-        #expect(actions == [.sendConnectRequest(ConnectRequest(lastZxidSeen: 0, timeout: 6000, sessionID: 0, readOnly: false))])
+        #expect(
+            actions == [
+                .sendConnectRequest(ConnectRequest(lastZxidSeen: 0, timeout: 6000, sessionID: 0, readOnly: false))
+            ])
     }
 
     @Test func establishedSessionIsReported() {
@@ -31,7 +34,8 @@ import ZooKeeperProtocol
         _ = m.start()
         _ = m.channelActive(now: t0)
         let actions = m.connectResponseReceived(
-            ConnectResponse(timeout: 4000, sessionID: 9, password: Array(repeating: 1, count: 16), readOnly: true), now: t0)
+            ConnectResponse(timeout: 4000, sessionID: 9, password: Array(repeating: 1, count: 16), readOnly: true),
+            now: t0)
         #expect(actions == [.established(sessionID: 9, newSession: true, readOnly: true)])
         #expect(m.phase == .connected(readOnly: true))
         #expect(m.readTimeout == .milliseconds(2666))
@@ -145,7 +149,8 @@ import ZooKeeperProtocol
         #expect(
             m.channelActive(now: t0) == [
                 .sendConnectRequest(
-                    ConnectRequest(timeout: 6000, sessionID: 5, password: Array(repeating: 3, count: 16), readOnly: true))
+                    ConnectRequest(
+                        timeout: 6000, sessionID: 5, password: Array(repeating: 3, count: 16), readOnly: true))
             ])
     }
 }

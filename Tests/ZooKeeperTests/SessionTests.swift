@@ -80,7 +80,8 @@ import ZooKeeper
             let proxy = try await TCPProxy.start(upstreamPort: Int(upstream.split(separator: ":").last!)!)
             defer { proxy.stop() }
             let zk = try await ZooKeeperClient.connect(
-                "127.0.0.1:\(proxy.port)\(root)", configuration: SharedApacheZooKeeper.configuration(sessionTimeout: .seconds(6)))
+                "127.0.0.1:\(proxy.port)\(root)",
+                configuration: SharedApacheZooKeeper.configuration(sessionTimeout: .seconds(6)))
             try await zk.create("/member", mode: .ephemeral)
             try await observer.create("/data", data: "1".bytes)
             let (_, _, dataWatch) = try await zk.watchData("/data")

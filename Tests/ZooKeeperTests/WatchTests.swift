@@ -96,7 +96,9 @@ import ZooKeeper
             var iterator = watch.makeAsyncIterator()
             #expect(try await iterator.next() == nil)
             #expect(try await zk.checkWatches("/w", type: .data) == false)
-            await #expect(throws: ZooKeeperError(.noWatcher, path: "/w")) { try await zk.removeWatches("/w", type: .data) }
+            await #expect(throws: ZooKeeperError(.noWatcher, path: "/w")) {
+                try await zk.removeWatches("/w", type: .data)
+            }
         }
     }
 

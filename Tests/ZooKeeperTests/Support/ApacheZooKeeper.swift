@@ -38,7 +38,8 @@ final class ApacheZooKeeper: @unchecked Sendable {
             let directory = base.appendingPathComponent("s\(id)")
             try FileManager.default.createDirectory(
                 at: directory.appendingPathComponent("data"), withIntermediateDirectories: true)
-            return Node(id: id, clientPort: try freePort(), quorumPorts: (try freePort(), try freePort()), directory: directory)
+            return Node(
+                id: id, clientPort: try freePort(), quorumPorts: (try freePort(), try freePort()), directory: directory)
         }
     }
 
@@ -75,13 +76,14 @@ final class ApacheZooKeeper: @unchecked Sendable {
         }
         let configFile = node.directory.appendingPathComponent("zoo.cfg")
         try config.joined(separator: "\n").appending("\n").write(to: configFile, atomically: true, encoding: .utf8)
-        let java = [
-            "java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-Dzookeeper.root.logger=WARN,CONSOLE", "-Dzookeeper.jmx.log4j.disable=true",
-        ] + extraProperties + [
-            "-cp", "/etc/zookeeper/conf:\(Self.jar)", "org.apache.zookeeper.server.quorum.QuorumPeerMain",
-            configFile.path,
-        ]
+        let java =
+            [
+                "java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dzookeeper.root.logger=WARN,CONSOLE", "-Dzookeeper.jmx.log4j.disable=true",
+            ] + extraProperties + [
+                "-cp", "/etc/zookeeper/conf:\(Self.jar)", "org.apache.zookeeper.server.quorum.QuorumPeerMain",
+                configFile.path,
+            ]
         // The watchdog ends the JVM when the test process (its parent's parent) goes away.
         let script = """
             \(java.map { "'\($0)'" }.joined(separator: " ")) > '\(node.directory.path)/log' 2>&1 &
@@ -110,7 +112,8 @@ final class ApacheZooKeeper: @unchecked Sendable {
             if let answer = fourLetterWord("srvr", port: port), answer.contains("Mode: ") { return }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let log = (try? String(contentsOf: nodes[id - 1].directory.appendingPathComponent("log"), encoding: .utf8)) ?? ""
+        let log =
+            (try? String(contentsOf: nodes[id - 1].directory.appendingPathComponent("log"), encoding: .utf8)) ?? ""
         Issue.record("Apache ZooKeeper node \(id) did not start within \(timeout); log:\n\(log.suffix(2000))")
         throw ApacheZooKeeperError.didNotStart
     }

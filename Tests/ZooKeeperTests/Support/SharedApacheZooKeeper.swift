@@ -5,7 +5,9 @@ import ZooKeeper
 /// One standalone Apache ZooKeeper for the tests that do not stop servers; started on first use,
 /// ended by its watchdog when the test process exits. Each test works under its own chroot.
 enum SharedApacheZooKeeper {
-    private static let server = Task { try await ApacheZooKeeper.start(extraProperties: ["-Dzookeeper.extendedTypesEnabled=true"]) }
+    private static let server = Task {
+        try await ApacheZooKeeper.start(extraProperties: ["-Dzookeeper.extendedTypesEnabled=true"])
+    }
 
     static func connectString() async throws -> String {
         try await server.value.connectString
@@ -22,7 +24,8 @@ enum SharedApacheZooKeeper {
 
     /// Runs `body` with a client rooted at a fresh node of its own, and closes every client.
     static func withClient<T>(
-        _ body: (_ zk: ZooKeeperClient, _ root: String, _ connect: @Sendable () async throws -> ZooKeeperClient) async throws -> T
+        _ body: (_ zk: ZooKeeperClient, _ root: String, _ connect: @Sendable () async throws -> ZooKeeperClient)
+            async throws -> T
     ) async throws -> T {
         let hosts = try await connectString()
         let root = "/test-\(UUID().uuidString.prefix(8))"

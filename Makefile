@@ -1,0 +1,35 @@
+# swift-zookeeper: the one entry point for building and testing.
+#   make test   builds everything and runs every test, including those against real Apache
+#               ZooKeeper (installed from Debian's packages when missing).
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := zookeeper
+
+.PHONY: all build test deps format lint clean
+
+all: build
+
+build:
+	$(SWIFT) build
+
+## Installs what the tests need: Apache ZooKeeper (the oracle) and Java, from Debian.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing" >&2; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >&2; \
+	fi
+	@command -v java >/dev/null || { echo "java is missing (Apache ZooKeeper needs it)" >&2; exit 1; }
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+format:
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
+
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+
+clean:
+	rm -rf .build
