@@ -243,11 +243,14 @@ struct SessionStateMachine: Sendable {
             return [.sendCloseSession]
         case .closing, .closed, .expired, .authFailed:
             return []
-        case .connecting, .handshaking,
-            .waitingToReconnect where sessionID != 0:
-            closeRequested = true
-            return []
-        case .idle, .connecting, .handshaking, .waitingToReconnect:
+        case .connecting, .handshaking, .waitingToReconnect:
+            guard sessionID == 0 else {
+                closeRequested = true
+                return []
+            }
+            phase = .closed
+            return [.closeConnection, .closed]
+        case .idle:
             phase = .closed
             return [.closeConnection, .closed]
         }

@@ -133,6 +133,28 @@ import ZooKeeperProtocol
         #expect(m.connectFailed() == [])
     }
 
+    @Test func closeWhileReconnectingClosesTheSessionOnceReconnected() {
+        var m = machine()
+        connected(&m)
+        _ = m.channelClosed()
+        #expect(m.close() == [])
+        #expect(m.isClosing)
+        _ = m.channelActive(now: t0)
+        let actions = m.connectResponseReceived(
+            ConnectResponse(timeout: 6000, sessionID: 42, password: Array(repeating: 7, count: 16)), now: t0)
+        #expect(actions == [.sendCloseSession])
+        #expect(m.closeCompleted() == [.closeConnection, .closed])
+    }
+
+    @Test func closeWhileReconnectingGivesUpAfterTheTimeout() {
+        var m = machine()
+        connected(&m)
+        _ = m.channelClosed()
+        _ = m.close()
+        #expect(m.closeCompleted() == [.closeConnection, .closed])
+        #expect(m.channelActive(now: t0) == [])
+    }
+
     @Test func authFailureIsTerminal() {
         var m = machine()
         connected(&m)
