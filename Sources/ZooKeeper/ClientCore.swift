@@ -285,7 +285,14 @@ final class ClientCore: @unchecked Sendable {
                 let response = try ConnectResponse(decodingAll: frame)
                 perform(machine.connectResponseReceived(response, now: .now()))
             } catch {
-                protocolViolation("unreadable connect response: \(error)")
+                // A read-only server refuses to create a session with a bare reply header.
+                if frame.readableBytes == 16, let header = try? ReplyHeader(decodingAll: frame), header.error != .ok {
+                    lastConnectError =
+                        "\(connectedHost.map { "\($0)" } ?? "server") refused the session: \(header.error.message)"
+                    channel?.close(promise: nil)
+                } else {
+                    protocolViolation("unreadable connect response: \(error)")
+                }
             }
             return
         }

@@ -112,6 +112,58 @@ import ZooKeeper
     }
 }
 
+extension EnsembleFailoverTests {
+    @Test func readOnlyServerServesReadsWhenTheQuorumIsLost() async throws {
+        // A read-only 3.8 server creates only local sessions: new sessions need localSessionsEnabled.
+        try await ApacheZooKeeper.with(
+            size: 3, tickTime: 500, extraProperties: ["-Dreadonlymode.enabled=true"],
+            extraConfig: ["localSessionsEnabled=true"]
+        ) { ensemble in
+            let writer = try await ZooKeeperClient.connect(ensemble.connectString, configuration: Self.configuration())
+            try await writer.create("/ro", data: "kept".bytes)
+            try await writer.close()
+            ensemble.kill(1)
+            ensemble.kill(2)
+            try await eventually(within: .seconds(30)) { ensemble.isReadOnly(3) }
+
+            // Without allowReadOnly, the lone server is refused.
+            var strict = Self.configuration()
+            strict.connectTimeout = .seconds(3)
+            let refused = await #expect(throws: ZooKeeperError.self) {
+                try await ZooKeeperClient.connect(ensemble.address(of: 3), configuration: strict)
+            }
+            #expect(refused?.code == .connectFailed)
+
+            var lenient = Self.configuration()
+            lenient.allowReadOnly = true
+            let reader = try await ZooKeeperClient.connect(ensemble.address(of: 3), configuration: lenient)
+            #expect(try await reader.session().state == .connectedReadOnly)
+            #expect(try await reader.getData("/ro").data == "kept".bytes)
+            await #expect(throws: ZooKeeperError(.notReadOnly, path: "/new")) { try await reader.create("/new") }
+            try await reader.close()
+        }
+    }
+}
+
+extension EnsembleFailoverTests {
+    @Test func readOnlyServerWithoutLocalSessionsRefusesNewSessionsWithAReason() async throws {
+        try await ApacheZooKeeper.with(size: 3, tickTime: 500, extraProperties: ["-Dreadonlymode.enabled=true"]) {
+            ensemble in
+            ensemble.kill(1)
+            ensemble.kill(2)
+            try await eventually(within: .seconds(30)) { ensemble.isReadOnly(3) }
+            var lenient = Self.configuration()
+            lenient.allowReadOnly = true
+            lenient.connectTimeout = .seconds(2)
+            let refused = await #expect(throws: ZooKeeperError.self) {
+                try await ZooKeeperClient.connect(ensemble.address(of: 3), configuration: lenient)
+            }
+            #expect(refused?.code == .connectFailed)
+            #expect(refused?.message.contains("refused the session: server is read-only") == true)
+        }
+    }
+}
+
 final class Acknowledged: @unchecked Sendable {
     private let lock = NSLock()
     private var set: [String] = []

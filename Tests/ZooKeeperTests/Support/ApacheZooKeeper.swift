@@ -21,6 +21,7 @@ final class ApacheZooKeeper: @unchecked Sendable {
     private var nodes: [Node]
     private let tickTime: Int
     private let extraProperties: [String]
+    private let extraConfig: [String]
 
     /// The client connect string of every node.
     var connectString: String { nodes.map { "127.0.0.1:\($0.clientPort)" }.joined(separator: ",") }
@@ -30,9 +31,10 @@ final class ApacheZooKeeper: @unchecked Sendable {
 
     var size: Int { nodes.count }
 
-    private init(size: Int, tickTime: Int, extraProperties: [String]) throws {
+    private init(size: Int, tickTime: Int, extraProperties: [String], extraConfig: [String]) throws {
         self.tickTime = tickTime
         self.extraProperties = extraProperties
+        self.extraConfig = extraConfig
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("zk-test-\(UUID().uuidString)")
         nodes = try (1...size).map { id in
             let directory = base.appendingPathComponent("s\(id)")
@@ -45,13 +47,14 @@ final class ApacheZooKeeper: @unchecked Sendable {
 
     /// Starts a standalone server (size 1) or an ensemble, and waits until every node serves.
     static func start(
-        size: Int = 1, tickTime: Int = 200, extraProperties: [String] = []
+        size: Int = 1, tickTime: Int = 200, extraProperties: [String] = [], extraConfig: [String] = []
     ) async throws -> ApacheZooKeeper {
         guard FileManager.default.fileExists(atPath: jar) else {
             Issue.record("Apache ZooKeeper is not installed (\(jar)); run `make deps` or `apt-get install zookeeper`")
             throw ApacheZooKeeperError.notInstalled
         }
-        let cluster = try ApacheZooKeeper(size: size, tickTime: tickTime, extraProperties: extraProperties)
+        let cluster = try ApacheZooKeeper(
+            size: size, tickTime: tickTime, extraProperties: extraProperties, extraConfig: extraConfig)
         for id in 1...size { try cluster.launch(id) }
         for id in 1...size { try await cluster.waitUntilServing(id) }
         return cluster
@@ -59,12 +62,13 @@ final class ApacheZooKeeper: @unchecked Sendable {
 
     private func launch(_ id: Int) throws {
         var node = lock.withLock { nodes[id - 1] }
-        var config = [
-            "tickTime=\(tickTime)", "initLimit=20", "syncLimit=10",
-            "dataDir=\(node.directory.appendingPathComponent("data").path)",
-            "clientPort=\(node.clientPort)", "clientPortAddress=127.0.0.1", "maxClientCnxns=0",
-            "4lw.commands.whitelist=*", "admin.enableServer=false",
-        ]
+        var config =
+            [
+                "tickTime=\(tickTime)", "initLimit=20", "syncLimit=10",
+                "dataDir=\(node.directory.appendingPathComponent("data").path)",
+                "clientPort=\(node.clientPort)", "clientPortAddress=127.0.0.1", "maxClientCnxns=0",
+                "4lw.commands.whitelist=*", "admin.enableServer=false",
+            ] + extraConfig
         if nodes.count > 1 {
             config.append("standaloneEnabled=false")
             config.append("reconfigEnabled=true")
@@ -135,6 +139,11 @@ final class ApacheZooKeeper: @unchecked Sendable {
         try await waitUntilServing(id)
     }
 
+    /// Whether a node says it is in read-only mode (`isro`).
+    func isReadOnly(_ id: Int) -> Bool {
+        fourLetterWord("isro", port: lock.withLock { nodes[id - 1].clientPort }) == "ro"
+    }
+
     /// The node id that currently leads, or nil.
     func leader() -> Int? {
         nodes.first { fourLetterWord("srvr", port: $0.clientPort)?.contains("Mode: leader") ?? false }?.id
@@ -150,10 +159,11 @@ final class ApacheZooKeeper: @unchecked Sendable {
 
     /// Runs `body` with a started cluster and always stops it.
     static func with<T>(
-        size: Int = 1, tickTime: Int = 200, extraProperties: [String] = [],
+        size: Int = 1, tickTime: Int = 200, extraProperties: [String] = [], extraConfig: [String] = [],
         _ body: (ApacheZooKeeper) async throws -> T
     ) async throws -> T {
-        let cluster = try await start(size: size, tickTime: tickTime, extraProperties: extraProperties)
+        let cluster = try await start(
+            size: size, tickTime: tickTime, extraProperties: extraProperties, extraConfig: extraConfig)
         do {
             let result = try await body(cluster)
             cluster.stop()
