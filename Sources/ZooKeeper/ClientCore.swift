@@ -326,9 +326,12 @@ final class ClientCore: @unchecked Sendable {
                 logger.warning("re-registering watches failed", metadata: ["error": "\(header.error)"])
             }
         default:
-            guard let request = pending.popFirst(), request.xid == header.xid else {
+            // Checked before popping: on a mismatch the request stays pending and fails with the
+            // connection.
+            guard let oldest = pending.first, oldest.xid == header.xid else {
                 return protocolViolation("reply xid \(header.xid) does not match the oldest request")
             }
+            let request = pending.removeFirst()
             if header.zxid > 0 { machine.zxidSeen(header.zxid) }
             if let watch = request.watch, request.promise != nil {
                 if header.error == .ok {

@@ -89,10 +89,12 @@ struct SessionStateMachine: Sendable {
     /// The host of the current (or next) connection attempt.
     var currentHost: ConnectString.Host { hosts[hostIndex] }
 
-    /// The timeout used for one connection attempt: the session timeout shared among the hosts.
+    /// The timeout of one connection attempt (TCP connect and handshake): the session timeout
+    /// shared among the hosts, and at most a third of it, so that several attempts fit within the
+    /// session's lifetime even with one host (Java shares it among the hosts only).
     var connectTimeout: TimeAmount {
         let timeout = negotiatedTimeout > 0 ? negotiatedTimeout : requestedTimeout
-        return .milliseconds(Int64(max(timeout / Int32(hosts.count), 1000)))
+        return .milliseconds(Int64(max(timeout / Int32(max(hosts.count, 3)), 1000)))
     }
 
     /// Nothing received for this long means the connection is dead (two thirds of the timeout).

@@ -21,7 +21,7 @@ import ZooKeeperProtocol
 
     @Test func firstConnectSendsAFreshConnectRequest() {
         var m = machine()
-        #expect(m.start() == [.connect(hosts[0], timeout: .seconds(3))])
+        #expect(m.start() == [.connect(hosts[0], timeout: .seconds(2))])
         let actions = m.channelActive(now: t0)
         #expect(
             actions == [
@@ -47,7 +47,7 @@ import ZooKeeperProtocol
         connected(&m)
         m.zxidSeen(77)
         m.zxidSeen(5)
-        #expect(m.channelClosed() == [.connectionLost, .connect(hosts[1], timeout: .seconds(3))])
+        #expect(m.channelClosed() == [.connectionLost, .connect(hosts[1], timeout: .seconds(2))])
         let actions = m.channelActive(now: t0)
         #expect(
             actions == [
@@ -64,10 +64,10 @@ import ZooKeeperProtocol
     @Test func aRoundOfFailuresBacksOffThenRetries() {
         var m = machine()
         _ = m.start()
-        #expect(m.connectFailed() == [.connect(hosts[1], timeout: .seconds(3))])
+        #expect(m.connectFailed() == [.connect(hosts[1], timeout: .seconds(2))])
         #expect(m.connectFailed() == [.scheduleReconnect(after: .milliseconds(50))])
         #expect(m.phase == .waitingToReconnect)
-        #expect(m.reconnectTimerFired() == [.connect(hosts[0], timeout: .seconds(3))])
+        #expect(m.reconnectTimerFired() == [.connect(hosts[0], timeout: .seconds(2))])
         _ = m.connectFailed()
         #expect(m.connectFailed() == [.scheduleReconnect(after: .milliseconds(100))])
         #expect(SessionStateMachine.backoff(afterFailedRounds: 50) == .seconds(1))
@@ -79,7 +79,7 @@ import ZooKeeperProtocol
         _ = m.channelClosed()
         _ = m.channelActive(now: t0)
         let actions = m.connectResponseReceived(ConnectResponse(timeout: 0, sessionID: 0, password: []), now: t0)
-        #expect(actions == [.closeConnection, .sessionExpired, .connect(hosts[1], timeout: .seconds(3))])
+        #expect(actions == [.closeConnection, .sessionExpired, .connect(hosts[1], timeout: .seconds(2))])
         #expect(m.sessionID == 0)
         _ = m.channelActive(now: t0)
         #expect(m.phase == .handshaking(since: t0))
@@ -106,15 +106,15 @@ import ZooKeeperProtocol
         #expect(m.tick(now: t0 + .milliseconds(3900)) == [])
         #expect(m.tick(now: t0 + .milliseconds(4000)) == [.sendPing])
         let actions = m.tick(now: t0 + .milliseconds(6200))
-        #expect(actions == [.closeConnection, .connectionLost, .connect(hosts[1], timeout: .seconds(3))])
+        #expect(actions == [.closeConnection, .connectionLost, .connect(hosts[1], timeout: .seconds(2))])
     }
 
     @Test func handshakeThatNeverAnswersTimesOut() {
         var m = machine()
         _ = m.start()
         _ = m.channelActive(now: t0)
-        #expect(m.tick(now: t0 + .milliseconds(2999)) == [])
-        #expect(m.tick(now: t0 + .seconds(3)) == [.closeConnection, .connect(hosts[1], timeout: .seconds(3))])
+        #expect(m.tick(now: t0 + .milliseconds(1999)) == [])
+        #expect(m.tick(now: t0 + .seconds(2)) == [.closeConnection, .connect(hosts[1], timeout: .seconds(2))])
     }
 
     @Test func closeWhileConnectedSendsCloseSession() {

@@ -96,6 +96,7 @@ final class ApacheZooKeeper: @unchecked Sendable {
             alive() { [ -r /proc/$1/stat ] && [ "$(sed 's/.*) //' /proc/$1/stat | cut -c1)" != Z ]; }
             while alive \(getpid()) && kill -0 $jvm 2>/dev/null; do sleep 0.5; done
             kill -9 $jvm 2>/dev/null
+            alive \(getpid()) || rm -rf '\(node.directory.deletingLastPathComponent().path)'
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")

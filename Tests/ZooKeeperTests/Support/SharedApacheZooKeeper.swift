@@ -6,7 +6,8 @@ import ZooKeeper
 /// ended by its watchdog when the test process exits. Each test works under its own chroot.
 enum SharedApacheZooKeeper {
     private static let server = Task {
-        try await ApacheZooKeeper.start(extraProperties: ["-Dzookeeper.extendedTypesEnabled=true"])
+        try await ApacheZooKeeper.start(
+            extraProperties: ["-Dzookeeper.extendedTypesEnabled=true"], extraConfig: ["maxSessionTimeout=60000"])
     }
 
     static func connectString() async throws -> String {

@@ -7,6 +7,7 @@ import NIOPosix
 final class TCPProxy: Sendable {
     private struct State {
         var blocked = false
+        var stalled = false
         var channels: [any Channel] = []
     }
 
@@ -40,8 +41,8 @@ final class TCPProxy: Sendable {
             .connect(host: "127.0.0.1", port: upstreamPort)
             .flatMap { outbound in
                 self.state.withLockedValue { $0.channels += [inbound, outbound] }
-                return inbound.pipeline.addHandler(Relay(peer: outbound)).flatMap {
-                    outbound.pipeline.addHandler(Relay(peer: inbound))
+                return inbound.pipeline.addHandler(Relay(peer: outbound, proxy: self)).flatMap {
+                    outbound.pipeline.addHandler(Relay(peer: inbound, proxy: self))
                 }
             }
     }
@@ -61,20 +62,36 @@ final class TCPProxy: Sendable {
         state.withLockedValue { $0.blocked = false }
     }
 
+    /// Keeps connections open but silently drops every byte, as a dead network path would.
+    func stall() {
+        state.withLockedValue { $0.stalled = true }
+    }
+
+    func unstall() {
+        state.withLockedValue { $0.stalled = false }
+    }
+
+    fileprivate var isStalled: Bool { state.withLockedValue { $0.stalled } }
+
     func stop() {
         block()
         server.withLockedValue { $0?.close(promise: nil) }
     }
 }
 
-/// Copies bytes to the peer channel and closes it when this side closes.
+/// Copies bytes to the peer channel (unless the proxy stalls) and closes it when this side closes.
 private final class Relay: ChannelInboundHandler, Sendable {
     typealias InboundIn = ByteBuffer
     let peer: any Channel
+    let proxy: TCPProxy
 
-    init(peer: any Channel) { self.peer = peer }
+    init(peer: any Channel, proxy: TCPProxy) {
+        self.peer = peer
+        self.proxy = proxy
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !proxy.isStalled else { return }
         peer.writeAndFlush(unwrapInboundIn(data), promise: nil)
     }
 

@@ -1,0 +1,128 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import Testing
+import ZooKeeper
+import ZooKeeperProtocol
+
+/// Protocol paths a real server rarely takes, driven by a scripted server or a stalling proxy.
+@Suite struct ProtocolEdgeTests {
+    /// Answers getData with "ok" data; pings with a ping reply.
+    static let echoScript: ScriptedServer.Script = { header, _, _ in
+        switch header.opCode {
+        case .ping: [ScriptedServer.reply(xid: SpecialXid.ping, zxid: 0, EmptyResponse())]
+        case .closeSession: [ScriptedServer.reply(xid: header.xid, EmptyResponse())]
+        default: [ScriptedServer.reply(xid: header.xid, GetDataResponse(data: Array("ok".utf8), stat: Stat()))]
+        }
+    }
+
+    static func configuration() -> ZooKeeperClient.Configuration {
+        var configuration = ZooKeeperClient.Configuration()
+        configuration.sessionTimeout = .seconds(4)
+        configuration.connectTimeout = .seconds(10)
+        return configuration
+    }
+
+    @Test(arguments: [nil, false, true] as [Bool?])
+    func connectResponsesWithAndWithoutTheReadOnlyFlagAreAccepted(_ flag: Bool?) async throws {
+        let server = try await ScriptedServer.start(
+            connectResponse: { _ in ScriptedServer.connectResponse(sessionID: 77, readOnlyFlag: flag) },
+            script: Self.echoScript)
+        defer { server.stop() }
+        var configuration = Self.configuration()
+        configuration.allowReadOnly = true
+        let zk = try await ZooKeeperClient.connect("127.0.0.1:\(server.port)", configuration: configuration)
+        let session = try await zk.session()
+        #expect(session.id == 77)
+        #expect(session.timeout == .milliseconds(4000))
+        #expect(session.state == (flag == true ? .connectedReadOnly : .connected))
+        #expect(try await zk.getData("/x").data == Array("ok".utf8))
+        try await zk.close()
+    }
+
+    @Test func aReplyWithTheWrongXidDropsTheConnectionAndTheSessionResumes() async throws {
+        let server = try await ScriptedServer.start(
+            connectResponse: { _ in ScriptedServer.connectResponse(sessionID: 5, readOnlyFlag: false) },
+            script: { header, body, connection in
+                if connection == 1 && header.opCode == .getData {
+                    return [ScriptedServer.reply(xid: header.xid + 1000, GetDataResponse(data: [], stat: Stat()))]
+                }
+                return Self.echoScript(header, body, connection)
+            })
+        defer { server.stop() }
+        let zk = try await ZooKeeperClient.connect("127.0.0.1:\(server.port)", configuration: Self.configuration())
+        await #expect(throws: ZooKeeperError(.connectionLoss, "connection to the server was lost", path: "/x")) {
+            try await zk.getData("/x")
+        }
+        try await eventually { try await zk.session().state == .connected }
+        #expect(server.connectionCount == 2)
+        #expect(try await zk.session().id == 5)
+        #expect(try await zk.getData("/x").data == Array("ok".utf8))
+        try await zk.close()
+    }
+
+    @Test func aNotificationIsDeliveredBeforeTheReplyThatFollowsIt() async throws {
+        let server = try await ScriptedServer.start(
+            connectResponse: { _ in ScriptedServer.connectResponse(sessionID: 6, readOnlyFlag: false) },
+            script: { header, body, connection in
+                guard header.opCode == .getData else { return Self.echoScript(header, body, connection) }
+                // One write: the notification, then the reply that reveals the change.
+                return [
+                    ScriptedServer.reply(
+                        xid: SpecialXid.notification, zxid: -1, WatcherEvent(type: .nodeDataChanged, path: "/x")),
+                    ScriptedServer.reply(xid: header.xid, GetDataResponse(data: Array("new".utf8), stat: Stat())),
+                ]
+            })
+        defer { server.stop() }
+        let zk = try await ZooKeeperClient.connect("127.0.0.1:\(server.port)", configuration: Self.configuration())
+        let events = zk.events()
+        #expect(try await zk.getData("/x").data == Array("new".utf8))
+        // Already buffered when the reply returned.
+        #expect(try await next(events, within: .milliseconds(200)) == WatchedEvent(type: .nodeDataChanged, path: "/x"))
+        try await zk.close()
+    }
+
+    @Test func anIdleSessionPings() async throws {
+        let pings = Counter()
+        let server = try await ScriptedServer.start(
+            connectResponse: { _ in ScriptedServer.connectResponse(sessionID: 8, timeout: 900, readOnlyFlag: false) },
+            script: { header, body, connection in
+                if header.opCode == .ping { pings.increment() }
+                return Self.echoScript(header, body, connection)
+            })
+        defer { server.stop() }
+        let zk = try await ZooKeeperClient.connect("127.0.0.1:\(server.port)", configuration: Self.configuration())
+        try await Task.sleep(for: .seconds(2))
+        // One ping every 300 ms of idleness: about six in two seconds; the connection stayed up.
+        #expect(pings.value >= 3)
+        #expect(server.connectionCount == 1)
+        try await zk.close()
+    }
+
+    @Test func aSilentServerIsDetectedWithinTheReadTimeoutAndTheSessionResumes() async throws {
+        let upstream = try await SharedApacheZooKeeper.connectString()
+        let proxy = try await TCPProxy.start(upstreamPort: Int(upstream.split(separator: ":").last!)!)
+        defer { proxy.stop() }
+        let zk = try await ZooKeeperClient.connect(
+            "127.0.0.1:\(proxy.port)", configuration: SharedApacheZooKeeper.configuration(sessionTimeout: .seconds(6)))
+        let before = try await zk.session()
+        proxy.stall()
+        let start = ContinuousClock.now
+        try await eventually(within: .seconds(10)) { try await zk.session().state == .suspended }
+        // Read timeout: two thirds of the 6 s session timeout (plus one tick).
+        #expect(ContinuousClock.now - start < .seconds(5))
+        // The path heals; the attempt that began while it was dead is dropped, so the client
+        // retries at once, well within the session's lifetime.
+        proxy.unstall()
+        proxy.block()
+        proxy.unblock()
+        try await eventually(within: .seconds(10)) { try await zk.session().state == .connected }
+        #expect(try await zk.session().id == before.id)
+        try await zk.close()
+    }
+}
+
+final class Counter: Sendable {
+    private let count = NIOLockedValueBox(0)
+    func increment() { count.withLockedValue { $0 += 1 } }
+    var value: Int { count.withLockedValue { $0 } }
+}
