@@ -81,6 +81,28 @@ import ZooKeeperProtocol
         try await zk.close()
     }
 
+    @Test func aRequestWithoutReplyTimesOutAndTheSessionStaysUp() async throws {
+        let server = try await ScriptedServer.start(
+            connectResponse: { _ in ScriptedServer.connectResponse(sessionID: 9, readOnlyFlag: false) },
+            script: { header, body, connection in
+                // getData on /slow is never answered.
+                var path = body
+                if header.opCode == .getData, (try? path.readJuteString()) == "/slow" { return [] }
+                return Self.echoScript(header, body, connection)
+            })
+        defer { server.stop() }
+        var configuration = Self.configuration()
+        configuration.requestTimeout = .milliseconds(300)
+        let zk = try await ZooKeeperClient.connect("127.0.0.1:\(server.port)", configuration: configuration)
+        let start = ContinuousClock.now
+        let error = await #expect(throws: ZooKeeperError.self) { try await zk.getData("/slow") }
+        #expect(error?.code == .operationTimeout)
+        #expect(error?.path == "/slow")
+        #expect(ContinuousClock.now - start < .seconds(3))
+        #expect(try await zk.session().state == .connected)
+        try await zk.close()
+    }
+
     @Test func anIdleSessionPings() async throws {
         let pings = Counter()
         let server = try await ScriptedServer.start(

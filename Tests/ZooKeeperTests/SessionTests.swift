@@ -150,16 +150,6 @@ import ZooKeeper
         #expect(error?.code == .badArguments)
     }
 
-    @Test func requestTimeoutFailsOnlyThatRequest() async throws {
-        // A listener that accepts and never answers: the handshake times out instead.
-        let port = try freePort()
-        var configuration = ZooKeeperClient.Configuration()
-        configuration.connectTimeout = .milliseconds(1500)
-        configuration.sessionTimeout = .seconds(4)
-        await #expect(throws: ZooKeeperError.self) {
-            try await ZooKeeperClient.connect("127.0.0.1:\(port)", configuration: configuration)
-        }
-    }
 }
 
 /// Collects a sequence's elements until `done` holds for what was collected, failing after `timeout`.
