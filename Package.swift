@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "ZooKeeperProtocol", targets: ["ZooKeeperProtocol"]),
         .library(name: "ZooKeeper", targets: ["ZooKeeper"]),
+        .library(name: "ZooKeeperServer", targets: ["ZooKeeperServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -19,6 +20,15 @@ let package = Package(
         ),
         .target(
             name: "ZooKeeper",
+            dependencies: [
+                "ZooKeeperProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "ZooKeeperServer",
             dependencies: [
                 "ZooKeeperProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -42,6 +52,17 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "ZooKeeperServerTests",
+            dependencies: [
+                "ZooKeeperServer",
+                "ZooKeeper",
+                "ZooKeeperProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),

@@ -1,0 +1,101 @@
+import ZooKeeperProtocol
+
+/// The in-memory tree: nodes by full path, and the mutations ZooKeeper's transactions apply.
+///
+/// Pure state with no I/O; the request processor validates requests and decides the order of
+/// errors, the tree applies what passed. Every mutation takes the zxid and time of its transaction.
+struct DataTree: Sendable {
+    private(set) var nodes: [String: DataNode] = [:]
+    /// Ephemeral node paths by owning session.
+    private(set) var ephemerals: [Int64: Set<String>] = [:]
+
+    /// The special nodes every tree has; they cannot be deleted.
+    static let systemPaths: Set<String> = ["/", "/zookeeper", "/zookeeper/quota", "/zookeeper/config"]
+
+    init() {
+        let open = ACL.openUnsafe
+        nodes["/"] = DataNode(data: [], acl: open, zxid: 0, time: 0, mode: .persistent)
+        nodes["/zookeeper"] = DataNode(data: [], acl: open, zxid: 0, time: 0, mode: .persistent)
+        nodes["/zookeeper/quota"] = DataNode(data: [], acl: open, zxid: 0, time: 0, mode: .persistent)
+        nodes["/zookeeper/config"] = DataNode(data: [], acl: ACL.readUnsafe, zxid: 0, time: 0, mode: .persistent)
+        nodes["/"]!.children = ["zookeeper"]
+        nodes["/zookeeper"]!.children = ["quota", "config"]
+        nodes["/zookeeper/config"]!.aversion = -1
+    }
+
+    subscript(path: String) -> DataNode? { nodes[path] }
+
+    var nodeCount: Int { nodes.count }
+
+    /// The parent's path and the child's name of a path other than "/".
+    static func split(_ path: String) -> (parent: String, name: String) {
+        let slash = path.lastIndex(of: "/")!
+        let parent = slash == path.startIndex ? "/" : String(path[..<slash])
+        return (parent, String(path[path.index(after: slash)...]))
+    }
+
+    /// Adds a node; the caller checked that the parent exists and the node does not.
+    mutating func create(
+        _ path: String, data: [UInt8]?, acl: [ACL], mode: CreateMode, owner: Int64, ttl: Int64, zxid: Int64,
+        time: Int64
+    ) {
+        var node = DataNode(data: data, acl: acl, zxid: zxid, time: time, mode: mode)
+        node.ephemeralOwner = mode.isEphemeral ? owner : 0
+        node.ttl = ttl
+        nodes[path] = node
+        let (parent, name) = Self.split(path)
+        nodes[parent]!.children.insert(name)
+        nodes[parent]!.childrenCreated &+= 1
+        nodes[parent]!.pzxid = zxid
+        if mode.isEphemeral { ephemerals[owner, default: []].insert(path) }
+    }
+
+    /// Removes a node; the caller checked that it exists and has no children.
+    mutating func delete(_ path: String, zxid: Int64) {
+        guard let node = nodes.removeValue(forKey: path) else { return }
+        let (parent, name) = Self.split(path)
+        nodes[parent]?.children.remove(name)
+        if let pzxid = nodes[parent]?.pzxid, zxid > pzxid { nodes[parent]!.pzxid = zxid }
+        if node.ephemeralOwner != 0 {
+            ephemerals[node.ephemeralOwner]?.remove(path)
+            if ephemerals[node.ephemeralOwner]?.isEmpty == true { ephemerals[node.ephemeralOwner] = nil }
+        }
+    }
+
+    mutating func setData(_ path: String, data: [UInt8]?, zxid: Int64, time: Int64) {
+        nodes[path]!.data = data
+        nodes[path]!.version &+= 1
+        nodes[path]!.mzxid = zxid
+        nodes[path]!.mtime = time
+    }
+
+    mutating func setACL(_ path: String, acl: [ACL]) {
+        nodes[path]!.acl = acl
+        nodes[path]!.aversion &+= 1
+    }
+
+    /// The number of all descendants of a node.
+    func descendantCount(_ path: String) -> Int {
+        guard let node = nodes[path] else { return 0 }
+        var count = 0
+        for child in node.children {
+            count += 1 + descendantCount(Self.childPath(path, child))
+        }
+        return count
+    }
+
+    static func childPath(_ parent: String, _ name: String) -> String {
+        parent == "/" ? "/" + name : parent + "/" + name
+    }
+
+    /// Containers with no children that once had some, and TTL nodes with no children whose
+    /// time-to-live has passed since their last change: what the server's reaper deletes.
+    func expiredContainersAndTTLs(now: Int64) -> [String] {
+        nodes.compactMap { path, node in
+            guard node.children.isEmpty else { return nil }
+            if node.mode.isContainer && node.childrenCreated > 0 { return path }
+            if node.mode.isTTL && now - node.mtime > node.ttl { return path }
+            return nil
+        }.sorted()
+    }
+}

@@ -1,0 +1,333 @@
+import Logging
+import NIOCore
+import ZooKeeperProtocol
+
+/// One client connection's server-side state.
+struct ServerConnection {
+    var channel: any Channel
+    var remoteIP: String
+    /// nil until the connect request is processed.
+    var session: Int64?
+    /// The identities it authenticated as (always its ip, then digest users, ...).
+    var ids: [Id]
+    var received = 0
+    var sent = 0
+    /// Whether the client's connect request carried the read-only flag (reply in kind).
+    var readOnlyFlag: Bool?
+}
+
+/// The server's engine: the database, the sessions and the connections, all confined to one
+/// event loop (every connection of the server lives on it, so handlers call in directly).
+final class ServerCore: @unchecked Sendable {
+    let eventLoop: any EventLoop
+    let configuration: ZooKeeperServer.Configuration
+    private var logger: Logger { configuration.logger }
+
+    private(set) var database = ServerDatabase()
+    private(set) var sessions: SessionTracker
+    private(set) var connections: [ConnectionID: ServerConnection] = [:]
+    private var nextConnection: ConnectionID = 0
+    private var dirty: Set<ConnectionID> = []
+    private var flushScheduled = false
+    private var timers: [RepeatedTask] = []
+    let statistics = ServerStatistics()
+
+    init(configuration: ZooKeeperServer.Configuration, eventLoop: any EventLoop) {
+        self.configuration = configuration
+        self.eventLoop = eventLoop
+        database.extendedTypesEnabled = configuration.extendedTypesEnabled
+        sessions = SessionTracker(nowMilliseconds: database.now())
+    }
+
+    /// Starts the session-expiry and container timers.
+    func startTimers() {
+        let tick = TimeAmount.milliseconds(max(1, configuration.tickTime.milliseconds / 2))
+        timers.append(
+            eventLoop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in self.expireSessions() })
+        let reap = TimeAmount.milliseconds(max(10, configuration.containerCheckInterval.milliseconds))
+        timers.append(
+            eventLoop.scheduleRepeatedTask(initialDelay: reap, delay: reap) { _ in self.reapContainers() })
+    }
+
+    func stopTimers() {
+        timers.forEach { $0.cancel() }
+        timers = []
+    }
+
+    // MARK: Connections
+
+    func connectionOpened(_ channel: any Channel) -> ConnectionID? {
+        let ip = channel.remoteAddress?.ipAddress ?? "unknown"
+        if configuration.maxClientConnections > 0,
+            connections.values.filter({ $0.remoteIP == ip }).count >= configuration.maxClientConnections
+        {
+            logger.warning("too many connections", metadata: ["ip": "\(ip)"])
+            return nil
+        }
+        nextConnection += 1
+        connections[nextConnection] = ServerConnection(
+            channel: channel, remoteIP: ip, session: nil, ids: [Id(scheme: "ip", id: ip)])
+        return nextConnection
+    }
+
+    func connectionClosed(_ connection: ConnectionID) {
+        guard let closed = connections.removeValue(forKey: connection) else { return }
+        database.connectionClosed(connection)
+        if let session = closed.session, sessions[session]?.connection == connection {
+            sessions.attach(session, to: nil)
+        }
+    }
+
+    func closeAll() {
+        for connection in connections.values { connection.channel.close(promise: nil) }
+    }
+
+    // MARK: Frames
+
+    func frameReceived(_ frame: ByteBuffer, on connection: ConnectionID) {
+        guard let state = connections[connection] else { return }
+        statistics.received += 1
+        connections[connection]!.received += 1
+        guard let session = state.session else {
+            return connect(frame, on: connection)
+        }
+        sessions.touch(session, now: .now())
+        var body = frame
+        guard let header = try? RequestHeader(from: &body) else {
+            return close(connection)
+        }
+        let started = NIODeadline.now()
+        defer { statistics.record(latency: .now() - started) }
+        switch header.opCode {
+        case .ping:
+            reply(to: connection, ReplyHeader(xid: header.xid, zxid: database.lastZxid), body: nil)
+        case .auth:
+            authenticate(&body, header: header, on: connection)
+        case .setWatches, .setWatches2:
+            setWatches(&body, header: header, on: connection)
+        case .closeSession:
+            let (zxid, notifications) = closeSession(session)
+            deliver(notifications)
+            reply(to: connection, ReplyHeader(xid: header.xid, zxid: zxid), body: nil)
+            close(connection)
+        default:
+            let context = RequestContext(connection: connection, session: session, ids: state.ids)
+            let outcome = database.execute(header.opCode, &body, context: context)
+            deliver(outcome.notifications)
+            reply(
+                to: connection, ReplyHeader(xid: header.xid, zxid: outcome.zxid, error: outcome.error),
+                body: outcome.body)
+            if outcome.closeAfterReply { close(connection) }
+        }
+    }
+
+    /// The first frame: a connect request, answered with a bare connect response.
+    private func connect(_ frame: ByteBuffer, on connection: ConnectionID) {
+        guard let request = try? ConnectRequest(decodingAll: frame) else {
+            logger.debug("unreadable connect request", metadata: ["connection": "\(connection)"])
+            return close(connection)
+        }
+        let timeout = min(max(request.timeout, configuration.minimumTimeout), configuration.maximumTimeout)
+        let readOnlyFlag: Bool? = request.readOnly == nil ? nil : false
+        connections[connection]!.readOnlyFlag = request.readOnly
+        let now = NIODeadline.now()
+        if request.sessionID == 0 {
+            let password = (0..<16).map { _ in UInt8.random(in: 0...255) }
+            _ = database.createSession()
+            let session = sessions.create(timeout: timeout, now: now, password: password)
+            attach(session.id, to: connection)
+            send(
+                ConnectResponse(timeout: timeout, sessionID: session.id, password: password, readOnly: readOnlyFlag),
+                to: connection)
+            return
+        }
+        guard let session = sessions[request.sessionID], session.password == request.password else {
+            // Unknown or expired session, or a wrong password: refuse, then close.
+            send(
+                ConnectResponse(
+                    timeout: 0, sessionID: 0, password: Array(repeating: 0, count: 16), readOnly: readOnlyFlag),
+                to: connection)
+            return close(connection)
+        }
+        if let previous = session.connection, previous != connection {
+            connections[previous]?.session = nil
+            close(previous)
+        }
+        sessions.setTimeout(session.id, timeout)
+        sessions.touch(session.id, now: now)
+        attach(session.id, to: connection)
+        send(
+            ConnectResponse(
+                timeout: timeout, sessionID: session.id, password: session.password, readOnly: readOnlyFlag),
+            to: connection)
+    }
+
+    private func attach(_ session: Int64, to connection: ConnectionID) {
+        sessions.attach(session, to: connection)
+        connections[connection]?.session = session
+    }
+
+    private func authenticate(_ body: inout ByteBuffer, header: RequestHeader, on connection: ConnectionID) {
+        guard let packet = try? AuthPacket(from: &body) else { return close(connection) }
+        var added: [Id] = []
+        switch packet.scheme {
+        case "digest":
+            let credentials = String(decoding: packet.auth, as: UTF8.self)
+            let parts = credentials.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            if parts.count == 2 {
+                let id = Id.digest(user: String(parts[0]), password: String(parts[1]))
+                added.append(id)
+                if let superDigest = configuration.superDigest, id.id == superDigest {
+                    added.append(AccessControl.superID)
+                }
+            }
+        case "ip":
+            added.append(Id(scheme: "ip", id: connections[connection]!.remoteIP))
+        default:
+            break
+        }
+        guard !added.isEmpty else {
+            reply(to: connection, ReplyHeader(xid: header.xid, zxid: database.lastZxid, error: .authFailed), body: nil)
+            return close(connection)
+        }
+        for id in added where !connections[connection]!.ids.contains(id) {
+            connections[connection]!.ids.append(id)
+        }
+        reply(to: connection, ReplyHeader(xid: header.xid, zxid: database.lastZxid), body: nil)
+    }
+
+    /// Re-registers a reconnected client's watches; what changed after its last zxid fires now,
+    /// before the reply.
+    private func setWatches(_ body: inout ByteBuffer, header: RequestHeader, on connection: ConnectionID) {
+        let request: SetWatches2Request
+        if header.opCode == .setWatches2 {
+            guard let decoded = try? SetWatches2Request(from: &body) else { return close(connection) }
+            request = decoded
+        } else {
+            guard let old = try? SetWatchesRequest(from: &body) else { return close(connection) }
+            request = SetWatches2Request(
+                relativeZxid: old.relativeZxid, dataWatches: old.dataWatches, existWatches: old.existWatches,
+                childWatches: old.childWatches, persistentWatches: [], persistentRecursiveWatches: [])
+        }
+        var events: [WatcherEvent] = []
+        let tree = database.tree
+        for path in request.dataWatches {
+            if let node = tree[path] {
+                if node.mzxid > request.relativeZxid {
+                    events.append(WatcherEvent(type: .nodeDataChanged, path: path))
+                } else {
+                    database.watches.add(.data, path: path, connection: connection)
+                }
+            } else {
+                events.append(WatcherEvent(type: .nodeDeleted, path: path))
+            }
+        }
+        for path in request.existWatches {
+            if tree[path] != nil {
+                events.append(WatcherEvent(type: .nodeCreated, path: path))
+            } else {
+                database.watches.add(.data, path: path, connection: connection)
+            }
+        }
+        for path in request.childWatches {
+            if let node = tree[path] {
+                if node.pzxid > request.relativeZxid {
+                    events.append(WatcherEvent(type: .nodeChildrenChanged, path: path))
+                } else {
+                    database.watches.add(.child, path: path, connection: connection)
+                }
+            } else {
+                events.append(WatcherEvent(type: .nodeDeleted, path: path))
+            }
+        }
+        for path in request.persistentWatches {
+            database.watches.add(.persistent, path: path, connection: connection)
+        }
+        for path in request.persistentRecursiveWatches {
+            database.watches.add(.persistentRecursive, path: path, connection: connection)
+        }
+        deliver(events.map { ([connection], $0) })
+        reply(to: connection, ReplyHeader(xid: header.xid, zxid: database.lastZxid), body: nil)
+    }
+
+    // MARK: Sessions
+
+    private func closeSession(_ session: Int64) -> (Int64, [(connections: [ConnectionID], event: WatcherEvent)]) {
+        sessions.remove(session)
+        return database.closeSession(session)
+    }
+
+    private func expireSessions() {
+        for id in sessions.expired(now: .now()) {
+            logger.debug("session expired", metadata: ["session": "0x\(String(UInt64(bitPattern: id), radix: 16))"])
+            let connection = sessions[id]?.connection
+            let (_, notifications) = closeSession(id)
+            deliver(notifications)
+            if let connection {
+                connections[connection]?.session = nil
+                close(connection)
+            }
+        }
+    }
+
+    private func reapContainers() {
+        let paths = database.tree.expiredContainersAndTTLs(now: database.now())
+        for path in paths {
+            var body = ByteBuffer()
+            DeleteRequest(path: path, version: -1).encode(into: &body)
+            let context = RequestContext(connection: 0, session: 0, ids: [AccessControl.superID])
+            deliver(database.execute(.delete, &body, context: context).notifications)
+        }
+    }
+
+    // MARK: Output
+
+    private func deliver(_ notifications: [(connections: [ConnectionID], event: WatcherEvent)]) {
+        for (targets, event) in notifications {
+            for target in targets {
+                reply(to: target, ReplyHeader(xid: SpecialXid.notification, zxid: -1), body: event)
+            }
+        }
+    }
+
+    private func reply(to connection: ConnectionID, _ header: ReplyHeader, body: (any JuteEncodable)?) {
+        guard let channel = connections[connection]?.channel else { return }
+        var buffer = channel.allocator.buffer(capacity: 64)
+        buffer.writeJuteFrame { frame in
+            header.encode(into: &frame)
+            if header.error == .ok, let body { body.encode(into: &frame) }
+        }
+        write(buffer, to: connection)
+    }
+
+    private func send(_ response: ConnectResponse, to connection: ConnectionID) {
+        guard let channel = connections[connection]?.channel else { return }
+        var buffer = channel.allocator.buffer(capacity: 48)
+        buffer.writeJuteFrame { response.encode(into: &$0) }
+        write(buffer, to: connection)
+    }
+
+    /// Writes now; the originating connection flushes at the end of its read burst, and a flush of
+    /// every other written connection runs once per loop turn.
+    func write(_ buffer: ByteBuffer, to connection: ConnectionID) {
+        guard let channel = connections[connection]?.channel else { return }
+        statistics.sent += 1
+        connections[connection]!.sent += 1
+        channel.write(buffer, promise: nil)
+        dirty.insert(connection)
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        eventLoop.execute {
+            self.flushScheduled = false
+            let written = self.dirty
+            self.dirty = []
+            for id in written { self.connections[id]?.channel.flush() }
+        }
+    }
+
+    func close(_ connection: ConnectionID) {
+        guard let channel = connections[connection]?.channel else { return }
+        channel.flush()
+        channel.close(promise: nil)
+    }
+}

@@ -1,0 +1,431 @@
+import NIOCore
+import ZooKeeperProtocol
+
+/// Who sent a request: the connection, its session and its authenticated identities.
+struct RequestContext: Sendable {
+    var connection: ConnectionID
+    var session: Int64
+    var ids: [Id]
+}
+
+/// What a request produced: the reply, and the watch events to send before it.
+struct Outcome {
+    var error: ErrorCode
+    var body: (any JuteEncodable)?
+    /// The zxid the reply carries.
+    var zxid: Int64
+    /// Notifications to send, each to its connections, before the reply.
+    var notifications: [(connections: [ConnectionID], event: WatcherEvent)] = []
+    /// Close the connection after replying (unknown opcode, closeSession).
+    var closeAfterReply = false
+
+    static func error(_ code: ErrorCode, zxid: Int64) -> Outcome {
+        Outcome(error: code, body: nil, zxid: zxid)
+    }
+}
+
+/// The server's state machine: the data tree, the watch tables and the zxid, and how each
+/// request changes them, with Apache ZooKeeper's validation order and stat rules. No I/O.
+struct ServerDatabase: Sendable {
+    var tree = DataTree()
+    var watches = ServerWatchManager()
+    /// The last zxid handed out.
+    private(set) var lastZxid: Int64 = 0
+    var extendedTypesEnabled = false
+    /// The clock, in milliseconds since the epoch; injected for tests.
+    var now: @Sendable () -> Int64 = { Int64((NIODeadline.now().uptimeNanoseconds / 1_000_000)) }
+
+    mutating func nextZxid() -> Int64 {
+        lastZxid += 1
+        return lastZxid
+    }
+
+    // MARK: Sessions
+
+    /// A new session consumes a zxid.
+    mutating func createSession() -> Int64 { nextZxid() }
+
+    /// Ends a session: one zxid, its ephemeral nodes deleted (firing their events).
+    mutating func closeSession(_ session: Int64) -> (
+        zxid: Int64, notifications: [(connections: [ConnectionID], event: WatcherEvent)]
+    ) {
+        let zxid = nextZxid()
+        var events: [(EventType, String)] = []
+        for path in (tree.ephemerals[session] ?? []).sorted(by: >) {
+            tree.delete(path, zxid: zxid)
+            events.append((.nodeDeleted, path))
+            events.append((.nodeChildrenChanged, DataTree.split(path).parent))
+        }
+        return (zxid, fire(events))
+    }
+
+    /// Forgets a closed connection's watches.
+    mutating func connectionClosed(_ connection: ConnectionID) {
+        watches.removeAll(connection: connection)
+    }
+
+    // MARK: Requests
+
+    /// Executes one request (its header already read) and returns the outcome.
+    mutating func execute(_ opCode: OpCode, _ body: inout ByteBuffer, context: RequestContext) -> Outcome {
+        do {
+            switch opCode {
+            case .create, .create2, .createContainer, .createTTL:
+                let zxid = nextZxid()
+                let request = try decodeCreate(opCode, &body)
+                var events: [(EventType, String)] = []
+                let result = create(request, opCode: opCode, context: context, zxid: zxid, events: &events)
+                return finish(result, zxid: zxid, events: events) { path, stat in
+                    opCode == .create
+                        ? CreateResponse(path: path) as any JuteEncodable : Create2Response(path: path, stat: stat)
+                }
+            case .delete:
+                let zxid = nextZxid()
+                let request = try DeleteRequest(from: &body)
+                var events: [(EventType, String)] = []
+                let result = delete(request, context: context, zxid: zxid, events: &events)
+                return finish(result, zxid: zxid, events: events) { _, _ in EmptyResponse() }
+            case .setData:
+                let zxid = nextZxid()
+                let request = try SetDataRequest(from: &body)
+                var events: [(EventType, String)] = []
+                let result = setData(request, context: context, zxid: zxid, events: &events)
+                return finish(result, zxid: zxid, events: events) { _, stat in StatResponse(stat: stat) }
+            case .setACL:
+                let zxid = nextZxid()
+                let request = try SetACLRequest(from: &body)
+                let result = setACL(request, context: context)
+                return finish(result, zxid: zxid, events: []) { _, stat in StatResponse(stat: stat) }
+            case .multi:
+                let zxid = nextZxid()
+                return multi(try MultiRequest(from: &body), context: context, zxid: zxid)
+            case .multiRead:
+                return multiRead(try MultiReadRequest(from: &body), context: context)
+            case .exists:
+                return exists(try ExistsRequest(from: &body), context: context)
+            case .getData:
+                return getData(try GetDataRequest(from: &body), context: context)
+            case .getChildren, .getChildren2:
+                let request = try GetChildren2Request(from: &body)
+                return getChildren(request, withStat: opCode == .getChildren2, context: context)
+            case .getACL:
+                return getACL(try GetACLRequest(from: &body), context: context)
+            case .getAllChildrenNumber:
+                let request = try GetAllChildrenNumberRequest(from: &body)
+                return read(request.path, .read, context: context) { _ in
+                    GetAllChildrenNumberResponse(totalNumber: Int32(clamping: tree.descendantCount(request.path)))
+                }
+            case .getEphemerals:
+                let prefix = try GetEphemeralsRequest(from: &body).path
+                let paths = (tree.ephemerals[context.session] ?? []).filter {
+                    prefix.isEmpty || prefix == "/" || $0.hasPrefix(prefix)
+                }
+                return Outcome(error: .ok, body: GetEphemeralsResponse(ephemerals: paths.sorted()), zxid: lastZxid)
+            case .sync:
+                let request = try SyncRequest(from: &body)
+                guard PathValidation.isValid(request.path) else { return .error(.badArguments, zxid: lastZxid) }
+                return Outcome(error: .ok, body: PathResponse(path: request.path), zxid: lastZxid)
+            case .addWatch:
+                let request = try AddWatchRequest(from: &body)
+                guard PathValidation.isValid(request.path) else { return .error(.badArguments, zxid: lastZxid) }
+                let table: ServerWatchManager.Table =
+                    request.mode == .persistentRecursive ? .persistentRecursive : .persistent
+                watches.add(table, path: request.path, connection: context.connection)
+                return Outcome(error: .ok, body: ErrorResponse(error: .ok), zxid: lastZxid)
+            case .checkWatches, .removeWatches:
+                let request = try RemoveWatchesRequest(from: &body)
+                // Apache ZooKeeper 3.8 knows only children (1), data (2) and any (3) here.
+                guard (1...3).contains(request.type.rawValue) else { return .error(.marshallingError, zxid: lastZxid) }
+                let found =
+                    opCode == .checkWatches
+                    ? watches.has(path: request.path, type: request.type, connection: context.connection)
+                    : watches.remove(path: request.path, type: request.type, connection: context.connection)
+                return found
+                    ? Outcome(error: .ok, body: EmptyResponse(), zxid: lastZxid) : .error(.noWatcher, zxid: lastZxid)
+            case .whoAmI:
+                let infos = context.ids.map { ClientInfo(authScheme: $0.scheme, user: $0.id) }
+                return Outcome(error: .ok, body: WhoAmIResponse(clientInfo: infos), zxid: lastZxid)
+            case .reconfig:
+                return .error(.reconfigDisabled, zxid: nextZxid())
+            case .check:
+                // check outside a multi: Apache ZooKeeper answers Unimplemented and closes.
+                var outcome = Outcome.error(.unimplemented, zxid: lastZxid)
+                outcome.closeAfterReply = true
+                return outcome
+            default:
+                var outcome = Outcome.error(.unimplemented, zxid: lastZxid)
+                outcome.closeAfterReply = true
+                return outcome
+            }
+        } catch {
+            return .error(.marshallingError, zxid: lastZxid)
+        }
+    }
+
+    // MARK: Writes
+
+    private func decodeCreate(_ opCode: OpCode, _ body: inout ByteBuffer) throws(JuteError) -> CreateTTLRequest {
+        if opCode == .createTTL { return try CreateTTLRequest(from: &body) }
+        let fields = try CreateRequest(from: &body).fields
+        return CreateTTLRequest(path: fields.path, data: fields.data, acl: fields.acl, mode: fields.mode, ttl: -1)
+    }
+
+    /// A write's result: the affected path and stat, or an error code.
+    enum WriteResult {
+        case success((path: String, stat: Stat))
+        case failure(ErrorCode)
+    }
+
+    private mutating func finish(
+        _ result: WriteResult, zxid: Int64, events: [(EventType, String)],
+        body: (String, Stat) -> any JuteEncodable
+    ) -> Outcome {
+        switch result {
+        case .success(let (path, stat)):
+            return Outcome(error: .ok, body: body(path, stat), zxid: zxid, notifications: fire(events))
+        case .failure(let code):
+            return .error(code, zxid: zxid)
+        }
+    }
+
+    private mutating func create(
+        _ request: CreateTTLRequest, opCode: OpCode, context: RequestContext, zxid: Int64,
+        events: inout [(EventType, String)]
+    ) -> WriteResult {
+        let mode = request.fields.mode
+        guard (0...6).contains(mode.rawValue) else { return .failure(.badArguments) }
+        if opCode == .createContainer && !mode.isContainer { return .failure(.badArguments) }
+        if mode.isTTL {
+            guard extendedTypesEnabled else { return .failure(.unimplemented) }
+            guard opCode == .createTTL, request.ttl > 0, request.ttl <= 0xFF_FFFF_FFFF else {
+                return .failure(.badArguments)
+            }
+        } else if opCode == .createTTL {
+            return .failure(.badArguments)
+        }
+        let path = request.fields.path
+        guard path.contains("/"), !path.contains("\u{0}") else { return .failure(.badArguments) }
+        guard let acl = AccessControl.fixup(request.fields.acl, ids: context.ids) else {
+            return .failure(.invalidACL)
+        }
+        let (parentPath, _) = DataTree.split(path)
+        guard let parent = tree[parentPath] else { return .failure(.noNode) }
+        guard AccessControl.allows(parent.acl, .create, ids: context.ids) else { return .failure(.noAuth) }
+        var finalPath = path
+        if mode.isSequential {
+            finalPath += Self.sequenceSuffix(parent.childrenCreated)
+        }
+        guard PathValidation.isValid(finalPath) else { return .failure(.badArguments) }
+        guard tree[finalPath] == nil else { return .failure(.nodeExists) }
+        guard parent.ephemeralOwner == 0 else { return .failure(.noChildrenForEphemerals) }
+        tree.create(
+            finalPath, data: request.fields.data, acl: acl, mode: mode, owner: context.session,
+            ttl: max(request.ttl, 0), zxid: zxid, time: now())
+        events.append((.nodeCreated, finalPath))
+        events.append((.nodeChildrenChanged, parentPath))
+        return .success((finalPath, tree[finalPath]!.stat))
+    }
+
+    /// Java's `String.format("%010d", counter)`: ten digits, the sign counting towards the width.
+    static func sequenceSuffix(_ counter: Int32) -> String {
+        let digits = String(counter.magnitude)
+        let width = counter < 0 ? 9 : 10
+        return (counter < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+
+    private mutating func delete(
+        _ request: DeleteRequest, context: RequestContext, zxid: Int64, events: inout [(EventType, String)]
+    ) -> WriteResult {
+        let path = request.path
+        guard PathValidation.isValid(path), !DataTree.systemPaths.contains(path) else {
+            return .failure(.badArguments)
+        }
+        let (parentPath, _) = DataTree.split(path)
+        guard let parent = tree[parentPath] else { return .failure(.noNode) }
+        guard AccessControl.allows(parent.acl, .delete, ids: context.ids) else { return .failure(.noAuth) }
+        guard let node = tree[path] else { return .failure(.noNode) }
+        guard request.version == -1 || request.version == node.version else { return .failure(.badVersion) }
+        guard node.children.isEmpty else { return .failure(.notEmpty) }
+        tree.delete(path, zxid: zxid)
+        events.append((.nodeDeleted, path))
+        events.append((.nodeChildrenChanged, parentPath))
+        return .success((path, Stat()))
+    }
+
+    private mutating func setData(
+        _ request: SetDataRequest, context: RequestContext, zxid: Int64, events: inout [(EventType, String)]
+    ) -> WriteResult {
+        let path = request.path
+        guard PathValidation.isValid(path) else { return .failure(.badArguments) }
+        guard let node = tree[path] else { return .failure(.noNode) }
+        guard AccessControl.allows(node.acl, .write, ids: context.ids) else { return .failure(.noAuth) }
+        guard request.version == -1 || request.version == node.version else { return .failure(.badVersion) }
+        tree.setData(path, data: request.data, zxid: zxid, time: now())
+        events.append((.nodeDataChanged, path))
+        return .success((path, tree[path]!.stat))
+    }
+
+    private mutating func setACL(_ request: SetACLRequest, context: RequestContext) -> WriteResult {
+        let path = request.path
+        guard PathValidation.isValid(path) else { return .failure(.badArguments) }
+        guard let acl = AccessControl.fixup(request.acl, ids: context.ids) else { return .failure(.invalidACL) }
+        guard let node = tree[path] else { return .failure(.noNode) }
+        guard AccessControl.allows(node.acl, .admin, ids: context.ids) else { return .failure(.noAuth) }
+        guard request.version == -1 || request.version == node.aversion else { return .failure(.badVersion) }
+        tree.setACL(path, acl: acl)
+        return .success((path, tree[path]!.stat))
+    }
+
+    private func check(_ request: CheckVersionRequest, context: RequestContext) -> WriteResult {
+        guard PathValidation.isValid(request.path) else { return .failure(.badArguments) }
+        guard let node = tree[request.path] else { return .failure(.noNode) }
+        guard AccessControl.allows(node.acl, .read, ids: context.ids) else { return .failure(.noAuth) }
+        guard request.version == -1 || request.version == node.version else { return .failure(.badVersion) }
+        return .success((request.path, node.stat))
+    }
+
+    /// Applies the operations in order on the live tree; on the first failure, restores what the
+    /// earlier ones changed. All share one zxid; events fire only when every operation succeeded.
+    private mutating func multi(_ request: MultiRequest, context: RequestContext, zxid: Int64) -> Outcome {
+        let saved = (tree: tree, watches: watches)
+        var events: [(EventType, String)] = []
+        var results: [MultiResult] = []
+        for operation in request.operations {
+            let result: WriteResult
+            switch operation {
+            case .create(let r):
+                result = create(
+                    CreateTTLRequest(fields: r.fields, ttl: -1), opCode: .create, context: context, zxid: zxid,
+                    events: &events)
+            case .create2(let r):
+                result = create(
+                    CreateTTLRequest(fields: r.fields, ttl: -1), opCode: .create2, context: context, zxid: zxid,
+                    events: &events)
+            case .createContainer(let r):
+                result = create(
+                    CreateTTLRequest(fields: r.fields, ttl: -1), opCode: .createContainer, context: context, zxid: zxid,
+                    events: &events)
+            case .createTTL(let r):
+                result = create(r, opCode: .createTTL, context: context, zxid: zxid, events: &events)
+            case .delete(let r): result = delete(r, context: context, zxid: zxid, events: &events)
+            case .setData(let r): result = setData(r, context: context, zxid: zxid, events: &events)
+            case .check(let r): result = check(r, context: context)
+            case .getChildren, .getData: result = .failure(.badArguments)
+            }
+            switch result {
+            case .failure(let code):
+                tree = saved.tree
+                watches = saved.watches
+                var failed = results.map { _ in MultiResult.error(.ok) }
+                failed.append(.error(code))
+                failed += Array(
+                    repeating: .error(.runtimeInconsistency), count: request.operations.count - failed.count)
+                return Outcome(error: .ok, body: MultiResponse(results: failed), zxid: zxid)
+            case .success(let (path, stat)):
+                switch operation {
+                // Apache ZooKeeper answers every create inside a multi with a plain create result.
+                case .create, .create2, .createContainer, .createTTL: results.append(.create(path: path))
+                case .delete: results.append(.delete)
+                case .setData: results.append(.setData(stat: stat))
+                default: results.append(.check)
+                }
+            }
+        }
+        return Outcome(error: .ok, body: MultiResponse(results: results), zxid: zxid, notifications: fire(events))
+    }
+
+    // MARK: Reads
+
+    private func read(
+        _ path: String, _ permission: Permissions, context: RequestContext, body: (DataNode) -> any JuteEncodable
+    ) -> Outcome {
+        guard PathValidation.isValid(path) else { return .error(.badArguments, zxid: lastZxid) }
+        guard let node = tree[path] else { return .error(.noNode, zxid: lastZxid) }
+        guard AccessControl.allows(node.acl, permission, ids: context.ids) else {
+            return .error(.noAuth, zxid: lastZxid)
+        }
+        return Outcome(error: .ok, body: body(node), zxid: lastZxid)
+    }
+
+    private mutating func exists(_ request: ExistsRequest, context: RequestContext) -> Outcome {
+        guard PathValidation.isValid(request.path) else { return .error(.badArguments, zxid: lastZxid) }
+        if request.watch { watches.add(.data, path: request.path, connection: context.connection) }
+        guard let node = tree[request.path] else { return .error(.noNode, zxid: lastZxid) }
+        return Outcome(error: .ok, body: StatResponse(stat: node.stat), zxid: lastZxid)
+    }
+
+    private mutating func getData(_ request: GetDataRequest, context: RequestContext) -> Outcome {
+        let outcome = read(request.path, .read, context: context) { GetDataResponse(data: $0.data, stat: $0.stat) }
+        if outcome.error == .ok && request.watch {
+            watches.add(.data, path: request.path, connection: context.connection)
+        }
+        return outcome
+    }
+
+    private mutating func getChildren(_ request: GetChildren2Request, withStat: Bool, context: RequestContext)
+        -> Outcome
+    {
+        let outcome = read(request.path, .read, context: context) { node in
+            withStat
+                ? GetChildren2Response(children: node.children.sorted(), stat: node.stat) as any JuteEncodable
+                : GetChildrenResponse(children: node.children.sorted())
+        }
+        if outcome.error == .ok && request.watch {
+            watches.add(.child, path: request.path, connection: context.connection)
+        }
+        return outcome
+    }
+
+    private func getACL(_ request: GetACLRequest, context: RequestContext) -> Outcome {
+        guard PathValidation.isValid(request.path) else { return .error(.badArguments, zxid: lastZxid) }
+        guard let node = tree[request.path] else { return .error(.noNode, zxid: lastZxid) }
+        guard
+            AccessControl.allows(node.acl, .read, ids: context.ids)
+                || AccessControl.allows(node.acl, .admin, ids: context.ids)
+        else { return .error(.noAuth, zxid: lastZxid) }
+        return Outcome(error: .ok, body: GetACLResponse(acl: node.acl, stat: node.stat), zxid: lastZxid)
+    }
+
+    private mutating func multiRead(_ request: MultiReadRequest, context: RequestContext) -> Outcome {
+        var results: [MultiResult] = []
+        for operation in request.operations {
+            switch operation {
+            case .getData(let r):
+                let outcome = read(r.path, .read, context: context) { GetDataResponse(data: $0.data, stat: $0.stat) }
+                if outcome.error == .ok, let node = tree[r.path] {
+                    results.append(.getData(data: node.data, stat: node.stat))
+                    if r.watch { watches.add(.data, path: r.path, connection: context.connection) }
+                } else {
+                    results.append(.error(outcome.error))
+                }
+            case .getChildren(let r):
+                let outcome = read(r.path, .read, context: context) { _ in EmptyResponse() }
+                if outcome.error == .ok, let node = tree[r.path] {
+                    results.append(.getChildren(children: node.children.sorted()))
+                    if r.watch { watches.add(.child, path: r.path, connection: context.connection) }
+                } else {
+                    results.append(.error(outcome.error))
+                }
+            default:
+                results.append(.error(.badArguments))
+            }
+        }
+        return Outcome(error: .ok, body: MultiResponse(results: results), zxid: lastZxid)
+    }
+
+    // MARK: Events
+
+    /// Turns changes into notifications, consuming the standard watches they fire.
+    mutating func fire(_ events: [(EventType, String)]) -> [(connections: [ConnectionID], event: WatcherEvent)] {
+        events.compactMap { type, path in
+            let connections = watches.trigger(type, path: path)
+            return connections.isEmpty ? nil : (connections, WatcherEvent(type: type, path: path))
+        }
+    }
+}
+
+extension CreateTTLRequest {
+    init(fields: CreateFields, ttl: Int64) {
+        self.init(path: fields.path, data: fields.data, acl: fields.acl, mode: fields.mode, ttl: ttl)
+    }
+}

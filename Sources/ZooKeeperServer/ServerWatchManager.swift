@@ -1,0 +1,116 @@
+import ZooKeeperProtocol
+
+/// Identifies one client connection on the server.
+typealias ConnectionID = UInt64
+
+/// The server's watch tables (`WatchManager`): which connections watch which paths.
+///
+/// exists and getData share the data table (an exists watch on a missing node lives there too);
+/// getChildren uses the child table; addWatch the persistent ones. Standard watches fire once.
+struct ServerWatchManager: Sendable {
+    enum Table: CaseIterable, Sendable {
+        case data, child, persistent, persistentRecursive
+    }
+
+    private var tables: [Table: [String: Set<ConnectionID>]] = [:]
+
+    mutating func add(_ table: Table, path: String, connection: ConnectionID) {
+        tables[table, default: [:]][path, default: []].insert(connection)
+    }
+
+    func contains(_ table: Table, path: String, connection: ConnectionID) -> Bool {
+        tables[table]?[path]?.contains(connection) ?? false
+    }
+
+    /// Removes a connection's watches of a type on a path; returns whether any was removed.
+    mutating func remove(path: String, type: WatcherType, connection: ConnectionID) -> Bool {
+        var removed = false
+        for table in Self.tables(for: type) {
+            if tables[table]?[path]?.remove(connection) != nil {
+                removed = true
+                if tables[table]?[path]?.isEmpty == true { tables[table]?[path] = nil }
+            }
+        }
+        return removed
+    }
+
+    /// Whether a connection has a watch of a type on a path.
+    func has(path: String, type: WatcherType, connection: ConnectionID) -> Bool {
+        Self.tables(for: type).contains { contains($0, path: path, connection: connection) }
+    }
+
+    static func tables(for type: WatcherType) -> [Table] {
+        switch type {
+        case .children: [.child]
+        case .data: [.data]
+        case .persistent: [.persistent]
+        case .persistentRecursive: [.persistentRecursive]
+        default: Table.allCases
+        }
+    }
+
+    /// Removes every watch of a connection (it closed).
+    mutating func removeAll(connection: ConnectionID) {
+        for table in Table.allCases {
+            guard var entries = tables[table] else { continue }
+            for (path, var watchers) in entries where watchers.contains(connection) {
+                watchers.remove(connection)
+                entries[path] = watchers.isEmpty ? nil : watchers
+            }
+            tables[table] = entries
+        }
+    }
+
+    /// The connections an event reaches, consuming the standard watches it fires. A connection
+    /// is told once per event even when several of its watches match.
+    mutating func trigger(_ type: EventType, path: String) -> [ConnectionID] {
+        var fired = Set<ConnectionID>()
+        switch type {
+        case .nodeCreated, .nodeDataChanged:
+            fired.formUnion(tables[.data]?.removeValue(forKey: path) ?? [])
+        case .nodeDeleted:
+            fired.formUnion(tables[.data]?.removeValue(forKey: path) ?? [])
+            fired.formUnion(tables[.child]?.removeValue(forKey: path) ?? [])
+        case .nodeChildrenChanged:
+            fired.formUnion(tables[.child]?.removeValue(forKey: path) ?? [])
+        default:
+            break
+        }
+        fired.formUnion(tables[.persistent]?[path] ?? [])
+        if type != .nodeChildrenChanged, let recursive = tables[.persistentRecursive], !recursive.isEmpty {
+            var current = Substring(path)
+            while true {
+                fired.formUnion(recursive[String(current)] ?? [])
+                guard current != "/", let slash = current.lastIndex(of: "/") else { break }
+                current = slash == current.startIndex ? "/" : current[..<slash]
+            }
+        }
+        return fired.sorted()
+    }
+
+    /// The number of watches, watched paths and watching connections (for `wchs`).
+    var summary: (watches: Int, paths: Int, connections: Int) {
+        var paths = Set<String>()
+        var connections = Set<ConnectionID>()
+        var watches = 0
+        for table in tables.values {
+            for (path, watchers) in table {
+                paths.insert(path)
+                connections.formUnion(watchers)
+                watches += watchers.count
+            }
+        }
+        return (watches, paths.count, connections.count)
+    }
+
+    /// Watches by connection, then path (for `wchc`).
+    func byConnection() -> [ConnectionID: Set<String>] {
+        var result: [ConnectionID: Set<String>] = [:]
+        for table in tables.values {
+            for (path, watchers) in table {
+                for connection in watchers { result[connection, default: []].insert(path) }
+            }
+        }
+        return result
+    }
+}

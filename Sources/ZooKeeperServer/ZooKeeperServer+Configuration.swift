@@ -1,0 +1,49 @@
+import Logging
+import ZooKeeperProtocol
+
+extension ZooKeeperServer {
+    /// How the server listens and behaves; the defaults are Apache ZooKeeper's.
+    public struct Configuration: Sendable {
+        /// The address to bind: loopback unless asked otherwise.
+        public var host = "127.0.0.1"
+        /// The client port; 0 picks a free one (see `ZooKeeperServer.port`).
+        public var port = 2181
+        /// The basic time unit: session timeouts are negotiated between 2 and 20 ticks.
+        public var tickTime: Duration = .milliseconds(2000)
+        /// The smallest session timeout granted; nil means 2 ticks.
+        public var minSessionTimeout: Duration?
+        /// The largest session timeout granted; nil means 20 ticks.
+        public var maxSessionTimeout: Duration?
+        /// Connections allowed from one IP address (`maxClientCnxns`); 0 for no limit.
+        public var maxClientConnections = 60
+        /// The four-letter words answered (`4lw.commands.whitelist`); `["*"]` for all.
+        public var fourLetterWordWhitelist: Set<String> = ["srvr"]
+        /// `user:base64(sha1(user:password))` of the super user, who bypasses every ACL.
+        public var superDigest: String?
+        /// TTL nodes (`zookeeper.extendedTypesEnabled`).
+        public var extendedTypesEnabled = false
+        /// The largest frame accepted from a client (`jute.maxbuffer`).
+        public var maxFrameLength = defaultMaxFrameLength
+        /// How often empty containers and expired TTL nodes are removed.
+        public var containerCheckInterval: Duration = .seconds(60)
+        /// Where diagnostics go (silent by default).
+        public var logger = Logger(label: "zookeeper.server", factory: { _ in SwiftLogNoOpLogHandler() })
+
+        public init() {}
+
+        var minimumTimeout: Int32 { Int32(clamping: (minSessionTimeout ?? tickTime * 2).milliseconds) }
+        var maximumTimeout: Int32 { Int32(clamping: (maxSessionTimeout ?? tickTime * 20).milliseconds) }
+
+        func allows(_ word: String) -> Bool {
+            fourLetterWordWhitelist.contains("*") || fourLetterWordWhitelist.contains(word)
+                || (word == "isro" && fourLetterWordWhitelist.contains("srvr"))
+        }
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

@@ -1,0 +1,97 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ZooKeeperProtocol
+
+/// A single-node ZooKeeper-compatible server: in-process for tests, or standalone as `zk serve`.
+///
+/// ```swift
+/// var configuration = ZooKeeperServer.Configuration()
+/// configuration.port = 0
+/// let server = try await ZooKeeperServer.start(configuration: configuration)
+/// let zk = try await ZooKeeperClient.connect(server.connectString)
+/// ...
+/// try await server.shutdown()
+/// ```
+///
+/// Every connection is served on one event loop, which owns the data tree, the sessions and the
+/// watches: requests are applied in arrival order and answered in order, as ZooKeeper does.
+public final class ZooKeeperServer: Sendable {
+    let core: ServerCore
+    private let channel: any Channel
+
+    /// The port the server listens on.
+    public let port: Int
+    /// The server's address as a connect string, `host:port`.
+    public var connectString: String { "\(core.configuration.host):\(port)" }
+
+    private init(core: ServerCore, channel: any Channel) {
+        self.core = core
+        self.channel = channel
+        self.port = channel.localAddress?.port ?? 0
+    }
+
+    /// Binds and starts serving.
+    public static func start(
+        configuration: Configuration = Configuration(),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> ZooKeeperServer {
+        let loop = eventLoopGroup.next()
+        let core = ServerCore(configuration: configuration, eventLoop: loop)
+        let maxFrameLength = configuration.maxFrameLength
+        let channel = try await ServerBootstrap(group: loop, childGroup: loop)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.backlog, value: 256)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { child in
+                child.eventLoop.makeCompletedFuture {
+                    try child.pipeline.syncOperations.addHandlers(
+                        ByteToMessageHandler(ServerFrameDecoder(maxFrameLength: maxFrameLength)),
+                        ServerConnectionHandler(core: core))
+                }
+            }
+            .bind(host: configuration.host, port: configuration.port).get()
+        try await loop.submit { core.startTimers() }.get()
+        configuration.logger.info(
+            "serving", metadata: ["address": "\(configuration.host):\(channel.localAddress?.port ?? 0)"])
+        return ZooKeeperServer(core: core, channel: channel)
+    }
+
+    /// Stops listening and closes every connection; sessions end with the process.
+    public func shutdown() async throws {
+        try await channel.close().get()
+        try await core.eventLoop.submit {
+            self.core.stopTimers()
+            self.core.closeAll()
+        }.get()
+    }
+
+    /// Waits until the server is shut down.
+    public func waitUntilClosed() async throws {
+        try await channel.closeFuture.get()
+    }
+
+    /// Runs `body` with a server on a free loopback port, and shuts it down afterwards.
+    public static func withServer<T>(
+        configuration: Configuration = Configuration(port: 0),
+        _ body: (ZooKeeperServer) async throws -> T
+    ) async throws -> T {
+        let server = try await start(configuration: configuration)
+        do {
+            let result = try await body(server)
+            try await server.shutdown()
+            return result
+        } catch {
+            try? await server.shutdown()
+            throw error
+        }
+    }
+}
+
+extension ZooKeeperServer.Configuration {
+    /// The defaults, on another port (0: a free one).
+    public init(port: Int) {
+        self.init()
+        self.port = port
+    }
+}
