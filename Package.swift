@@ -36,6 +36,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "ZooKeeperTestSupport",
+            dependencies: [
+                "ZooKeeper",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Tests/ZooKeeperTestSupport"
+        ),
         .testTarget(
             name: "ZooKeeperProtocolTests",
             dependencies: [
@@ -48,6 +58,7 @@ let package = Package(
             name: "ZooKeeperTests",
             dependencies: [
                 "ZooKeeper",
+                "ZooKeeperTestSupport",
                 "ZooKeeperProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -59,6 +70,7 @@ let package = Package(
             name: "ZooKeeperServerTests",
             dependencies: [
                 "ZooKeeperServer",
+                "ZooKeeperTestSupport",
                 "ZooKeeper",
                 "ZooKeeperProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import Testing
+import ZooKeeperTestSupport
 import ZooKeeper
 
 /// Digest authentication and ACLs against a real Apache ZooKeeper.

@@ -1,4 +1,5 @@
 import Testing
+import ZooKeeperTestSupport
 
 @testable import ZooKeeper
 

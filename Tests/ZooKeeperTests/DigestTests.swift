@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZooKeeperTestSupport
 import ZooKeeperProtocol
 
 @testable import ZooKeeper

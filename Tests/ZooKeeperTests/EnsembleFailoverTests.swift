@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZooKeeperTestSupport
 import ZooKeeper
 
 /// Failover on a real 3-node Apache ZooKeeper ensemble on loopback.

@@ -1,4 +1,5 @@
 import Testing
+import ZooKeeperTestSupport
 import ZooKeeper
 
 /// Transactions and batched reads against a real Apache ZooKeeper.

@@ -1,4 +1,5 @@
 import Testing
+import ZooKeeperTestSupport
 import ZooKeeper
 
 /// Node operations against a real Apache ZooKeeper, each test under its own chroot.

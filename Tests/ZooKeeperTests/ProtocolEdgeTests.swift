@@ -1,6 +1,7 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import Testing
+import ZooKeeperTestSupport
 import ZooKeeper
 import ZooKeeperProtocol
 

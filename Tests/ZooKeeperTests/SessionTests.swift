@@ -1,4 +1,5 @@
 import Testing
+import ZooKeeperTestSupport
 import ZooKeeper
 
 /// Session life: states, expiry, resumption, connect failures.
@@ -150,26 +151,4 @@ import ZooKeeper
         #expect(error?.code == .badArguments)
     }
 
-}
-
-/// Collects a sequence's elements until `done` holds for what was collected, failing after `timeout`.
-func collect<S: AsyncSequence & Sendable>(
-    _ sequence: S, within timeout: Duration = .seconds(20), until done: @escaping @Sendable ([S.Element]) -> Bool
-) async throws -> [S.Element] where S.Element: Sendable {
-    try await withThrowingTaskGroup(of: [S.Element].self) { group in
-        group.addTask {
-            var collected: [S.Element] = []
-            for try await element in sequence {
-                collected.append(element)
-                if done(collected) { break }
-            }
-            return collected
-        }
-        group.addTask {
-            try await Task.sleep(for: timeout)
-            throw TimeoutError()
-        }
-        defer { group.cancelAll() }
-        return try await group.next()!
-    }
 }

@@ -1,4 +1,5 @@
 import Testing
+import ZooKeeperTestSupport
 import ZooKeeperProtocol
 
 @testable import ZooKeeper

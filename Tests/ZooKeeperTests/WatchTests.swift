@@ -1,4 +1,5 @@
 import Testing
+import ZooKeeperTestSupport
 import ZooKeeper
 
 /// Watches against a real Apache ZooKeeper.

@@ -1,21 +1,20 @@
 import Foundation
-import Testing
 import ZooKeeper
 
 /// One standalone Apache ZooKeeper for the tests that do not stop servers; started on first use,
 /// ended by its watchdog when the test process exits. Each test works under its own chroot.
-enum SharedApacheZooKeeper {
+public enum SharedApacheZooKeeper {
     private static let server = Task {
         try await ApacheZooKeeper.start(
             extraProperties: ["-Dzookeeper.extendedTypesEnabled=true"], extraConfig: ["maxSessionTimeout=60000"])
     }
 
-    static func connectString() async throws -> String {
+    public static func connectString() async throws -> String {
         try await server.value.connectString
     }
 
     /// A configuration with short timeouts suited to tests.
-    static func configuration(sessionTimeout: Duration = .seconds(4)) -> ZooKeeperClient.Configuration {
+    public static func configuration(sessionTimeout: Duration = .seconds(4)) -> ZooKeeperClient.Configuration {
         var configuration = ZooKeeperClient.Configuration()
         configuration.sessionTimeout = sessionTimeout
         configuration.connectTimeout = .seconds(20)
@@ -24,7 +23,7 @@ enum SharedApacheZooKeeper {
     }
 
     /// Runs `body` with a client rooted at a fresh node of its own, and closes every client.
-    static func withClient<T>(
+    public static func withClient<T>(
         _ body: (_ zk: ZooKeeperClient, _ root: String, _ connect: @Sendable () async throws -> ZooKeeperClient)
             async throws -> T
     ) async throws -> T {
@@ -51,17 +50,17 @@ enum SharedApacheZooKeeper {
     }
 }
 
-final class OpenedClients: @unchecked Sendable {
+public final class OpenedClients: @unchecked Sendable {
     private let lock = NSLock()
     private var clients: [ZooKeeperClient] = []
-    func append(_ client: ZooKeeperClient) { lock.withLock { clients.append(client) } }
-    func closeAll() async {
+    public func append(_ client: ZooKeeperClient) { lock.withLock { clients.append(client) } }
+    public func closeAll() async {
         for client in lock.withLock({ clients }) { try? await client.close() }
     }
 }
 
 /// Waits for the next element of a sequence, failing after `timeout`.
-func next<S: AsyncSequence & Sendable>(
+public func next<S: AsyncSequence & Sendable>(
     _ sequence: S, within timeout: Duration = .seconds(10)
 ) async throws -> S.Element? where S.Element: Sendable {
     try await withThrowingTaskGroup(of: S.Element?.self) { group in
@@ -78,10 +77,12 @@ func next<S: AsyncSequence & Sendable>(
     }
 }
 
-struct TimeoutError: Error {}
+public struct TimeoutError: Error {
+    public init() {}
+}
 
 /// Waits until `condition` holds, polling, failing after `timeout`.
-func eventually(
+public func eventually(
     within timeout: Duration = .seconds(15), _ condition: () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout
@@ -93,5 +94,27 @@ func eventually(
 }
 
 extension String {
-    var bytes: [UInt8] { Array(utf8) }
+    public var bytes: [UInt8] { Array(utf8) }
+}
+
+/// Collects a sequence's elements until `done` holds for what was collected, failing after `timeout`.
+public func collect<S: AsyncSequence & Sendable>(
+    _ sequence: S, within timeout: Duration = .seconds(20), until done: @escaping @Sendable ([S.Element]) -> Bool
+) async throws -> [S.Element] where S.Element: Sendable {
+    try await withThrowingTaskGroup(of: [S.Element].self) { group in
+        group.addTask {
+            var collected: [S.Element] = []
+            for try await element in sequence {
+                collected.append(element)
+                if done(collected) { break }
+            }
+            return collected
+        }
+        group.addTask {
+            try await Task.sleep(for: timeout)
+            throw TimeoutError()
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
+    }
 }

@@ -4,14 +4,14 @@ import NIOPosix
 
 /// A loopback TCP proxy for fault tests: forwards to an upstream port, and when blocked drops
 /// every connection and refuses new ones, as a network partition between client and server would.
-final class TCPProxy: Sendable {
+public final class TCPProxy: Sendable {
     private struct State {
         var blocked = false
         var stalled = false
         var channels: [any Channel] = []
     }
 
-    let upstreamPort: Int
+    public let upstreamPort: Int
     private let state = NIOLockedValueBox(State())
     private let server: NIOLockedValueBox<(any Channel)?> = NIOLockedValueBox(nil)
 
@@ -20,9 +20,9 @@ final class TCPProxy: Sendable {
     }
 
     /// The port clients connect to.
-    var port: Int { server.withLockedValue { $0?.localAddress?.port ?? 0 } }
+    public var port: Int { server.withLockedValue { $0?.localAddress?.port ?? 0 } }
 
-    static func start(upstreamPort: Int) async throws -> TCPProxy {
+    public static func start(upstreamPort: Int) async throws -> TCPProxy {
         let proxy = TCPProxy(upstreamPort: upstreamPort)
         let group = MultiThreadedEventLoopGroup.singleton
         let channel = try await ServerBootstrap(group: group)
@@ -48,7 +48,7 @@ final class TCPProxy: Sendable {
     }
 
     /// Drops every connection and refuses new ones until `unblock()`.
-    func block() {
+    public func block() {
         let channels = state.withLockedValue { state in
             state.blocked = true
             let channels = state.channels
@@ -58,22 +58,22 @@ final class TCPProxy: Sendable {
         for channel in channels { channel.close(promise: nil) }
     }
 
-    func unblock() {
+    public func unblock() {
         state.withLockedValue { $0.blocked = false }
     }
 
     /// Keeps connections open but silently drops every byte, as a dead network path would.
-    func stall() {
+    public func stall() {
         state.withLockedValue { $0.stalled = true }
     }
 
-    func unstall() {
+    public func unstall() {
         state.withLockedValue { $0.stalled = false }
     }
 
     fileprivate var isStalled: Bool { state.withLockedValue { $0.stalled } }
 
-    func stop() {
+    public func stop() {
         block()
         server.withLockedValue { $0?.close(promise: nil) }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import Testing
 
 #if canImport(Glibc)
     import Glibc
@@ -7,7 +6,7 @@ import Testing
 
 /// Real Apache ZooKeeper servers (Debian's `zookeeper` package) on loopback, started by a test and
 /// stopped by it. A watchdog shell kills the JVM if the test process exits (or dies) first.
-final class ApacheZooKeeper: @unchecked Sendable {
+public final class ApacheZooKeeper: @unchecked Sendable {
     struct Node {
         var id: Int
         var clientPort: Int
@@ -24,12 +23,12 @@ final class ApacheZooKeeper: @unchecked Sendable {
     private let extraConfig: [String]
 
     /// The client connect string of every node.
-    var connectString: String { nodes.map { "127.0.0.1:\($0.clientPort)" }.joined(separator: ",") }
+    public var connectString: String { nodes.map { "127.0.0.1:\($0.clientPort)" }.joined(separator: ",") }
 
     /// The connect string of one node (1-based id).
-    func address(of id: Int) -> String { "127.0.0.1:\(nodes[id - 1].clientPort)" }
+    public func address(of id: Int) -> String { "127.0.0.1:\(nodes[id - 1].clientPort)" }
 
-    var size: Int { nodes.count }
+    public var size: Int { nodes.count }
 
     private init(size: Int, tickTime: Int, extraProperties: [String], extraConfig: [String]) throws {
         self.tickTime = tickTime
@@ -46,12 +45,12 @@ final class ApacheZooKeeper: @unchecked Sendable {
     }
 
     /// Starts a standalone server (size 1) or an ensemble, and waits until every node serves.
-    static func start(
+    public static func start(
         size: Int = 1, tickTime: Int = 200, extraProperties: [String] = [], extraConfig: [String] = []
     ) async throws -> ApacheZooKeeper {
         guard FileManager.default.fileExists(atPath: jar) else {
-            Issue.record("Apache ZooKeeper is not installed (\(jar)); run `make deps` or `apt-get install zookeeper`")
-            throw ApacheZooKeeperError.notInstalled
+            throw ApacheZooKeeperError.notInstalled(
+                "Apache ZooKeeper is not installed (\(jar)); run `make deps` or `apt-get install zookeeper`")
         }
         let cluster = try ApacheZooKeeper(
             size: size, tickTime: tickTime, extraProperties: extraProperties, extraConfig: extraConfig)
@@ -119,12 +118,11 @@ final class ApacheZooKeeper: @unchecked Sendable {
         }
         let log =
             (try? String(contentsOf: nodes[id - 1].directory.appendingPathComponent("log"), encoding: .utf8)) ?? ""
-        Issue.record("Apache ZooKeeper node \(id) did not start within \(timeout); log:\n\(log.suffix(2000))")
-        throw ApacheZooKeeperError.didNotStart
+        throw ApacheZooKeeperError.didNotStart("node \(id) did not start within \(timeout); log:\n\(log.suffix(2000))")
     }
 
     /// Kills one node with SIGKILL (its JVM and watchdog).
-    func kill(_ id: Int) {
+    public func kill(_ id: Int) {
         lock.withLock {
             if let process = nodes[id - 1].process, process.isRunning {
                 process.terminate()
@@ -135,23 +133,23 @@ final class ApacheZooKeeper: @unchecked Sendable {
     }
 
     /// Starts a killed node again with its data.
-    func restart(_ id: Int) async throws {
+    public func restart(_ id: Int) async throws {
         try launch(id)
         try await waitUntilServing(id)
     }
 
     /// Whether a node says it is in read-only mode (`isro`).
-    func isReadOnly(_ id: Int) -> Bool {
+    public func isReadOnly(_ id: Int) -> Bool {
         fourLetterWord("isro", port: lock.withLock { nodes[id - 1].clientPort }) == "ro"
     }
 
     /// The node id that currently leads, or nil.
-    func leader() -> Int? {
+    public func leader() -> Int? {
         nodes.first { fourLetterWord("srvr", port: $0.clientPort)?.contains("Mode: leader") ?? false }?.id
     }
 
     /// Stops every node and removes the data.
-    func stop() {
+    public func stop() {
         for id in 1...nodes.count { kill(id) }
         if let base = nodes.first?.directory.deletingLastPathComponent() {
             try? FileManager.default.removeItem(at: base)
@@ -159,7 +157,7 @@ final class ApacheZooKeeper: @unchecked Sendable {
     }
 
     /// Runs `body` with a started cluster and always stops it.
-    static func with<T>(
+    public static func with<T>(
         size: Int = 1, tickTime: Int = 200, extraProperties: [String] = [], extraConfig: [String] = [],
         _ body: (ApacheZooKeeper) async throws -> T
     ) async throws -> T {
@@ -176,13 +174,13 @@ final class ApacheZooKeeper: @unchecked Sendable {
     }
 }
 
-enum ApacheZooKeeperError: Error {
-    case notInstalled
-    case didNotStart
+public enum ApacheZooKeeperError: Error {
+    case notInstalled(String)
+    case didNotStart(String)
 }
 
 /// A loopback port that was free a moment ago.
-func freePort() throws -> Int {
+public func freePort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
@@ -195,12 +193,12 @@ func freePort() throws -> Int {
             bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
         }
     }
-    guard bound else { throw ApacheZooKeeperError.didNotStart }
+    guard bound else { throw ApacheZooKeeperError.didNotStart("no free port") }
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// Sends a four-letter word and returns the whole answer, or nil when nothing listens.
-func fourLetterWord(_ word: String, port: Int) -> String? {
+public func fourLetterWord(_ word: String, port: Int) -> String? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
