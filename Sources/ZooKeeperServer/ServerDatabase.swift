@@ -113,7 +113,8 @@ struct ServerDatabase: Sendable {
             case .getAllChildrenNumber:
                 let request = try GetAllChildrenNumberRequest(from: &body)
                 return read(request.path, .read, context: context) { _ in
-                    GetAllChildrenNumberResponse(totalNumber: Int32(clamping: tree.descendantCount(request.path)))
+                    GetAllChildrenNumberResponse(
+                        totalNumber: Int32(clamping: tree.descendantCount(Self.lookupPath(request.path))))
                 }
             case .getEphemerals:
                 let prefix = try GetEphemeralsRequest(from: &body).path
@@ -143,12 +144,18 @@ struct ServerDatabase: Sendable {
                 return found
                     ? Outcome(error: .ok, body: EmptyResponse(), zxid: lastZxid) : .error(.noWatcher, zxid: lastZxid)
             case .whoAmI:
-                let infos = context.ids.map { ClientInfo(authScheme: $0.scheme, user: $0.id) }
+                // Digest identities show the user name only (`DigestAuthenticationProvider.getUserName`).
+                let infos = context.ids.map { id in
+                    ClientInfo(
+                        authScheme: id.scheme,
+                        user: id.scheme == "digest" ? String(id.id.prefix { $0 != ":" }) : id.id)
+                }
                 return Outcome(error: .ok, body: WhoAmIResponse(clientInfo: infos), zxid: lastZxid)
             case .reconfig:
                 return .error(.reconfigDisabled, zxid: nextZxid())
             case .check:
-                // check outside a multi: Apache ZooKeeper answers Unimplemented and closes.
+                // check outside a multi: Apache ZooKeeper 3.8 drops it without a reply, leaving the
+                // client to time out; we answer Unimplemented and close, as for unknown opcodes.
                 var outcome = Outcome.error(.unimplemented, zxid: lastZxid)
                 outcome.closeAfterReply = true
                 return outcome
@@ -192,9 +199,9 @@ struct ServerDatabase: Sendable {
         _ request: CreateTTLRequest, opCode: OpCode, context: RequestContext, zxid: Int64,
         events: inout [(EventType, String)]
     ) -> WriteResult {
-        let mode = request.fields.mode
+        // createContainer makes a container whatever the flags say, as Apache ZooKeeper does.
+        let mode = opCode == .createContainer ? .container : request.fields.mode
         guard (0...6).contains(mode.rawValue) else { return .failure(.badArguments) }
-        if opCode == .createContainer && !mode.isContainer { return .failure(.badArguments) }
         if mode.isTTL {
             guard extendedTypesEnabled else { return .failure(.unimplemented) }
             guard opCode == .createTTL, request.ttl > 0, request.ttl <= 0xFF_FFFF_FFFF else {
@@ -336,11 +343,14 @@ struct ServerDatabase: Sendable {
 
     // MARK: Reads
 
+    /// Reads do not validate paths (an invalid one is simply not found), and "" names the root,
+    /// as in Apache ZooKeeper's `DataTree`.
+    static func lookupPath(_ path: String) -> String { path.isEmpty ? "/" : path }
+
     private func read(
         _ path: String, _ permission: Permissions, context: RequestContext, body: (DataNode) -> any JuteEncodable
     ) -> Outcome {
-        guard PathValidation.isValid(path) else { return .error(.badArguments, zxid: lastZxid) }
-        guard let node = tree[path] else { return .error(.noNode, zxid: lastZxid) }
+        guard let node = tree[Self.lookupPath(path)] else { return .error(.noNode, zxid: lastZxid) }
         guard AccessControl.allows(node.acl, permission, ids: context.ids) else {
             return .error(.noAuth, zxid: lastZxid)
         }
@@ -348,9 +358,8 @@ struct ServerDatabase: Sendable {
     }
 
     private mutating func exists(_ request: ExistsRequest, context: RequestContext) -> Outcome {
-        guard PathValidation.isValid(request.path) else { return .error(.badArguments, zxid: lastZxid) }
         if request.watch { watches.add(.data, path: request.path, connection: context.connection) }
-        guard let node = tree[request.path] else { return .error(.noNode, zxid: lastZxid) }
+        guard let node = tree[Self.lookupPath(request.path)] else { return .error(.noNode, zxid: lastZxid) }
         return Outcome(error: .ok, body: StatResponse(stat: node.stat), zxid: lastZxid)
     }
 
@@ -377,8 +386,7 @@ struct ServerDatabase: Sendable {
     }
 
     private func getACL(_ request: GetACLRequest, context: RequestContext) -> Outcome {
-        guard PathValidation.isValid(request.path) else { return .error(.badArguments, zxid: lastZxid) }
-        guard let node = tree[request.path] else { return .error(.noNode, zxid: lastZxid) }
+        guard let node = tree[Self.lookupPath(request.path)] else { return .error(.noNode, zxid: lastZxid) }
         guard
             AccessControl.allows(node.acl, .read, ids: context.ids)
                 || AccessControl.allows(node.acl, .admin, ids: context.ids)
@@ -392,7 +400,7 @@ struct ServerDatabase: Sendable {
             switch operation {
             case .getData(let r):
                 let outcome = read(r.path, .read, context: context) { GetDataResponse(data: $0.data, stat: $0.stat) }
-                if outcome.error == .ok, let node = tree[r.path] {
+                if outcome.error == .ok, let node = tree[Self.lookupPath(r.path)] {
                     results.append(.getData(data: node.data, stat: node.stat))
                     if r.watch { watches.add(.data, path: r.path, connection: context.connection) }
                 } else {
@@ -400,7 +408,7 @@ struct ServerDatabase: Sendable {
                 }
             case .getChildren(let r):
                 let outcome = read(r.path, .read, context: context) { _ in EmptyResponse() }
-                if outcome.error == .ok, let node = tree[r.path] {
+                if outcome.error == .ok, let node = tree[Self.lookupPath(r.path)] {
                     results.append(.getChildren(children: node.children.sorted()))
                     if r.watch { watches.add(.child, path: r.path, connection: context.connection) }
                 } else {

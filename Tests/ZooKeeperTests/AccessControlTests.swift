@@ -1,6 +1,6 @@
 import Testing
-import ZooKeeperTestSupport
 import ZooKeeper
+import ZooKeeperTestSupport
 
 /// Digest authentication and ACLs against a real Apache ZooKeeper.
 @Suite struct AccessControlTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import ZooKeeperTestSupport
 import ZooKeeperProtocol
+import ZooKeeperTestSupport
 
 @testable import ZooKeeper
 

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import ZooKeeperTestSupport
 import ZooKeeper
+import ZooKeeperTestSupport
 
 /// Failover on a real 3-node Apache ZooKeeper ensemble on loopback.
 @Suite(.serialized) struct EnsembleFailoverTests {

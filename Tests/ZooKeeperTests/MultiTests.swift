@@ -1,6 +1,6 @@
 import Testing
-import ZooKeeperTestSupport
 import ZooKeeper
+import ZooKeeperTestSupport
 
 /// Transactions and batched reads against a real Apache ZooKeeper.
 @Suite struct MultiTests {

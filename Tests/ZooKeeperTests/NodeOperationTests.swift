@@ -1,6 +1,6 @@
 import Testing
-import ZooKeeperTestSupport
 import ZooKeeper
+import ZooKeeperTestSupport
 
 /// Node operations against a real Apache ZooKeeper, each test under its own chroot.
 @Suite struct NodeOperationTests {

@@ -1,9 +1,9 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import Testing
-import ZooKeeperTestSupport
 import ZooKeeper
 import ZooKeeperProtocol
+import ZooKeeperTestSupport
 
 /// Protocol paths a real server rarely takes, driven by a scripted server or a stalling proxy.
 @Suite struct ProtocolEdgeTests {

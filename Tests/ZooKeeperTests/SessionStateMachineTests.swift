@@ -1,7 +1,7 @@
 import NIOCore
 import Testing
-import ZooKeeperTestSupport
 import ZooKeeperProtocol
+import ZooKeeperTestSupport
 
 @testable import ZooKeeper
 

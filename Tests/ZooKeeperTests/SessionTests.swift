@@ -1,6 +1,6 @@
 import Testing
-import ZooKeeperTestSupport
 import ZooKeeper
+import ZooKeeperTestSupport
 
 /// Session life: states, expiry, resumption, connect failures.
 @Suite struct SessionTests {

@@ -1,6 +1,6 @@
 import Testing
-import ZooKeeperTestSupport
 import ZooKeeperProtocol
+import ZooKeeperTestSupport
 
 @testable import ZooKeeper
 

@@ -1,6 +1,6 @@
 import Testing
-import ZooKeeperTestSupport
 import ZooKeeper
+import ZooKeeperTestSupport
 
 /// Watches against a real Apache ZooKeeper.
 @Suite struct WatchTests {

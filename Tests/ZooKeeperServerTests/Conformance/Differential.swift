@@ -1,0 +1,180 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import Testing
+import ZooKeeperProtocol
+import ZooKeeperServer
+import ZooKeeperTestSupport
+
+@testable import ZooKeeper
+
+/// Records what a scenario observes, in a form comparable across servers: results and error
+/// codes, stats with exact zxids (both servers start fresh) but session ids named by order of
+/// appearance and times reduced to relations.
+final class Transcript: @unchecked Sendable {
+    private let lock = NIOLock()
+    private var lines: [String] = []
+    private var sessionNames: [Int64: String] = [:]
+    private var clients: [ZooKeeperClient] = []
+    private var logs: [EventLog] = []
+    let connectString: String
+
+    init(connectString: String) {
+        self.connectString = connectString
+    }
+
+    var text: [String] { lock.withLock { lines } }
+
+    /// A new client; its session gets the next name (S1, S2, ...).
+    func connect(
+        authentication: [(scheme: String, credentials: [UInt8])] = []
+    ) async throws -> (ZooKeeperClient, EventLog) {
+        var configuration = ZooKeeperClient.Configuration()
+        configuration.sessionTimeout = .seconds(10)
+        configuration.connectTimeout = .seconds(20)
+        configuration.requestTimeout = .seconds(20)
+        configuration.authentication = authentication
+        let client = try await ZooKeeperClient.connect(connectString, configuration: configuration)
+        let session = try await client.session().id
+        let log = EventLog(client: client, transcript: self)
+        lock.withLock {
+            sessionNames[session] = "S\(sessionNames.count + 1)"
+            clients.append(client)
+            logs.append(log)
+        }
+        return (client, log)
+    }
+
+    func closeAll() async {
+        for log in lock.withLock({ logs }) { log.stop() }
+        for client in lock.withLock({ clients }) { try? await client.close() }
+    }
+
+    func note(_ line: String) {
+        lock.withLock { lines.append(line) }
+    }
+
+    /// Runs one step and records its result or error code.
+    func step(_ label: String, _ body: () async throws -> String) async {
+        do {
+            note("\(label) -> \(try await body())")
+        } catch let error as ZooKeeperError {
+            note("\(label) -> error \(error.code)")
+        } catch {
+            note("\(label) -> failure \(error)")
+        }
+    }
+
+    func session(_ id: Int64) -> String {
+        id == 0 ? "0" : lock.withLock { sessionNames[id] ?? "S?" }
+    }
+
+    func render(_ stat: Stat) -> String {
+        // Times differ between runs: only their sanity is compared.
+        "czxid=\(stat.czxid) mzxid=\(stat.mzxid) pzxid=\(stat.pzxid) times=\(stat.mtime >= stat.ctime ? "ok" : "bad")"
+            + " version=\(stat.version) cversion=\(stat.cversion) aversion=\(stat.aversion)"
+            + " owner=\(session(stat.ephemeralOwner)) length=\(stat.dataLength) children=\(stat.numChildren)"
+    }
+
+    func render(_ result: MultiResult) -> String {
+        switch result {
+        case .create(let path): "create \(path)"
+        case .create2(let path, let stat): "create2 \(path) \(render(stat))"
+        case .delete: "delete"
+        case .setData(let stat): "setData \(render(stat))"
+        case .check: "check"
+        case .getChildren(let children): "children \(children.sorted())"
+        case .getData(let data, let stat):
+            "data \(data.map { String(decoding: $0, as: UTF8.self) } ?? "null") \(render(stat))"
+        case .error(let code): "error \(code)"
+        }
+    }
+}
+
+/// The notifications one client received, in order.
+final class EventLog: @unchecked Sendable {
+    private let lock = NIOLock()
+    private var events: [WatchedEvent] = []
+    private var task: Task<Void, Never>?
+    private let client: ZooKeeperClient
+
+    init(client: ZooKeeperClient, transcript: Transcript) {
+        self.client = client
+        let stream = client.events()
+        task = Task { [weak self] in
+            for await event in stream { self?.lock.withLock { self?.events.append(event) } }
+        }
+    }
+
+    func stop() { task?.cancel() }
+
+    /// Everything received so far: a round trip first, since a notification precedes any later
+    /// reply on the connection; then until the log has been quiet for a moment.
+    func drain() async throws -> String {
+        _ = try await client.exists("/")
+        var count = -1
+        while true {
+            let now = lock.withLock { events.count }
+            if now == count { break }
+            count = now
+            try await Task.sleep(for: .milliseconds(40))
+        }
+        let drained = lock.withLock {
+            defer { events = [] }
+            return events
+        }
+        return drained.isEmpty ? "no events" : drained.map { "\($0.type) \($0.path)" }.joined(separator: ", ")
+    }
+}
+
+/// Runs `scenario` against a fresh Apache ZooKeeper and a fresh embedded server and expects the
+/// same transcript from both.
+func expectSameBehaviour(
+    extendedTypes: Bool = false,
+    sourceLocation: SourceLocation = #_sourceLocation,
+    _ scenario: @Sendable (Transcript) async throws -> Void
+) async throws {
+    let apache = try await ApacheZooKeeper.with(
+        tickTime: 2000, extraProperties: extendedTypes ? ["-Dzookeeper.extendedTypesEnabled=true"] : []
+    ) { cluster in
+        try await run(scenario, on: cluster.connectString)
+    }
+    var configuration = ZooKeeperServer.Configuration(port: 0)
+    configuration.extendedTypesEnabled = extendedTypes
+    let ours = try await ZooKeeperServer.withServer(configuration: configuration) { server in
+        try await run(scenario, on: server.connectString)
+    }
+    if ProcessInfo.processInfo.environment["CONFORMANCE_PRINT"] != nil {
+        for (index, line) in apache.enumerated() {
+            print("apache \(index + 1): \(line)\n  ours \(index + 1): \(index < ours.count ? ours[index] : "-")")
+        }
+    }
+    for (index, (expected, actual)) in zip(apache, ours).enumerated() where expected != actual {
+        Issue.record(
+            "step \(index + 1) differs\n  Apache ZooKeeper: \(expected)\n  ours:             \(actual)",
+            sourceLocation: sourceLocation)
+        return
+    }
+    #expect(apache.count == ours.count, "transcripts differ in length", sourceLocation: sourceLocation)
+}
+
+private func run(_ scenario: @Sendable (Transcript) async throws -> Void, on connectString: String) async throws
+    -> [String]
+{
+    let transcript = Transcript(connectString: connectString)
+    do {
+        try await scenario(transcript)
+    } catch {
+        transcript.note("scenario threw \(error)")
+    }
+    await transcript.closeAll()
+    return transcript.text
+}
+
+extension String {
+    var utf8Bytes: [UInt8] { Array(utf8) }
+}
+
+extension Array where Element == UInt8 {
+    var text: String { String(decoding: self, as: UTF8.self) }
+}
