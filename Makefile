@@ -3,7 +3,8 @@
 #               ZooKeeper (installed from Debian's packages when missing).
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := zookeeper
+APT_PACKAGES := zookeeper zookeeper-bin
+PYTHON ?= python3
 
 .PHONY: all build test deps format lint clean
 
@@ -12,7 +13,8 @@ all: build
 build:
 	$(SWIFT) build
 
-## Installs what the tests need: Apache ZooKeeper (the oracle) and Java, from Debian.
+## Installs what the tests need: Apache ZooKeeper (the oracle), its C client, Java (Debian) and
+## kazoo (PyPI), the third-party clients run against our server.
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -20,6 +22,7 @@ deps:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >&2; \
 	fi
 	@command -v java >/dev/null || { echo "java is missing (Apache ZooKeeper needs it)" >&2; exit 1; }
+	@$(PYTHON) -c 'import kazoo' 2>/dev/null || $(PYTHON) -m pip install -q kazoo >&2
 
 test: deps
 	$(SWIFT) build --build-tests

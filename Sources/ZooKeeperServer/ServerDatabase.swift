@@ -1,6 +1,19 @@
 import NIOCore
 import ZooKeeperProtocol
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Milliseconds since the epoch, from the real-time clock.
+@Sendable func wallClockMilliseconds() -> Int64 {
+    var time = timespec()
+    clock_gettime(CLOCK_REALTIME, &time)
+    return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
+}
+
 /// Who sent a request: the connection, its session and its authenticated identities.
 struct RequestContext: Sendable {
     var connection: ConnectionID
@@ -32,8 +45,8 @@ struct ServerDatabase: Sendable {
     /// The last zxid handed out.
     private(set) var lastZxid: Int64 = 0
     var extendedTypesEnabled = false
-    /// The clock, in milliseconds since the epoch; injected for tests.
-    var now: @Sendable () -> Int64 = { Int64((NIODeadline.now().uptimeNanoseconds / 1_000_000)) }
+    /// The wall clock, in milliseconds since the epoch (node ctime and mtime); injected for tests.
+    var now: @Sendable () -> Int64 = wallClockMilliseconds
 
     mutating func nextZxid() -> Int64 {
         lastZxid += 1

@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+import ZooKeeperServer
+import ZooKeeperTestSupport
+
+/// Real third-party clients (kazoo, the Java zkCli.sh, the C cli_mt) run the same script against
+/// Apache ZooKeeper and against our server; their outputs, less times and session ids, must match.
+@Suite(.serialized) struct ThirdPartyClientTests {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Runs `arguments` with `input` on stdin; returns stdout and stderr together.
+    static func run(_ arguments: [String], input: String = "", timeout: Int = 60) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        process.arguments = ["\(timeout)"] + arguments
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stdout
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Runs the same client script against a fresh Apache ZooKeeper and a fresh embedded server.
+    static func expectSameOutput(
+        sourceLocation: SourceLocation = #_sourceLocation,
+        normalize: @escaping (String) -> [String],
+        _ client: @escaping (_ address: String) throws -> String
+    ) async throws {
+        let apache = try await ApacheZooKeeper.with(tickTime: 2000) { try client($0.connectString) }
+        var configuration = ZooKeeperServer.Configuration(port: 0)
+        configuration.fourLetterWordWhitelist = ["*"]
+        let ours = try await ZooKeeperServer.withServer(configuration: configuration) {
+            try client($0.connectString)
+        }
+        let expected = normalize(apache)
+        let actual = normalize(ours)
+        #expect(expected.count > 5, "the client did almost nothing:\n\(apache)", sourceLocation: sourceLocation)
+        for (index, (a, b)) in zip(expected, actual).enumerated() where a != b {
+            Issue.record(
+                "line \(index + 1) differs\n  Apache ZooKeeper: \(a)\n  ours:             \(b)\nfull output:\n\(ours)",
+                sourceLocation: sourceLocation)
+            return
+        }
+        #expect(expected.count == actual.count, "outputs differ in length:\n\(ours)", sourceLocation: sourceLocation)
+    }
+
+    @Test func kazoo() async throws {
+        let script = Self.repository.appendingPathComponent("scripts/clients/kazoo_session.py").path
+        try await Self.expectSameOutput(normalize: Self.kazooLines) { address in
+            try Self.run(["python3", script, address])
+        }
+    }
+
+    /// kazoo prints stats with their times: those are replaced.
+    static func kazooLines(_ output: String) -> [String] {
+        output.split(separator: "\n").map { line in
+            String(line).replacing(/ctime=\d+, mtime=\d+/, with: "ctime=T, mtime=T")
+        }
+    }
+
+    @Test func javaZkCli() async throws {
+        let commands = """
+            create /zc hello
+            get /zc
+            set /zc world
+            get -s /zc
+            create -s /zc/seq- a
+            create -e /zc/eph b
+            ls -s /zc
+            stat /zc/nope
+            create /zc/nope/x
+            addauth digest u:p
+            create /zc/acl data auth:u:p:cdrwa
+            getAcl /zc/acl
+            setAcl /zc/acl world:anyone:r
+            getAcl /zc/acl
+            set /zc/acl denied
+            getAllChildrenNumber /zc
+            getEphemerals /zc
+            delete /zc
+            deleteall /zc
+            ls /
+            quit
+
+            """
+        try await Self.expectSameOutput(normalize: Self.zkCliLines) { address in
+            try Self.run(["/usr/share/zookeeper/bin/zkCli.sh", "-server", address], input: commands)
+        }
+    }
+
+    static func zkCliLines(_ output: String) -> [String] {
+        output.split(separator: "\n").map(String.init).filter { line in
+            !line.isEmpty && !line.contains("SLF4J") && !line.contains("log4j") && !line.hasPrefix("WATCHER")
+                && !line.hasPrefix("WatchedEvent") && !line.hasPrefix("Connecting") && !line.hasPrefix("Welcome")
+                && !line.hasPrefix("JLine") && !line.hasPrefix("ctime") && !line.hasPrefix("mtime")
+                && !line.hasPrefix("ephemeralOwner")
+        }
+    }
+
+    @Test func cClientCliMt() async throws {
+        let steps = [
+            "create /cm", "create +e /cm/eph", "set /cm world", "get /cm", "ls /cm", "create +s /cm/seq-",
+            "exists /cm", "wexists /cm/nope", "create /cm/nope", "sync /cm", "delete /cm/nope", "delete /cm",
+            "get /missing", "quit",
+        ]
+        let script = "sleep 1; " + steps.map { "echo '\($0)'; sleep 0.3" }.joined(separator: "; ")
+        try await Self.expectSameOutput(normalize: Self.cliMtLines) { address in
+            try Self.run(["sh", "-c", "(\(script)) | /usr/lib/zookeeper/bin/cli_mt \(address)"])
+        }
+    }
+
+    static func cliMtLines(_ output: String) -> [String] {
+        output.split(separator: "\n").map(String.init).filter { line in
+            !line.isEmpty && !line.contains("ZOO_INFO") && !line.contains("ZOO_DEBUG") && !line.hasPrefix("time =")
+                && !line.contains("mtime") && !line.contains("ctime") && !line.contains("session id")
+                && !line.contains("ephemeralOwner")
+        }
+    }
+}
