@@ -8,10 +8,12 @@ let package = Package(
         .library(name: "ZooKeeperProtocol", targets: ["ZooKeeperProtocol"]),
         .library(name: "ZooKeeper", targets: ["ZooKeeper"]),
         .library(name: "ZooKeeperServer", targets: ["ZooKeeperServer"]),
+        .executable(name: "zk", targets: ["zk"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         .target(
@@ -35,6 +37,21 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .target(
+            name: "ZooKeeperCLI",
+            dependencies: [
+                "ZooKeeper",
+                "ZooKeeperServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "zk",
+            dependencies: ["ZooKeeperCLI"]
         ),
         .target(
             name: "ZooKeeperTestSupport",
@@ -76,6 +93,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "ZooKeeperCLITests",
+            dependencies: [
+                "ZooKeeper",
+                "ZooKeeperTestSupport",
             ]
         ),
     ],

@@ -97,6 +97,8 @@ import ZooKeeperProtocol
 
     @Test func connectRecordsWithExtraBytesAreRejectedByDecodingAll() {
         #expect(juteErrorKind { _ = try decode(ConnectRequest.self, hex(Self.request45Hex + " 00")) } == .trailingBytes)
-        #expect(juteErrorKind { _ = try decode(ConnectResponse.self, hex(Self.response36Hex + " 00 00")) } == .trailingBytes)
+        #expect(
+            juteErrorKind { _ = try decode(ConnectResponse.self, hex(Self.response36Hex + " 00 00")) } == .trailingBytes
+        )
     }
 }

@@ -22,7 +22,9 @@ import ZooKeeperProtocol
     @Test func statFieldOrder() throws {
         // Each field a distinct value, so a swapped pair of same-width fields shows up.
         var bytes: [UInt8] = []
-        for (value, width) in [(1, 8), (2, 8), (3, 8), (4, 8), (5, 4), (6, 4), (7, 4), (8, 8), (9, 4), (10, 4), (11, 8)] {
+        for (value, width) in [
+            (1, 8), (2, 8), (3, 8), (4, 8), (5, 4), (6, 4), (7, 4), (8, 8), (9, 4), (10, 4), (11, 8),
+        ] {
             bytes += [UInt8](repeating: 0, count: width - 1) + [UInt8(value)]
         }
         let stat = try decode(Stat.self, bytes)

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Logging
+import NIOCore
+import NIOPosix
+import ZooKeeperProtocol
+import ZooKeeperServer
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `zk serve`: runs the embedded ZooKeeper-compatible server in the foreground until interrupted.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run a single-node ZooKeeper-compatible server in the foreground.",
+        discussion: """
+            Logs go to stderr; the first line names the address served. Ctrl-C (SIGINT) or SIGTERM
+            stops it cleanly. Data lives in memory.
+            """
+    )
+
+    @Option(name: .long, help: "The address to bind.")
+    var host = "127.0.0.1"
+
+    @Option(name: [.short, .long], help: "The client port (0 picks a free one).")
+    var port = 2181
+
+    @Option(name: .long, help: "The tick time in milliseconds; session timeouts are 2 to 20 ticks.")
+    var tickTime = 2000
+
+    @Option(name: .long, help: "The smallest session timeout in milliseconds (default: 2 ticks).")
+    var minSessionTimeout: Int?
+
+    @Option(name: .long, help: "The largest session timeout in milliseconds (default: 20 ticks).")
+    var maxSessionTimeout: Int?
+
+    @Option(name: .long, help: "Connections allowed per client address (0: no limit).")
+    var maxClientConnections = 60
+
+    @Option(
+        name: .customLong("4lw-whitelist"),
+        help: "Four-letter words answered, comma-separated ('*' for all).")
+    var fourLetterWords = "srvr"
+
+    @Option(name: .long, help: "The super user's digest, user:base64(sha1(user:password)).")
+    var superDigest: String?
+
+    @Flag(name: .long, help: "Allow TTL nodes (zookeeper.extendedTypesEnabled).")
+    var extendedTypes = false
+
+    @Flag(name: [.short, .long], help: "Log connections and sessions.")
+    var verbose = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard tickTime > 0 else { throw ValidationError("--tick-time must be positive") }
+        if let min = minSessionTimeout, let max = maxSessionTimeout, min > max {
+            throw ValidationError("--min-session-timeout is above --max-session-timeout")
+        }
+        if let superDigest, superDigest.split(separator: ":", omittingEmptySubsequences: false).count != 2 {
+            throw ValidationError("--super-digest must be user:digest")
+        }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "zk.serve") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = verbose ? .debug : .info
+        var configuration = ZooKeeperServer.Configuration(port: port)
+        configuration.host = host
+        configuration.tickTime = .milliseconds(tickTime)
+        configuration.minSessionTimeout = minSessionTimeout.map { .milliseconds($0) }
+        configuration.maxSessionTimeout = maxSessionTimeout.map { .milliseconds($0) }
+        configuration.maxClientConnections = maxClientConnections
+        configuration.fourLetterWordWhitelist = Set(
+            fourLetterWords.split(separator: ",").map { String($0).trimmingCharacters() })
+        configuration.superDigest = superDigest
+        configuration.extendedTypesEnabled = extendedTypes
+        configuration.logger = logger
+        let server: ZooKeeperServer
+        do {
+            server = try await ZooKeeperServer.start(configuration: configuration)
+        } catch {
+            throw CLIError("cannot serve on \(host):\(port): \(error)")
+        }
+        let stopLogger = logger
+        let stop = SignalWatcher.stopping(on: [SIGINT, SIGTERM]) {
+            stopLogger.info("stopping")
+            Task { try? await server.shutdown() }
+        }
+        try await server.waitUntilClosed()
+        stop.cancel()
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters() -> String {
+        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+    }
+}
+
+/// A one-line error for the user, exit status 1.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,3 @@
+import ZooKeeperCLI
+
+await ZKCommand.runMain()
