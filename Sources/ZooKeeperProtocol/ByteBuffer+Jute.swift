@@ -30,8 +30,8 @@ extension ByteBuffer {
         return value != 0
     }
 
-    /// Reads a length prefix: nil for -1 (null), an error for other negative values or a length
-    /// larger than what is left, so nothing is allocated for a length the input cannot back.
+    /// Reads a length prefix: nil for -1 (null), `.invalidLength` for other negative values. A
+    /// length larger than what is left fails as `.truncated` when read, before any allocation.
     @inlinable
     mutating func readJuteLength(_ what: String) throws(JuteError) -> Int? {
         let length = try readJuteInt()

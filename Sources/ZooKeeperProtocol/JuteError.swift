@@ -7,7 +7,8 @@ public struct JuteError: Error, Hashable, Sendable, CustomStringConvertible {
         let name: String
         /// The input ended before a complete value was read.
         public static let truncated = Kind(name: "truncated")
-        /// A length prefix was negative (other than -1 for null) or larger than the remaining input.
+        /// A length prefix was negative (other than -1 for null), or a vector count was larger than
+        /// the remaining input could hold.
         public static let invalidLength = Kind(name: "invalid length")
         /// A frame length exceeded the configured maximum.
         public static let frameTooLarge = Kind(name: "frame too large")

@@ -1,26 +1,27 @@
-/// ZooKeeper's path rules (`PathUtils.validatePath`), checked on the client before a request is sent.
+/// ZooKeeper's path rules (`PathUtils.validatePath`), checked by the client before a request is
+/// sent and by the server.
 public enum PathValidation {
     /// Why `path` is not a valid node path, or nil when it is.
+    ///
+    /// For a sequential create the path is checked with a digit appended, as ZooKeeper checks the
+    /// name the server will complete (so "/q/" and "/a/.." are fine there). Characters are checked
+    /// as UTF-16 units, as in Java: a character above U+FFFF is a surrogate pair, which is refused.
     public static func problem(with path: String, isSequential: Bool = false) -> String? {
+        let path = isSequential ? path + "1" : path
         guard !path.isEmpty else { return "path must not be empty" }
         guard path.hasPrefix("/") else { return "path must start with '/'" }
         if path == "/" { return nil }
-        if path.hasSuffix("/") && !isSequential { return "path must not end with '/'" }
-        let segments = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
-        for (index, segment) in segments.enumerated() {
-            if segment.isEmpty {
-                if isSequential && index == segments.count - 1 { continue }
-                return "empty node name (\"//\") in path"
-            }
+        if path.hasSuffix("/") { return "path must not end with '/'" }
+        for segment in path.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
+            if segment.isEmpty { return "empty node name (\"//\") in path" }
             if segment == "." || segment == ".." { return "relative path segment '\(segment)'" }
         }
-        for scalar in path.unicodeScalars {
-            let value = scalar.value
-            if value == 0 { return "null character in path" }
-            if (0x01...0x1F).contains(value) || (0x7F...0x9F).contains(value)
-                || (0xD800...0xF8FF).contains(value) || (0xFFF0...0xFFFF).contains(value)
+        for unit in path.utf16 {
+            if unit == 0 { return "null character in path" }
+            if (0x01...0x1F).contains(unit) || (0x7F...0x9F).contains(unit)
+                || (0xD800...0xF8FF).contains(unit) || (0xFFF0...0xFFFF).contains(unit)
             {
-                return "invalid character U+\(String(value, radix: 16, uppercase: true)) in path"
+                return "invalid character U+\(String(unit, radix: 16, uppercase: true)) in path"
             }
         }
         return nil

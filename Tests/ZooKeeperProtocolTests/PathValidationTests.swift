@@ -43,18 +43,14 @@ import ZooKeeperProtocol
     @Test func supplementaryCharactersAreRejectedAsJavaDoes() {
         // Java checks UTF-16 code units: U+1F600 is the surrogate pair D83D DE00, inside the forbidden
         // U+D800-U+F8FF range, so validatePath("/😀") throws "invalid character @1" and the server
-        // answers BadArguments. PathValidation checks Unicode scalars and accepts it.
-        withKnownIssue("PathValidation checks scalars, Java checks UTF-16 units") {
-            #expect(!PathValidation.isValid("/😀"))
-            #expect(!PathValidation.isValid("/a/\u{10000}"))
-        }
+        // answers BadArguments.
+        #expect(!PathValidation.isValid("/😀"))
+        #expect(!PathValidation.isValid("/a/\u{10000}"))
     }
 
     @Test func sequentialDotSegmentsAreValidInJava() {
         // Java validates "/." + "1" = "/.1" and "/a/.." + "1" = "/a/..1" for sequential creates: valid.
-        withKnownIssue("PathValidation rejects '.' and '..' before the sequence suffix is appended") {
-            #expect(PathValidation.problem(with: "/.", isSequential: true) == nil)
-            #expect(PathValidation.problem(with: "/a/..", isSequential: true) == nil)
-        }
+        #expect(PathValidation.problem(with: "/.", isSequential: true) == nil)
+        #expect(PathValidation.problem(with: "/a/..", isSequential: true) == nil)
     }
 }

@@ -66,24 +66,25 @@ import ZooKeeperProtocol
     }
 
     @Test func vectorCountIsBoundedByTheSmallestElement() throws {
-        // Each string needs at least 4 bytes, each ACL 12, each ClientInfo 8.
+        // The smallest string is 4 bytes (an empty one), ACL 12 (perms and two empty strings),
+        // ClientInfo 8. A count the bytes left can just back is read; one element more is refused.
+        let three = hex("00 00 00 03")
+        let two = hex("00 00 00 02")
+        func zeros(_ count: Int) -> [UInt8] { [UInt8](repeating: 0, count: count) }
+
+        #expect(try decode(GetChildrenResponse.self, three + zeros(12)).children == ["", "", ""])
+        #expect(juteErrorKind { _ = try decode(GetChildrenResponse.self, three + zeros(11)) } == .invalidLength)
+
+        var exactACLs = buffer(two + zeros(24))
         #expect(
-            juteErrorKind {
-                _ = try decode(GetChildrenResponse.self, hex("00 00 00 03") + [UInt8](repeating: 0, count: 11))
-            } == .invalidLength)
-        #expect(
-            try decode(GetChildrenResponse.self, hex("00 00 00 03") + [UInt8](repeating: 0, count: 12)).children == [
-                "", "", "",
+            try exactACLs.readJuteACLs() == [
+                ACL(permissions: [], id: Id(scheme: "", id: "")), ACL(permissions: [], id: Id(scheme: "", id: "")),
             ])
-        #expect(
-            juteErrorKind { _ = try decode(GetACLResponse.self, hex("00 00 00 02") + [UInt8](repeating: 0, count: 23)) }
-                == .invalidLength)
-        #expect(
-            juteErrorKind { _ = try decode(WhoAmIResponse.self, hex("00 00 00 02") + [UInt8](repeating: 0, count: 15)) }
-                == .invalidLength)
-        #expect(
-            try decode(WhoAmIResponse.self, hex("00 00 00 02") + [UInt8](repeating: 0, count: 16)).clientInfo.count == 2
-        )
+        var shortACLs = buffer(two + zeros(23))
+        #expect(juteErrorKind { _ = try shortACLs.readJuteACLs() } == .invalidLength)
+
+        #expect(try decode(WhoAmIResponse.self, two + zeros(16)).clientInfo.count == 2)
+        #expect(juteErrorKind { _ = try decode(WhoAmIResponse.self, two + zeros(15)) } == .invalidLength)
     }
 
     @Test func stringAndBufferLengthsBeyondTheInputThrow() {

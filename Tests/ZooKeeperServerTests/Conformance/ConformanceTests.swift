@@ -124,7 +124,7 @@ import ZooKeeperServer
             try await zk.create("/ok")
             for path in [
                 "", "nope", "/ok/", "//", "/ok//x", "/ok/.", "/ok/..", "/ok/./x", "/a\u{1}", "/a\u{7F}", "/a\u{FFF0}",
-                "/ok\u{0}",
+                "/ok\u{0}", "/a\u{1F600}",
             ] {
                 let label = path.unicodeScalars.map {
                     $0.value < 0x20 || $0.value >= 0x7F ? "\\u\($0.value)" : String($0)
@@ -142,6 +142,11 @@ import ZooKeeperServer
                     _ = try await zk.execute(SetDataRequest(path: path, data: []), path: nil)
                     return "ok"
                 }
+            }
+            await t.step("sequential dot segment") {
+                try await zk.execute(
+                    CreateRequest(path: "/ok/..", data: [], acl: ACL.openUnsafe, mode: .persistentSequential), path: nil
+                ).path
             }
             await t.step("sequential trailing slash") {
                 try await zk.execute(
