@@ -18,7 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run a single-node ZooKeeper-compatible server in the foreground.",
         discussion: """
             Logs go to stderr; the first line names the address served. Ctrl-C (SIGINT) or SIGTERM
-            stops it cleanly. Data lives in memory.
+            stops it cleanly. Data lives in memory unless --data-dir names a directory for the
+            transaction log and snapshots.
             """
     )
 
@@ -48,6 +49,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The super user's digest, user:base64(sha1(user:password)).")
     var superDigest: String?
 
+    @Option(name: .long, help: "Keep a transaction log and snapshots here; every write is on disk before its reply.")
+    var dataDir: String?
+
+    @Option(name: .long, help: "Transactions between snapshots.")
+    var snapshotEvery = 100_000
+
     @Flag(name: .long, help: "Allow TTL nodes (zookeeper.extendedTypesEnabled).")
     var extendedTypes = false
 
@@ -57,6 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard tickTime > 0 else { throw ValidationError("--tick-time must be positive") }
+        guard snapshotEvery > 0 else { throw ValidationError("--snapshot-every must be positive") }
         if let min = minSessionTimeout, let max = maxSessionTimeout, min > max {
             throw ValidationError("--min-session-timeout is above --max-session-timeout")
         }
@@ -78,6 +86,8 @@ struct ServeCommand: AsyncParsableCommand {
             fourLetterWords.split(separator: ",").map { String($0).trimmingCharacters() })
         configuration.superDigest = superDigest
         configuration.extendedTypesEnabled = extendedTypes
+        configuration.dataDirectory = dataDir
+        configuration.snapshotEvery = snapshotEvery
         configuration.logger = logger
         let server: ZooKeeperServer
         do {

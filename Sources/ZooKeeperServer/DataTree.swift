@@ -23,6 +23,19 @@ struct DataTree: Sendable {
         nodes["/zookeeper/config"]!.aversion = -1
     }
 
+    /// A tree of exactly these nodes, with children and ephemerals derived from them.
+    init(nodes restored: [(path: String, node: DataNode)]) {
+        for (path, var node) in restored {
+            node.children = []
+            nodes[path] = node
+        }
+        for path in nodes.keys where path != "/" {
+            let (parent, name) = Self.split(path)
+            nodes[parent]?.children.insert(name)
+            if let owner = nodes[path]?.ephemeralOwner, owner != 0 { ephemerals[owner, default: []].insert(path) }
+        }
+    }
+
     subscript(path: String) -> DataNode? { nodes[path] }
 
     var nodeCount: Int { nodes.count }

@@ -32,11 +32,140 @@ final class ServerCore: @unchecked Sendable {
     private var timers: [RepeatedTask] = []
     let statistics = ServerStatistics()
 
+    // Durability: set when the server has a data directory.
+    private var store: DurableStore?
+    /// Encoded log records not yet handed to the store.
+    private var pendingLog = ByteBuffer()
+    private var pendingZxid: Int64 = 0
+    private var flushing = false
+    /// The highest zxid known to be on disk.
+    private var durableZxid: Int64 = 0
+    private var sinceSnapshot = 0
+    /// Output waiting for the transactions it depends on to be durable, in order.
+    private var held = CircularBuffer<(required: Int64, output: HeldOutput)>()
+
+    private enum HeldOutput {
+        case frame(ConnectionID, ByteBuffer)
+        case close(ConnectionID)
+    }
+
     init(configuration: ZooKeeperServer.Configuration, eventLoop: any EventLoop) {
         self.configuration = configuration
         self.eventLoop = eventLoop
         database.extendedTypesEnabled = configuration.extendedTypesEnabled
         sessions = SessionTracker(nowMilliseconds: database.now())
+    }
+
+    /// Uses a data directory: restores what it holds, then logs every transaction to it.
+    func restore(from store: DurableStore, _ recovered: DurableStore.Recovered) {
+        let now = NIODeadline.now()
+        if let snapshot = recovered.snapshot {
+            database.restore(tree: DataTree(restoring: snapshot.nodes), lastZxid: snapshot.lastZxid)
+            for session in snapshot.sessions {
+                sessions.restore(session.id, timeout: session.timeout, password: session.password, now: now)
+            }
+        }
+        for entry in recovered.entries {
+            switch entry.transaction {
+            case .createSession(let id, let timeout, let password):
+                sessions.restore(id, timeout: timeout, password: password, now: now)
+            case .closeSession(let id):
+                sessions.remove(id)
+            default:
+                break
+            }
+            database.replay(entry)
+        }
+        durableZxid = database.lastZxid
+        database.journaling = true
+        self.store = store
+        logger.info(
+            "recovered",
+            metadata: [
+                "zxid": "0x\(String(database.lastZxid, radix: 16))", "nodes": "\(database.tree.nodeCount)",
+                "sessions": "\(sessions.count)", "truncated-bytes": "\(recovered.truncatedBytes)",
+            ])
+    }
+
+    /// Hands the transactions applied since the last call to the log; replies wait for them.
+    func commitJournal() {
+        guard store != nil, !database.journal.isEmpty else { return }
+        for entry in database.journal {
+            var payload = ByteBuffer()
+            payload.writeJuteLong(entry.zxid)
+            payload.writeJuteLong(entry.time)
+            entry.transaction.encode(into: &payload)
+            pendingLog.writeInteger(UInt32(payload.readableBytes))
+            pendingLog.writeInteger(CRC32.checksum(payload.readableBytesView))
+            pendingLog.writeBuffer(&payload)
+            pendingZxid = entry.zxid
+        }
+        sinceSnapshot += database.journal.count
+        database.journal.removeAll(keepingCapacity: true)
+        startFlush()
+    }
+
+    /// Group commit: one write-and-fsync at a time; what arrives meanwhile goes in the next one.
+    private func startFlush() {
+        guard let store, !flushing, pendingLog.readableBytes > 0 else { return }
+        flushing = true
+        let batch = pendingLog
+        let upTo = pendingZxid
+        pendingLog = ByteBuffer()
+        var snapshot: (ByteBuffer, Int64)?
+        if sinceSnapshot >= configuration.snapshotEvery {
+            sinceSnapshot = 0
+            snapshot = (currentSnapshot().encoded(), database.lastZxid)
+        }
+        store.commit(batch, snapshot: snapshot, on: eventLoop).whenComplete { result in
+            self.flushing = false
+            switch result {
+            case .success:
+                self.durableZxid = max(self.durableZxid, upTo)
+                self.releaseHeld()
+                self.startFlush()
+            case .failure(let error):
+                // Without the disk no reply may be sent: stop serving.
+                self.logger.critical(
+                    "the transaction log failed; closing every connection", metadata: ["error": "\(error)"])
+                self.held.removeAll()
+                self.store = nil
+                self.closeAll()
+                self.onFatalError?()
+            }
+        }
+    }
+
+    /// Called when the data directory fails: the server stops.
+    var onFatalError: (() -> Void)?
+
+    private func currentSnapshot() -> Snapshot {
+        Snapshot(
+            lastZxid: database.lastZxid,
+            nodes: database.tree.nodes.map { ($0.key, $0.value) },
+            sessions: sessions.sessions.values.map { ($0.id, $0.timeout, $0.password) })
+    }
+
+    private func releaseHeld() {
+        var touched: Set<ConnectionID> = []
+        while let first = held.first, first.required <= durableZxid {
+            held.removeFirst()
+            switch first.output {
+            case .frame(let connection, let buffer):
+                connections[connection]?.channel.write(buffer, promise: nil)
+                touched.insert(connection)
+            case .close(let connection):
+                closeNow(connection)
+            }
+        }
+        for connection in touched { connections[connection]?.channel.flush() }
+    }
+
+    /// Whether output must wait for the log (something it may reveal is not on disk yet).
+    private var mustHold: Bool { store != nil && (database.lastZxid > durableZxid || !held.isEmpty) }
+
+    func closeStore() {
+        store?.close()
     }
 
     /// Starts the session-expiry and container timers.
@@ -85,6 +214,11 @@ final class ServerCore: @unchecked Sendable {
     // MARK: Frames
 
     func frameReceived(_ frame: ByteBuffer, on connection: ConnectionID) {
+        process(frame, on: connection)
+        commitJournal()
+    }
+
+    private func process(_ frame: ByteBuffer, on connection: ConnectionID) {
         guard let state = connections[connection] else { return }
         statistics.received += 1
         connections[connection]!.received += 1
@@ -133,8 +267,8 @@ final class ServerCore: @unchecked Sendable {
         let now = NIODeadline.now()
         if request.sessionID == 0 {
             let password = (0..<16).map { _ in UInt8.random(in: 0...255) }
-            _ = database.createSession()
             let session = sessions.create(timeout: timeout, now: now, password: password)
+            database.createSession(id: session.id, timeout: timeout, password: password)
             attach(session.id, to: connection)
             send(
                 ConnectResponse(timeout: timeout, sessionID: session.id, password: password, readOnly: readOnlyFlag),
@@ -258,6 +392,7 @@ final class ServerCore: @unchecked Sendable {
     }
 
     private func expireSessions() {
+        defer { commitJournal() }
         for id in sessions.expired(now: .now()) {
             logger.debug("session expired", metadata: ["session": "0x\(String(UInt64(bitPattern: id), radix: 16))"])
             let connection = sessions[id]?.connection
@@ -271,6 +406,7 @@ final class ServerCore: @unchecked Sendable {
     }
 
     private func reapContainers() {
+        defer { commitJournal() }
         let paths = database.tree.expiredContainersAndTTLs(now: database.now())
         for path in paths {
             var body = ByteBuffer()
@@ -311,6 +447,12 @@ final class ServerCore: @unchecked Sendable {
     /// every other written connection runs once per loop turn.
     func write(_ buffer: ByteBuffer, to connection: ConnectionID) {
         guard let channel = connections[connection]?.channel else { return }
+        if mustHold {
+            statistics.sent += 1
+            connections[connection]!.sent += 1
+            held.append((database.lastZxid, .frame(connection, buffer)))
+            return
+        }
         statistics.sent += 1
         connections[connection]!.sent += 1
         channel.write(buffer, promise: nil)
@@ -326,6 +468,14 @@ final class ServerCore: @unchecked Sendable {
     }
 
     func close(_ connection: ConnectionID) {
+        if mustHold {
+            held.append((database.lastZxid, .close(connection)))
+        } else {
+            closeNow(connection)
+        }
+    }
+
+    private func closeNow(_ connection: ConnectionID) {
         guard let channel = connections[connection]?.channel else { return }
         channel.flush()
         channel.close(promise: nil)

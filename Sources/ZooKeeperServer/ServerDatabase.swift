@@ -45,6 +45,10 @@ struct ServerDatabase: Sendable {
     /// The last zxid handed out.
     private(set) var lastZxid: Int64 = 0
     var extendedTypesEnabled = false
+    /// Whether applied transactions are recorded in `journal` (for the transaction log).
+    var journaling = false
+    /// Transactions applied since the core last took them, in zxid order.
+    var journal: [JournalEntry] = []
     /// The wall clock, in milliseconds since the epoch (node ctime and mtime); injected for tests.
     var now: @Sendable () -> Int64 = wallClockMilliseconds
 
@@ -53,16 +57,30 @@ struct ServerDatabase: Sendable {
         return lastZxid
     }
 
+    private mutating func record(_ zxid: Int64, _ transaction: Transaction) {
+        if journaling { journal.append(JournalEntry(zxid: zxid, time: now(), transaction: transaction)) }
+    }
+
+    /// A zxid consumed since `before` without a recorded change (a failed write) is logged as an
+    /// error transaction, so replay reproduces the same zxids.
+    private mutating func recordError(ifUnrecordedSince before: Int64) {
+        guard journaling, lastZxid > before, (journal.last?.zxid ?? before) < lastZxid else { return }
+        journal.append(JournalEntry(zxid: lastZxid, time: now(), transaction: .error))
+    }
+
     // MARK: Sessions
 
     /// A new session consumes a zxid.
-    mutating func createSession() -> Int64 { nextZxid() }
+    mutating func createSession(id: Int64, timeout: Int32, password: [UInt8]) {
+        record(nextZxid(), .createSession(id: id, timeout: timeout, password: password))
+    }
 
     /// Ends a session: one zxid, its ephemeral nodes deleted (firing their events).
     mutating func closeSession(_ session: Int64) -> (
         zxid: Int64, notifications: [(connections: [ConnectionID], event: WatcherEvent)]
     ) {
         let zxid = nextZxid()
+        record(zxid, .closeSession(id: session))
         var events: [(EventType, String)] = []
         for path in (tree.ephemerals[session] ?? []).sorted(by: >) {
             tree.delete(path, zxid: zxid)
@@ -81,6 +99,13 @@ struct ServerDatabase: Sendable {
 
     /// Executes one request (its header already read) and returns the outcome.
     mutating func execute(_ opCode: OpCode, _ body: inout ByteBuffer, context: RequestContext) -> Outcome {
+        let before = lastZxid
+        let outcome = apply(opCode, &body, context: context)
+        recordError(ifUnrecordedSince: before)
+        return outcome
+    }
+
+    private mutating func apply(_ opCode: OpCode, _ body: inout ByteBuffer, context: RequestContext) -> Outcome {
         do {
             switch opCode {
             case .create, .create2, .createContainer, .createTTL:
@@ -238,9 +263,15 @@ struct ServerDatabase: Sendable {
         guard PathValidation.isValid(finalPath) else { return .failure(.badArguments) }
         guard tree[finalPath] == nil else { return .failure(.nodeExists) }
         guard parent.ephemeralOwner == 0 else { return .failure(.noChildrenForEphemerals) }
+        let owner = mode.isEphemeral ? context.session : 0
         tree.create(
-            finalPath, data: request.fields.data, acl: acl, mode: mode, owner: context.session,
-            ttl: max(request.ttl, 0), zxid: zxid, time: now())
+            finalPath, data: request.fields.data, acl: acl, mode: mode, owner: owner, ttl: max(request.ttl, 0),
+            zxid: zxid, time: now())
+        record(
+            zxid,
+            .create(
+                path: finalPath, data: request.fields.data, acl: acl, mode: mode, owner: owner, ttl: max(request.ttl, 0)
+            ))
         events.append((.nodeCreated, finalPath))
         events.append((.nodeChildrenChanged, parentPath))
         return .success((finalPath, tree[finalPath]!.stat))
@@ -267,6 +298,7 @@ struct ServerDatabase: Sendable {
         guard request.version == -1 || request.version == node.version else { return .failure(.badVersion) }
         guard node.children.isEmpty else { return .failure(.notEmpty) }
         tree.delete(path, zxid: zxid)
+        record(zxid, .delete(path: path))
         events.append((.nodeDeleted, path))
         events.append((.nodeChildrenChanged, parentPath))
         return .success((path, Stat()))
@@ -281,6 +313,7 @@ struct ServerDatabase: Sendable {
         guard AccessControl.allows(node.acl, .write, ids: context.ids) else { return .failure(.noAuth) }
         guard request.version == -1 || request.version == node.version else { return .failure(.badVersion) }
         tree.setData(path, data: request.data, zxid: zxid, time: now())
+        record(zxid, .setData(path: path, data: request.data))
         events.append((.nodeDataChanged, path))
         return .success((path, tree[path]!.stat))
     }
@@ -293,6 +326,7 @@ struct ServerDatabase: Sendable {
         guard AccessControl.allows(node.acl, .admin, ids: context.ids) else { return .failure(.noAuth) }
         guard request.version == -1 || request.version == node.aversion else { return .failure(.badVersion) }
         tree.setACL(path, acl: acl)
+        record(lastZxid, .setACL(path: path, acl: acl))
         return .success((path, tree[path]!.stat))
     }
 
@@ -307,7 +341,7 @@ struct ServerDatabase: Sendable {
     /// Applies the operations in order on the live tree; on the first failure, restores what the
     /// earlier ones changed. All share one zxid; events fire only when every operation succeeded.
     private mutating func multi(_ request: MultiRequest, context: RequestContext, zxid: Int64) -> Outcome {
-        let saved = (tree: tree, watches: watches)
+        let saved = (tree: tree, watches: watches, journal: journal.count)
         var events: [(EventType, String)] = []
         var results: [MultiResult] = []
         for operation in request.operations {
@@ -336,6 +370,7 @@ struct ServerDatabase: Sendable {
             case .failure(let code):
                 tree = saved.tree
                 watches = saved.watches
+                journal.removeLast(journal.count - saved.journal)
                 var failed = results.map { _ in MultiResult.error(.ok) }
                 failed.append(.error(code))
                 failed += Array(
@@ -350,6 +385,11 @@ struct ServerDatabase: Sendable {
                 default: results.append(.check)
                 }
             }
+        }
+        if journaling {
+            let operations = journal[saved.journal...].map(\.transaction)
+            journal.removeLast(journal.count - saved.journal)
+            record(zxid, .multi(operations))
         }
         return Outcome(error: .ok, body: MultiResponse(results: results), zxid: zxid, notifications: fire(events))
     }
@@ -432,6 +472,39 @@ struct ServerDatabase: Sendable {
             }
         }
         return Outcome(error: .ok, body: MultiResponse(results: results), zxid: lastZxid)
+    }
+
+    // MARK: Recovery
+
+    /// Starts from a recovered tree.
+    mutating func restore(tree: DataTree, lastZxid: Int64) {
+        self.tree = tree
+        self.lastZxid = lastZxid
+    }
+
+    /// Re-applies a logged transaction to the tree (sessions are the core's to restore).
+    mutating func replay(_ entry: JournalEntry) {
+        apply(entry.transaction, zxid: entry.zxid, time: entry.time)
+        lastZxid = max(lastZxid, entry.zxid)
+    }
+
+    private mutating func apply(_ transaction: Transaction, zxid: Int64, time: Int64) {
+        switch transaction {
+        case .createSession, .error:
+            break
+        case .closeSession(let id):
+            for path in (tree.ephemerals[id] ?? []).sorted(by: >) { tree.delete(path, zxid: zxid) }
+        case .create(let path, let data, let acl, let mode, let owner, let ttl):
+            tree.create(path, data: data, acl: acl, mode: mode, owner: owner, ttl: ttl, zxid: zxid, time: time)
+        case .delete(let path):
+            tree.delete(path, zxid: zxid)
+        case .setData(let path, let data):
+            if tree[path] != nil { tree.setData(path, data: data, zxid: zxid, time: time) }
+        case .setACL(let path, let acl):
+            if tree[path] != nil { tree.setACL(path, acl: acl) }
+        case .multi(let transactions):
+            for transaction in transactions { apply(transaction, zxid: zxid, time: time) }
+        }
     }
 
     // MARK: Events

@@ -34,10 +34,12 @@ struct SessionTracker: Sendable {
         return session
     }
 
-    /// Restores a session (from a snapshot or log).
-    mutating func restore(_ session: ServerSession) {
-        sessions[session.id] = session
-        nextID = max(nextID, session.id)
+    /// Restores a session from a snapshot or log, with a full timeout from now to reconnect in.
+    mutating func restore(_ id: Int64, timeout: Int32, password: [UInt8], now: NIODeadline) {
+        sessions[id] = ServerSession(
+            id: id, password: password, timeout: timeout, expiresAt: now + .milliseconds(Int64(timeout)),
+            connection: nil)
+        nextID = max(nextID, id)
     }
 
     /// Any packet from the session's client keeps it alive for another timeout.

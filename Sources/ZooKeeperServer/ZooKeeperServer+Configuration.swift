@@ -26,6 +26,12 @@ extension ZooKeeperServer {
         public var maxFrameLength = defaultMaxFrameLength
         /// How often empty containers and expired TTL nodes are removed.
         public var containerCheckInterval: Duration = .seconds(60)
+        /// Where the transaction log and snapshots live; nil keeps everything in memory. With a
+        /// directory, every write is on disk (fsync) before its reply is sent, and the state is
+        /// recovered from it on start.
+        public var dataDirectory: String?
+        /// Transactions between snapshots (the log is rolled at each).
+        public var snapshotEvery = 100_000
         /// Where diagnostics go (silent by default).
         public var logger = Logger(label: "zookeeper.server", factory: { _ in SwiftLogNoOpLogHandler() })
 

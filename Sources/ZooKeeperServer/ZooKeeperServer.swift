@@ -38,6 +38,10 @@ public final class ZooKeeperServer: Sendable {
     ) async throws -> ZooKeeperServer {
         let loop = eventLoopGroup.next()
         let core = ServerCore(configuration: configuration, eventLoop: loop)
+        if let directory = configuration.dataDirectory {
+            let (store, recovered) = try DurableStore.open(directory: directory)
+            try await loop.submit { core.restore(from: store, recovered) }.get()
+        }
         let maxFrameLength = configuration.maxFrameLength
         let channel = try await ServerBootstrap(group: loop, childGroup: loop)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -64,6 +68,7 @@ public final class ZooKeeperServer: Sendable {
             self.core.stopTimers()
             self.core.closeAll()
         }.get()
+        core.closeStore()
     }
 
     /// Waits until the server is shut down.

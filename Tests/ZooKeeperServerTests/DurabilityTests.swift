@@ -1,0 +1,204 @@
+import Foundation
+import Testing
+import ZooKeeper
+import ZooKeeperProtocol
+import ZooKeeperServer
+import ZooKeeperTestSupport
+
+/// The data directory: what is acknowledged survives a restart, a kill -9 and a torn log tail.
+@Suite struct DurabilityTests {
+    static func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("zk-data-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func configuration(_ directory: String, snapshotEvery: Int = 100_000) -> ZooKeeperServer.Configuration {
+        var configuration = ZooKeeperServer.Configuration(port: 0)
+        configuration.dataDirectory = directory
+        configuration.snapshotEvery = snapshotEvery
+        configuration.tickTime = .milliseconds(200)
+        return configuration
+    }
+
+    /// Every node's path, data, ACL and stat.
+    static func dump(_ zk: ZooKeeperClient, _ path: String = "/") async throws -> [String] {
+        let (data, stat) = try await zk.getData(path)
+        let acl = try await zk.getACL(path).acl
+        var lines = ["\(path) \(data) \(acl) \(stat)"]
+        for child in try await zk.getChildren(path).sorted() {
+            lines += try await dump(zk, path == "/" ? "/" + child : path + "/" + child)
+        }
+        return lines
+    }
+
+    @Test(arguments: [100_000, 7])
+    func theTreeAndSessionsSurviveARestart(snapshotEvery: Int) async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let server = try await ZooKeeperServer.start(
+            configuration: Self.configuration(directory, snapshotEvery: snapshotEvery))
+        var clientConfiguration = ZooKeeperClient.Configuration()
+        clientConfiguration.sessionTimeout = .seconds(4)
+        let zk = try await ZooKeeperClient.connect(server.connectString, configuration: clientConfiguration)
+        try await zk.create("/app", data: [1, 2, 3])
+        try await zk.create("/app/config", data: Array("v1".utf8))
+        try await zk.setData("/app/config", data: Array("v2".utf8))
+        let (first, _) = try await zk.create("/app/q-", mode: .persistentSequential)
+        try await zk.create("/app/q-", mode: .persistentSequential)
+        try await zk.delete(first)
+        try await zk.addDigestAuth(user: "u", password: "p")
+        try await zk.create("/app/secret", acl: ACL.creatorAll)
+        try await zk.setACL("/app", acl: ACL.openUnsafe, version: 0)
+        try await zk.multi([.create("/app/m1"), .setData("/app", data: [4])])
+        _ = try? await zk.multi([.create("/app/m2"), .delete("/nope")])
+        try await zk.create("/app/eph", mode: .ephemeral)
+        let before = try await Self.dump(zk)
+        let session = try await zk.session()
+        try await server.shutdown()
+
+        let restarted = try await ZooKeeperServer.start(
+            configuration: Self.configuration(directory, snapshotEvery: snapshotEvery))
+        var resume = clientConfiguration
+        resume.resumeSession = (session.id, session.password)
+        resume.recreateSessionOnExpiry = false
+        resume.authentication = [("digest", Array("u:p".utf8))]
+        let again = try await ZooKeeperClient.connect(restarted.connectString, configuration: resume)
+        #expect(try await again.session().id == session.id)
+        #expect(try await Self.dump(again) == before)
+        // Zxids continue from where they were.
+        let (_, stat) = try await again.create("/after")
+        #expect(stat.czxid > session.lastZxidSeen)
+        try await again.close()
+        try await zk.close()
+        try await restarted.shutdown()
+    }
+
+    @Test func everyAcknowledgedWriteSurvivesKill9() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let zkBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("zk")
+        let port = try freePort()
+        func serve() throws -> Process {
+            let process = Process()
+            process.executableURL = zkBinary
+            process.arguments = ["serve", "--port", "\(port)", "--data-dir", directory, "--snapshot-every", "500"]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        let server = try serve()
+        var configuration = ZooKeeperClient.Configuration()
+        configuration.connectTimeout = .seconds(20)
+        configuration.sessionTimeout = .seconds(10)
+        let zk = try await ZooKeeperClient.connect("127.0.0.1:\(port)", configuration: configuration)
+        try await zk.create("/w")
+        let acknowledged = Locked<[String]>([])
+        let killed = Locked(false)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<8 {
+                group.addTask {
+                    for index in 0..<100_000 {
+                        let path = "/w/n-\(writer)-\(index)"
+                        do {
+                            try await zk.create(path, data: Array("\(index)".utf8))
+                            acknowledged.withLock { $0.append(path) }
+                        } catch {
+                            // The server died: what was acknowledged is what counts.
+                            if killed.withLock({ $0 }) { return }
+                            throw error
+                        }
+                    }
+                }
+            }
+            group.addTask {
+                try await eventually(within: .seconds(60)) { acknowledged.withLock { $0.count } >= 3000 }
+                killed.withLock { $0 = true }
+                kill(server.processIdentifier, SIGKILL)
+                server.waitUntilExit()
+            }
+            try await group.waitForAll()
+        }
+        try await zk.close()
+        let restarted = try serve()
+        defer {
+            restarted.terminate()
+            restarted.waitUntilExit()
+        }
+        let reader = try await ZooKeeperClient.connect("127.0.0.1:\(port)", configuration: configuration)
+        let present = Set(try await reader.getChildren("/w"))
+        let paths = acknowledged.withLock { $0 }
+        let lost = paths.filter { !present.contains(String($0.dropFirst(3))) }
+        #expect(lost.isEmpty, "\(lost.count) acknowledged writes lost, e.g. \(lost.prefix(5))")
+        #expect(paths.count >= 3000)
+        print(
+            "kill -9: \(paths.count) acknowledged writes, all \(present.count >= paths.count ? "present" : "NOT present") after restart"
+        )
+        try await reader.close()
+    }
+
+    /// Writes 20 nodes into a fresh directory and returns the path of its one log.
+    static func directoryWithTwentyNodes() async throws -> (directory: String, log: URL) {
+        let directory = try temporaryDirectory()
+        let server = try await ZooKeeperServer.start(configuration: configuration(directory))
+        let zk = try await ZooKeeperClient.connect(server.connectString)
+        for index in 0..<20 { try await zk.create("/n\(index)") }
+        try await zk.close()
+        try await server.shutdown()
+        return (directory, URL(fileURLWithPath: directory).appendingPathComponent("log.0000000000000001"))
+    }
+
+    @Test func aTornLogTailIsCutOff() async throws {
+        let (directory, log) = try await Self.directoryWithTwentyNodes()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var bytes = try Data(contentsOf: log)
+        // A torn record: a length promising more than is there.
+        bytes.append(contentsOf: [0, 0, 1, 0, 0xDE, 0xAD, 0xBE, 0xEF, 1, 2, 3])
+        try bytes.write(to: log)
+        let restarted = try await ZooKeeperServer.start(configuration: Self.configuration(directory))
+        let zk = try await ZooKeeperClient.connect(restarted.connectString)
+        #expect(try await zk.getAllChildrenNumber("/") == 20 + 3)
+        try await zk.create("/after")
+        try await zk.close()
+        try await restarted.shutdown()
+        #expect(try Data(contentsOf: log).count == bytes.count - 11)
+    }
+
+    @Test func aCorruptRecordEndsTheNewestLogAndWhatPrecedesItIsKept() async throws {
+        let (directory, log) = try await Self.directoryWithTwentyNodes()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var bytes = try Data(contentsOf: log)
+        bytes[bytes.count / 2] ^= 0xFF
+        try bytes.write(to: log)
+        let restarted = try await ZooKeeperServer.start(configuration: Self.configuration(directory))
+        let zk = try await ZooKeeperClient.connect(restarted.connectString)
+        let count = try await zk.getAllChildrenNumber("/")
+        #expect(count > 3 && count < 20 + 3)
+        try await zk.close()
+        try await restarted.shutdown()
+    }
+
+    @Test func aDamagedOlderLogRefusesToStart() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Data([0, 0, 0, 9, 1, 2, 3, 4, 5]).write(
+            to: URL(fileURLWithPath: directory).appendingPathComponent("log.0000000000000001"))
+        try Data().write(to: URL(fileURLWithPath: directory).appendingPathComponent("log.0000000000000009"))
+        await #expect(throws: (any Error).self) {
+            _ = try await ZooKeeperServer.start(configuration: Self.configuration(directory))
+        }
+    }
+}
+
+/// A value behind a lock, for tests.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func withLock<T>(_ body: (inout Value) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
+    }
+}
