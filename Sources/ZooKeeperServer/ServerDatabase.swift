@@ -50,7 +50,12 @@ struct ServerDatabase: Sendable {
     /// Transactions applied since the core last took them, in zxid order.
     var journal: [JournalEntry] = []
     /// The wall clock, in milliseconds since the epoch (node ctime and mtime); injected for tests.
-    var now: @Sendable () -> Int64 = wallClockMilliseconds
+    var clock: @Sendable () -> Int64 = wallClockMilliseconds
+    /// The time of the request being executed: one reading per transaction, as ZooKeeper's txn
+    /// header has, so every operation of a multi (and its log record) carries the same time.
+    private var requestTime: Int64?
+
+    func now() -> Int64 { requestTime ?? clock() }
 
     mutating func nextZxid() -> Int64 {
         lastZxid += 1
@@ -100,6 +105,8 @@ struct ServerDatabase: Sendable {
     /// Executes one request (its header already read) and returns the outcome.
     mutating func execute(_ opCode: OpCode, _ body: inout ByteBuffer, context: RequestContext) -> Outcome {
         let before = lastZxid
+        requestTime = clock()
+        defer { requestTime = nil }
         let outcome = apply(opCode, &body, context: context)
         recordError(ifUnrecordedSince: before)
         return outcome
