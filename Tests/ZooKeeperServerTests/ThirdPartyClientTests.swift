@@ -68,8 +68,10 @@ import ZooKeeperTestSupport
     @Test func javaZkCli() async throws {
         let commands = """
             create /zc hello
-            get /zc
+            get -w /zc
+            ls -w /zc
             set /zc world
+            create /zc/child c
             get -s /zc
             create -s /zc/seq- a
             create -e /zc/eph b
@@ -91,17 +93,26 @@ import ZooKeeperTestSupport
 
             """
         try await Self.expectSameOutput(normalize: Self.zkCliLines) { address in
-            try Self.run(["/usr/share/zookeeper/bin/zkCli.sh", "-server", address], input: commands)
+            let output = try Self.run(["/usr/share/zookeeper/bin/zkCli.sh", "-server", address], input: commands)
+            // Both watches fired, on either server.
+            #expect(output.contains("type:NodeDataChanged path:/zc"))
+            #expect(output.contains("type:NodeChildrenChanged path:/zc"))
+            return output
         }
     }
 
+    /// Command output in order, then the watch notifications (printed by another thread, so
+    /// compared as a sorted set); connection-state events and times are left out.
     static func zkCliLines(_ output: String) -> [String] {
-        output.split(separator: "\n").map(String.init).filter { line in
+        let lines = output.split(separator: "\n").map(String.init)
+        let events = lines.filter { $0.hasPrefix("WatchedEvent") && !$0.contains("type:None") }.sorted()
+        let commands = lines.filter { line in
             !line.isEmpty && !line.contains("SLF4J") && !line.contains("log4j") && !line.hasPrefix("WATCHER")
                 && !line.hasPrefix("WatchedEvent") && !line.hasPrefix("Connecting") && !line.hasPrefix("Welcome")
                 && !line.hasPrefix("JLine") && !line.hasPrefix("ctime") && !line.hasPrefix("mtime")
                 && !line.hasPrefix("ephemeralOwner")
         }
+        return commands + ["watch events:"] + events
     }
 
     @Test func cClientCliMt() async throws {
