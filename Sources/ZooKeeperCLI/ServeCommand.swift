@@ -92,6 +92,8 @@ struct ServeCommand: AsyncParsableCommand {
         let server: ZooKeeperServer
         do {
             server = try await ZooKeeperServer.start(configuration: configuration)
+        } catch let error as DataDirectoryError {
+            throw CLIError("cannot use --data-dir \(dataDir ?? ""): \(error)")
         } catch {
             throw CLIError("cannot serve on \(host):\(port): \(error)")
         }
@@ -100,8 +102,12 @@ struct ServeCommand: AsyncParsableCommand {
             stopLogger.info("stopping")
             Task { try? await server.shutdown() }
         }
-        try await server.waitUntilClosed()
-        stop.cancel()
+        defer { stop.cancel() }
+        do {
+            try await server.waitUntilClosed()
+        } catch {
+            throw CLIError("\(error)")
+        }
     }
 }
 

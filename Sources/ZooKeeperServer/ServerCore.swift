@@ -131,13 +131,13 @@ final class ServerCore: @unchecked Sendable {
                 self.held.removeAll()
                 self.store = nil
                 self.closeAll()
-                self.onFatalError?()
+                self.onFatalError?("the transaction log failed: \(error)")
             }
         }
     }
 
     /// Called when the data directory fails: the server stops.
-    var onFatalError: (() -> Void)?
+    var onFatalError: ((String) -> Void)?
 
     private func currentSnapshot() -> Snapshot {
         Snapshot(

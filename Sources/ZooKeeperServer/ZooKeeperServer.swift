@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import ZooKeeperProtocol
@@ -19,6 +20,8 @@ import ZooKeeperProtocol
 public final class ZooKeeperServer: Sendable {
     let core: ServerCore
     private let channel: any Channel
+    /// Why the server stopped by itself, if it did.
+    private let failure = NIOLockedValueBox<String?>(nil)
 
     /// The port the server listens on.
     public let port: Int
@@ -71,9 +74,18 @@ public final class ZooKeeperServer: Sendable {
         core.closeStore()
     }
 
-    /// Waits until the server is shut down.
+    /// Waits until the server is shut down; throws if it stopped because its data directory failed.
     public func waitUntilClosed() async throws {
         try await channel.closeFuture.get()
+        if let reason = failure.withLockedValue({ $0 }) {
+            throw ServerStopped(reason: reason)
+        }
+    }
+
+    /// The server stopped by itself: its transaction log could not be written.
+    public struct ServerStopped: Error, CustomStringConvertible {
+        public var reason: String
+        public var description: String { "the server stopped: \(reason)" }
     }
 
     /// Runs `body` with a server on a free loopback port, and shuts it down afterwards.

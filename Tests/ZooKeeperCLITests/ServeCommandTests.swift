@@ -64,6 +64,20 @@ import ZooKeeperTestSupport
         #expect(output.contains(message))
     }
 
+    @Test func anUnusableDataDirectoryIsARuntimeError() throws {
+        let process = Process()
+        process.executableURL = Self.zk
+        process.arguments = ["serve", "--port", "0", "--data-dir", "/proc/version"]
+        let stderr = Pipe()
+        process.standardError = stderr
+        try process.run()
+        process.waitUntilExit()
+        let output = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 1)
+        #expect(output.contains("cannot use --data-dir /proc/version"))
+        #expect(output.split(separator: "\n").count == 1)
+    }
+
     @Test func aTakenPortIsARuntimeError() async throws {
         let (first, _, address) = try await Self.serve([])
         defer {

@@ -7,9 +7,9 @@ import NIOPosix
     import Darwin
 #endif
 
-/// An error of the data directory: unreadable, or a log damaged before its end.
-struct DurableStoreError: Error, CustomStringConvertible {
-    var description: String
+/// The data directory cannot be used: unreadable, unwritable, or a log damaged before its end.
+public struct DataDirectoryError: Error, CustomStringConvertible {
+    public var description: String
 }
 
 /// The data directory: transaction logs (`log.<first zxid>`) and snapshots (`snapshot.<zxid>`).
@@ -40,7 +40,7 @@ final class DurableStore: @unchecked Sendable {
         mkdir(directory, 0o755)
         var info = stat()
         guard stat(directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-            throw DurableStoreError(description: "data directory \(directory) is not a directory")
+            throw DataDirectoryError(description: "data directory \(directory) is not a directory")
         }
         let store = DurableStore(directory: directory)
         let files = try store.list()
@@ -58,13 +58,13 @@ final class DurableStore: @unchecked Sendable {
             let (read, goodLength, total) = try store.readLog(name)
             if goodLength < total {
                 guard index == logs.count - 1 else {
-                    throw DurableStoreError(
+                    throw DataDirectoryError(
                         description: "\(name) is damaged at byte \(goodLength) and newer logs follow; refusing to start"
                     )
                 }
                 truncated = total - goodLength
                 guard truncate(store.path(name), off_t(goodLength)) == 0 else {
-                    throw DurableStoreError(description: "cannot truncate the torn tail of \(name)")
+                    throw DataDirectoryError(description: "cannot truncate the torn tail of \(name)")
                 }
             }
             entries += read
@@ -72,7 +72,7 @@ final class DurableStore: @unchecked Sendable {
         let after = snapshot?.lastZxid ?? 0
         entries = entries.filter { $0.zxid > after }
         for (previous, next) in zip(entries, entries.dropFirst()) where next.zxid <= previous.zxid {
-            throw DurableStoreError(description: "the logs are out of order at zxid \(next.zxid)")
+            throw DataDirectoryError(description: "the logs are out of order at zxid \(next.zxid)")
         }
         let lastZxid = entries.last?.zxid ?? after
         try store.openLog(startingAt: lastZxid + 1)
@@ -86,7 +86,9 @@ final class DurableStore: @unchecked Sendable {
     {
         thread.runIfActive(eventLoop: loop) {
             try self.write(records, to: self.logDescriptor)
-            guard fsync(self.logDescriptor) == 0 else { throw DurableStoreError(description: "fsync failed: \(errno)") }
+            guard fsync(self.logDescriptor) == 0 else {
+                throw DataDirectoryError(description: "fsync failed: \(errno)")
+            }
             if let snapshot {
                 try self.openLog(startingAt: snapshot.zxid + 1)
                 try self.writeSnapshot(snapshot.bytes, zxid: snapshot.zxid)
@@ -109,7 +111,7 @@ final class DurableStore: @unchecked Sendable {
     }
 
     private func list() throws -> (logs: [(Int64, String)], snapshots: [(Int64, String)]) {
-        guard let handle = opendir(directory) else { throw DurableStoreError(description: "cannot read \(directory)") }
+        guard let handle = opendir(directory) else { throw DataDirectoryError(description: "cannot read \(directory)") }
         defer { closedir(handle) }
         var logs: [(Int64, String)] = []
         var snapshots: [(Int64, String)] = []
@@ -127,13 +129,13 @@ final class DurableStore: @unchecked Sendable {
 
     private func read(_ name: String) throws -> ByteBuffer {
         let descriptor = Glibc.open(path(name), O_RDONLY)
-        guard descriptor >= 0 else { throw DurableStoreError(description: "cannot open \(name)") }
+        guard descriptor >= 0 else { throw DataDirectoryError(description: "cannot open \(name)") }
         defer { Glibc.close(descriptor) }
         var buffer = ByteBuffer()
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = Glibc.read(descriptor, &chunk, chunk.count)
-            guard count >= 0 else { throw DurableStoreError(description: "cannot read \(name)") }
+            guard count >= 0 else { throw DataDirectoryError(description: "cannot read \(name)") }
             if count == 0 { break }
             buffer.writeBytes(chunk[0..<count])
         }
@@ -169,7 +171,7 @@ final class DurableStore: @unchecked Sendable {
     private func openLog(startingAt zxid: Int64) throws {
         if logDescriptor >= 0 { Glibc.close(logDescriptor) }
         logDescriptor = Glibc.open(path(Self.name("log", zxid)), O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        guard logDescriptor >= 0 else { throw DurableStoreError(description: "cannot create a log in \(directory)") }
+        guard logDescriptor >= 0 else { throw DataDirectoryError(description: "cannot create a log in \(directory)") }
         try syncDirectory()
     }
 
@@ -177,7 +179,7 @@ final class DurableStore: @unchecked Sendable {
         var remaining = buffer.readableBytesView[...]
         while !remaining.isEmpty {
             let written = remaining.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            guard written > 0 else { throw DurableStoreError(description: "write failed: \(errno)") }
+            guard written > 0 else { throw DataDirectoryError(description: "write failed: \(errno)") }
             remaining = remaining.dropFirst(written)
         }
     }
@@ -185,11 +187,11 @@ final class DurableStore: @unchecked Sendable {
     private func writeSnapshot(_ bytes: ByteBuffer, zxid: Int64) throws {
         let temporary = path("snapshot.tmp")
         let descriptor = Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { throw DurableStoreError(description: "cannot write a snapshot") }
+        guard descriptor >= 0 else { throw DataDirectoryError(description: "cannot write a snapshot") }
         defer { Glibc.close(descriptor) }
         try write(bytes, to: descriptor)
         guard fsync(descriptor) == 0, rename(temporary, path(Self.name("snapshot", zxid))) == 0 else {
-            throw DurableStoreError(description: "cannot write a snapshot: \(errno)")
+            throw DataDirectoryError(description: "cannot write a snapshot: \(errno)")
         }
         try syncDirectory()
         try removeFilesBefore(snapshotZxid: zxid)
@@ -210,7 +212,7 @@ final class DurableStore: @unchecked Sendable {
 
     private func syncDirectory() throws {
         let descriptor = Glibc.open(directory, O_RDONLY)
-        guard descriptor >= 0 else { throw DurableStoreError(description: "cannot open \(directory)") }
+        guard descriptor >= 0 else { throw DataDirectoryError(description: "cannot open \(directory)") }
         defer { Glibc.close(descriptor) }
         fsync(descriptor)
     }
