@@ -345,17 +345,23 @@ final class ServerCore: @unchecked Sendable {
         }
         var events: [WatcherEvent] = []
         let tree = database.tree
-        for path in request.dataWatches {
-            if let node = tree[path] {
-                if node.mzxid > request.relativeZxid {
-                    events.append(WatcherEvent(type: .nodeDataChanged, path: path))
+        // A watched node that is gone fires NodeDeleted; one changed since the client's zxid fires
+        // its change; otherwise the watch is armed again.
+        func rearm(_ paths: [String], _ table: ServerWatchManager.Table, changed: EventType, zxid: (DataNode) -> Int64)
+        {
+            for path in paths {
+                if let node = tree[path] {
+                    if zxid(node) > request.relativeZxid {
+                        events.append(WatcherEvent(type: changed, path: path))
+                    } else {
+                        database.watches.add(table, path: path, connection: connection)
+                    }
                 } else {
-                    database.watches.add(.data, path: path, connection: connection)
+                    events.append(WatcherEvent(type: .nodeDeleted, path: path))
                 }
-            } else {
-                events.append(WatcherEvent(type: .nodeDeleted, path: path))
             }
         }
+        rearm(request.dataWatches, .data, changed: .nodeDataChanged) { $0.mzxid }
         for path in request.existWatches {
             if tree[path] != nil {
                 events.append(WatcherEvent(type: .nodeCreated, path: path))
@@ -363,17 +369,7 @@ final class ServerCore: @unchecked Sendable {
                 database.watches.add(.data, path: path, connection: connection)
             }
         }
-        for path in request.childWatches {
-            if let node = tree[path] {
-                if node.pzxid > request.relativeZxid {
-                    events.append(WatcherEvent(type: .nodeChildrenChanged, path: path))
-                } else {
-                    database.watches.add(.child, path: path, connection: connection)
-                }
-            } else {
-                events.append(WatcherEvent(type: .nodeDeleted, path: path))
-            }
-        }
+        rearm(request.childWatches, .child, changed: .nodeChildrenChanged) { $0.pzxid }
         for path in request.persistentWatches {
             database.watches.add(.persistent, path: path, connection: connection)
         }

@@ -31,6 +31,20 @@ import ZooKeeperTestSupport
         throw TimeoutError()
     }
 
+    /// Runs `zk` to completion: its exit status and stderr.
+    static func runZK(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = zk
+        process.arguments = arguments
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let output = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
     @Test func servesUntilInterrupted() async throws {
         let (process, _, address) = try await Self.serve(["--4lw-whitelist", "ruok,srvr"])
         let zk = try await ZooKeeperClient.connect(address)
@@ -51,29 +65,14 @@ import ZooKeeperTestSupport
         (["--nonsense"], "Unknown option '--nonsense'"),
     ])
     func badArgumentsAreUsageErrors(_ arguments: [String], _ message: String) throws {
-        let process = Process()
-        process.executableURL = Self.zk
-        process.arguments = ["serve"] + arguments
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        let output = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 64)
+        let (status, output) = try Self.runZK(["serve"] + arguments)
+        #expect(status == 64)
         #expect(output.contains(message))
     }
 
     @Test func anUnusableDataDirectoryIsARuntimeError() throws {
-        let process = Process()
-        process.executableURL = Self.zk
-        process.arguments = ["serve", "--port", "0", "--data-dir", "/proc/version"]
-        let stderr = Pipe()
-        process.standardError = stderr
-        try process.run()
-        process.waitUntilExit()
-        let output = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 1)
+        let (status, output) = try Self.runZK(["serve", "--port", "0", "--data-dir", "/proc/version"])
+        #expect(status == 1)
         #expect(output.contains("cannot use --data-dir /proc/version"))
         #expect(output.split(separator: "\n").count == 1)
     }
@@ -84,15 +83,8 @@ import ZooKeeperTestSupport
             first.terminate()
             first.waitUntilExit()
         }
-        let process = Process()
-        process.executableURL = Self.zk
-        process.arguments = ["serve", "--port", String(address.split(separator: ":")[1])]
-        let stderr = Pipe()
-        process.standardError = stderr
-        try process.run()
-        process.waitUntilExit()
-        let output = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 1)
+        let (status, output) = try Self.runZK(["serve", "--port", String(address.split(separator: ":")[1])])
+        #expect(status == 1)
         #expect(output.contains("cannot serve on 127.0.0.1:"))
         #expect(output.split(separator: "\n").count == 1)
     }

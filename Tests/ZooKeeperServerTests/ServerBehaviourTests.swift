@@ -135,7 +135,7 @@ import ZooKeeperTestSupport
                 [0x7F, 0x00, 0x00, 0x00],  // a length far above the limit
                 [0x00, 0x00, 0x08, 0x00],  // 2048 bytes: above this server's limit
             ] {
-                #expect(rawExchange(garbage, port: server.port) == [], "the server answered \(garbage)")
+                #expect(exchange(garbage, port: server.port) == [], "the server answered \(garbage)")
             }
             let error = await #expect(throws: ZooKeeperError.self) {
                 try await zk.create("/big", data: [UInt8](repeating: 0, count: 2000))
@@ -212,8 +212,10 @@ import ZooKeeperTestSupport
 
     @Test func checkOutsideAMultiIsAnsweredAndTheConnectionClosed() async throws {
         try await ZooKeeperServer.withServer(configuration: Self.configuration()) { server in
-            let reply = rawExchange(
-                handshake() + frame([0, 0, 0, 1, 0, 0, 0, 13, 0, 0, 0, 2, 0x2F, 0x61, 0, 0, 0, 0]), port: server.port)
+            let reply = try #require(
+                exchange(
+                    handshake() + frame([0, 0, 0, 1, 0, 0, 0, 13, 0, 0, 0, 2, 0x2F, 0x61, 0, 0, 0, 0]),
+                    port: server.port))
             // The connect response, then a reply header for xid 1 with Unimplemented (-6).
             #expect(reply.count >= 20 + 16)
             #expect(Array(reply.suffix(4)) == [0xFF, 0xFF, 0xFF, 0xFA])
@@ -232,32 +234,4 @@ func handshake() -> [UInt8] {
         [0, 0, 0, 0] + [UInt8](repeating: 0, count: 8) + [0, 0, 0x27, 0x10] + [UInt8](repeating: 0, count: 8)
     body += [0, 0, 0, 16] + [UInt8](repeating: 0, count: 16)
     return frame(body)
-}
-
-/// Sends bytes on a new connection and returns everything received until the server closes it
-/// (or two seconds pass).
-func rawExchange(_ bytes: [UInt8], port: Int) -> [UInt8] {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var timeout = timeval(tv_sec: 2, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = UInt16(port).bigEndian
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-        }
-    }
-    guard connected else { return [0xDE, 0xAD] }
-    _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, bytes.count, 0) }
-    var answer: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let count = recv(fd, &chunk, chunk.count, 0)
-        if count <= 0 { break }
-        answer += chunk[0..<count]
-    }
-    return answer
 }

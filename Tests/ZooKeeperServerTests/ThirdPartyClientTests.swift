@@ -40,22 +40,8 @@ import ZooKeeperTestSupport
             try client($0.connectString)
         }
         let expected = normalize(apache)
-        let actual = normalize(ours)
         #expect(expected.count > 5, "the client did almost nothing:\n\(apache)", sourceLocation: sourceLocation)
-        for (index, (a, b)) in zip(expected, actual).enumerated() where a != b {
-            Issue.record(
-                "line \(index + 1) differs\n  Apache ZooKeeper: \(a)\n  ours:             \(b)\nfull output:\n\(ours)",
-                sourceLocation: sourceLocation)
-            return
-        }
-        #expect(expected.count == actual.count, "outputs differ in length:\n\(ours)", sourceLocation: sourceLocation)
-    }
-
-    @Test func kazoo() async throws {
-        let script = Self.repository.appendingPathComponent("scripts/clients/kazoo_session.py").path
-        try await Self.expectSameOutput(normalize: Self.kazooLines) { address in
-            try Self.run(["python3", script, address])
-        }
+        expectSameLines(expected, normalize(ours), what: "line", sourceLocation: sourceLocation)
     }
 
     /// kazoo prints stats with their times: those are replaced.

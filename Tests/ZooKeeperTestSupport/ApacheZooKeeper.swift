@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 #if canImport(Glibc)
     import Glibc
@@ -199,6 +200,12 @@ public func freePort() throws -> Int {
 
 /// Sends a four-letter word and returns the whole answer, or nil when nothing listens.
 public func fourLetterWord(_ word: String, port: Int) -> String? {
+    exchange(Array(word.utf8), port: port).map { String(decoding: $0, as: UTF8.self) }
+}
+
+/// Sends bytes on a new loopback connection and returns everything received until the peer
+/// closes it (or two seconds pass); nil when nothing listens.
+public func exchange(_ bytes: [UInt8], port: Int) -> [UInt8]? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
@@ -213,7 +220,9 @@ public func fourLetterWord(_ word: String, port: Int) -> String? {
             connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
         }
     }
-    guard connected, send(fd, word, 4, 0) == 4 else { return nil }
+    guard connected, bytes.withUnsafeBytes({ send(fd, $0.baseAddress, bytes.count, 0) }) == bytes.count else {
+        return nil
+    }
     var answer: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 4096)
     while true {
@@ -221,5 +230,18 @@ public func fourLetterWord(_ word: String, port: Int) -> String? {
         if count <= 0 { break }
         answer += chunk[0..<count]
     }
-    return String(decoding: answer, as: UTF8.self)
+    return answer
+}
+
+/// Expects two transcripts to be equal, reporting the first line that differs.
+public func expectSameLines(
+    _ expected: [String], _ actual: [String], what: String, sourceLocation: SourceLocation = #_sourceLocation
+) {
+    for (index, (a, b)) in zip(expected, actual).enumerated() where a != b {
+        Issue.record(
+            "\(what) \(index + 1) differs\n  Apache ZooKeeper: \(a)\n  ours:             \(b)",
+            sourceLocation: sourceLocation)
+        return
+    }
+    #expect(expected.count == actual.count, "\(what)s differ in number", sourceLocation: sourceLocation)
 }

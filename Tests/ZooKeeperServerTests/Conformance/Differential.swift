@@ -149,13 +149,7 @@ func expectSameBehaviour(
             print("apache \(index + 1): \(line)\n  ours \(index + 1): \(index < ours.count ? ours[index] : "-")")
         }
     }
-    for (index, (expected, actual)) in zip(apache, ours).enumerated() where expected != actual {
-        Issue.record(
-            "step \(index + 1) differs\n  Apache ZooKeeper: \(expected)\n  ours:             \(actual)",
-            sourceLocation: sourceLocation)
-        return
-    }
-    #expect(apache.count == ours.count, "transcripts differ in length", sourceLocation: sourceLocation)
+    expectSameLines(apache, ours, what: "step", sourceLocation: sourceLocation)
 }
 
 private func run(_ scenario: @Sendable (Transcript) async throws -> Void, on connectString: String) async throws
