@@ -1,17 +1,29 @@
 # swift-zookeeper: the one entry point for building and testing.
+#   make shell  builds zk and starts its interactive shell on an embedded server.
 #   make test   builds everything and runs every test, including those against real Apache
 #               ZooKeeper (installed from Debian's packages when missing).
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := zookeeper zookeeper-bin
+APT_PACKAGES := libedit-dev zookeeper zookeeper-bin
+BUILD_PACKAGES := libedit-dev
 PYTHON ?= python3
 
-.PHONY: all build test deps format lint clean
+.PHONY: all build build-deps shell test deps format lint clean
 
 all: build
 
-build:
+build: build-deps
 	$(SWIFT) build
+
+## The shell's line editing needs libedit's headers.
+build-deps:
+	@dpkg -s $(BUILD_PACKAGES) >/dev/null 2>&1 || { \
+		echo "installing: $(BUILD_PACKAGES)" >&2; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BUILD_PACKAGES) >&2; }
+
+## The interactive shell on an in-process server: the quickest way to try zk.
+shell: build
+	$(SWIFT) run zk --embedded
 
 ## Installs what the tests need: Apache ZooKeeper (the oracle), its C client, Java (Debian) and
 ## kazoo (PyPI), the third-party clients run against our server.

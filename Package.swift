@@ -39,9 +39,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .systemLibrary(
+            name: "CEditLine",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
         .target(
-            name: "ZooKeeperCLI",
+            name: "ZooKeeperShell",
             dependencies: [
+                "CEditLine",
                 "ZooKeeper",
                 "ZooKeeperServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -52,7 +58,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "zk",
-            dependencies: ["ZooKeeperCLI"]
+            dependencies: ["ZooKeeperShell"]
         ),
         .target(
             name: "ZooKeeperTestSupport",
@@ -97,9 +103,10 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "ZooKeeperCLITests",
+            name: "ZooKeeperShellTests",
             dependencies: [
                 "ZooKeeper",
+                "ZooKeeperServer",
                 "ZooKeeperTestSupport",
             ]
         ),

@@ -1,3 +1,3 @@
-import ZooKeeperCLI
+import ZooKeeperShell
 
 await ZKCommand.runMain()

@@ -1,0 +1,243 @@
+import ArgumentParser
+import Foundation
+import ZooKeeper
+
+struct List: ShellCommand {
+    static let configuration = CommandConfiguration(commandName: "ls", abstract: "List a node's children (sorted).")
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .short, help: "Also print the node's stat.") var stat = false
+    @Flag(name: .short, help: "List the whole subtree, one path per line.") var recursive = false
+    @Flag(name: .short, help: "Set a watch on the children.") var watch = false
+    @Argument(help: "The node (default: the current one).") var path: String?
+
+    func run(in shell: ShellContext) async throws {
+        let zk = try await shell.zk()
+        let node = shell.resolve(path ?? ".")
+        if recursive {
+            let paths = try await Tree.walk(zk, node).map(\.path)
+            return shell.json ? shell.output.json(paths) : paths.forEach(shell.output.line)
+        }
+        let children: [String]
+        let stat: Stat
+        if watch {
+            let result = try await zk.watchChildren(node)
+            (children, stat) = (result.children, result.stat)
+            try await shell.watching(node, result.watch)
+        } else {
+            (children, stat) = try await zk.getChildrenAndStat(node)
+        }
+        let sorted = children.sorted()
+        if shell.json {
+            var object: [String: Any] = ["path": node, "children": sorted]
+            if self.stat { object["stat"] = Formatting.json(stat) }
+            return shell.output.json(object)
+        }
+        shell.output.line("[" + sorted.joined(separator: ", ") + "]")
+        if self.stat { shell.output.line(Formatting.text(stat)) }
+    }
+}
+
+struct Get: ShellCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a node's data: raw bytes on stdout (a newline is added on a terminal only).")
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .short, help: "Also print the stat.") var stat = false
+    @Flag(name: .short, help: "Set a watch on the data.") var watch = false
+    @Flag(name: .short, help: "Print the data in base64.") var base64 = false
+    @Flag(name: .short, help: "Print the data as a hex dump.") var hex = false
+    @Argument(help: "The node.") var path: String
+
+    func run(in shell: ShellContext) async throws {
+        let zk = try await shell.zk()
+        let node = shell.resolve(path)
+        let data: [UInt8]
+        let stat: Stat
+        if watch {
+            let result = try await zk.watchData(node)
+            (data, stat) = (result.data, result.stat)
+            try await shell.watching(node, result.watch)
+        } else {
+            (data, stat) = try await zk.getData(node)
+        }
+        if shell.json {
+            var object = Formatting.json(data: data)
+            object["path"] = node
+            object["stat"] = Formatting.json(stat)
+            return shell.output.json(object)
+        }
+        if base64 {
+            shell.output.line(Base64.encode(data))
+        } else if hex {
+            for offset in stride(from: 0, to: data.count, by: 16) {
+                let row = data[offset..<min(offset + 16, data.count)]
+                let hexes = row.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
+                let text = String(row.map { (0x20..<0x7F).contains($0) ? Character(UnicodeScalar($0)) : "." })
+                let address = String(offset, radix: 16)
+                shell.output.line(
+                    String(repeating: "0", count: max(0, 8 - address.count)) + address + "  " + hexes.padding(47) + "  "
+                        + text)
+            }
+        } else {
+            shell.output.data(data)
+        }
+        if self.stat { shell.output.line(Formatting.text(stat)) }
+    }
+}
+
+struct SetData: ShellCommand {
+    static let configuration = CommandConfiguration(commandName: "set", abstract: "Replace a node's data.")
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .short, help: "Print the new stat.") var stat = false
+    @Option(name: .short, help: "Only if the node has this version.") var version: Int32 = -1
+    @Flag(name: .short, help: "The data is base64.") var base64 = false
+    @Argument(help: "The node.") var path: String
+    @Argument(help: "The data; '-' reads stdin, '@file' reads a file.") var data: String
+
+    func run(in shell: ShellContext) async throws {
+        var bytes = try DataArgument.read(data)
+        if base64 {
+            let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let decoded = Data(base64Encoded: text) else {
+                throw ShellError("the data is not valid base64", status: ExitStatus.usage)
+            }
+            bytes = Array(decoded)
+        }
+        let result = try await shell.zk().setData(shell.resolve(path), data: bytes, version: version)
+        if shell.json { return shell.output.json(Formatting.json(result)) }
+        if stat { shell.output.line(Formatting.text(result)) }
+    }
+}
+
+struct Create: ShellCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a node; prints the created path (with its sequence number).")
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .short, help: "Ephemeral: gone with the session.") var ephemeral = false
+    @Flag(name: .short, help: "Sequential: a 10-digit suffix is appended.") var sequential = false
+    @Flag(name: .short, help: "Container: removed once its last child goes.") var container = false
+    @Option(name: .short, help: "Time-to-live in milliseconds (the server must allow TTL nodes).") var ttl: Int64?
+    @Flag(name: .long, help: "Create missing parents too.") var parents = false
+    @Argument(help: "The node.") var path: String
+    @Argument(help: "The data; '-' reads stdin, '@file' reads a file.") var data: String?
+    @Argument(help: "ACL entries, scheme:id:perms, comma-separated (default world:anyone:cdrwa).") var acl: String?
+
+    func validate() throws {
+        if container && (ephemeral || sequential || ttl != nil) {
+            throw ValidationError("-c cannot be combined with -e, -s or -t")
+        }
+        if ttl != nil && ephemeral { throw ValidationError("-t cannot be combined with -e") }
+        if let ttl, ttl <= 0 { throw ValidationError("-t must be positive") }
+    }
+
+    var mode: CreateMode {
+        if container { return .container }
+        if ttl != nil { return sequential ? .persistentSequentialWithTTL : .persistentWithTTL }
+        switch (ephemeral, sequential) {
+        case (true, true): return .ephemeralSequential
+        case (true, false): return .ephemeral
+        case (false, true): return .persistentSequential
+        case (false, false): return .persistent
+        }
+    }
+
+    func run(in shell: ShellContext) async throws {
+        let zk = try await shell.zk()
+        let node = shell.resolve(path) + (path.hasSuffix("/") && sequential ? "/" : "")
+        let bytes = try DataArgument.read(data)
+        let entries = try acl.map(ACLArgument.parse) ?? ACL.openUnsafe
+        if parents {
+            var prefix = ""
+            for part in DataArgumentPath.parents(of: node) {
+                prefix = part
+                do { try await zk.create(prefix) } catch let error as ZooKeeperError where error.code == .nodeExists {}
+            }
+        }
+        let (created, stat) = try await zk.create(
+            node, data: bytes, acl: entries, mode: mode, ttl: ttl.map { .milliseconds($0) })
+        if shell.json { return shell.output.json(["path": created, "stat": Formatting.json(stat)]) }
+        shell.output.line(created)
+    }
+}
+
+enum DataArgumentPath {
+    /// "/a/b/c" -> ["/a", "/a/b"].
+    static func parents(of path: String) -> [String] {
+        let parts = path.split(separator: "/")
+        return (1..<max(parts.count, 1)).map { "/" + parts[0..<$0].joined(separator: "/") }
+    }
+}
+
+struct Delete: ShellCommand {
+    static let configuration = CommandConfiguration(abstract: "Delete a node (it must have no children).")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .short, help: "Only if the node has this version.") var version: Int32 = -1
+    @Argument(help: "The node.") var path: String
+
+    func run(in shell: ShellContext) async throws {
+        try await shell.zk().delete(shell.resolve(path), version: version)
+    }
+}
+
+struct DeleteAll: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deleteall", abstract: "Delete a node and its whole subtree.", aliases: ["rmr"])
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .long, help: "Required outside the interactive shell.") var force = false
+    @Argument(help: "The node.") var path: String
+
+    func run(in shell: ShellContext) async throws {
+        let node = shell.resolve(path)
+        guard node != "/", node != "/zookeeper", !node.hasPrefix("/zookeeper/") else {
+            throw ShellError("refusing to delete \(node)", status: ExitStatus.usage)
+        }
+        guard force || shell.interactive else {
+            throw ShellError("deleteall deletes a whole subtree; add --force to confirm", status: ExitStatus.usage)
+        }
+        let zk = try await shell.zk()
+        // Deepest first, so each delete finds its node childless.
+        for entry in try await Tree.walk(zk, node).reversed() {
+            do { try await zk.delete(entry.path) } catch let error as ZooKeeperError where error.code == .noNode {}
+        }
+    }
+}
+
+struct StatCommand: ShellCommand {
+    static let configuration = CommandConfiguration(commandName: "stat", abstract: "Print a node's stat.")
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .short, help: "Set a watch on the node.") var watch = false
+    @Argument(help: "The node.") var path: String
+
+    func run(in shell: ShellContext) async throws {
+        let zk = try await shell.zk()
+        let node = shell.resolve(path)
+        var stat: Stat?
+        if watch {
+            let result = try await zk.watchExists(node)
+            stat = result.stat
+            try await shell.watching(node, result.watch)
+        } else {
+            stat = try await zk.exists(node)
+        }
+        guard let stat else { throw ZooKeeperError(.noNode, path: node) }
+        if shell.json { return shell.output.json(Formatting.json(stat)) }
+        shell.output.line(Formatting.text(stat))
+    }
+}
+
+struct Exists: ShellCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Exit 0 when the node exists, 2 when it does not (prints nothing; for `if`).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The node.") var path: String
+
+    func run(in shell: ShellContext) async throws {
+        let node = shell.resolve(path)
+        let stat = try await shell.zk().exists(node)
+        if shell.json { return shell.output.json(["path": node, "exists": stat != nil]) }
+        guard stat != nil else { throw ExitCode(ExitStatus.noNode) }
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import ZooKeeper
+
+/// How nodes, stats and ACLs are printed, as text (zkCli's layout) and as JSON.
+enum Formatting {
+    static func hex(_ value: Int64) -> String { "0x" + String(UInt64(bitPattern: value), radix: 16) }
+
+    static func date(_ milliseconds: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "EEE MMM dd HH:mm:ss zzz yyyy"
+        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+    }
+
+    /// zkCli's stat block.
+    static func text(_ stat: Stat) -> String {
+        """
+        cZxid = \(hex(stat.czxid))
+        ctime = \(date(stat.ctime))
+        mZxid = \(hex(stat.mzxid))
+        mtime = \(date(stat.mtime))
+        pZxid = \(hex(stat.pzxid))
+        cversion = \(stat.cversion)
+        dataVersion = \(stat.version)
+        aclVersion = \(stat.aversion)
+        ephemeralOwner = \(hex(stat.ephemeralOwner))
+        dataLength = \(stat.dataLength)
+        numChildren = \(stat.numChildren)
+        """
+    }
+
+    static func json(_ stat: Stat) -> [String: Any] {
+        [
+            "czxid": stat.czxid, "mzxid": stat.mzxid, "pzxid": stat.pzxid, "ctime": stat.ctime, "mtime": stat.mtime,
+            "version": stat.version, "cversion": stat.cversion, "aversion": stat.aversion,
+            "ephemeralOwner": stat.ephemeralOwner, "dataLength": stat.dataLength, "numChildren": stat.numChildren,
+        ]
+    }
+
+    /// Data as JSON: UTF-8 text when it is, else base64.
+    static func json(data: [UInt8]) -> [String: Any] {
+        if let text = String(validating: data, as: UTF8.self) {
+            return ["data": text, "encoding": "utf-8"]
+        }
+        return ["data": Data(data).base64EncodedString(), "encoding": "base64"]
+    }
+
+    static func json(_ acl: ACL) -> [String: Any] {
+        ["scheme": acl.id.scheme, "id": acl.id.id, "perms": acl.permissions.description]
+    }
+
+    static func json(_ event: WatchedEvent) -> [String: Any] {
+        ["type": "\(event.type)", "path": event.path]
+    }
+}
+
+/// Node data given on the command line: the text itself, "-" for stdin, "@file" for a file.
+enum DataArgument {
+    static func read(_ argument: String?) throws -> [UInt8] {
+        guard let argument else { return [] }
+        if argument == "-" {
+            return Array(FileHandle.standardInput.readDataToEndOfFile())
+        }
+        if argument.hasPrefix("@") {
+            let path = String(argument.dropFirst())
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ShellError("cannot read \(path)")
+            }
+            return Array(data)
+        }
+        return Array(argument.utf8)
+    }
+}

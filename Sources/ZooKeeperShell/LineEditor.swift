@@ -1,0 +1,154 @@
+import CEditLine
+import Foundation
+
+/// Line editing with libedit: emacs keys, Ctrl-R history search, persistent history in
+/// ~/.zk_history, and tab completion of commands and live znode paths.
+///
+/// `el_gets` blocks, so it runs on a queue of its own; libedit's C callbacks find this object
+/// through EL_CLIENTDATA.
+final class LineEditor: @unchecked Sendable {
+    static let queue = DispatchQueue(label: "zk.line-editor")
+    static var isInteractive: Bool { ceditline_isatty_stdin() != 0 && ceditline_isatty_stdout() != 0 }
+
+    private let editLine: OpaquePointer
+    private let historyHandle: OpaquePointer
+    private let historyFile: String?
+    /// The current prompt as a C string, kept alive while libedit shows it.
+    private var promptBuffer: [CChar] = [0]
+    var completer: PathCompleter?
+
+    init() {
+        editLine = ceditline_init("zk")
+        historyHandle = ceditline_history_init(1000)
+        historyFile = ProcessInfo.processInfo.environment["HOME"].map { $0 + "/.zk_history" }
+        if let historyFile { ceditline_history_load(historyHandle, historyFile) }
+        ceditline_set_editor(editLine, "emacs")
+        ceditline_set_signal(editLine, 1)
+        ceditline_set_history(editLine, historyHandle)
+        ceditline_set_clientdata(editLine, Unmanaged.passUnretained(self).toOpaque())
+        ceditline_set_prompt(editLine) { editLine in
+            guard let editLine, let data = ceditline_get_clientdata(editLine) else { return nil }
+            let editor = Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue()
+            return editor.promptBuffer.withUnsafeMutableBufferPointer { $0.baseAddress }
+        }
+        ceditline_add_function(editLine, "zk-complete", "Complete commands and znode paths") { editLine, _ in
+            guard let editLine, let data = ceditline_get_clientdata(editLine) else {
+                return UInt8(ceditline_completion_error())
+            }
+            return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().complete(editLine)
+        }
+        ceditline_bind(editLine, "^I", "zk-complete")
+        // ~/.editrc, as other libedit programs read it.
+        ceditline_source(editLine)
+    }
+
+    /// Reads a line; nil at end of input (Ctrl-D).
+    func readLine(prompt: String) async -> String? {
+        await withCheckedContinuation { continuation in
+            Self.queue.async {
+                self.promptBuffer = Array(prompt.utf8CString)
+                var count: Int32 = 0
+                guard let line = el_gets(self.editLine, &count), count > 0 else {
+                    return continuation.resume(returning: nil)
+                }
+                let text = String(cString: line).trimmingCharacters(in: .newlines)
+                if !text.trimmingCharacters(in: .whitespaces).isEmpty {
+                    ceditline_history_enter(self.historyHandle, text)
+                }
+                continuation.resume(returning: text)
+            }
+        }
+    }
+
+    /// The history, oldest first.
+    var history: [String] {
+        final class Collector { var lines: [String] = [] }
+        let collector = Collector()
+        ceditline_history_each(historyHandle, Unmanaged.passUnretained(collector).toOpaque()) { context, line in
+            guard let context, let line else { return }
+            Unmanaged<Collector>.fromOpaque(context).takeUnretainedValue().lines.append(String(cString: line))
+        }
+        return collector.lines
+    }
+
+    func close() {
+        if let historyFile { ceditline_history_save(historyHandle, historyFile) }
+        history_end(historyHandle)
+        el_end(editLine)
+    }
+
+    /// Tab: completes the word before the cursor; several candidates are listed.
+    private func complete(_ editLine: OpaquePointer) -> UInt8 {
+        var cursor: Int32 = 0
+        var length: Int32 = 0
+        guard let buffer = ceditline_line(editLine, &cursor, &length), let completer else {
+            return UInt8(ceditline_completion_error())
+        }
+        let bytes = UnsafeBufferPointer(
+            start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: Int(cursor))
+        let before = String(decoding: bytes, as: UTF8.self)
+        let candidates = completer.candidates(for: before)
+        let word = String(before.reversed().prefix { !$0.isWhitespace }.reversed())
+        let prefix = Self.commonPrefix(candidates)
+        if prefix.count > word.count {
+            el_insertstr(editLine, String(prefix.dropFirst(word.count)))
+            return UInt8(ceditline_completion_refresh())
+        }
+        guard candidates.count > 1 else { return UInt8(ceditline_completion_error()) }
+        let names = candidates.map {
+            $0.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? $0
+        }
+        FileHandle.standardOutput.write(Data(("\n" + names.joined(separator: "  ") + "\n").utf8))
+        return UInt8(ceditline_completion_redisplay())
+    }
+
+    static func commonPrefix(_ strings: [String]) -> String {
+        guard var prefix = strings.first else { return "" }
+        for string in strings.dropFirst() {
+            while !string.hasPrefix(prefix) { prefix.removeLast() }
+        }
+        return prefix
+    }
+}
+
+/// What Tab offers: command names for the first word, znode paths (asking the server) after it.
+final class PathCompleter: @unchecked Sendable {
+    let shell: ShellContext
+
+    init(shell: ShellContext) {
+        self.shell = shell
+    }
+
+    /// Candidates for the last word of `line` (the text before the cursor), each a full word.
+    func candidates(for line: String) -> [String] {
+        let words = line.split(separator: " ", omittingEmptySubsequences: true)
+        let typingFirst = words.isEmpty || (words.count == 1 && !line.hasSuffix(" "))
+        let word = line.hasSuffix(" ") ? "" : String(words.last ?? "")
+        if typingFirst {
+            return Session.names.filter { $0.hasPrefix(word) }.sorted()
+        }
+        if word.hasPrefix("-") { return [] }
+        let slash = word.lastIndex(of: "/")
+        let directoryPart = slash.map { String(word[...$0]) } ?? ""
+        let namePrefix = slash.map { String(word[word.index(after: $0)...]) } ?? word
+        let directory = shell.resolve(directoryPart.isEmpty ? "." : directoryPart)
+        let children = blockingChildren(directory)
+        return children.filter { $0.hasPrefix(namePrefix) }.sorted().map { directoryPart + $0 }
+    }
+
+    /// Asks the server from libedit's thread, waiting at most a second.
+    private func blockingChildren(_ path: String) -> [String] {
+        let result = ChildrenBox()
+        let done = DispatchSemaphore(value: 0)
+        let shell = self.shell
+        Task {
+            result.children = (try? await shell.zk().getChildren(path)) ?? []
+            done.signal()
+        }
+        return done.wait(timeout: .now() + 1) == .success ? result.children : []
+    }
+
+    private final class ChildrenBox: @unchecked Sendable {
+        var children: [String] = []
+    }
+}

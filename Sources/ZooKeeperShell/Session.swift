@@ -1,0 +1,219 @@
+import ArgumentParser
+import Foundation
+import ZooKeeper
+
+/// The shell: reads command lines (from a terminal, a script or -c), runs each in one shared
+/// context, and keeps going after failures unless asked to stop.
+struct Session {
+    let options: GlobalOptions
+    let stopOnError: Bool
+
+    /// Runs and returns the exit status: 0, or the status of the last failing command.
+    func run(command: String?, file: String?) async throws -> Int32 {
+        let lines: LineSource
+        if let command {
+            lines = LineSource(.fixed(command.split(whereSeparator: { $0 == ";" || $0 == "\n" }).map(String.init)))
+        } else if let file {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ShellError("cannot read \(file)", status: ExitStatus.usage)
+            }
+            lines = LineSource(.fixed(text.split(separator: "\n").map(String.init)))
+        } else if LineEditor.isInteractive {
+            lines = LineSource(.editor(LineEditor()))
+        } else {
+            lines = LineSource(.standardInput)
+        }
+        let interactive = lines.editor != nil
+        let shell = ShellContext(options: options, interactive: interactive, script: true)
+        lines.editor?.completer = PathCompleter(shell: shell)
+        defer { lines.editor?.close() }
+        var status: Int32 = 0
+        if interactive {
+            // Connect at once, so the prompt shows the state and a bad server is reported now.
+            do { _ = try await shell.zk() } catch { return shell.report(error) }
+        }
+        while let line = await lines.next(prompt: interactive ? await prompt(shell) : "") {
+            await printNotifications(shell)
+            let words: [String]
+            do {
+                words = try CommandLineWords.split(line)
+            } catch {
+                status = shell.report(error)
+                if stopOnError { break } else { continue }
+            }
+            guard let name = words.first, !name.hasPrefix("#") else { continue }
+            if name == "help" {
+                shell.output.line(
+                    words.count > 1
+                        ? ZKCommand.helpMessage(for: Self.command(named: words[1]) ?? ZKCommand.self) : Self.overview)
+                continue
+            }
+            if name == "history", let editor = lines.editor {
+                for (index, entry) in editor.history.enumerated() { shell.output.line("\(index + 1)  \(entry)") }
+                continue
+            }
+            let result = await execute(words, in: shell)
+            if result == Self.quit { break }
+            if result != 0 {
+                status = result
+                if stopOnError { break }
+            }
+        }
+        await printNotifications(shell)
+        await shell.close()
+        return status
+    }
+
+    static let quit: Int32 = -1
+
+    /// Runs one command line; returns its status (or `quit`).
+    private func execute(_ words: [String], in shell: ShellContext) async -> Int32 {
+        guard Self.command(named: words[0]) != nil else {
+            let suggestion = Self.closest(to: words[0]).map { "; did you mean '\($0)'?" } ?? ""
+            shell.output.error("zk: unknown command '\(words[0])'\(suggestion)")
+            return ExitStatus.usage
+        }
+        do {
+            var command = try ZKCommand.parseAsRoot(words)
+            guard var asyncCommand = command as? any AsyncParsableCommand, !(command is ZKCommand) else {
+                try command.run()
+                return 0
+            }
+            try await ShellContext.$current.withValue(shell) {
+                try await asyncCommand.run()
+            }
+            _ = command
+            return 0
+        } catch is QuitRequested {
+            return Self.quit
+        } catch let exit as ExitCode {
+            return exit.rawValue
+        } catch let error as ZooKeeperError {
+            return shell.report(error)
+        } catch let error as ShellError {
+            return shell.report(error)
+        } catch {
+            // A parse error: argument-parser's own message, one command's usage.
+            shell.output.error(ZKCommand.fullMessage(for: error))
+            return ZKCommand.exitCode(for: error).rawValue
+        }
+    }
+
+    private func prompt(_ shell: ShellContext) async -> String {
+        let state = (try? await shell.zk().session().state).map { "\($0)" } ?? "DISCONNECTED"
+        return "[zk: \(shell.options.embedded ? "embedded" : shell.connectString) \(state)] \(shell.cwd)> "
+    }
+
+    /// Prints the events of watches set with -w that have fired.
+    private func printNotifications(_ shell: ShellContext) async {
+        var waiting: [(String, ZooKeeperWatch)] = []
+        for (path, watch) in shell.pendingWatches {
+            if let event = await FiredEvent.poll(watch) {
+                shell.output.error("WATCHER:: \(event.type) \(event.path)")
+            } else {
+                waiting.append((path, watch))
+            }
+        }
+        shell.pendingWatches = waiting
+    }
+
+    static func command(named name: String) -> (any ParsableCommand.Type)? {
+        ZKCommand.configuration.subcommands.first { type in
+            type.configuration.commandName == name || type.configuration.aliases.contains(name)
+                || (type.configuration.commandName == nil && type._commandName == name)
+        }
+    }
+
+    static var names: [String] {
+        ZKCommand.configuration.subcommands.flatMap { type in
+            [type.configuration.commandName ?? type._commandName] + type.configuration.aliases
+        } + ["help", "history"]
+    }
+
+    /// The known command nearest to a mistyped one (edit distance at most 2).
+    static func closest(to word: String) -> String? {
+        let scored = names.map { ($0, EditDistance.between($0.lowercased(), word.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= 2 else { return nil }
+        return best.0
+    }
+
+    static var overview: String {
+        var text = "Commands (help COMMAND for details):\n"
+        for type in ZKCommand.configuration.subcommands {
+            let name = type.configuration.commandName ?? type._commandName
+            text += "  " + name.padding(22) + (type.configuration.abstract) + "\n"
+        }
+        return text + "  " + "help".padding(22) + "This list.\n  " + "history".padding(22)
+            + "The commands typed before."
+    }
+}
+
+/// Whether a one-shot watch has already delivered its event, without waiting for one.
+enum FiredEvent {
+    static func poll(_ watch: ZooKeeperWatch) async -> WatchedEvent? {
+        await withTaskGroup(of: WatchedEvent?.self) { group in
+            group.addTask { try? await watch.event() }
+            group.addTask {
+                try? await Task.sleep(for: .milliseconds(20))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+}
+
+/// Levenshtein distance, for "did you mean".
+enum EditDistance {
+    static func between(_ a: String, _ b: String) -> Int {
+        let a = Array(a)
+        let b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return a.isEmpty ? b.count : row[b.count]
+    }
+}
+
+/// Splits a command line into words: whitespace separates, '...' and "..." quote, \ escapes.
+enum CommandLineWords {
+    static func split(_ line: String) throws -> [String] {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var quote: Character?
+        var escaped = false
+        for character in line {
+            if escaped {
+                current.append(character)
+                escaped = false
+            } else if character == "\\" && quote != "'" {
+                escaped = true
+                inWord = true
+            } else if let open = quote {
+                if character == open { quote = nil } else { current.append(character) }
+            } else if character == "'" || character == "\"" {
+                quote = character
+                inWord = true
+            } else if character.isWhitespace {
+                if inWord { words.append(current) }
+                current = ""
+                inWord = false
+            } else {
+                current.append(character)
+                inWord = true
+            }
+        }
+        if quote != nil { throw ShellError("unclosed quote in: \(line)", status: ExitStatus.usage) }
+        if inWord { words.append(current) }
+        return words
+    }
+}

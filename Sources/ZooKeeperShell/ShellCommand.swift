@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// A command that works on a shell context: the REPL's, or a fresh one for a one-shot run.
+protocol ShellCommand: AsyncParsableCommand {
+    var global: GlobalOptions { get }
+    func run(in shell: ShellContext) async throws
+}
+
+extension ShellCommand {
+    func run() async throws {
+        if let shell = ShellContext.current {
+            return try await run(in: shell)
+        }
+        let shell = ShellContext(options: global)
+        do {
+            try await run(in: shell)
+            await shell.close()
+        } catch {
+            let status = shell.report(error)
+            await shell.close()
+            throw ExitCode(status)
+        }
+    }
+}

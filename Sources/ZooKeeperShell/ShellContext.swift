@@ -1,0 +1,128 @@
+import Foundation
+import Logging
+import ZooKeeper
+import ZooKeeperServer
+
+/// The state commands share: the connection (made on first use), the current directory, the
+/// output. One-shot commands get a fresh one; the REPL keeps one for the whole session.
+final class ShellContext: @unchecked Sendable {
+    /// The context of the REPL or script running the current command, if any.
+    @TaskLocal static var current: ShellContext?
+
+    let options: GlobalOptions
+    let output: Output
+    /// A terminal session (deleteall needs no --force there).
+    let interactive: Bool
+    private(set) var cwd = "/"
+    private var previous = "/"
+    private var client: ZooKeeperClient?
+    private var server: ZooKeeperServer?
+    /// Watches registered with -w whose events the REPL prints between lines.
+    var pendingWatches: [(String, ZooKeeperWatch)] = []
+
+    /// - Parameter script: several commands in a row (a script or the shell), not one-shot.
+    init(options: GlobalOptions, interactive: Bool = false, script: Bool = false) {
+        self.options = options
+        self.interactive = interactive
+        output = Output(separatesData: script || interactive)
+    }
+
+    var json: Bool { options.json }
+
+    /// The connect string: --server, $ZK_SERVER, $ZOOKEEPER_CONNECT, or the local default.
+    var connectString: String {
+        let environment = ProcessInfo.processInfo.environment
+        return options.server ?? environment["ZK_SERVER"] ?? environment["ZOOKEEPER_CONNECT"] ?? "127.0.0.1:2181"
+    }
+
+    /// The session, connecting on first use.
+    func zk() async throws -> ZooKeeperClient {
+        if let client { return client }
+        var address = connectString
+        if options.embedded {
+            if server == nil {
+                var configuration = ZooKeeperServer.Configuration(port: 0)
+                configuration.fourLetterWordWhitelist = ["*"]
+                configuration.extendedTypesEnabled = true
+                server = try await ZooKeeperServer.start(configuration: configuration)
+            }
+            address = server!.connectString
+        }
+        var configuration = ZooKeeperClient.Configuration()
+        configuration.sessionTimeout = .milliseconds(Int64(options.timeout * 1000))
+        configuration.connectTimeout = .milliseconds(Int64(options.connectTimeout * 1000))
+        let credentials = options.auth + (ProcessInfo.processInfo.environment["ZK_AUTH"].map { [$0] } ?? [])
+        configuration.authentication = credentials.map { credential in
+            let scheme = credential.prefix { $0 != ":" }
+            return (String(scheme), Array(credential.dropFirst(scheme.count + 1).utf8))
+        }
+        do {
+            client = try await ZooKeeperClient.connect(address, configuration: configuration)
+        } catch let error as ZooKeeperError
+            where error.code == .connectFailed && options.server == nil && !options.embedded
+        {
+            throw ZooKeeperError(
+                .connectFailed,
+                "no ZooKeeper server at \(address); give one with -s HOST:PORT or $ZK_SERVER, or try --embedded")
+        }
+        return client!
+    }
+
+    /// The connected server, for four-letter words.
+    var serverAddress: String {
+        options.embedded ? (server?.connectString ?? connectString) : connectString
+    }
+
+    /// Closes the session and any embedded server.
+    func close() async {
+        try? await client?.close()
+        client = nil
+        try? await server?.shutdown()
+        server = nil
+    }
+
+    /// A path made absolute against the current directory, with "." and ".." resolved.
+    func resolve(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : (cwd == "/" ? "/" : cwd + "/") + path
+        var parts: [Substring] = []
+        for part in absolute.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." { _ = parts.popLast() } else { parts.append(part) }
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// Changes the current directory ("-" goes back) after checking that the node exists.
+    func changeDirectory(_ path: String) async throws {
+        let target = path == "-" ? previous : resolve(path)
+        guard try await zk().exists(target) != nil else {
+            throw ZooKeeperError(.noNode, path: target)
+        }
+        previous = cwd
+        cwd = target
+    }
+
+    /// Reports a failed command on stderr, in one line; returns its exit status.
+    func report(_ error: any Error) -> Int32 {
+        switch error {
+        case let error as ZooKeeperError:
+            output.error("zk: \(error.code.name): \(error.message)\(error.path.map { ": \($0)" } ?? "")")
+        case let error as ShellError:
+            output.error("zk: \(error.message)")
+        default:
+            output.error("zk: \(error)")
+        }
+        return ExitStatus.code(for: error)
+    }
+}
+
+/// A command's own failure, printed as one line.
+struct ShellError: Error, CustomStringConvertible {
+    var message: String
+    var status: Int32 = ExitStatus.failure
+    init(_ message: String, status: Int32 = ExitStatus.failure) {
+        self.message = message
+        self.status = status
+    }
+    var description: String { message }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+
+/// `zk`: the ZooKeeper command-line client (one-shot, scripts and an interactive shell) and server.
+public struct ZKCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "zk",
+        abstract: "A ZooKeeper client and shell, and an embedded ZooKeeper-compatible server.",
+        discussion: """
+            With a command, runs it once and exits. Without one, starts the interactive shell (or, when
+            stdin is not a terminal, runs the commands read from it, one per line).
+
+            Exit status: 0 success, 1 failure, 2 no node, 3 node exists, 4 bad version, 5 not empty,
+            6 not authorized, 7 connection failure or session expired, 64 usage error.
+            """,
+        subcommands: [
+            List.self, Get.self, SetData.self, Create.self, Delete.self, DeleteAll.self, StatCommand.self,
+            Exists.self, Tree.self, GetACL.self, SetACL.self, AddAuth.self, WhoAmI.self, Sync.self,
+            AllChildrenNumber.self, Ephemerals.self, SessionInfo.self, Watch.self, FourLetterWord.self,
+            ChangeDirectory.self, PrintDirectory.self, Quit.self, Version.self, ServeCommand.self,
+        ]
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .short, help: "Run these commands (separated by ';' or newlines), then exit.")
+    var command: String?
+
+    @Option(name: .short, help: "Run the commands in this file, then exit.")
+    var file: String?
+
+    @Flag(name: .long, help: "In scripts, stop at the first failing command (and exit with its status).")
+    var stopOnError = false
+
+    public init() {}
+
+    public func validate() throws {
+        if command != nil && file != nil { throw ValidationError("give -c or -f, not both") }
+    }
+
+    public func run() async throws {
+        let status = try await Session(options: global, stopOnError: stopOnError).run(command: command, file: file)
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Parses the process arguments and runs the command; exits with its status.
+    public static func runMain() async {
+        do {
+            let arguments = GlobalOptions.expandingServerShorthand(Array(CommandLine.arguments.dropFirst()))
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
