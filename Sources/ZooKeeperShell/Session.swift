@@ -32,8 +32,10 @@ struct Session {
             // Connect at once, so the prompt shows the state and a bad server is reported now.
             do { _ = try await shell.zk() } catch { return shell.report(error) }
         }
-        while let line = await lines.next(prompt: interactive ? await prompt(shell) : "") {
+        while true {
+            // Events of watches set with -w appear before the next prompt.
             await printNotifications(shell)
+            guard let line = await lines.next(prompt: interactive ? await prompt(shell) : "") else { break }
             let words: [String]
             do {
                 words = try CommandLineWords.split(line)
@@ -106,15 +108,9 @@ struct Session {
 
     /// Prints the events of watches set with -w that have fired.
     private func printNotifications(_ shell: ShellContext) async {
-        var waiting: [(String, ZooKeeperWatch)] = []
-        for (path, watch) in shell.pendingWatches {
-            if let event = await FiredEvent.poll(watch) {
-                shell.output.error("WATCHER:: \(event.type) \(event.path)")
-            } else {
-                waiting.append((path, watch))
-            }
+        for event in await shell.notices.drain() {
+            shell.output.error("WATCHER:: \(event.type) \(event.path)")
         }
-        shell.pendingWatches = waiting
     }
 
     static func command(named name: String) -> (any ParsableCommand.Type)? {
@@ -145,22 +141,6 @@ struct Session {
         }
         return text + "  " + "help".padding(22) + "This list.\n  " + "history".padding(22)
             + "The commands typed before."
-    }
-}
-
-/// Whether a one-shot watch has already delivered its event, without waiting for one.
-enum FiredEvent {
-    static func poll(_ watch: ZooKeeperWatch) async -> WatchedEvent? {
-        await withTaskGroup(of: WatchedEvent?.self) { group in
-            group.addTask { try? await watch.event() }
-            group.addTask {
-                try? await Task.sleep(for: .milliseconds(20))
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
     }
 }
 

@@ -17,8 +17,8 @@ final class ShellContext: @unchecked Sendable {
     private var previous = "/"
     private var client: ZooKeeperClient?
     private var server: ZooKeeperServer?
-    /// Watches registered with -w whose events the REPL prints between lines.
-    var pendingWatches: [(String, ZooKeeperWatch)] = []
+    /// Watches set with -w, whose events the REPL prints before its prompts.
+    let notices = WatchNotices()
 
     /// - Parameter script: several commands in a row (a script or the shell), not one-shot.
     init(options: GlobalOptions, interactive: Bool = false, script: Bool = false) {
