@@ -18,6 +18,8 @@ import ZooKeeperTestSupport
         configuration.dataDirectory = directory
         configuration.snapshotEvery = snapshotEvery
         configuration.tickTime = .milliseconds(200)
+        // Long enough for a restart under load before the restored sessions expire.
+        configuration.maxSessionTimeout = .seconds(60)
         return configuration
     }
 
@@ -39,7 +41,7 @@ import ZooKeeperTestSupport
         let server = try await ZooKeeperServer.start(
             configuration: Self.configuration(directory, snapshotEvery: snapshotEvery))
         var clientConfiguration = ZooKeeperClient.Configuration()
-        clientConfiguration.sessionTimeout = .seconds(4)
+        clientConfiguration.sessionTimeout = .seconds(30)
         let zk = try await ZooKeeperClient.connect(server.connectString, configuration: clientConfiguration)
         try await zk.create("/app", data: [1, 2, 3])
         try await zk.create("/app/config", data: Array("v1".utf8))
