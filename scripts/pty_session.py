@@ -57,6 +57,10 @@ def main(binary, home):
     # A watch set with -w is announced when it fires.
     send("get -w /config\r")
     screens["watch-fired"] = send("set /config changed\r")
+    # Ctrl-R searches the history: "database" finds "get database-url", Enter runs it.
+    send("\x12")
+    send("database")
+    screens["history-search"] = send("\r")
     screens["quit"] = send("quit\r", 2)
     os.waitpid(pid, 0)
     print(json.dumps(screens))

@@ -26,6 +26,7 @@ import Testing
         #expect(screens["history-recall"]?.hasSuffix("get database-url") == true)
         #expect(screens["typo"]?.contains("unknown command 'lss'; did you mean 'ls'?") == true)
         #expect(screens["watch-fired"]?.contains("WATCHER:: NodeDataChanged /config") == true)
+        #expect(screens["history-search"]?.contains("jdbc") == true)
         let history = try String(contentsOf: home.appendingPathComponent(".zk_history"), encoding: .utf8)
         #expect(history.contains("cd\\040/config"))
     }
