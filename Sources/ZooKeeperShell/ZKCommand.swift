@@ -14,8 +14,9 @@ public struct ZKCommand: AsyncParsableCommand {
             """,
         subcommands: [
             List.self, Get.self, SetData.self, Create.self, Delete.self, DeleteAll.self, StatCommand.self,
-            Exists.self, Tree.self, GetACL.self, SetACL.self, AddAuth.self, WhoAmI.self, Sync.self,
-            AllChildrenNumber.self, Ephemerals.self, SessionInfo.self, Watch.self, FourLetterWord.self,
+            Exists.self, Tree.self, Find.self, Grep.self, DiskUsage.self, Copy.self, Transaction.self, GetACL.self,
+            SetACL.self, AddAuth.self, WhoAmI.self, Sync.self,
+            AllChildrenNumber.self, Ephemerals.self, SessionInfo.self, Config.self, Watch.self, FourLetterWord.self,
             ChangeDirectory.self, PrintDirectory.self, Quit.self, Version.self, ServeCommand.self,
         ]
     )

@@ -186,6 +186,46 @@ import ZooKeeperTestSupport
         }
     }
 
+    @Test func findGrepDuAndTransactions() async throws {
+        try await Self.withServer { (zk, _) async throws in
+            _ = try zk(
+                ["-c", "create /svc; create /svc/server-1 host=a; create /svc/server-2 host=b; create /svc/cfg url=x"],
+                [])
+            #expect(try zk(["find", "/svc", "--name", "server-*"], []).text == "/svc/server-1\n/svc/server-2\n")
+            #expect(try zk(["find", "/svc", "--regex", "cfg$"], []).text == "/svc/cfg\n")
+            #expect(try zk(["grep", "host=", "/svc"], []).text == "/svc/server-1:host=a\n/svc/server-2:host=b\n")
+            #expect(try zk(["grep", "-l", "nothing", "/svc"], []).status == 1)
+            #expect(try zk(["du", "/svc"], []).text == "17\t4\t/svc\n")  // host=a, host=b, url=x
+            let applied = try zk(["txn", "check /svc 0", "set /svc v 0", "create /svc/new n"], [])
+            #expect(applied.text == "checked\nset, version 1\ncreated /svc/new\n")
+            let failed = try zk(["txn", "create /svc/x", "check /svc 0"], [])
+            #expect(failed.status == 4)
+            #expect(failed.stderr.contains("check /svc 0: failed: BadVersion"))
+            #expect(try zk(["exists", "/svc/x"], []).status == 2)
+            #expect(try zk(["txn", "frobnicate /x"], []).status == 64)
+        }
+    }
+
+    @Test func copyBacksUpAndRestoresSubtrees() async throws {
+        try await Self.withServer { (zk, _) async throws in
+            let bytes: [UInt8] = [0, 1, 2, 0xFF]
+            _ = try zk(["-c", "create /src top; create /src/a alpha; create /src/a/b beta"], [])
+            _ = try zk(["create", "/src/bin", "-"], bytes)
+            #expect(try zk(["cp", "/src", "/dst"], []).status == 0)
+            #expect(try zk(["get", "/dst/a/b"], []).text == "beta")
+            #expect(try zk(["cp", "/src", "/dst"], []).status == 3)
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("zk-\(UUID().uuidString).json")
+                .path
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            #expect(try zk(["cp", "/src", "json:\(file)"], []).status == 0)
+            #expect(try zk(["cp", "/src", "json:\(file)"], []).status == 64)
+            #expect(try zk(["cp", "json:\(file)", "/restored"], []).status == 0)
+            #expect(try zk(["get", "/restored"], []).text == "top")
+            #expect(try zk(["get", "/restored/bin"], []).stdout == bytes)
+            #expect(try zk(["cp", "/src", "/zookeeper/x"], []).status == 64)
+        }
+    }
+
     @Test func noServerFailsFastWithAHint() throws {
         let port = try freePort()
         let result = try Self.zk(

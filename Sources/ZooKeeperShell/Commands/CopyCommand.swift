@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import ZooKeeper
+
+/// `cp`: copies a subtree between two places of the server, or to and from a JSON file (backup
+/// and restore). A place is a znode path, or `json:FILE`.
+struct Copy: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cp",
+        abstract: "Copy a subtree: znode to znode, znode to json:FILE (backup), json:FILE to znode (restore).",
+        discussion: "Data and ACLs are copied; existing nodes are overwritten only with --force.")
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .long, help: "Overwrite the data of nodes that already exist.") var force = false
+    @Argument(help: "The source.") var source: String
+    @Argument(help: "The destination.") var destination: String
+
+    struct Node {
+        var relativePath: String
+        var data: [UInt8]
+        var acl: [ACL]
+    }
+
+    func run(in shell: ShellContext) async throws {
+        let nodes = try await read(source, shell)
+        try await write(nodes, to: destination, shell)
+        if !shell.json { shell.output.error("copied \(nodes.count) nodes") }
+    }
+
+    private func read(_ place: String, _ shell: ShellContext) async throws -> [Node] {
+        if place.hasPrefix("json:") {
+            let file = String(place.dropFirst(5))
+            guard let data = FileManager.default.contents(atPath: file),
+                let entries = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]
+            else { throw ShellError("cannot read a backup from \(file)", status: ExitStatus.usage) }
+            return try entries.map { entry in
+                guard let path = entry["path"] as? String, let text = entry["data"] as? String,
+                    let acl = entry["acl"] as? [[String: String]]
+                else { throw ShellError("malformed entry in \(file)", status: ExitStatus.usage) }
+                let bytes =
+                    entry["encoding"] as? String == "base64"
+                    ? Data(base64Encoded: text).map(Array.init) : Array(text.utf8)
+                guard let bytes else { throw ShellError("bad base64 in \(file) at \(path)", status: ExitStatus.usage) }
+                let entries = try acl.map { item -> ACL in
+                    guard let scheme = item["scheme"], let id = item["id"],
+                        let perms = item["perms"].flatMap(Permissions.init(letters:))
+                    else { throw ShellError("bad ACL in \(file) at \(path)", status: ExitStatus.usage) }
+                    return ACL(permissions: perms, id: Id(scheme: scheme, id: id))
+                }
+                return Node(relativePath: path, data: bytes, acl: entries)
+            }
+        }
+        let zk = try await shell.zk()
+        let root = shell.resolve(place)
+        var nodes: [Node] = []
+        for entry in try await Tree.walk(zk, root) {
+            let (data, _) = try await zk.getData(entry.path)
+            let (acl, _) = try await zk.getACL(entry.path)
+            nodes.append(
+                Node(relativePath: String(entry.path.dropFirst(root == "/" ? 0 : root.count)), data: data, acl: acl))
+        }
+        return nodes
+    }
+
+    private func write(_ nodes: [Node], to place: String, _ shell: ShellContext) async throws {
+        if place.hasPrefix("json:") {
+            let file = String(place.dropFirst(5))
+            if FileManager.default.fileExists(atPath: file) && !force {
+                throw ShellError("\(file) exists; add --force to overwrite it", status: ExitStatus.usage)
+            }
+            let entries: [[String: Any]] = nodes.map { node in
+                var entry = Formatting.json(data: node.data)
+                entry["path"] = node.relativePath
+                entry["acl"] = node.acl.map(Formatting.json)
+                return entry
+            }
+            let data = try JSONSerialization.data(
+                withJSONObject: entries, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            guard FileManager.default.createFile(atPath: file, contents: data) else {
+                throw ShellError("cannot write \(file)")
+            }
+            return
+        }
+        let zk = try await shell.zk()
+        let root = shell.resolve(place)
+        guard root != "/zookeeper", !root.hasPrefix("/zookeeper/") else {
+            throw ShellError("refusing to write under /zookeeper", status: ExitStatus.usage)
+        }
+        for node in nodes {
+            let path = node.relativePath.isEmpty ? root : (root == "/" ? "" : root) + node.relativePath
+            if path == "/" || path.hasPrefix("/zookeeper") { continue }
+            do {
+                try await zk.create(path, data: node.data, acl: node.acl)
+            } catch let error as ZooKeeperError where error.code == .nodeExists {
+                guard force else {
+                    throw ShellError("\(path) exists; add --force to overwrite", status: ExitStatus.nodeExists)
+                }
+                try await zk.setData(path, data: node.data)
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import ZooKeeper
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+struct Find: ShellCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the paths of a subtree that match (all of) the filters.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: "A glob on the node's name, e.g. 'server-*'.") var name: String?
+    @Option(name: .long, help: "A regular expression on the full path.") var regex: String?
+    @Flag(name: .long, help: "Only ephemeral nodes.") var ephemeral = false
+    @Argument(help: "The root of the search (default: the current node).") var path: String?
+
+    func run(in shell: ShellContext) async throws {
+        let pattern = try regex.map { try Regex($0) }
+        let zk = try await shell.zk()
+        var matches: [String] = []
+        for entry in try await Tree.walk(zk, shell.resolve(path ?? ".")) {
+            let last = entry.path.split(separator: "/").last.map(String.init) ?? "/"
+            if let name, fnmatch(name, last, 0) != 0 { continue }
+            if let pattern, (try? pattern.firstMatch(in: entry.path)) == nil { continue }
+            if ephemeral, try await zk.exists(entry.path)?.isEphemeral != true { continue }
+            matches.append(entry.path)
+        }
+        if shell.json { return shell.output.json(matches) }
+        matches.forEach(shell.output.line)
+    }
+}
+
+struct Grep: ShellCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Search the data of a subtree: prints path:line for every matching line (UTF-8 data only).")
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .short, help: "Print only the paths of matching nodes.") var listOnly = false
+    @Flag(name: .short, help: "Ignore case.") var ignoreCase = false
+    @Argument(help: "A regular expression.") var pattern: String
+    @Argument(help: "The root (default: the current node).") var path: String?
+
+    func run(in shell: ShellContext) async throws {
+        let regex: Regex<AnyRegexOutput>
+        do {
+            regex = ignoreCase ? try Regex(pattern).ignoresCase() : try Regex(pattern)
+        } catch {
+            throw ShellError("bad regular expression '\(pattern)': \(error)", status: ExitStatus.usage)
+        }
+        let zk = try await shell.zk()
+        var found = false
+        for entry in try await Tree.walk(zk, shell.resolve(path ?? ".")) {
+            guard let data = try? await zk.getData(entry.path).data, let text = String(validating: data, as: UTF8.self)
+            else { continue }
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).filter { $0.contains(regex) }
+            guard !lines.isEmpty else { continue }
+            found = true
+            if listOnly {
+                shell.output.line(entry.path)
+            } else {
+                for line in lines { shell.output.line("\(entry.path):\(line)") }
+            }
+        }
+        if !found { throw ExitCode(ExitStatus.failure) }
+    }
+}
+
+struct DiskUsage: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "du", abstract: "Print the data bytes and node count of a subtree.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The root (default: the current node).") var path: String?
+
+    func run(in shell: ShellContext) async throws {
+        let zk = try await shell.zk()
+        let root = shell.resolve(path ?? ".")
+        var bytes = 0
+        var nodes = 0
+        for entry in try await Tree.walk(zk, root) {
+            guard let stat = try await zk.exists(entry.path) else { continue }
+            bytes += Int(stat.dataLength)
+            nodes += 1
+        }
+        if shell.json { return shell.output.json(["path": root, "bytes": bytes, "nodes": nodes]) }
+        shell.output.line("\(bytes)\t\(nodes)\t\(root)")
+    }
+}
+
+struct Transaction: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "txn",
+        abstract: "Apply several writes atomically (one multi): all or none.",
+        discussion: """
+            Each operation is one argument: 'create PATH [DATA]', 'set PATH DATA [VERSION]',
+            'delete PATH [VERSION]' or 'check PATH VERSION'. For example:
+              zk txn 'check /stock 3' 'set /stock 41 3' 'create /orders/o- x'
+            """)
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The operations.") var operations: [String]
+
+    func validate() throws {
+        guard !operations.isEmpty else { throw ValidationError("txn needs at least one operation") }
+    }
+
+    func run(in shell: ShellContext) async throws {
+        let parsed = try operations.map { try parse($0, shell) }
+        do {
+            let results = try await shell.zk().multi(parsed)
+            if shell.json { return shell.output.json(results.map(describe)) }
+            results.map(describe).forEach(shell.output.line)
+        } catch let error as ZooKeeperError where error.multiResults != nil {
+            for (operation, result) in zip(operations, error.multiResults ?? []) {
+                shell.output.error("\(operation): \(describe(result))")
+            }
+            throw error
+        }
+    }
+
+    private func parse(_ text: String, _ shell: ShellContext) throws -> ZooKeeperClient.Operation {
+        let words = try CommandLineWords.split(text)
+        func version(_ index: Int) throws -> Int32 {
+            guard index < words.count else { return -1 }
+            guard let value = Int32(words[index]) else {
+                throw ShellError("bad version in '\(text)'", status: ExitStatus.usage)
+            }
+            return value
+        }
+        switch (words.first, words.count) {
+        case ("create", 2...3):
+            return .create(shell.resolve(words[1]), data: Array((words.count > 2 ? words[2] : "").utf8))
+        case ("set", 3...4):
+            return .setData(shell.resolve(words[1]), data: Array(words[2].utf8), version: try version(3))
+        case ("delete", 2...3): return .delete(shell.resolve(words[1]), version: try version(2))
+        case ("check", 3): return .check(shell.resolve(words[1]), version: try version(2))
+        default: throw ShellError("cannot read operation '\(text)'", status: ExitStatus.usage)
+        }
+    }
+
+    private func describe(_ result: MultiResult) -> String {
+        switch result {
+        case .create(let path), .create2(let path, _): "created \(path)"
+        case .delete: "deleted"
+        case .setData(let stat): "set, version \(stat.version)"
+        case .check: "checked"
+        case .error(let code):
+            code == .ok ? "ok (rolled back)" : code == .runtimeInconsistency ? "not applied" : "failed: \(code)"
+        default: "\(result)"
+        }
+    }
+}
+
+struct Config: ShellCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the ensemble's configuration (/zookeeper/config).")
+    @OptionGroup var global: GlobalOptions
+
+    func run(in shell: ShellContext) async throws {
+        let (data, stat) = try await shell.zk().getConfig()
+        if shell.json {
+            return shell.output.json([
+                "config": String(decoding: data, as: UTF8.self), "version": Formatting.hex(stat.mzxid),
+            ])
+        }
+        shell.output.data(data)
+    }
+}
