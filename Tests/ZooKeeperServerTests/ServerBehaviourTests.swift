@@ -10,6 +10,8 @@ import ZooKeeperTestSupport
     static func configuration() -> ZooKeeperServer.Configuration {
         var configuration = ZooKeeperServer.Configuration(port: 0)
         configuration.tickTime = .milliseconds(100)
+        // Short sessions where a test asks for them, long ones where a test needs slack under load.
+        configuration.maxSessionTimeout = .seconds(30)
         configuration.fourLetterWordWhitelist = ["*"]
         return configuration
     }
@@ -77,7 +79,7 @@ import ZooKeeperTestSupport
             let proxy = try await TCPProxy.start(upstreamPort: server.port)
             defer { proxy.stop() }
             let writer = try await Self.client(server.connectString)
-            let zk = try await Self.client("127.0.0.1:\(proxy.port)", timeout: .seconds(4))
+            let zk = try await Self.client("127.0.0.1:\(proxy.port)", timeout: .seconds(10))
             try await writer.create("/data", data: [1])
             try await writer.create("/stable")
             try await writer.create("/gone")
