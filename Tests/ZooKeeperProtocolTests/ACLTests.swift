@@ -2,7 +2,7 @@ import NIOCore
 import Testing
 import ZooKeeperProtocol
 
-@Suite struct ACLTests {
+@Suite(.timeLimit(.minutes(3))) struct ACLTests {
     @Test func idGolden() {
         // Java jute: new Id("world", "anyone")
         expectGolden(Id.anyone, "00 00 00 05 77 6f 72 6c 64 00 00 00 06 61 6e 79 6f 6e 65")

@@ -2,7 +2,7 @@ import Testing
 import ZooKeeperProtocol
 
 // Values checked against Apache ZooKeeper 3.8.0's ZooDefs.Perms and CreateMode by reflection.
-@Suite struct PermissionsTests {
+@Suite(.timeLimit(.minutes(3))) struct PermissionsTests {
     @Test func bitValues() {
         #expect(Permissions.read.rawValue == 1)
         #expect(Permissions.write.rawValue == 2)
@@ -42,7 +42,7 @@ import ZooKeeperProtocol
     }
 }
 
-@Suite struct CreateModeTests {
+@Suite(.timeLimit(.minutes(3))) struct CreateModeTests {
     // CreateMode.toFlag() and its isSequential/isEphemeral/isContainer/isTTL in Java:
     // (raw, sequential, ephemeral, container, ttl, description)
     @Test(arguments: [

@@ -1,7 +1,7 @@
 import Testing
 import ZooKeeperProtocol
 
-@Suite struct DigestAuthenticationTests {
+@Suite(.timeLimit(.minutes(3))) struct DigestAuthenticationTests {
     static func hexString(_ bytes: [UInt8]) -> String {
         bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }

@@ -2,7 +2,7 @@ import Testing
 import ZooKeeperProtocol
 
 // Codes checked against Apache ZooKeeper 3.8.0's KeeperException.Code by reflection.
-@Suite struct ErrorCodeTests {
+@Suite(.timeLimit(.minutes(3))) struct ErrorCodeTests {
     // Every code of KeeperException.Code, with the names this package gives them.
     @Test(arguments: [
         (Int32(0), "OK"), (-1, "SystemError"), (-2, "RuntimeInconsistency"), (-3, "DataInconsistency"),

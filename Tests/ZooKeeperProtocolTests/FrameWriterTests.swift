@@ -2,7 +2,7 @@ import NIOCore
 import Testing
 import ZooKeeperProtocol
 
-@Suite struct FrameWriterTests {
+@Suite(.timeLimit(.minutes(3))) struct FrameWriterTests {
     @Test func juteFrameLengthCoversTheBody() {
         var buffer = ByteBuffer()
         buffer.writeJuteFrame { $0.writeBytes([1, 2, 3]) }

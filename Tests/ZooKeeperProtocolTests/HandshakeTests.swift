@@ -2,7 +2,7 @@ import NIOCore
 import Testing
 import ZooKeeperProtocol
 
-@Suite struct HandshakeTests {
+@Suite(.timeLimit(.minutes(3))) struct HandshakeTests {
     static let password = (UInt8(0xa0)...UInt8(0xaf)).map { $0 }
 
     static let request = ConnectRequest(

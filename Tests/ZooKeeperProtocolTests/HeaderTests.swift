@@ -3,7 +3,7 @@ import Testing
 import ZooKeeperProtocol
 
 // Vectors: Java jute (RequestHeader, ReplyHeader, WatcherEvent, ErrorResponse, MultiHeader).
-@Suite struct HeaderTests {
+@Suite(.timeLimit(.minutes(3))) struct HeaderTests {
     @Test(arguments: [
         (RequestHeader(xid: 7, opCode: .getData), "00 00 00 07 00 00 00 04"),
         (RequestHeader(xid: SpecialXid.ping, opCode: .ping), "ff ff ff fe 00 00 00 0b"),

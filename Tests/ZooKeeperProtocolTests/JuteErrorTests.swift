@@ -1,7 +1,7 @@
 import Testing
 import ZooKeeperProtocol
 
-@Suite struct JuteErrorTests {
+@Suite(.timeLimit(.minutes(3))) struct JuteErrorTests {
     @Test func descriptionNamesKindAndDetail() {
         let error = JuteError(.frameTooLarge, "frame length 9")
         #expect(error.description == "frame too large: frame length 9")

@@ -3,7 +3,7 @@ import NIOTestUtils
 import Testing
 import ZooKeeperProtocol
 
-@Suite struct JuteFrameDecoderTests {
+@Suite(.timeLimit(.minutes(3))) struct JuteFrameDecoderTests {
     static func frame(_ body: [UInt8]) -> ByteBuffer {
         var buffer = ByteBuffer()
         buffer.writeInteger(Int32(body.count))

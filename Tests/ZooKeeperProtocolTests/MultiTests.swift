@@ -2,7 +2,7 @@ import NIOCore
 import Testing
 import ZooKeeperProtocol
 
-@Suite struct MultiTests {
+@Suite(.timeLimit(.minutes(3))) struct MultiTests {
     @Test func transactionMatchesJavaMultiOperationRecord() {
         // Java: new MultiOperationRecord(List.of(
         //   Op.create("/m/a", "x", open, PERSISTENT), Op.create("/m/c", null, open, CONTAINER),

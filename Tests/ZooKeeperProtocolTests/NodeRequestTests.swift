@@ -4,7 +4,7 @@ import ZooKeeperProtocol
 
 // Request records of node operations. Vectors marked kazoo were produced by kazoo 2.11.0's
 // serializers; the Java jute classes produce the same bytes for all of them.
-@Suite struct NodeRequestTests {
+@Suite(.timeLimit(.minutes(3))) struct NodeRequestTests {
     static let appNode = "00 00 00 09 2f 61 70 70 2f 6e 6f 64 65"  // "/app/node"
     static let app = "00 00 00 04 2f 61 70 70"  // "/app"
 

@@ -3,7 +3,7 @@ import Testing
 import ZooKeeperProtocol
 
 // Reply bodies of node operations; every vector from the Java jute classes.
-@Suite struct NodeResponseTests {
+@Suite(.timeLimit(.minutes(3))) struct NodeResponseTests {
     @Test func createResponse() {
         // new CreateResponse("/app/seq-0000000007")
         expectGolden(

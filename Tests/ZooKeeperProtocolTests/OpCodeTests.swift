@@ -2,7 +2,7 @@ import Testing
 import ZooKeeperProtocol
 
 // Values checked against Apache ZooKeeper 3.8.0's ZooDefs.OpCode by reflection.
-@Suite struct OpCodeTests {
+@Suite(.timeLimit(.minutes(3))) struct OpCodeTests {
     @Test(arguments: [
         (Int32(0), "notification"), (1, "create"), (2, "delete"), (3, "exists"), (4, "getData"), (5, "setData"),
         (6, "getACL"), (7, "setACL"), (8, "getChildren"), (9, "sync"), (11, "ping"), (12, "getChildren2"),

@@ -3,7 +3,7 @@ import ZooKeeperProtocol
 
 // Expected results from Apache ZooKeeper 3.8.0's own org.apache.zookeeper.common.PathUtils.validatePath
 // (run with Debian's zookeeper.jar), which both the Java client and the server apply.
-@Suite struct PathValidationTests {
+@Suite(.timeLimit(.minutes(3))) struct PathValidationTests {
     @Test(arguments: [
         "/", "/a", "/a/b", "/a.b", "/...", "/a/é", "/zookeeper/config", "/a b", "/-_~",
     ])

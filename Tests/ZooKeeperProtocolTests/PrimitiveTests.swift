@@ -3,7 +3,7 @@ import Testing
 import ZooKeeperProtocol
 
 // Jute primitives (ByteBuffer+Jute.swift), against the encoding rules of Java's BinaryOutputArchive.
-@Suite struct PrimitiveTests {
+@Suite(.timeLimit(.minutes(3))) struct PrimitiveTests {
     @Test func integersAreBigEndianAndSigned() throws {
         var buffer = ByteBuffer()
         buffer.writeJuteInt(0x0102_0304)

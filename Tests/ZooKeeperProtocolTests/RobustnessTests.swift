@@ -3,7 +3,7 @@ import Testing
 import ZooKeeperProtocol
 
 // Malformed input must end in a JuteError, never a trap or a huge allocation.
-@Suite struct RobustnessTests {
+@Suite(.timeLimit(.minutes(3))) struct RobustnessTests {
     static let nonEmptySamples = RecordSamples.all.filter { !$0.encoding.isEmpty }
 
     @Test(arguments: nonEmptySamples)

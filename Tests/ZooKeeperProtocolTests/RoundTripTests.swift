@@ -2,7 +2,7 @@ import NIOCore
 import Testing
 import ZooKeeperProtocol
 
-@Suite struct RoundTripTests {
+@Suite(.timeLimit(.minutes(3))) struct RoundTripTests {
     @Test(arguments: RecordSamples.all)
     func decodeOfEncodeIsIdentity(sample: RecordSample) {
         #expect(sample.roundTrips())

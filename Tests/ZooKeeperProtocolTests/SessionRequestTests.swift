@@ -2,7 +2,7 @@ import NIOCore
 import Testing
 import ZooKeeperProtocol
 
-@Suite struct SessionRequestTests {
+@Suite(.timeLimit(.minutes(3))) struct SessionRequestTests {
     @Test func headerOnlyRequestsHaveEmptyBodies() throws {
         // kazoo: Ping.serialize() == Close.serialize() == b""; whoAmI has no request record.
         #expect(encoded(PingRequest()) == [])

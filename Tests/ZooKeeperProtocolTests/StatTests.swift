@@ -2,7 +2,7 @@ import NIOCore
 import Testing
 import ZooKeeperProtocol
 
-@Suite struct StatTests {
+@Suite(.timeLimit(.minutes(3))) struct StatTests {
     @Test func statIs68BytesAndRoundTrips() throws {
         let stat = Stat(
             czxid: 1, mzxid: 2, ctime: 3, mtime: 4, version: 5, cversion: 6, aversion: 7,

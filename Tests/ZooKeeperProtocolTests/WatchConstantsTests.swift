@@ -3,7 +3,7 @@ import ZooKeeperProtocol
 
 // Values checked against Apache ZooKeeper 3.8.0's Watcher.Event.EventType, KeeperState, WatcherType
 // and AddWatchMode by reflection; WatcherType 4 and 5 are 3.9's additions.
-@Suite struct WatchConstantsTests {
+@Suite(.timeLimit(.minutes(3))) struct WatchConstantsTests {
     @Test func eventTypes() {
         let types: [(EventType, Int32, String)] = [
             (.none, -1, "None"), (.nodeCreated, 1, "NodeCreated"), (.nodeDeleted, 2, "NodeDeleted"),

@@ -3,7 +3,7 @@ import Testing
 import ZooKeeperProtocol
 
 // kazoo has none of these records; every vector comes from the Java jute classes.
-@Suite struct WatchRequestTests {
+@Suite(.timeLimit(.minutes(3))) struct WatchRequestTests {
     @Test func setWatches() {
         // new SetWatches(0x100000009L, List.of("/a", "/b"), List.of("/c"), List.of())
         let request = SetWatchesRequest(

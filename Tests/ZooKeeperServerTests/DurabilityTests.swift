@@ -6,7 +6,7 @@ import ZooKeeperServer
 import ZooKeeperTestSupport
 
 /// The data directory: what is acknowledged survives a restart, a kill -9 and a torn log tail.
-@Suite struct DurabilityTests {
+@Suite(.timeLimit(.minutes(3))) struct DurabilityTests {
     static func temporaryDirectory() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("zk-data-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -119,26 +119,30 @@ import ZooKeeperTestSupport
                 try await eventually(within: .seconds(60)) { acknowledged.withLock { $0.count } >= 3000 }
                 killed.withLock { $0 = true }
                 kill(server.processIdentifier, SIGKILL)
-                server.waitUntilExit()
+                await ChildProcess.waitUntilExit(server)
             }
             try await group.waitForAll()
         }
         try await zk.close()
         let restarted = try serve()
-        defer {
+        do {
+            let reader = try await ZooKeeperClient.connect("127.0.0.1:\(port)", configuration: configuration)
+            let present = Set(try await reader.getChildren("/w"))
+            let paths = acknowledged.withLock { $0 }
+            let lost = paths.filter { !present.contains(String($0.dropFirst(3))) }
+            #expect(lost.isEmpty, "\(lost.count) acknowledged writes lost, e.g. \(lost.prefix(5))")
+            #expect(paths.count >= 3000)
+            print(
+                "kill -9: \(paths.count) acknowledged writes, all \(lost.isEmpty ? "present" : "NOT present") after restart"
+            )
+            try await reader.close()
+        } catch {
             restarted.terminate()
-            restarted.waitUntilExit()
+            await ChildProcess.waitUntilExit(restarted)
+            throw error
         }
-        let reader = try await ZooKeeperClient.connect("127.0.0.1:\(port)", configuration: configuration)
-        let present = Set(try await reader.getChildren("/w"))
-        let paths = acknowledged.withLock { $0 }
-        let lost = paths.filter { !present.contains(String($0.dropFirst(3))) }
-        #expect(lost.isEmpty, "\(lost.count) acknowledged writes lost, e.g. \(lost.prefix(5))")
-        #expect(paths.count >= 3000)
-        print(
-            "kill -9: \(paths.count) acknowledged writes, all \(present.count >= paths.count ? "present" : "NOT present") after restart"
-        )
-        try await reader.close()
+        restarted.terminate()
+        await ChildProcess.waitUntilExit(restarted)
     }
 
     /// Writes 20 nodes into a fresh directory and returns the path of its one log.

@@ -6,7 +6,7 @@ import ZooKeeperServer
 import ZooKeeperTestSupport
 
 /// The embedded server's own behaviour: sessions, reconnects, limits, four-letter words.
-@Suite struct ServerBehaviourTests {
+@Suite(.timeLimit(.minutes(3))) struct ServerBehaviourTests {
     static func configuration() -> ZooKeeperServer.Configuration {
         var configuration = ZooKeeperServer.Configuration(port: 0)
         configuration.tickTime = .milliseconds(100)

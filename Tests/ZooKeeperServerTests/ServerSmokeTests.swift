@@ -2,7 +2,7 @@ import Testing
 import ZooKeeper
 import ZooKeeperServer
 
-@Suite struct ServerSmokeTests {
+@Suite(.timeLimit(.minutes(3))) struct ServerSmokeTests {
     @Test func clientTalksToTheEmbeddedServer() async throws {
         try await ZooKeeperServer.withServer { server in
             let zk = try await ZooKeeperClient.connect(server.connectString)

@@ -5,39 +5,28 @@ import ZooKeeperTestSupport
 
 /// Real third-party clients (kazoo, the Java zkCli.sh, the C cli_mt) run the same script against
 /// Apache ZooKeeper and against our server; their outputs, less times and session ids, must match.
-@Suite(.serialized) struct ThirdPartyClientTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct ThirdPartyClientTests {
     static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// Runs `arguments` with `input` on stdin; returns stdout and stderr together.
-    static func run(_ arguments: [String], input: String = "", timeout: Int = 60) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["\(timeout)"] + arguments
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self)
+    /// Runs `arguments` (through env) with `input` on stdin; returns stdout and stderr together.
+    static func run(_ arguments: [String], input: String = "") async throws -> String {
+        let result = try await ChildProcess.run(
+            "/usr/bin/env", arguments, input: Array(input.utf8), timeout: .seconds(60))
+        return result.text + result.errorText
     }
 
     /// Runs the same client script against a fresh Apache ZooKeeper and a fresh embedded server.
     static func expectSameOutput(
         sourceLocation: SourceLocation = #_sourceLocation,
         normalize: @escaping (String) -> [String],
-        _ client: @escaping (_ address: String) throws -> String
+        _ client: @escaping (_ address: String) async throws -> String
     ) async throws {
-        let apache = try await ApacheZooKeeper.with(tickTime: 2000) { try client($0.connectString) }
+        let apache = try await ApacheZooKeeper.with(tickTime: 2000) { try await client($0.connectString) }
         var configuration = ZooKeeperServer.Configuration(port: 0)
         configuration.fourLetterWordWhitelist = ["*"]
         let ours = try await ZooKeeperServer.withServer(configuration: configuration) {
-            try client($0.connectString)
+            try await client($0.connectString)
         }
         let expected = normalize(apache)
         #expect(expected.count > 5, "the client did almost nothing:\n\(apache)", sourceLocation: sourceLocation)
@@ -79,7 +68,7 @@ import ZooKeeperTestSupport
 
             """
         try await Self.expectSameOutput(normalize: Self.zkCliLines) { address in
-            let output = try Self.run(["/usr/share/zookeeper/bin/zkCli.sh", "-server", address], input: commands)
+            let output = try await Self.run(["/usr/share/zookeeper/bin/zkCli.sh", "-server", address], input: commands)
             // Both watches fired, on either server.
             #expect(output.contains("type:NodeDataChanged path:/zc"))
             #expect(output.contains("type:NodeChildrenChanged path:/zc"))
@@ -109,7 +98,7 @@ import ZooKeeperTestSupport
         ]
         let script = "sleep 1; " + steps.map { "echo '\($0)'; sleep 0.3" }.joined(separator: "; ")
         try await Self.expectSameOutput(normalize: Self.cliMtLines) { address in
-            try Self.run(["sh", "-c", "(\(script)) | /usr/lib/zookeeper/bin/cli_mt \(address)"])
+            try await Self.run(["sh", "-c", "(\(script)) | /usr/lib/zookeeper/bin/cli_mt \(address)"])
         }
     }
 

@@ -1,18 +1,22 @@
 import Foundation
 import Testing
+import ZooKeeperTestSupport
 
 /// The REPL driven through a pseudo-terminal (scripts/pty_session.py), as a person would use it.
-@Suite struct InteractiveShellTests {
-    @Test func typingCompletionHistoryAndEvents() throws {
+@Suite(.timeLimit(.minutes(3))) struct InteractiveShellTests {
+    @Test func typingCompletionHistoryAndEvents() async throws {
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("zk-home-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }
-        let output = try ThirdPartyRunner.run([
-            "python3", repository.appendingPathComponent("scripts/pty_session.py").path, ServeCommandTests.zk.path,
-            home.path,
-        ])
+        let output = try await ChildProcess.run(
+            "/usr/bin/env",
+            [
+                "python3", repository.appendingPathComponent("scripts/pty_session.py").path, ServeCommandTests.zk.path,
+                home.path,
+            ]
+        ).text
         let screens = try #require(
             try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: String], "\(output)")
         #expect(screens["start"]?.contains("[zk: embedded CONNECTED] /> ") == true)
@@ -29,21 +33,5 @@ import Testing
         #expect(screens["history-search"]?.contains("jdbc") == true)
         let history = try String(contentsOf: home.appendingPathComponent(".zk_history"), encoding: .utf8)
         #expect(history.contains("cd\\040/config"))
-    }
-}
-
-/// Runs a program to completion and returns its stdout.
-enum ThirdPartyRunner {
-    static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -5,121 +5,101 @@ import ZooKeeperServer
 import ZooKeeperTestSupport
 
 /// `zk` commands run as a process against an embedded server: output, exit codes, pipelines.
-@Suite struct ShellCommandTests {
-    struct Result {
-        var status: Int32
-        var stdout: [UInt8]
-        var stderr: String
-        var text: String { String(decoding: stdout, as: UTF8.self) }
-    }
+@Suite(.timeLimit(.minutes(3))) struct ShellCommandTests {
+    typealias Result = ChildProcess.Result
 
-    /// Runs `zk` with `arguments`, stdin from `input`.
-    static func zk(_ arguments: [String], input: [UInt8] = [], environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = ServeCommandTests.zk
-        process.arguments = arguments
+    /// Runs `zk` with `arguments`, stdin from `input`, without the caller's ZK_SERVER.
+    static func zk(_ arguments: [String], input: [UInt8] = [], environment: [String: String] = [:]) async throws
+        -> Result
+    {
         var env = ProcessInfo.processInfo.environment
         env["ZK_SERVER"] = nil
         env["ZOOKEEPER_CONNECT"] = nil
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input))
-        try stdin.fileHandleForWriting.close()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: Array(out), stderr: String(decoding: err, as: UTF8.self))
+        return try await ChildProcess.run(ServeCommandTests.zk.path, arguments, input: input, environment: env)
     }
 
     /// Runs `body` with a server and `zk` pointed at it through -s.
-    static func withServer(_ body: (_ zk: ([String], [UInt8]) throws -> Result, _ address: String) async throws -> Void)
-        async throws
-    {
+    static func withServer(
+        _ body: (_ zk: ([String], [UInt8]) async throws -> Result, _ address: String) async throws -> Void
+    ) async throws {
         var configuration = ZooKeeperServer.Configuration(port: 0)
         configuration.fourLetterWordWhitelist = ["*"]
         try await ZooKeeperServer.withServer(configuration: configuration) { server in
             try await body(
-                { arguments, input in try Self.zk(["-s", server.connectString] + arguments, input: input) },
+                { arguments, input in try await Self.zk(["-s", server.connectString] + arguments, input: input) },
                 server.connectString)
         }
     }
 
     @Test func createGetSetDeleteWithExitCodes() async throws {
         try await Self.withServer { (zk, _) async throws in
-            let created = try zk(["create", "/app", "v1"], [])
+            let created = try await zk(["create", "/app", "v1"], [])
             #expect(created.status == 0 && created.text == "/app\n")
-            #expect(try zk(["get", "/app"], []).text == "v1")
-            #expect(try zk(["create", "/app", "again"], []).status == 3)
-            #expect(try zk(["get", "/missing"], []).status == 2)
-            #expect(try zk(["set", "-v", "5", "/app", "v2"], []).status == 4)
-            #expect(try zk(["set", "-v", "0", "/app", "v2"], []).status == 0)
-            #expect(try zk(["create", "/app/child"], []).status == 0)
-            let notEmpty = try zk(["delete", "/app"], [])
+            #expect(try await zk(["get", "/app"], []).text == "v1")
+            #expect(try await zk(["create", "/app", "again"], []).status == 3)
+            #expect(try await zk(["get", "/missing"], []).status == 2)
+            #expect(try await zk(["set", "-v", "5", "/app", "v2"], []).status == 4)
+            #expect(try await zk(["set", "-v", "0", "/app", "v2"], []).status == 0)
+            #expect(try await zk(["create", "/app/child"], []).status == 0)
+            let notEmpty = try await zk(["delete", "/app"], [])
             #expect(notEmpty.status == 5)
-            #expect(notEmpty.stderr == "zk: NotEmpty: node has children: /app\n")
-            #expect(try zk(["exists", "/app"], []).status == 0)
-            #expect(try zk(["exists", "/nope"], []).status == 2)
-            #expect(try zk(["deleteall", "/app"], []).status == 64)
-            #expect(try zk(["deleteall", "--force", "/app"], []).status == 0)
-            #expect(try zk(["deleteall", "--force", "/"], []).status == 64)
-            #expect(try zk(["exists", "/app"], []).status == 2)
-            #expect(try zk(["get"], []).status == 64)
-            #expect(try zk(["nonsense"], []).status == 64)
+            #expect(notEmpty.errorText == "zk: NotEmpty: node has children: /app\n")
+            #expect(try await zk(["exists", "/app"], []).status == 0)
+            #expect(try await zk(["exists", "/nope"], []).status == 2)
+            #expect(try await zk(["deleteall", "/app"], []).status == 64)
+            #expect(try await zk(["deleteall", "--force", "/app"], []).status == 0)
+            #expect(try await zk(["deleteall", "--force", "/"], []).status == 64)
+            #expect(try await zk(["exists", "/app"], []).status == 2)
+            #expect(try await zk(["get"], []).status == 64)
+            #expect(try await zk(["nonsense"], []).status == 64)
         }
     }
 
     @Test func binaryDataRoundTripsThroughPipes() async throws {
         try await Self.withServer { (zk, _) async throws in
             let bytes = (0..<256).map { UInt8($0) } + [0, 10, 13, 0xFF]
-            #expect(try zk(["create", "/bin", "-"], bytes).status == 0)
-            let read = try zk(["get", "/bin"], [])
+            #expect(try await zk(["create", "/bin", "-"], bytes).status == 0)
+            let read = try await zk(["get", "/bin"], [])
             #expect(read.stdout == bytes)
-            #expect(read.stderr.isEmpty)
-            #expect(try zk(["set", "/bin", "-"], Array("text".utf8)).status == 0)
-            #expect(try zk(["get", "/bin"], []).stdout == Array("text".utf8))
+            #expect(read.errorText.isEmpty)
+            #expect(try await zk(["set", "/bin", "-"], Array("text".utf8)).status == 0)
+            #expect(try await zk(["get", "/bin"], []).stdout == Array("text".utf8))
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("zk-\(UUID().uuidString)")
             try Data(bytes).write(to: file)
             defer { try? FileManager.default.removeItem(at: file) }
-            #expect(try zk(["set", "/bin", "@\(file.path)"], []).status == 0)
-            #expect(try zk(["get", "/bin"], []).stdout == bytes)
+            #expect(try await zk(["set", "/bin", "@\(file.path)"], []).status == 0)
+            #expect(try await zk(["get", "/bin"], []).stdout == bytes)
         }
     }
 
     @Test func sequentialCreatesPrintTheirPath() async throws {
         try await Self.withServer { (zk, _) async throws in
-            #expect(try zk(["create", "/q"], []).status == 0)
-            #expect(try zk(["create", "-s", "/q/task-", "a"], []).text == "/q/task-0000000000\n")
-            #expect(try zk(["create", "-s", "/q/task-", "b"], []).text == "/q/task-0000000001\n")
-            #expect(try zk(["ls", "/q"], []).text == "[task-0000000000, task-0000000001]\n")
-            #expect(try zk(["create", "--parents", "/deep/er/node"], []).status == 0)
-            #expect(try zk(["exists", "/deep/er"], []).status == 0)
+            #expect(try await zk(["create", "/q"], []).status == 0)
+            #expect(try await zk(["create", "-s", "/q/task-", "a"], []).text == "/q/task-0000000000\n")
+            #expect(try await zk(["create", "-s", "/q/task-", "b"], []).text == "/q/task-0000000001\n")
+            #expect(try await zk(["ls", "/q"], []).text == "[task-0000000000, task-0000000001]\n")
+            #expect(try await zk(["create", "--parents", "/deep/er/node"], []).status == 0)
+            #expect(try await zk(["exists", "/deep/er"], []).status == 0)
         }
     }
 
     @Test func jsonOutputParses() async throws {
         try await Self.withServer { (zk, _) async throws in
-            _ = try zk(["create", "/j", "value"], [])
-            _ = try zk(["create", "/j/k"], [])
+            _ = try await zk(["create", "/j", "value"], [])
+            _ = try await zk(["create", "/j/k"], [])
             func object(_ result: Result) throws -> [String: Any] {
                 try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
             }
-            let get = try object(try zk(["--json", "get", "/j"], []))
+            let get = try object(try await zk(["--json", "get", "/j"], []))
             #expect(get["data"] as? String == "value")
             #expect((get["stat"] as? [String: Any])?["numChildren"] as? Int == 1)
-            let ls = try object(try zk(["ls", "--json", "/j"], []))
+            let ls = try object(try await zk(["ls", "--json", "/j"], []))
             #expect(ls["children"] as? [String] == ["k"])
-            let tree = try object(try zk(["tree", "--json", "/j"], []))
+            let tree = try object(try await zk(["tree", "--json", "/j"], []))
             #expect((tree["children"] as? [[String: Any]])?.first?["path"] as? String == "/j/k")
             let acl = try #require(
-                try JSONSerialization.jsonObject(with: Data(try zk(["getAcl", "--json", "/j"], []).stdout))
+                try JSONSerialization.jsonObject(with: Data(try await zk(["getAcl", "--json", "/j"], []).stdout))
                     as? [[String: Any]])
             #expect(acl.first?["perms"] as? String == "cdrwa")
         }
@@ -128,17 +108,17 @@ import ZooKeeperTestSupport
     @Test func scriptsRunOnOneSession() async throws {
         try await Self.withServer { (zk, address) async throws in
             let script = "create -e /eph x\ngetEphemerals\n# a comment\nbogus\nls /\n"
-            let result = try zk([], Array(script.utf8))
+            let result = try await zk([], Array(script.utf8))
             #expect(result.text == "/eph\n[/eph]\n[eph, zookeeper]\n")
-            #expect(result.stderr.contains("unknown command 'bogus'"))
+            #expect(result.errorText.contains("unknown command 'bogus'"))
             #expect(result.status == 64)
-            let stopped = try zk(["--stop-on-error", "-c", "create /s; get /missing; create /never"], [])
+            let stopped = try await zk(["--stop-on-error", "-c", "create /s; get /missing; create /never"], [])
             #expect(stopped.status == 2)
-            #expect(try zk(["exists", "/never"], []).status == 2)
+            #expect(try await zk(["exists", "/never"], []).status == 2)
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("zk-\(UUID().uuidString)")
             try Data("cd /s\ncreate child c\npwd\nget child\ncd ..\npwd\n".utf8).write(to: file)
             defer { try? FileManager.default.removeItem(at: file) }
-            #expect(try zk(["-f", file.path], []).text == "/s/child\n/s\nc\n/\n")
+            #expect(try await zk(["-f", file.path], []).text == "/s/child\n/s\nc\n/\n")
             _ = address
         }
     }
@@ -146,39 +126,34 @@ import ZooKeeperTestSupport
     @Test func aclsAndAuth() async throws {
         try await Self.withServer { (zk, address) async throws in
             #expect(
-                try zk(
+                try await zk(
                     [
                         "create", "/secret", "s",
                         "digest:u:\(Id.digest(user: "u", password: "p").id.dropFirst(2)):cdrwa",
                     ], []
                 ).status == 0)
-            #expect(try zk(["get", "/secret"], []).status == 6)
-            let authorized = try Self.zk(["-s", address, "--auth", "digest:u:p", "get", "/secret"])
+            #expect(try await zk(["get", "/secret"], []).status == 6)
+            let authorized = try await Self.zk(["-s", address, "--auth", "digest:u:p", "get", "/secret"])
             #expect(authorized.text == "s")
-            let viaEnvironment = try Self.zk(["-s", address, "get", "/secret"], environment: ["ZK_AUTH": "digest:u:p"])
+            let viaEnvironment = try await Self.zk(
+                ["-s", address, "get", "/secret"], environment: ["ZK_AUTH": "digest:u:p"])
             #expect(viaEnvironment.text == "s")
-            #expect(try zk(["setAcl", "/secret", "world:anyone:r"], []).status == 6)
+            #expect(try await zk(["setAcl", "/secret", "world:anyone:r"], []).status == 6)
             #expect(
-                try zk(["-c", "addauth digest u:p; setAcl /secret world:anyone:r; getAcl /secret"], []).text
+                try await zk(["-c", "addauth digest u:p; setAcl /secret world:anyone:r; getAcl /secret"], []).text
                     == "'world,'anyone\n: r\n")
-            #expect(try zk(["setAcl", "/secret", "bad"], []).status == 64)
+            #expect(try await zk(["setAcl", "/secret", "bad"], []).status == 64)
         }
     }
 
     @Test func watchStreamsEvents() async throws {
         try await Self.withServer { (zk, address) async throws in
-            _ = try zk(["create", "/config"], [])
-            let watcher = Process()
-            watcher.executableURL = ServeCommandTests.zk
-            watcher.arguments = ["-s", address, "watch", "-R", "--count", "2", "--json", "/config"]
-            let stdout = Pipe()
-            watcher.standardOutput = stdout
-            try watcher.run()
+            _ = try await zk(["create", "/config"], [])
+            async let watching = Self.zk(["-s", address, "watch", "-R", "--count", "2", "--json", "/config"])
             try await Task.sleep(for: .milliseconds(500))
-            _ = try zk(["create", "/config/db", "x"], [])
-            _ = try zk(["set", "/config/db", "y"], [])
-            let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            watcher.waitUntilExit()
+            _ = try await zk(["create", "/config/db", "x"], [])
+            _ = try await zk(["set", "/config/db", "y"], [])
+            let output = try await watching.text
             #expect(
                 output
                     == "{\"path\":\"/config/db\",\"type\":\"NodeCreated\"}\n{\"path\":\"/config/db\",\"type\":\"NodeDataChanged\"}\n"
@@ -188,61 +163,61 @@ import ZooKeeperTestSupport
 
     @Test func findGrepDuAndTransactions() async throws {
         try await Self.withServer { (zk, _) async throws in
-            _ = try zk(
+            _ = try await zk(
                 ["-c", "create /svc; create /svc/server-1 host=a; create /svc/server-2 host=b; create /svc/cfg url=x"],
                 [])
-            #expect(try zk(["find", "/svc", "--name", "server-*"], []).text == "/svc/server-1\n/svc/server-2\n")
-            #expect(try zk(["find", "/svc", "--regex", "cfg$"], []).text == "/svc/cfg\n")
-            #expect(try zk(["grep", "host=", "/svc"], []).text == "/svc/server-1:host=a\n/svc/server-2:host=b\n")
-            #expect(try zk(["grep", "-l", "nothing", "/svc"], []).status == 1)
-            #expect(try zk(["du", "/svc"], []).text == "17\t4\t/svc\n")  // host=a, host=b, url=x
-            let applied = try zk(["txn", "check /svc 0", "set /svc v 0", "create /svc/new n"], [])
+            #expect(try await zk(["find", "/svc", "--name", "server-*"], []).text == "/svc/server-1\n/svc/server-2\n")
+            #expect(try await zk(["find", "/svc", "--regex", "cfg$"], []).text == "/svc/cfg\n")
+            #expect(try await zk(["grep", "host=", "/svc"], []).text == "/svc/server-1:host=a\n/svc/server-2:host=b\n")
+            #expect(try await zk(["grep", "-l", "nothing", "/svc"], []).status == 1)
+            #expect(try await zk(["du", "/svc"], []).text == "17\t4\t/svc\n")  // host=a, host=b, url=x
+            let applied = try await zk(["txn", "check /svc 0", "set /svc v 0", "create /svc/new n"], [])
             #expect(applied.text == "checked\nset, version 1\ncreated /svc/new\n")
-            let failed = try zk(["txn", "create /svc/x", "check /svc 0"], [])
+            let failed = try await zk(["txn", "create /svc/x", "check /svc 0"], [])
             #expect(failed.status == 4)
-            #expect(failed.stderr.contains("check /svc 0: failed: BadVersion"))
-            #expect(try zk(["exists", "/svc/x"], []).status == 2)
-            #expect(try zk(["txn", "frobnicate /x"], []).status == 64)
+            #expect(failed.errorText.contains("check /svc 0: failed: BadVersion"))
+            #expect(try await zk(["exists", "/svc/x"], []).status == 2)
+            #expect(try await zk(["txn", "frobnicate /x"], []).status == 64)
         }
     }
 
     @Test func copyBacksUpAndRestoresSubtrees() async throws {
         try await Self.withServer { (zk, _) async throws in
             let bytes: [UInt8] = [0, 1, 2, 0xFF]
-            _ = try zk(["-c", "create /src top; create /src/a alpha; create /src/a/b beta"], [])
-            _ = try zk(["create", "/src/bin", "-"], bytes)
-            #expect(try zk(["cp", "/src", "/dst"], []).status == 0)
-            #expect(try zk(["get", "/dst/a/b"], []).text == "beta")
-            #expect(try zk(["cp", "/src", "/dst"], []).status == 3)
+            _ = try await zk(["-c", "create /src top; create /src/a alpha; create /src/a/b beta"], [])
+            _ = try await zk(["create", "/src/bin", "-"], bytes)
+            #expect(try await zk(["cp", "/src", "/dst"], []).status == 0)
+            #expect(try await zk(["get", "/dst/a/b"], []).text == "beta")
+            #expect(try await zk(["cp", "/src", "/dst"], []).status == 3)
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("zk-\(UUID().uuidString).json")
                 .path
             defer { try? FileManager.default.removeItem(atPath: file) }
-            #expect(try zk(["cp", "/src", "json:\(file)"], []).status == 0)
-            #expect(try zk(["cp", "/src", "json:\(file)"], []).status == 64)
-            #expect(try zk(["cp", "json:\(file)", "/restored"], []).status == 0)
-            #expect(try zk(["get", "/restored"], []).text == "top")
-            #expect(try zk(["get", "/restored/bin"], []).stdout == bytes)
-            #expect(try zk(["cp", "/src", "/zookeeper/x"], []).status == 64)
+            #expect(try await zk(["cp", "/src", "json:\(file)"], []).status == 0)
+            #expect(try await zk(["cp", "/src", "json:\(file)"], []).status == 64)
+            #expect(try await zk(["cp", "json:\(file)", "/restored"], []).status == 0)
+            #expect(try await zk(["get", "/restored"], []).text == "top")
+            #expect(try await zk(["get", "/restored/bin"], []).stdout == bytes)
+            #expect(try await zk(["cp", "/src", "/zookeeper/x"], []).status == 64)
         }
     }
 
-    @Test func noServerFailsFastWithAHint() throws {
+    @Test func noServerFailsFastWithAHint() async throws {
         let port = try freePort()
-        let result = try Self.zk(
+        let result = try await Self.zk(
             ["--connect-timeout", "1", "ls", "/"], environment: ["ZK_SERVER": "127.0.0.1:\(port)"])
         #expect(result.status == 7)
-        #expect(result.stderr.hasPrefix("zk: ConnectFailed:"))
-        #expect(result.stderr.split(separator: "\n").count == 1)
-        let hint = try Self.zk(["--connect-timeout", "1", "ls", "/"])
-        #expect(hint.stderr.contains("try --embedded") || hint.status == 0)
+        #expect(result.errorText.hasPrefix("zk: ConnectFailed:"))
+        #expect(result.errorText.split(separator: "\n").count == 1)
+        let hint = try await Self.zk(["--connect-timeout", "1", "ls", "/"])
+        #expect(hint.errorText.contains("try --embedded") || hint.status == 0)
     }
 
     @Test func fourLetterWordsAndEmbedded() async throws {
         try await Self.withServer { (zk, _) async throws in
-            #expect(try zk(["4lw", "ruok"], []).text == "imok")
-            #expect(try zk(["4lw", "toolong"], []).status == 64)
+            #expect(try await zk(["4lw", "ruok"], []).text == "imok")
+            #expect(try await zk(["4lw", "toolong"], []).status == 64)
         }
-        let embedded = try Self.zk(["--embedded", "-c", "create /e x; get /e; 4lw ruok"])
+        let embedded = try await Self.zk(["--embedded", "-c", "create /e x; get /e; 4lw ruok"])
         #expect(embedded.text == "/e\nx\nimok\n")
     }
 }

@@ -122,15 +122,15 @@ public final class ApacheZooKeeper: @unchecked Sendable {
         throw ApacheZooKeeperError.didNotStart("node \(id) did not start within \(timeout); log:\n\(log.suffix(2000))")
     }
 
-    /// Kills one node with SIGKILL (its JVM and watchdog).
-    public func kill(_ id: Int) {
-        lock.withLock {
-            if let process = nodes[id - 1].process, process.isRunning {
-                process.terminate()
-                process.waitUntilExit()
-            }
-            nodes[id - 1].process = nil
+    /// Kills one node with SIGKILL (its JVM, through its watchdog).
+    public func kill(_ id: Int) async {
+        let process = lock.withLock {
+            defer { nodes[id - 1].process = nil }
+            return nodes[id - 1].process
         }
+        guard let process, process.isRunning else { return }
+        process.terminate()
+        await ChildProcess.waitUntilExit(process)
     }
 
     /// Starts a killed node again with its data.
@@ -150,8 +150,8 @@ public final class ApacheZooKeeper: @unchecked Sendable {
     }
 
     /// Stops every node and removes the data.
-    public func stop() {
-        for id in 1...nodes.count { kill(id) }
+    public func stop() async {
+        for id in 1...nodes.count { await kill(id) }
         if let base = nodes.first?.directory.deletingLastPathComponent() {
             try? FileManager.default.removeItem(at: base)
         }
@@ -166,10 +166,10 @@ public final class ApacheZooKeeper: @unchecked Sendable {
             size: size, tickTime: tickTime, extraProperties: extraProperties, extraConfig: extraConfig)
         do {
             let result = try await body(cluster)
-            cluster.stop()
+            await cluster.stop()
             return result
         } catch {
-            cluster.stop()
+            await cluster.stop()
             throw error
         }
     }

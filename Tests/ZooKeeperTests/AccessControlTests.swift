@@ -3,7 +3,7 @@ import ZooKeeper
 import ZooKeeperTestSupport
 
 /// Digest authentication and ACLs against a real Apache ZooKeeper.
-@Suite struct AccessControlTests {
+@Suite(.timeLimit(.minutes(3))) struct AccessControlTests {
     @Test func digestACLDeniesOthersAndAdmitsTheUser() async throws {
         try await SharedApacheZooKeeper.withClient { zk, _, connect in
             try await zk.addDigestAuth(user: "alice", password: "secret")

@@ -3,7 +3,7 @@ import ZooKeeperTestSupport
 
 @testable import ZooKeeper
 
-@Suite struct ConnectStringTests {
+@Suite(.timeLimit(.minutes(3))) struct ConnectStringTests {
     @Test func hostsPortsAndChroot() throws {
         let parsed = try ConnectString("zk1:2181, zk2:2182,10.0.0.3/app/config")
         #expect(

@@ -5,7 +5,7 @@ import ZooKeeperTestSupport
 
 @testable import ZooKeeper
 
-@Suite struct DigestTests {
+@Suite(.timeLimit(.minutes(3))) struct DigestTests {
     func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 
     @Test func sha1Vectors() {

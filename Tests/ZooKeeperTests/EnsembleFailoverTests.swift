@@ -4,7 +4,7 @@ import ZooKeeper
 import ZooKeeperTestSupport
 
 /// Failover on a real 3-node Apache ZooKeeper ensemble on loopback.
-@Suite(.serialized) struct EnsembleFailoverTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct EnsembleFailoverTests {
     static func configuration() -> ZooKeeperClient.Configuration {
         var configuration = ZooKeeperClient.Configuration()
         configuration.sessionTimeout = .seconds(8)
@@ -67,7 +67,7 @@ import ZooKeeperTestSupport
                     try await eventually(within: .seconds(60)) { acknowledged.count >= killAt }
                     let server = try #require(try await zk.session().server)
                     let id = try #require((1...3).first { ensemble.address(of: $0) == server.description })
-                    ensemble.kill(id)
+                    await ensemble.kill(id)
                     return id
                 }
                 var killed: Int?
@@ -123,8 +123,8 @@ extension EnsembleFailoverTests {
             let writer = try await ZooKeeperClient.connect(ensemble.connectString, configuration: Self.configuration())
             try await writer.create("/ro", data: "kept".bytes)
             try await writer.close()
-            ensemble.kill(1)
-            ensemble.kill(2)
+            await ensemble.kill(1)
+            await ensemble.kill(2)
             try await eventually(within: .seconds(30)) { ensemble.isReadOnly(3) }
 
             // Without allowReadOnly, the lone server is refused.
@@ -150,8 +150,8 @@ extension EnsembleFailoverTests {
     @Test func readOnlyServerWithoutLocalSessionsRefusesNewSessionsWithAReason() async throws {
         try await ApacheZooKeeper.with(size: 3, tickTime: 500, extraProperties: ["-Dreadonlymode.enabled=true"]) {
             ensemble in
-            ensemble.kill(1)
-            ensemble.kill(2)
+            await ensemble.kill(1)
+            await ensemble.kill(2)
             try await eventually(within: .seconds(30)) { ensemble.isReadOnly(3) }
             var lenient = Self.configuration()
             lenient.allowReadOnly = true

@@ -3,7 +3,7 @@ import ZooKeeper
 import ZooKeeperTestSupport
 
 /// Transactions and batched reads against a real Apache ZooKeeper.
-@Suite struct MultiTests {
+@Suite(.timeLimit(.minutes(3))) struct MultiTests {
     @Test func successfulTransactionAppliesEveryOperation() async throws {
         try await SharedApacheZooKeeper.withClient { zk, _, _ in
             try await zk.create("/stock", data: "10".bytes)

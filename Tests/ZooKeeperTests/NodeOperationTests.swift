@@ -3,7 +3,7 @@ import ZooKeeper
 import ZooKeeperTestSupport
 
 /// Node operations against a real Apache ZooKeeper, each test under its own chroot.
-@Suite struct NodeOperationTests {
+@Suite(.timeLimit(.minutes(3))) struct NodeOperationTests {
     @Test func createReadUpdateDelete() async throws {
         try await SharedApacheZooKeeper.withClient { zk, _, _ in
             let (path, created) = try await zk.create("/config", data: "v1".bytes)

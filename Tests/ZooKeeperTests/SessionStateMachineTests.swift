@@ -5,7 +5,7 @@ import ZooKeeperTestSupport
 
 @testable import ZooKeeper
 
-@Suite struct SessionStateMachineTests {
+@Suite(.timeLimit(.minutes(3))) struct SessionStateMachineTests {
     let hosts = [ConnectString.Host(host: "a", port: 1), ConnectString.Host(host: "b", port: 2)]
     let t0 = NIODeadline.uptimeNanoseconds(1_000_000_000)
 

@@ -3,7 +3,7 @@ import ZooKeeper
 import ZooKeeperTestSupport
 
 /// Session life: states, expiry, resumption, connect failures.
-@Suite struct SessionTests {
+@Suite(.timeLimit(.minutes(3))) struct SessionTests {
     /// Cuts a client off (through a proxy) for longer than its session timeout, as a partition would.
     func partition<T>(
         root: String, recreate: Bool = true,

@@ -4,7 +4,7 @@ import ZooKeeperTestSupport
 
 @testable import ZooKeeper
 
-@Suite struct WatchRegistryTests {
+@Suite(.timeLimit(.minutes(3))) struct WatchRegistryTests {
     let w1 = WatcherID(rawValue: 1)
     let w2 = WatcherID(rawValue: 2)
     let w3 = WatcherID(rawValue: 3)

@@ -3,7 +3,7 @@ import ZooKeeper
 import ZooKeeperTestSupport
 
 /// Watches against a real Apache ZooKeeper.
-@Suite struct WatchTests {
+@Suite(.timeLimit(.minutes(3))) struct WatchTests {
     @Test func dataWatchFiresOnceWithTheChrootedPath() async throws {
         try await SharedApacheZooKeeper.withClient { zk, _, connect in
             let writer = try await connect()

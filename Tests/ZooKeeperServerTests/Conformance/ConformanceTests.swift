@@ -5,7 +5,7 @@ import ZooKeeperServer
 @testable import ZooKeeper
 
 /// The same scenarios against Apache ZooKeeper 3.8 and our server: the transcripts must match.
-@Suite(.serialized) struct ConformanceTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct ConformanceTests {
     @Test func crudAndStats() async throws {
         try await expectSameBehaviour { t in
             let (zk, _) = try await t.connect()
