@@ -61,6 +61,8 @@ def main(binary, home):
     send("\x12")
     send("database")
     screens["history-search"] = send("\r")
+    # redo 1 runs the first history entry ("create /config hello") again: the node exists now.
+    screens["redo"] = send("redo 1\r")
     screens["quit"] = send("quit\r", 2)
     os.waitpid(pid, 0)
     print(json.dumps(screens))

@@ -44,6 +44,10 @@ struct Session {
                 if stopOnError { break } else { continue }
             }
             guard let name = words.first, !name.hasPrefix("#") else { continue }
+            if name == "redo" && lines.editor == nil {
+                status = shell.report(ShellError("redo works in the interactive shell only", status: ExitStatus.usage))
+                continue
+            }
             if name == "help" {
                 shell.output.line(
                     words.count > 1
@@ -54,7 +58,20 @@ struct Session {
                 for (index, entry) in editor.history.enumerated() { shell.output.line("\(index + 1)  \(entry)") }
                 continue
             }
-            let result = await execute(words, in: shell)
+            var command = words
+            if name == "redo", let editor = lines.editor {
+                // redo N runs history entry N again (the redo line itself is not counted).
+                let history = editor.history.dropLast()
+                guard words.count == 2, let number = Int(words[1]), history.indices.contains(number - 1),
+                    let again = try? CommandLineWords.split(history[number - 1]), !again.isEmpty
+                else {
+                    status = shell.report(ShellError("redo takes a number from history", status: ExitStatus.usage))
+                    continue
+                }
+                shell.output.line(history[number - 1])
+                command = again
+            }
+            let result = await execute(command, in: shell)
             if result == Self.quit { break }
             if result != 0 {
                 status = result
@@ -106,9 +123,11 @@ struct Session {
         return "[zk: \(shell.options.embedded ? "embedded" : shell.connectString) \(state)] \(shell.cwd)> "
     }
 
-    /// Prints the events of watches set with -w that have fired.
+    /// Prints the events of watches set with -w that have fired (unless printwatches is off).
     private func printNotifications(_ shell: ShellContext) async {
-        for event in await shell.notices.drain() {
+        let events = await shell.notices.drain()
+        guard shell.printsWatches else { return }
+        for event in events {
             shell.output.error("WATCHER:: \(event.type) \(event.path)")
         }
     }
@@ -123,7 +142,7 @@ struct Session {
     static var names: [String] {
         ZKCommand.configuration.subcommands.flatMap { type in
             [type.configuration.commandName ?? type._commandName] + type.configuration.aliases
-        } + ["help", "history"]
+        } + ["help", "history", "redo"]
     }
 
     /// The known command nearest to a mistyped one (edit distance at most 2).

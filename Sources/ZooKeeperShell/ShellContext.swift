@@ -19,6 +19,10 @@ final class ShellContext: @unchecked Sendable {
     private var server: ZooKeeperServer?
     /// Watches set with -w, whose events the REPL prints before its prompts.
     let notices = WatchNotices()
+    /// Whether the REPL prints those events (`printwatches on|off`).
+    var printsWatches = true
+    /// A server chosen with `connect`, replacing the one from the command line.
+    private var connectedTo: String?
 
     /// - Parameter script: several commands in a row (a script or the shell), not one-shot.
     init(options: GlobalOptions, interactive: Bool = false, script: Bool = false) {
@@ -32,14 +36,15 @@ final class ShellContext: @unchecked Sendable {
     /// The connect string: --server, $ZK_SERVER, $ZOOKEEPER_CONNECT, or the local default.
     var connectString: String {
         let environment = ProcessInfo.processInfo.environment
-        return options.server ?? environment["ZK_SERVER"] ?? environment["ZOOKEEPER_CONNECT"] ?? "127.0.0.1:2181"
+        return connectedTo ?? options.server ?? environment["ZK_SERVER"] ?? environment["ZOOKEEPER_CONNECT"]
+            ?? "127.0.0.1:2181"
     }
 
     /// The session, connecting on first use.
     func zk() async throws -> ZooKeeperClient {
         if let client { return client }
         var address = connectString
-        if options.embedded {
+        if options.embedded && connectedTo == nil {
             if server == nil {
                 var configuration = ZooKeeperServer.Configuration(port: 0)
                 configuration.fourLetterWordWhitelist = ["*"]
@@ -72,6 +77,26 @@ final class ShellContext: @unchecked Sendable {
     var serverAddress: String {
         options.embedded ? (server?.connectString ?? connectString) : connectString
     }
+
+    /// Moves to another server (a new session); the current directory goes back to "/".
+    func connect(to address: String) async throws {
+        _ = try ConnectString(address)
+        try? await client?.close()
+        client = nil
+        connectedTo = address
+        cwd = "/"
+        previous = "/"
+        _ = try await zk()
+    }
+
+    /// Ends the session but keeps the shell; the next command connects again.
+    func disconnect() async {
+        try? await client?.close()
+        client = nil
+    }
+
+    /// Whether a session is open.
+    var isConnected: Bool { client != nil }
 
     /// Closes the session and any embedded server.
     func close() async {

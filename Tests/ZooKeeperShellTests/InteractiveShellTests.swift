@@ -31,6 +31,8 @@ import ZooKeeperTestSupport
         #expect(screens["typo"]?.contains("unknown command 'lss'; did you mean 'ls'?") == true)
         #expect(screens["watch-fired"]?.contains("WATCHER:: NodeDataChanged /config") == true)
         #expect(screens["history-search"]?.contains("jdbc") == true)
+        #expect(screens["redo"]?.contains("create /config hello") == true)
+        #expect(screens["redo"]?.contains("NodeExists") == true)
         let history = try String(contentsOf: home.appendingPathComponent(".zk_history"), encoding: .utf8)
         #expect(history.contains("cd\\040/config"))
     }

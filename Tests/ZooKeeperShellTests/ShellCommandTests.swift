@@ -201,6 +201,40 @@ import ZooKeeperTestSupport
         }
     }
 
+    @Test func diffEditAndConnect() async throws {
+        try await Self.withServer { (zk, address) async throws in
+            _ = try await zk(["-c", "create /a x; create /a/b 1; create /c x; create /c/b 2; create /c/d"], [])
+            let different = try await zk(["diff", "/a", "/c"], [])
+            #expect(different.status == 1)
+            #expect(different.text == "~ /b\n+ /d\n")
+            #expect(try await zk(["diff", "/a", "/a"], []).status == 0)
+
+            // The editor changes the data; it is written back with a version check.
+            _ = try await zk(["create", "/conf", "hello"], [])
+            let edited = try await Self.zk(
+                ["-s", address, "edit", "/conf"], environment: ["EDITOR": "sed -i s/hello/bye/", "VISUAL": ""])
+            #expect(edited.status == 0)
+            #expect(try await zk(["get", "/conf"], []).text == "bye")
+            // Someone else changes the node while the editor runs: nothing is written.
+            let zkPath = ServeCommandTests.zk.path
+            let raced = try await Self.zk(
+                ["-s", address, "edit", "/conf"],
+                environment: [
+                    "VISUAL": "", "EDITOR": "'\(zkPath)' -s \(address) set /conf other >/dev/null; sed -i s/bye/mine/",
+                ])
+            #expect(raced.status == 4)
+            #expect(raced.errorText.contains("changed while you edited it"))
+            #expect(try await zk(["get", "/conf"], []).text == "other")
+
+            // connect moves the shell to another server.
+            try await ZooKeeperServer.withServer { other in
+                let moved = try await zk(["-c", "connect \(other.connectString); create /elsewhere; close; ls /"], [])
+                #expect(moved.text == "/elsewhere\n[elsewhere, zookeeper]\n")
+            }
+            #expect(try await zk(["exists", "/elsewhere"], []).status == 2)
+        }
+    }
+
     @Test func noServerFailsFastWithAHint() async throws {
         let port = try freePort()
         let result = try await Self.zk(

@@ -1,0 +1,37 @@
+import ArgumentParser
+
+struct Connect: ShellCommand {
+    static let configuration = CommandConfiguration(abstract: "Connect the shell to another server (a new session).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The connect string, host:port[,host:port...][/chroot].") var server: String
+
+    func run(in shell: ShellContext) async throws {
+        try await shell.connect(to: server)
+    }
+}
+
+struct Close: ShellCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Close the session (its ephemeral nodes go); the next command opens a new one.")
+    @OptionGroup var global: GlobalOptions
+
+    func run(in shell: ShellContext) async throws {
+        await shell.disconnect()
+    }
+}
+
+struct PrintWatches: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "printwatches", abstract: "Turn the printing of -w watch events on or off in the shell.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "on or off (default: show the setting).") var setting: String?
+
+    func validate() throws {
+        if let setting, setting != "on" && setting != "off" { throw ValidationError("printwatches takes on or off") }
+    }
+
+    func run(in shell: ShellContext) async throws {
+        if let setting { shell.printsWatches = setting == "on" }
+        shell.output.line("printwatches is \(shell.printsWatches ? "on" : "off")")
+    }
+}
