@@ -60,7 +60,7 @@ final class ServerCore: @unchecked Sendable {
     func restore(from store: DurableStore, _ recovered: DurableStore.Recovered) {
         let now = NIODeadline.now()
         if let snapshot = recovered.snapshot {
-            database.restore(tree: DataTree(restoring: snapshot.nodes), lastZxid: snapshot.lastZxid)
+            database.restore(tree: DataTree(nodes: snapshot.nodes), lastZxid: snapshot.lastZxid)
             for session in snapshot.sessions {
                 sessions.restore(session.id, timeout: session.timeout, password: session.password, now: now)
             }

@@ -93,9 +93,9 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             server = try await ZooKeeperServer.start(configuration: configuration)
         } catch let error as DataDirectoryError {
-            throw CLIError("cannot use --data-dir \(dataDir ?? ""): \(error)")
+            throw ShellError("cannot use --data-dir \(dataDir ?? ""): \(error)")
         } catch {
-            throw CLIError("cannot serve on \(host):\(port): \(error)")
+            throw ShellError("cannot serve on \(host):\(port): \(error)")
         }
         let stopLogger = logger
         let stop = SignalWatcher.stopping(on: [SIGINT, SIGTERM]) {
@@ -106,7 +106,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await server.waitUntilClosed()
         } catch {
-            throw CLIError("\(error)")
+            throw ShellError("\(error)")
         }
     }
 }
@@ -115,10 +115,4 @@ extension StringProtocol {
     func trimmingCharacters() -> String {
         String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }
-}
-
-/// A one-line error for the user, exit status 1.
-struct CLIError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

@@ -95,9 +95,6 @@ final class ShellContext: @unchecked Sendable {
         client = nil
     }
 
-    /// Whether a session is open.
-    var isConnected: Bool { client != nil }
-
     /// Closes the session and any embedded server.
     func close() async {
         try? await client?.close()

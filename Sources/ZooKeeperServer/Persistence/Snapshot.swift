@@ -84,10 +84,3 @@ struct Snapshot: Sendable {
         }
     }
 }
-
-extension DataTree {
-    /// A tree rebuilt from a snapshot's nodes (children and ephemeral indexes derived).
-    init(restoring nodes: [(path: String, node: DataNode)]) {
-        self.init(nodes: nodes)
-    }
-}
