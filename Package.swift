@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "ZooKeeperProtocol", targets: ["ZooKeeperProtocol"]),
         .library(name: "ZooKeeper", targets: ["ZooKeeper"]),
         .library(name: "ZooKeeperServer", targets: ["ZooKeeperServer"]),
+        .library(name: "ZooKeeperRecipes", targets: ["ZooKeeperRecipes"]),
         .executable(name: "zk", targets: ["zk"]),
     ],
     dependencies: [
@@ -38,6 +39,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .target(
+            name: "ZooKeeperRecipes",
+            dependencies: ["ZooKeeper"]
         ),
         .systemLibrary(
             name: "CEditLine",
@@ -109,6 +114,10 @@ let package = Package(
                 "ZooKeeperServer",
                 "ZooKeeperTestSupport",
             ]
+        ),
+        .testTarget(
+            name: "ZooKeeperRecipesTests",
+            dependencies: ["ZooKeeperRecipes", "ZooKeeper", "ZooKeeperServer", "ZooKeeperTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -51,6 +51,7 @@ public enum SharedApacheZooKeeper {
 }
 
 public final class OpenedClients: @unchecked Sendable {
+    public init() {}
     private let lock = NSLock()
     private var clients: [ZooKeeperClient] = []
     public func append(_ client: ZooKeeperClient) { lock.withLock { clients.append(client) } }

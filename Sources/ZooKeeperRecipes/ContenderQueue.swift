@@ -1,0 +1,87 @@
+import Foundation
+import ZooKeeper
+
+/// The layout shared by the lock and leader election: ephemeral-sequential contender nodes under
+/// one parent, in sequence order; the first holds the lock (or leads), each other one watches only
+/// its predecessor, so a release wakes one waiter, not the herd.
+///
+/// Contender names carry a client-unique prefix (Curator's protected mode), so a create whose
+/// reply was lost to a connection failure is found again instead of being made twice.
+struct ContenderQueue: Sendable {
+    let client: ZooKeeperClient
+    let parent: String
+    let prefix: String
+
+    init(client: ZooKeeperClient, parent: String, name: String) {
+        self.client = client
+        self.parent = parent
+        prefix = "_c_\(UUID().uuidString.lowercased())-\(name)-"
+    }
+
+    /// Creates this contender's node (parents too) and returns its path.
+    func enter(data: [UInt8]) async throws -> String {
+        while true {
+            do {
+                return try await client.create(parent + "/" + prefix, data: data, mode: .ephemeralSequential).path
+            } catch let error as ZooKeeperError where error.code == .noNode {
+                try await client.ensurePath(parent)
+            } catch let error as ZooKeeperError where error.code == .connectionLoss {
+                // The create may have happened: look for our prefix before trying again.
+                if let mine = try await find() { return mine }
+            }
+        }
+    }
+
+    /// This contender's node, if it exists.
+    func find() async throws -> String? {
+        let children = try await client.getChildren(parent)
+        return children.first { $0.hasPrefix(prefix) }.map { parent + "/" + $0 }
+    }
+
+    /// The contenders in order (by sequence number, whatever their prefixes).
+    func contenders() async throws -> [String] {
+        try await client.getChildren(parent).sorted { Self.sequence($0) < Self.sequence($1) }
+    }
+
+    /// Waits until `node` is first. Returns false if it disappeared (its session ended).
+    func waitUntilFirst(_ node: String) async throws -> Bool {
+        let name = String(node.split(separator: "/").last!)
+        while true {
+            let order = try await contenders()
+            guard let index = order.firstIndex(of: name) else { return false }
+            if index == 0 { return true }
+            let predecessor = parent + "/" + order[index - 1]
+            let (stat, watch) = try await client.watchExists(predecessor)
+            if stat == nil {
+                try? await watch.remove()
+                continue
+            }
+            _ = try await watch.event()
+        }
+    }
+
+    /// Leaves the queue: deletes the node, tolerating that it is already gone.
+    func leave(_ node: String) async throws {
+        do {
+            try await client.delete(node)
+        } catch let error as ZooKeeperError where error.code == .noNode {}
+    }
+
+    /// The 10-digit sequence suffix of a contender name.
+    static func sequence(_ name: String) -> Int64 {
+        Int64(name.suffix(10)) ?? Int64.max
+    }
+}
+
+extension ZooKeeperClient {
+    /// Creates `path` and any missing ancestors (empty, open ACL); existing ones are left alone.
+    func ensurePath(_ path: String) async throws {
+        var current = ""
+        for part in path.split(separator: "/") {
+            current += "/" + part
+            do {
+                try await create(current)
+            } catch let error as ZooKeeperError where error.code == .nodeExists {}
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import ZooKeeper
+
+/// A first-in, first-out queue of byte strings: producers add persistent-sequential children,
+/// consumers take the lowest and delete it. Each item is taken by exactly one consumer: the delete
+/// (with the version read) decides which consumer won it.
+public struct DistributedQueue: Sendable {
+    public let client: ZooKeeperClient
+    public let path: String
+
+    public init(client: ZooKeeperClient, path: String) {
+        self.client = client
+        self.path = path
+    }
+
+    /// Adds an item; returns its node's path.
+    @discardableResult
+    public func put(_ item: [UInt8]) async throws -> String {
+        while true {
+            do {
+                return try await client.create(path + "/item-", data: item, mode: .persistentSequential).path
+            } catch let error as ZooKeeperError where error.code == .noNode {
+                try await client.ensurePath(path)
+            }
+        }
+    }
+
+    /// The oldest item without taking it, or nil when the queue is empty.
+    public func peek() async throws -> [UInt8]? {
+        for name in try await items() {
+            if let (data, _) = try? await client.getData(path + "/" + name) { return data }
+        }
+        return nil
+    }
+
+    /// Takes the oldest item, or nil when the queue is empty.
+    public func poll() async throws -> [UInt8]? {
+        for name in try await items() {
+            let node = path + "/" + name
+            guard let (data, stat) = try? await client.getData(node) else { continue }
+            do {
+                try await client.delete(node, version: stat.version)
+                return data
+            } catch let error as ZooKeeperError where error.code == .noNode || error.code == .badVersion {
+                continue  // another consumer took it
+            }
+        }
+        return nil
+    }
+
+    /// Takes the oldest item, waiting for one if the queue is empty.
+    public func take() async throws -> [UInt8] {
+        while true {
+            if let item = try await poll() { return item }
+            let watch: ZooKeeperWatch
+            do {
+                let result = try await client.watchChildren(path)
+                if !result.children.isEmpty {
+                    try? await result.watch.remove()
+                    continue
+                }
+                watch = result.watch
+            } catch let error as ZooKeeperError where error.code == .noNode {
+                try await client.ensurePath(path)
+                continue
+            }
+            _ = try await watch.event()
+        }
+    }
+
+    /// The number of items waiting.
+    public func count() async throws -> Int { try await items().count }
+
+    private func items() async throws -> [String] {
+        do {
+            return try await client.getChildren(path).filter { $0.hasPrefix("item-") }.sorted()
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            return []
+        }
+    }
+}
