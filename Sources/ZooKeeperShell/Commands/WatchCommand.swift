@@ -8,6 +8,10 @@ struct Watch: ShellCommand {
     @OptionGroup var global: GlobalOptions
     @Flag(name: .customShort("R"), help: "Watch the whole subtree.") var recursive = false
     @Option(name: .long, help: "Stop after this many events.") var count: Int?
+    @Option(
+        name: .long,
+        help: "Run this shell command for each event, with $ZK_EVENT_TYPE and $ZK_EVENT_PATH set (one at a time).")
+    var exec: String?
     @Argument(help: "The node.") var path: String
 
     func run(in shell: ShellContext) async throws {
@@ -16,7 +20,13 @@ struct Watch: ShellCommand {
         let watch = try await zk.addWatch(node, mode: recursive ? .persistentRecursive : .persistent)
         var seen = 0
         for try await event in watch {
-            if shell.json {
+            if let exec {
+                let status = try await ChildCommand.run(
+                    ["sh", "-c", exec], environment: ["ZK_EVENT_TYPE": "\(event.type)", "ZK_EVENT_PATH": event.path])
+                if status != 0 {
+                    shell.output.error("zk: --exec exited with status \(status) for \(event.type) \(event.path)")
+                }
+            } else if shell.json {
                 shell.output.json(Formatting.json(event))
             } else {
                 shell.output.line("\(event.type) \(event.path)")

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import ZooKeeper
+import ZooKeeperServer
+import ZooKeeperTestSupport
+
+/// The recipe commands of `zk`, run as processes against an embedded server.
+@Suite(.timeLimit(.minutes(3))) struct RecipeCommandTests {
+    @Test func processesUnderZkLockNeverOverlapAndLoseNoIncrement() async throws {
+        try await ZooKeeperServer.withServer { server in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "zk-lock-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let counter = directory.appendingPathComponent("count").path
+            try "0".write(toFile: counter, atomically: true, encoding: .utf8)
+            // An unsafe read-modify-write of a file, and an overlap detector: safe only under the lock.
+            let critical = """
+                [ -e '\(directory.path)/busy' ] && echo overlap >> '\(directory.path)/log'; \
+                touch '\(directory.path)/busy'; n=$(cat '\(counter)'); sleep 0.02; \
+                echo $((n + 1)) > '\(counter)'; rm '\(directory.path)/busy'
+                """
+            let zk = ServeCommandTests.zk.path
+            let loop =
+                "for i in 1 2 3 4 5; do '\(zk)' -s \(server.connectString) lock /locks/counter -- sh -c \"$0\" || exit 9; done"
+            let results = try await withThrowingTaskGroup(of: Int32.self) { group in
+                for _ in 0..<4 {
+                    group.addTask { try await ChildProcess.run("/bin/sh", ["-c", loop, critical]).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results == [0, 0, 0, 0])
+            #expect(
+                try String(contentsOfFile: counter, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                    == "20")
+            #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("log").path))
+            // The command's status is zk's status; the lock is free again afterwards.
+            let failing = try await ChildProcess.run(
+                zk, ["-s", server.connectString, "lock", "/locks/counter", "--", "sh", "-c", "exit 3"])
+            #expect(failing.status == 3)
+            let client = try await ZooKeeperClient.connect(server.connectString)
+            #expect(try await client.getChildren("/locks/counter").isEmpty)
+            try await client.close()
+        }
+    }
+
+    @Test func queueCommands() async throws {
+        try await ZooKeeperServer.withServer { server in
+            let zk = ServeCommandTests.zk.path
+            func run(_ arguments: [String]) async throws -> ChildProcess.Result {
+                try await ChildProcess.run(zk, ["-s", server.connectString] + arguments)
+            }
+            // take waits for an item that arrives later.
+            async let waited = run(["queue", "take", "/jobs"])
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await run(["queue", "put", "/jobs", "first"]).text == "/jobs/item-0000000000\n")
+            #expect(try await waited.text == "first")
+            _ = try await run(["queue", "put", "/jobs", "second"])
+            _ = try await run(["queue", "put", "/jobs", "third"])
+            #expect(try await run(["queue", "count", "/jobs"]).text == "2\n")
+            #expect(try await run(["queue", "peek", "/jobs"]).text == "second")
+            #expect(
+                try await run(["queue", "ls", "/jobs"]).text == "item-0000000001\tsecond\nitem-0000000002\tthird\n")
+            #expect(try await run(["queue", "take", "/jobs"]).text == "second")
+            #expect(try await run(["queue", "frobnicate", "/jobs"]).status == 64)
+        }
+    }
+
+    @Test func watchExecRunsACommandPerEvent() async throws {
+        try await ZooKeeperServer.withServer { server in
+            let log = FileManager.default.temporaryDirectory.appendingPathComponent("zk-exec-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: log) }
+            let zk = ServeCommandTests.zk.path
+            async let watcher = ChildProcess.run(
+                zk,
+                [
+                    "-s", server.connectString, "watch", "-R", "--count", "2", "--exec",
+                    "echo \"$ZK_EVENT_TYPE $ZK_EVENT_PATH\" >> '\(log)'", "/",
+                ])
+            try await Task.sleep(for: .milliseconds(500))
+            let client = try await ZooKeeperClient.connect(server.connectString)
+            try await client.create("/config", data: [1])
+            try await client.setData("/config", data: [2])
+            #expect(try await watcher.status == 0)
+            #expect(
+                try String(contentsOfFile: log, encoding: .utf8) == "NodeCreated /config\nNodeDataChanged /config\n")
+            try await client.close()
+        }
+    }
+}
