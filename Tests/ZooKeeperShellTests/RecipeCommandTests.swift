@@ -44,6 +44,49 @@ import ZooKeeperTestSupport
         }
     }
 
+    @Test func aNewLeaderRunsItsCommandWhenTheLeaderDies() async throws {
+        var configuration = ZooKeeperServer.Configuration(port: 0)
+        configuration.tickTime = .milliseconds(200)
+        try await ZooKeeperServer.withServer(configuration: configuration) { server in
+            let zk = ServeCommandTests.zk.path
+            let marker = FileManager.default.temporaryDirectory.appendingPathComponent("zk-led-\(UUID().uuidString)")
+                .path
+            defer { try? FileManager.default.removeItem(atPath: marker) }
+            // The first candidate leads and keeps leading (its command never ends).
+            let first = Process()
+            first.executableURL = URL(fileURLWithPath: zk)
+            first.arguments = [
+                "-s", server.connectString, "--timeout", "1", "elect", "/election", "--id", "a", "--", "sleep", "97.31",
+            ]
+            first.standardOutput = FileHandle.nullDevice
+            try first.run()
+            try await eventually {
+                try await ChildProcess.run(zk, ["-s", server.connectString, "elect", "/election", "--list"]).text
+                    == "a (leader)\n"
+            }
+            async let second = ChildProcess.run(
+                zk,
+                [
+                    "-s", server.connectString, "elect", "/election", "--id", "b", "--", "sh", "-c",
+                    "echo led > '\(marker)'",
+                ])
+            try await eventually {
+                try await ChildProcess.run(zk, ["-s", server.connectString, "elect", "/election", "--list"]).text
+                    == "a (leader)\nb\n"
+            }
+            #expect(!FileManager.default.fileExists(atPath: marker))
+            // The leader's process dies; once its session expires, the second candidate leads.
+            kill(first.processIdentifier, SIGKILL)
+            await ChildProcess.waitUntilExit(first)
+            #expect(try await second.status == 0)
+            #expect(try String(contentsOfFile: marker, encoding: .utf8) == "led\n")
+            #expect(
+                try await ChildProcess.run(zk, ["-s", server.connectString, "elect", "/election", "--list"]).text == "")
+            // The `sleep` the dead leader started is orphaned: end it.
+            _ = try? await ChildProcess.run("/usr/bin/pkill", ["-f", "^sleep 97.31$"])
+        }
+    }
+
     @Test func queueCommands() async throws {
         try await ZooKeeperServer.withServer { server in
             let zk = ServeCommandTests.zk.path

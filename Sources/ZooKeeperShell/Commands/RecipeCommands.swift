@@ -33,8 +33,13 @@ enum ChildCommand {
                 return
             }
         }
-        var iterator = exited.stream.makeAsyncIterator()
-        let status = await iterator.next() ?? 1
+        // Cancelling the caller (leadership lost) stops the command too.
+        let status = await withTaskCancellationHandler {
+            var iterator = exited.stream.makeAsyncIterator()
+            return await iterator.next() ?? 1
+        } onCancel: {
+            process.terminate()
+        }
         stopper.cancel()
         return status
     }
@@ -129,5 +134,42 @@ struct Queue: ShellCommand {
                 shell.output.line("\(name)\t\(String(decoding: data, as: UTF8.self))")
             }
         }
+    }
+}
+
+struct Elect: ShellCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a command only while this process is the leader; --list shows the candidates.",
+        discussion: """
+            Joins the election at PATH and waits; once leader, runs COMMAND and leaves the election
+            when it exits (with its status). If the session is lost, the command is stopped
+            (SIGTERM): another candidate may lead by then.
+            Example: zk elect /election/scheduler --id node-1 -- ./scheduler
+            """)
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: "This candidate's name (default: host name and process id).") var id: String?
+    @Flag(name: .long, help: "Print the candidates in order (the first leads) and exit.") var list = false
+    @Argument(help: "The election's node.") var path: String
+    @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.") var command: [String] = []
+
+    func validate() throws {
+        if list == !command.isEmpty { throw ValidationError("give either --list or a command after --") }
+    }
+
+    func run(in shell: ShellContext) async throws {
+        let zk = try await shell.zk()
+        let name = id ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        let election = LeaderElection(client: zk, path: shell.resolve(path), id: name)
+        if list {
+            let candidates = (try? await election.candidates()) ?? []
+            if shell.json { return shell.output.json(["leader": candidates.first as Any, "candidates": candidates]) }
+            for (index, candidate) in candidates.enumerated() {
+                shell.output.line(index == 0 ? "\(candidate) (leader)" : candidate)
+            }
+            return
+        }
+        let command = self.command
+        let status = try await election.lead { try await ChildCommand.run(command) }
+        if status != 0 { throw ExitCode(status) }
     }
 }
