@@ -588,11 +588,6 @@ final class ClientCore: @unchecked Sendable {
         let queued = outbox
         outbox.removeAll()
         for request in queued { request.promise.fail(error) }
-        if machine.isTerminal {
-            let waiters = sessionWaiters
-            sessionWaiters = []
-            for waiter in waiters { waiter.fail(error) }
-        }
     }
 
     private func finish(with error: ZooKeeperError, state: ZooKeeperClient.State) {

@@ -407,13 +407,19 @@ struct ServerDatabase: Sendable {
     /// as in Apache ZooKeeper's `DataTree`.
     static func lookupPath(_ path: String) -> String { path.isEmpty ? "/" : path }
 
+    /// The node a read may see: NoNode when missing, then NoAuth without the permission.
+    private func readable(_ path: String, _ permission: Permissions, context: RequestContext) -> (DataNode?, ErrorCode)
+    {
+        guard let node = tree[Self.lookupPath(path)] else { return (nil, .noNode) }
+        guard AccessControl.allows(node.acl, permission, ids: context.ids) else { return (nil, .noAuth) }
+        return (node, .ok)
+    }
+
     private func read(
         _ path: String, _ permission: Permissions, context: RequestContext, body: (DataNode) -> any JuteEncodable
     ) -> Outcome {
-        guard let node = tree[Self.lookupPath(path)] else { return .error(.noNode, zxid: lastZxid) }
-        guard AccessControl.allows(node.acl, permission, ids: context.ids) else {
-            return .error(.noAuth, zxid: lastZxid)
-        }
+        let (node, error) = readable(path, permission, context: context)
+        guard let node else { return .error(error, zxid: lastZxid) }
         return Outcome(error: .ok, body: body(node), zxid: lastZxid)
     }
 
@@ -459,20 +465,20 @@ struct ServerDatabase: Sendable {
         for operation in request.operations {
             switch operation {
             case .getData(let r):
-                let outcome = read(r.path, .read, context: context) { GetDataResponse(data: $0.data, stat: $0.stat) }
-                if outcome.error == .ok, let node = tree[Self.lookupPath(r.path)] {
+                let (node, error) = readable(r.path, .read, context: context)
+                if let node {
                     results.append(.getData(data: node.data, stat: node.stat))
                     if r.watch { watches.add(.data, path: r.path, connection: context.connection) }
                 } else {
-                    results.append(.error(outcome.error))
+                    results.append(.error(error))
                 }
             case .getChildren(let r):
-                let outcome = read(r.path, .read, context: context) { _ in EmptyResponse() }
-                if outcome.error == .ok, let node = tree[Self.lookupPath(r.path)] {
+                let (node, error) = readable(r.path, .read, context: context)
+                if let node {
                     results.append(.getChildren(children: node.children.sorted()))
                     if r.watch { watches.add(.child, path: r.path, connection: context.connection) }
                 } else {
-                    results.append(.error(outcome.error))
+                    results.append(.error(error))
                 }
             default:
                 results.append(.error(.badArguments))
