@@ -88,7 +88,7 @@ struct WatchRegistry: Sendable {
         }
         fired += tables[.persistent]?[path] ?? []
         if type != .nodeChildrenChanged, let recursive = tables[.persistentRecursive], !recursive.isEmpty {
-            for ancestor in Self.selfAndAncestors(of: path) {
+            for ancestor in NodePath.selfAndAncestors(of: path) {
                 fired += recursive[ancestor] ?? []
             }
         }
@@ -109,16 +109,6 @@ struct WatchRegistry: Sendable {
 
     private mutating func take(_ kind: Kind, _ path: String) -> [WatcherID] {
         tables[kind]?.removeValue(forKey: path) ?? []
-    }
-
-    static func selfAndAncestors(of path: String) -> [String] {
-        var result = [path]
-        var current = Substring(path)
-        while current != "/", let slash = current.lastIndex(of: "/") {
-            current = slash == current.startIndex ? "/" : current[..<slash]
-            result.append(String(current))
-        }
-        return result
     }
 
     private static func unique(_ ids: [WatcherID]) -> [WatcherID] {

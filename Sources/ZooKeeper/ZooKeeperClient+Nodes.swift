@@ -42,6 +42,16 @@ extension ZooKeeperClient {
         return .create2(Create2Request(path: server, data: data, acl: acl, mode: mode))
     }
 
+    /// Creates `path` and any missing ancestors (empty data, open ACL), as kazoo's `ensure_path`;
+    /// nodes that exist already are left as they are.
+    public func ensurePath(_ path: String) async throws {
+        for node in NodePath.selfAndAncestors(of: path).reversed() where node != "/" {
+            do {
+                try await create(node)
+            } catch let error as ZooKeeperError where error.code == .nodeExists {}
+        }
+    }
+
     /// Deletes a node; `version` -1 matches any version.
     public func delete(_ path: String, version: Int32 = -1) async throws {
         _ = try await execute(DeleteRequest(path: try serverPath(path), version: version), path: path)

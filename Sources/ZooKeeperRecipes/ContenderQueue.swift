@@ -72,16 +72,3 @@ struct ContenderQueue: Sendable {
         Int64(name.suffix(10)) ?? Int64.max
     }
 }
-
-extension ZooKeeperClient {
-    /// Creates `path` and any missing ancestors (empty, open ACL); existing ones are left alone.
-    func ensurePath(_ path: String) async throws {
-        var current = ""
-        for part in path.split(separator: "/") {
-            current += "/" + part
-            do {
-                try await create(current)
-            } catch let error as ZooKeeperError where error.code == .nodeExists {}
-        }
-    }
-}

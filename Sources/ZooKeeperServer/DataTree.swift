@@ -30,7 +30,7 @@ struct DataTree: Sendable {
             nodes[path] = node
         }
         for path in nodes.keys where path != "/" {
-            let (parent, name) = Self.split(path)
+            let (parent, name) = NodePath.split(path)
             nodes[parent]?.children.insert(name)
             if let owner = nodes[path]?.ephemeralOwner, owner != 0 { ephemerals[owner, default: []].insert(path) }
         }
@@ -39,13 +39,6 @@ struct DataTree: Sendable {
     subscript(path: String) -> DataNode? { nodes[path] }
 
     var nodeCount: Int { nodes.count }
-
-    /// The parent's path and the child's name of a path other than "/".
-    static func split(_ path: String) -> (parent: String, name: String) {
-        let slash = path.lastIndex(of: "/")!
-        let parent = slash == path.startIndex ? "/" : String(path[..<slash])
-        return (parent, String(path[path.index(after: slash)...]))
-    }
 
     /// Adds a node; the caller checked that the parent exists and the node does not.
     mutating func create(
@@ -56,7 +49,7 @@ struct DataTree: Sendable {
         node.ephemeralOwner = mode.isEphemeral ? owner : 0
         node.ttl = ttl
         nodes[path] = node
-        let (parent, name) = Self.split(path)
+        let (parent, name) = NodePath.split(path)
         nodes[parent]!.children.insert(name)
         nodes[parent]!.childrenCreated &+= 1
         nodes[parent]!.pzxid = zxid
@@ -66,7 +59,7 @@ struct DataTree: Sendable {
     /// Removes a node; the caller checked that it exists and has no children.
     mutating func delete(_ path: String, zxid: Int64) {
         guard let node = nodes.removeValue(forKey: path) else { return }
-        let (parent, name) = Self.split(path)
+        let (parent, name) = NodePath.split(path)
         nodes[parent]?.children.remove(name)
         if let pzxid = nodes[parent]?.pzxid, zxid > pzxid { nodes[parent]!.pzxid = zxid }
         if node.ephemeralOwner != 0 {

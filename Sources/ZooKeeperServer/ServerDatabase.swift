@@ -90,7 +90,7 @@ struct ServerDatabase: Sendable {
         for path in (tree.ephemerals[session] ?? []).sorted(by: >) {
             tree.delete(path, zxid: zxid)
             events.append((.nodeDeleted, path))
-            events.append((.nodeChildrenChanged, DataTree.split(path).parent))
+            events.append((.nodeChildrenChanged, NodePath.split(path).parent))
         }
         return (zxid, fire(events))
     }
@@ -260,7 +260,7 @@ struct ServerDatabase: Sendable {
         guard let acl = AccessControl.fixup(request.fields.acl, ids: context.ids) else {
             return .failure(.invalidACL)
         }
-        let (parentPath, _) = DataTree.split(path)
+        let (parentPath, _) = NodePath.split(path)
         guard let parent = tree[parentPath] else { return .failure(.noNode) }
         guard AccessControl.allows(parent.acl, .create, ids: context.ids) else { return .failure(.noAuth) }
         var finalPath = path
@@ -298,7 +298,7 @@ struct ServerDatabase: Sendable {
         guard PathValidation.isValid(path), !DataTree.systemPaths.contains(path) else {
             return .failure(.badArguments)
         }
-        let (parentPath, _) = DataTree.split(path)
+        let (parentPath, _) = NodePath.split(path)
         guard let parent = tree[parentPath] else { return .failure(.noNode) }
         guard AccessControl.allows(parent.acl, .delete, ids: context.ids) else { return .failure(.noAuth) }
         guard let node = tree[path] else { return .failure(.noNode) }

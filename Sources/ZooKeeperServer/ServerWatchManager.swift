@@ -78,11 +78,8 @@ struct ServerWatchManager: Sendable {
         }
         fired.formUnion(tables[.persistent]?[path] ?? [])
         if type != .nodeChildrenChanged, let recursive = tables[.persistentRecursive], !recursive.isEmpty {
-            var current = Substring(path)
-            while true {
-                fired.formUnion(recursive[String(current)] ?? [])
-                guard current != "/", let slash = current.lastIndex(of: "/") else { break }
-                current = slash == current.startIndex ? "/" : current[..<slash]
+            for ancestor in NodePath.selfAndAncestors(of: path) {
+                fired.formUnion(recursive[ancestor] ?? [])
             }
         }
         return fired.sorted()

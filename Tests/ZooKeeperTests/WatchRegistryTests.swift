@@ -99,7 +99,9 @@ import ZooKeeperTestSupport
     }
 
     @Test func ancestors() {
-        #expect(WatchRegistry.selfAndAncestors(of: "/a/b") == ["/a/b", "/a", "/"])
-        #expect(WatchRegistry.selfAndAncestors(of: "/") == ["/"])
+        #expect(NodePath.selfAndAncestors(of: "/a/b") == ["/a/b", "/a", "/"])
+        #expect(NodePath.selfAndAncestors(of: "/") == ["/"])
+        #expect(NodePath.split("/a/b") == ("/a", "b"))
+        #expect(NodePath.split("/a") == ("/", "a"))
     }
 }

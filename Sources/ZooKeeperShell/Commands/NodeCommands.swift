@@ -146,24 +146,12 @@ struct Create: ShellCommand {
         let bytes = try DataArgument.read(data)
         let entries = try acl.map(ACLArgument.parse) ?? ACL.openUnsafe
         if parents {
-            var prefix = ""
-            for part in DataArgumentPath.parents(of: node) {
-                prefix = part
-                do { try await zk.create(prefix) } catch let error as ZooKeeperError where error.code == .nodeExists {}
-            }
+            try await zk.ensurePath(NodePath.split(node).parent)
         }
         let (created, stat) = try await zk.create(
             node, data: bytes, acl: entries, mode: mode, ttl: ttl.map { .milliseconds($0) })
         if shell.json { return shell.output.json(["path": created, "stat": Formatting.json(stat)]) }
         shell.output.line(created)
-    }
-}
-
-enum DataArgumentPath {
-    /// "/a/b/c" -> ["/a", "/a/b"].
-    static func parents(of path: String) -> [String] {
-        let parts = path.split(separator: "/")
-        return (1..<max(parts.count, 1)).map { "/" + parts[0..<$0].joined(separator: "/") }
     }
 }
 

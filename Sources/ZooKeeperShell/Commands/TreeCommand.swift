@@ -65,8 +65,7 @@ struct Tree: ShellCommand {
     private static func nest(_ entries: [Entry], _ root: String) -> [String: Any] {
         var children: [String: [String]] = [:]
         for entry in entries where entry.path != root {
-            let parent = entry.path.split(separator: "/").dropLast().joined(separator: "/")
-            children["/" + parent, default: []].append(entry.path)
+            children[NodePath.split(entry.path).parent, default: []].append(entry.path)
         }
         func node(_ path: String) -> [String: Any] {
             ["path": path, "children": (children[path] ?? []).map(node)]
