@@ -39,7 +39,7 @@ extension ServerCore {
         case "cons":
             return connections.sorted(by: { $0.key < $1.key }).map { id, state in
                 let address = state.channel.remoteAddress.map { "/\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
-                let session = state.session.map { "0x" + String(UInt64(bitPattern: $0), radix: 16) } ?? "0x0"
+                let session = hex(state.session ?? 0)
                 return " \(address)[1](queued=0,recved=\(state.received),sent=\(state.sent),sid=\(session))\n"
             }.joined() + "\n"
         case "mntr":
@@ -75,13 +75,13 @@ extension ServerCore {
                 "\(watchSummary.connections) connections watching \(watchSummary.paths) paths\nTotal watches:\(watchSummary.watches)\n"
         case "wchc":
             return database.watches.byConnection().sorted(by: { $0.key < $1.key }).map { id, paths in
-                let session = connections[id]?.session.map { "0x" + String(UInt64(bitPattern: $0), radix: 16) } ?? "0x0"
+                let session = hex(connections[id]?.session ?? 0)
                 return session + "\n" + paths.sorted().map { "\t\($0)\n" }.joined()
             }.joined()
         case "wchp":
             var byPath: [String: [String]] = [:]
             for (id, paths) in database.watches.byConnection() {
-                let session = connections[id]?.session.map { "0x" + String(UInt64(bitPattern: $0), radix: 16) } ?? "0x0"
+                let session = hex(connections[id]?.session ?? 0)
                 for path in paths { byPath[path, default: []].append(session) }
             }
             return byPath.sorted(by: { $0.key < $1.key }).map { path, sessions in
@@ -96,7 +96,7 @@ extension ServerCore {
             return word == "crst" ? "Connection stats reset.\n" : "Server stats reset.\n"
         case "dump":
             let lines = sessions.sessions.values.sorted(by: { $0.id < $1.id }).map { session in
-                "0x\(String(UInt64(bitPattern: session.id), radix: 16))\n"
+                hex(session.id) + "\n"
                     + (database.tree.ephemerals[session.id] ?? []).sorted().map { "\t\($0)\n" }.joined()
             }
             return
@@ -115,13 +115,16 @@ extension ServerCore {
         Sent: \(statistics.sent)
         Connections: \(connections.count)
         Outstanding: 0
-        Zxid: 0x\(String(database.lastZxid, radix: 16))
+        Zxid: \(hex(database.lastZxid))
         Mode: standalone
         Node count: \(database.tree.nodeCount)
 
         """
     }
 }
+
+/// A session id or zxid as ZooKeeper prints it: `0x` and lower-case hex.
+func hex(_ value: Int64) -> String { "0x" + String(UInt64(bitPattern: value), radix: 16) }
 
 /// `x` with four decimals, as Java's `%.4f` prints it.
 func fixed4(_ x: Double) -> String {

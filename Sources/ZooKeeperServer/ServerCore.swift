@@ -82,7 +82,7 @@ final class ServerCore: @unchecked Sendable {
         logger.info(
             "recovered",
             metadata: [
-                "zxid": "0x\(String(database.lastZxid, radix: 16))", "nodes": "\(database.tree.nodeCount)",
+                "zxid": "\(hex(database.lastZxid))", "nodes": "\(database.tree.nodeCount)",
                 "sessions": "\(sessions.count)", "truncated-bytes": "\(recovered.truncatedBytes)",
             ])
     }
@@ -390,7 +390,7 @@ final class ServerCore: @unchecked Sendable {
     private func expireSessions() {
         defer { commitJournal() }
         for id in sessions.expired(now: .now()) {
-            logger.debug("session expired", metadata: ["session": "0x\(String(UInt64(bitPattern: id), radix: 16))"])
+            logger.debug("session expired", metadata: ["session": "\(hex(id))"])
             let connection = sessions[id]?.connection
             let (_, notifications) = closeSession(id)
             deliver(notifications)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -83,7 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maxSessionTimeout = maxSessionTimeout.map { .milliseconds($0) }
         configuration.maxClientConnections = maxClientConnections
         configuration.fourLetterWordWhitelist = Set(
-            fourLetterWords.split(separator: ",").map { String($0).trimmingCharacters() })
+            fourLetterWords.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         configuration.superDigest = superDigest
         configuration.extendedTypesEnabled = extendedTypes
         configuration.dataDirectory = dataDir
@@ -108,11 +109,5 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ShellError("\(error)")
         }
-    }
-}
-
-extension StringProtocol {
-    func trimmingCharacters() -> String {
-        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }
 }
