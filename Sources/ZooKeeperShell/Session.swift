@@ -101,7 +101,6 @@ struct Session {
             try await ShellContext.$current.withValue(shell) {
                 try await asyncCommand.run()
             }
-            _ = command
             return 0
         } catch is QuitRequested {
             return Self.quit
