@@ -1,26 +1,36 @@
 #!/usr/bin/env python3
-"""Drives `zk --embedded` through a pseudo-terminal, as a person would, and prints what the
+"""Drives the zk shell through a pseudo-terminal, as a person would, and prints what the
 screen showed after each step as JSON: {"step": text, ...}.
 
-usage: pty_session.py ZK_BINARY HOME_DIRECTORY
+usage: pty_session.py ZK_BINARY HOME_DIRECTORY [tour|events]
+  tour    (the default) `zk --embedded`: typing, completion, history, watches.
+  events  `zk serve` in a child process and the shell connected to it: a watch event and the
+          loss and return of the server arrive while a line is half typed.
 """
 import json
 import os
 import pty
 import select
+import signal
+import socket
+import subprocess
 import sys
 import time
 
 
-def main(binary, home):
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.environ["HOME"] = home
-        os.environ["TERM"] = "xterm"
-        os.environ.pop("ZK_SERVER", None)
-        os.execv(binary, [binary, "--embedded"])
+class Terminal:
+    """The shell on the other side of a pseudo-terminal."""
 
-    def read(seconds=0.7):
+    def __init__(self, binary, home, arguments):
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.environ["HOME"] = home
+            os.environ["TERM"] = "xterm"
+            os.environ.pop("ZK_SERVER", None)
+            os.execv(binary, [binary] + arguments)
+
+    def read(self, seconds=0.7):
+        fd = self.fd
         out = b""
         end = time.time() + seconds
         while time.time() < end:
@@ -35,11 +45,18 @@ def main(binary, home):
                 out += chunk
         return out.decode("utf-8", "replace")
 
-    def send(keys, seconds=0.7):
-        os.write(fd, keys.encode())
-        return read(seconds)
+    def send(self, keys, seconds=0.7):
+        os.write(self.fd, keys.encode())
+        return self.read(seconds)
 
-    screens = {"start": read(3)}
+    def wait(self):
+        os.waitpid(self.pid, 0)
+
+
+def tour(binary, home):
+    shell = Terminal(binary, home, ["--embedded"])
+    send = shell.send
+    screens = {"start": shell.read(3)}
     screens["create"] = send("create /config hello\r")
     send("create /config/database-url jdbc\r")
     # Tab completes a path only the server knows: "/config/da" -> "/config/database-url".
@@ -64,9 +81,50 @@ def main(binary, home):
     # redo 1 runs the first history entry ("create /config hello") again: the node exists now.
     screens["redo"] = send("redo 1\r")
     screens["quit"] = send("quit\r", 2)
-    os.waitpid(pid, 0)
-    print(json.dumps(screens))
+    shell.wait()
+    return screens
+
+
+def serve(binary, port):
+    return subprocess.Popen(
+        [binary, "serve", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def events(binary, home):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = "127.0.0.1:%d" % port
+    server = serve(binary, port)
+    time.sleep(1)
+    shell = Terminal(binary, home, ["--server", address, "--timeout", "4"])
+    try:
+        screens = {"start": shell.read(3)}
+        shell.send("create /app v1\r")
+        shell.send("get -w /app\r")
+        # Half a line typed, then another client changes the watched node.
+        shell.send("get /ap")
+        subprocess.run([binary, "--server", address, "set", "/app", "v2"], check=True)
+        screens["watch-event"] = shell.read(1.5)
+        screens["finished-line"] = shell.send("p\r")
+        # The server goes away while a line is half typed, then comes back (a new server: the
+        # old session is unknown there, so it expires and the shell starts a new one).
+        shell.send("ls /")
+        server.send_signal(signal.SIGKILL)
+        server.wait()
+        screens["server-lost"] = shell.read(2.5)
+        server = serve(binary, port)
+        screens["server-back"] = shell.read(6)
+        screens["after-return"] = shell.send("\r", 1.5)
+        screens["quit"] = shell.send("quit\r", 2)
+        shell.wait()
+        return screens
+    finally:
+        server.kill()
+        server.wait()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    scenario = sys.argv[3] if len(sys.argv) > 3 else "tour"
+    print(json.dumps({"tour": tour, "events": events}[scenario](sys.argv[1], sys.argv[2])))

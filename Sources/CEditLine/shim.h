@@ -35,6 +35,10 @@ static inline void ceditline_add_function(
 static inline void ceditline_bind(EditLine *el, const char *key, const char *function) {
     el_set(el, EL_BIND, key, function, NULL);
 }
+/// Where libedit reads characters from (returns 1, 0 at end of input, -1 on error).
+static inline void ceditline_set_getc(EditLine *el, int (*getc)(EditLine *, wchar_t *)) {
+    el_set(el, EL_GETCFN, getc);
+}
 static inline void ceditline_source(EditLine *el) { el_source(el, NULL); }
 /// The line being edited and the cursor position within it (bytes).
 static inline const char *ceditline_line(EditLine *el, int *cursor, int *length) {

@@ -1,6 +1,10 @@
 import CEditLine
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Line editing with libedit: emacs keys, Ctrl-R history search, persistent history in
 /// ~/.zk_history, and tab completion of commands and live znode paths.
 ///
@@ -16,6 +20,18 @@ final class LineEditor: @unchecked Sendable {
     /// The current prompt as a C string, kept alive while libedit shows it.
     private var promptBuffer: [CChar] = [0]
     var completer: PathCompleter?
+    var interruptions: Interruptions?
+
+    /// Lines to print above the one being typed: when `descriptor` is readable, `take` gives them
+    /// and `prompt` the prompt to draw again below them.
+    struct Interruptions {
+        var descriptor: Int32
+        var take: () -> [String]
+        var prompt: () -> String
+    }
+
+    /// The key our reading function hands libedit to redraw the prompt and the line (Ctrl-^).
+    private static let redisplayKey: wchar_t = 0x1E
 
     init() {
         editLine = ceditline_init("zk")
@@ -38,6 +54,14 @@ final class LineEditor: @unchecked Sendable {
             return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().complete(editLine)
         }
         ceditline_bind(editLine, "^I", "zk-complete")
+        ceditline_add_function(editLine, "zk-redisplay", "Redraw the prompt and the line") { _, _ in
+            UInt8(ceditline_completion_redisplay())
+        }
+        ceditline_bind(editLine, "^^", "zk-redisplay")
+        ceditline_set_getc(editLine) { editLine, character in
+            guard let editLine, let character, let data = ceditline_get_clientdata(editLine) else { return -1 }
+            return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().readCharacter(into: character)
+        }
         // ~/.editrc, as other libedit programs read it.
         ceditline_source(editLine)
     }
@@ -75,6 +99,52 @@ final class LineEditor: @unchecked Sendable {
         if let historyFile { ceditline_history_save(historyHandle, historyFile) }
         history_end(historyHandle)
         el_end(editLine)
+    }
+
+    /// libedit's source of characters: the terminal, or, when notices wake us, the redisplay key
+    /// after printing them above the line. Returns 1, 0 at end of input, -1 on error.
+    private func readCharacter(into character: UnsafeMutablePointer<wchar_t>) -> Int32 {
+        while true {
+            var descriptors = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)]
+            if let interruptions {
+                descriptors.append(pollfd(fd: interruptions.descriptor, events: Int16(POLLIN), revents: 0))
+            }
+            guard poll(&descriptors, nfds_t(descriptors.count), -1) >= 0 else {
+                if errno == EINTR { continue }
+                return -1
+            }
+            if let interruptions, descriptors[1].revents != 0 {
+                let lines = interruptions.take()
+                guard !lines.isEmpty else { continue }
+                promptBuffer = Array(interruptions.prompt().utf8CString)
+                // Clear the line being typed, print above it; libedit then draws it again.
+                let text = "\r\u{1B}[K" + lines.map { $0 + "\n" }.joined()
+                FileHandle.standardError.write(Data(text.utf8))
+                character.pointee = Self.redisplayKey
+                return 1
+            }
+            if descriptors[0].revents != 0 { return readScalar(into: character) }
+        }
+    }
+
+    /// One UTF-8 encoded character from the terminal.
+    private func readScalar(into character: UnsafeMutablePointer<wchar_t>) -> Int32 {
+        func byte() -> UInt8? {
+            var byte: UInt8 = 0
+            while true {
+                let count = read(STDIN_FILENO, &byte, 1)
+                if count == 1 { return byte }
+                if count < 0 && errno == EINTR { continue }
+                return nil
+            }
+        }
+        guard let first = byte() else { return 0 }
+        let length = first < 0x80 ? 1 : first < 0xE0 ? 2 : first < 0xF0 ? 3 : 4
+        var bytes = [first]
+        while bytes.count < length, let next = byte() { bytes.append(next) }
+        let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first ?? "\u{FFFD}"
+        character.pointee = wchar_t(bitPattern: scalar.value)
+        return 1
     }
 
     /// Tab: completes the word before the cursor; several candidates are listed.

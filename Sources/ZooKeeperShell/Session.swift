@@ -26,6 +26,8 @@ struct Session {
         let interactive = lines.editor != nil
         let shell = ShellContext(options: options, interactive: interactive, script: true)
         lines.editor?.completer = PathCompleter(shell: shell)
+        lines.editor?.interruptions = LineEditor.Interruptions(
+            descriptor: shell.notices.wakeDescriptor, take: shell.notices.take, prompt: { Self.prompt(shell) })
         defer { lines.editor?.close() }
         var status: Int32 = 0
         if interactive {
@@ -33,9 +35,9 @@ struct Session {
             do { _ = try await shell.zk() } catch { return shell.report(error) }
         }
         while true {
-            // Events of watches set with -w appear before the next prompt.
+            // Events and session changes appear before the next prompt (and above the line being typed).
             await printNotifications(shell)
-            guard let line = await lines.next(prompt: interactive ? await prompt(shell) : "") else { break }
+            guard let line = await lines.next(prompt: interactive ? Self.prompt(shell) : "") else { break }
             let words: [String]
             do {
                 words = try CommandLineWords.split(line)
@@ -117,18 +119,15 @@ struct Session {
         }
     }
 
-    private func prompt(_ shell: ShellContext) async -> String {
-        let state = (try? await shell.zk().session().state).map { "\($0)" } ?? "DISCONNECTED"
+    /// `[zk: SERVER STATE] CWD> `.
+    private static func prompt(_ shell: ShellContext) -> String {
+        let state = shell.notices.state.map { "\($0)" } ?? "DISCONNECTED"
         return "[zk: \(shell.options.embedded ? "embedded" : shell.connectString) \(state)] \(shell.cwd)> "
     }
 
-    /// Prints the events of watches set with -w that have fired (unless printwatches is off).
+    /// Prints the events of watches set with -w that have fired, and session changes.
     private func printNotifications(_ shell: ShellContext) async {
-        let events = await shell.notices.drain()
-        guard shell.printsWatches else { return }
-        for event in events {
-            shell.output.error("WATCHER:: \(event.type) \(event.path)")
-        }
+        for line in await shell.notices.drain() { shell.output.error(line) }
     }
 
     static func command(named name: String) -> (any ParsableCommand.Type)? {

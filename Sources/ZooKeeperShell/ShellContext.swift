@@ -17,10 +17,8 @@ final class ShellContext: @unchecked Sendable {
     private var previous = "/"
     private var client: ZooKeeperClient?
     private var server: ZooKeeperServer?
-    /// Watches set with -w, whose events the REPL prints before its prompts.
-    let notices = WatchNotices()
-    /// Whether the REPL prints those events (`printwatches on|off`).
-    var printsWatches = true
+    /// Watch events and session changes the REPL and scripts announce.
+    let notices = Notices()
     /// A server chosen with `connect`, replacing the one from the command line.
     private var connectedTo: String?
 
@@ -62,7 +60,10 @@ final class ShellContext: @unchecked Sendable {
             return (String(scheme), Array(credential.dropFirst(scheme.count + 1).utf8))
         }
         do {
-            client = try await ZooKeeperClient.connect(address, configuration: configuration)
+            let client = try await ZooKeeperClient.connect(address, configuration: configuration)
+            self.client = client
+            notices.state = try? await client.session().state
+            notices.follow(client)
         } catch let error as ZooKeeperError
             where error.code == .connectFailed && options.server == nil && !options.embedded
         {

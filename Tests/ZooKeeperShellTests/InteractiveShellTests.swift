@@ -4,21 +4,28 @@ import ZooKeeperTestSupport
 
 /// The REPL driven through a pseudo-terminal (scripts/pty_session.py), as a person would use it.
 @Suite(.timeLimit(.minutes(3))) struct InteractiveShellTests {
-    @Test func typingCompletionHistoryAndEvents() async throws {
+    /// Runs a scenario of scripts/pty_session.py; returns what the screen showed after each step,
+    /// and the home directory it used (removed by the caller).
+    private func screens(_ scenario: String) async throws -> (screens: [String: String], home: URL) {
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("zk-home-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: home) }
         let output = try await ChildProcess.run(
             "/usr/bin/env",
             [
                 "python3", repository.appendingPathComponent("scripts/pty_session.py").path, ServeCommandTests.zk.path,
-                home.path,
+                home.path, scenario,
             ]
         ).text
         let screens = try #require(
             try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: String], "\(output)")
+        return (screens, home)
+    }
+
+    @Test func typingCompletionHistoryAndEvents() async throws {
+        let (screens, home) = try await screens("tour")
+        defer { try? FileManager.default.removeItem(at: home) }
         #expect(screens["start"]?.contains("[zk: embedded CONNECTED] /> ") == true)
         #expect(screens["create"]?.contains("/config\r\n") == true)
         // Tab completed a path that exists only on the server, then the command ran.
@@ -35,5 +42,25 @@ import ZooKeeperTestSupport
         #expect(screens["redo"]?.contains("NodeExists") == true)
         let history = try String(contentsOf: home.appendingPathComponent(".zk_history"), encoding: .utf8)
         #expect(history.contains("cd\\040/config"))
+    }
+
+    /// Announcements arrive while a line is half typed: they appear above it, the prompt shows the
+    /// new state, and the line is drawn again, intact, so finishing it runs the whole command.
+    @Test func eventsArriveWithoutCorruptingTheLineBeingTyped() async throws {
+        let (screens, home) = try await screens("events")
+        defer { try? FileManager.default.removeItem(at: home) }
+        #expect(screens["start"]?.hasSuffix("CONNECTED] /> ") == true)
+        let event = try #require(screens["watch-event"])
+        #expect(event.contains("WATCHER:: NodeDataChanged /app\r\n"))
+        #expect(event.hasSuffix("CONNECTED] /> get /ap"), "the half-typed line is drawn again below the event")
+        #expect(screens["finished-line"]?.contains("v2\r\n") == true, "the finished line ran as one command")
+        let lost = try #require(screens["server-lost"])
+        #expect(lost.contains("lost; reconnecting (the session lives on)"))
+        #expect(lost.hasSuffix("SUSPENDED] /> ls /"))
+        let back = try #require(screens["server-back"])
+        #expect(back.contains("session expired"))
+        #expect(back.contains(", a new session\r\n"))
+        #expect(back.hasSuffix("CONNECTED] /> ls /"))
+        #expect(screens["after-return"]?.contains("[zookeeper]") == true)
     }
 }

@@ -31,7 +31,7 @@ struct PrintWatches: ShellCommand {
     }
 
     func run(in shell: ShellContext) async throws {
-        if let setting { shell.printsWatches = setting == "on" }
-        shell.output.line("printwatches is \(shell.printsWatches ? "on" : "off")")
+        if let setting { shell.notices.printsWatches = setting == "on" }
+        shell.output.line("printwatches is \(shell.notices.printsWatches ? "on" : "off")")
     }
 }

@@ -43,7 +43,7 @@ extension ShellContext {
     /// waits for it and prints it.
     func watching(_ path: String, _ watch: ZooKeeperWatch) async throws {
         if interactive {
-            notices.await(watch)
+            notices.announce(watch)
             return
         }
         let event = try await watch.event()
@@ -51,37 +51,6 @@ extension ShellContext {
             output.json(Formatting.json(event))
         } else {
             output.error("WATCHER:: \(event.type) \(event.path)")
-        }
-    }
-}
-
-/// Events of watches set with -w in the shell, filed by one task per watch as they fire.
-final class WatchNotices: @unchecked Sendable {
-    private let lock = NSLock()
-    private var fired: [WatchedEvent] = []
-    private var waiting = 0
-
-    /// Waits for the watch's event in a task of its own (never cancelled, which would end the
-    /// watch's stream) and files it.
-    func await(_ watch: ZooKeeperWatch) {
-        lock.withLock { waiting += 1 }
-        Task {
-            let event = try? await watch.event()
-            self.lock.withLock {
-                self.waiting -= 1
-                if let event { self.fired.append(event) }
-            }
-        }
-    }
-
-    /// The events filed so far. While watches are pending, waits a few milliseconds first: an
-    /// event is delivered before the reply that revealed the change, but its task may not have
-    /// run yet.
-    func drain() async -> [WatchedEvent] {
-        if lock.withLock({ waiting > 0 }) { try? await Task.sleep(for: .milliseconds(15)) }
-        return lock.withLock {
-            defer { fired = [] }
-            return fired
         }
     }
 }
