@@ -65,6 +65,11 @@ def tour(binary, home):
     # Tab on the first word completes command names.
     screens["complete-command"] = send("getEph\t")
     send("\x15")  # Ctrl-U: clear the line
+    # After the command, Tab completes its flags, and the values of an option that has a set.
+    screens["complete-flag"] = send("ls --js\t")
+    send("\x15")
+    screens["complete-value"] = send("addWatch -m PERSISTENT_R\t")
+    send("\x15")
     screens["cd"] = send("cd /config\r")
     screens["relative"] = send("get database-url\r")
     # Up arrow recalls the previous line.

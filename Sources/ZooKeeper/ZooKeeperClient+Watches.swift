@@ -73,9 +73,16 @@ extension ZooKeeperClient {
     ///
     /// The types `.persistent` and `.persistentRecursive` need ZooKeeper 3.9; 3.8 answers them
     /// with MarshallingError, and `.any` removes persistent watches there.
-    public func removeWatches(_ path: String, type: WatcherType = .any) async throws {
+    ///
+    /// - Parameter locally: when the server cannot be reached (connection loss, no reply), remove the
+    ///   watches locally anyway instead of failing; the server drops them with the session.
+    public func removeWatches(_ path: String, type: WatcherType = .any, locally: Bool = false) async throws {
         let server = try serverPath(path)
-        _ = try await execute(RemoveWatchesRequest(path: server, type: type), path: path)
+        do {
+            _ = try await execute(RemoveWatchesRequest(path: server, type: type), path: path)
+        } catch let error as ZooKeeperError where locally && [.connectionLoss, .operationTimeout].contains(error.code) {
+            // Removed here only; a reconnect no longer re-registers them.
+        }
         core.watchesRemoved(serverPath: server, type: type)
     }
 

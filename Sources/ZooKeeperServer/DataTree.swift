@@ -8,6 +8,9 @@ struct DataTree: Sendable {
     private(set) var nodes: [String: DataNode] = [:]
     /// Ephemeral node paths by owning session.
     private(set) var ephemerals: [Int64: Set<String>] = [:]
+    /// Paths with a quota (a `zookeeper_limits` node under /zookeeper/quota), whose usage the
+    /// tree keeps in their `zookeeper_stats` node.
+    var quotaPaths: Set<String> = []
 
     /// The special nodes every tree has; they cannot be deleted.
     static let systemPaths: Set<String> = ["/", "/zookeeper", "/zookeeper/quota", "/zookeeper/config"]
@@ -33,6 +36,7 @@ struct DataTree: Sendable {
             let (parent, name) = NodePath.split(path)
             nodes[parent]?.children.insert(name)
             if let owner = nodes[path]?.ephemeralOwner, owner != 0 { ephemerals[owner, default: []].insert(path) }
+            if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.insert(quotaPath) }
         }
     }
 
@@ -54,6 +58,8 @@ struct DataTree: Sendable {
         nodes[parent]!.childrenCreated &+= 1
         nodes[parent]!.pzxid = zxid
         if mode.isEphemeral { ephemerals[owner, default: []].insert(path) }
+        quotaNodeCreated(path)
+        updateQuotaUsage(of: path, bytes: data?.count ?? 0, count: 1)
     }
 
     /// Removes a node; the caller checked that it exists and has no children.
@@ -66,13 +72,21 @@ struct DataTree: Sendable {
             ephemerals[node.ephemeralOwner]?.remove(path)
             if ephemerals[node.ephemeralOwner]?.isEmpty == true { ephemerals[node.ephemeralOwner] = nil }
         }
+        if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.remove(quotaPath) }
+        updateQuotaUsage(of: path, bytes: -(node.data?.count ?? 0), count: -1)
     }
 
     mutating func setData(_ path: String, data: [UInt8]?, zxid: Int64, time: Int64) {
+        updateQuotaUsage(of: path, bytes: (data?.count ?? 0) - (nodes[path]!.data?.count ?? 0), count: 0)
         nodes[path]!.data = data
         nodes[path]!.version &+= 1
         nodes[path]!.mzxid = zxid
         nodes[path]!.mtime = time
+    }
+
+    /// Changes a node's data without a new version, zxid or time (quota stats nodes).
+    mutating func replaceDataInPlace(_ path: String, with data: [UInt8]) {
+        nodes[path]?.data = data
     }
 
     mutating func setACL(_ path: String, acl: [ACL]) {

@@ -36,31 +36,33 @@ public struct GlobalOptions: ParsableArguments, Sendable {
 }
 
 extension GlobalOptions {
-    /// `-s` before the command name means `--server` (after it, commands use `-s` as zkCli does:
-    /// stat, sequential). Rewrites the arguments accordingly.
-    static func expandingServerShorthand(_ arguments: [String]) -> [String] {
+    /// Before the command name, `-s` means `--server`, `-c` `--command` and `-f` `--file`; after
+    /// it, commands use those letters as zkCli does (`stat -s`, `create -s`, `removewatches -c`).
+    /// Rewrites the arguments accordingly.
+    static func expandingShorthands(_ arguments: [String]) -> [String] {
+        let long = ["s": "--server", "c": "--command", "f": "--file"]
         var result: [String] = []
         var commandSeen = false
-        var index = arguments.startIndex
-        while index < arguments.endIndex {
-            let argument = arguments[index]
-            if !commandSeen && argument == "-s" {
-                result.append("--server")
-            } else if !commandSeen && argument.hasPrefix("-s") && argument.count > 2 {
-                result += ["--server", String(argument.dropFirst(2))]
-            } else {
-                if !commandSeen && !argument.hasPrefix("-") && (index == 0 || !takesValue(arguments[index - 1])) {
-                    commandSeen = true
-                }
-                result.append(argument)
+        for (index, argument) in arguments.enumerated() {
+            if !commandSeen, argument.count >= 2, argument.first == "-",
+                let name = long[String(argument.dropFirst().prefix(1))], !argument.hasPrefix("--")
+            {
+                // -s HOST, or -sHOST.
+                result.append(name)
+                if argument.count > 2 { result.append(String(argument.dropFirst(2))) }
+                continue
             }
-            index += 1
+            if !commandSeen && !argument.hasPrefix("-") && (index == 0 || !takesValue(arguments[index - 1])) {
+                commandSeen = true
+            }
+            result.append(argument)
         }
         return result
     }
 
     /// Whether a global option before the command consumes the next word.
     private static func takesValue(_ argument: String) -> Bool {
-        ["-s", "--server", "--timeout", "--connect-timeout", "--auth", "-c", "-f"].contains(argument)
+        ["-s", "--server", "--timeout", "--connect-timeout", "--auth", "-c", "--command", "-f", "--file"].contains(
+            argument)
     }
 }

@@ -19,7 +19,7 @@ final class LineEditor: @unchecked Sendable {
     private let historyFile: String?
     /// The current prompt as a C string, kept alive while libedit shows it.
     private var promptBuffer: [CChar] = [0]
-    var completer: PathCompleter?
+    var completer: Completer?
     var interruptions: Interruptions?
 
     /// Lines to print above the one being typed: when `descriptor` is readable, `take` gives them
@@ -178,47 +178,5 @@ final class LineEditor: @unchecked Sendable {
             while !string.hasPrefix(prefix) { prefix.removeLast() }
         }
         return prefix
-    }
-}
-
-/// What Tab offers: command names for the first word, znode paths (asking the server) after it.
-final class PathCompleter: @unchecked Sendable {
-    let shell: ShellContext
-
-    init(shell: ShellContext) {
-        self.shell = shell
-    }
-
-    /// Candidates for the last word of `line` (the text before the cursor), each a full word.
-    func candidates(for line: String) -> [String] {
-        let words = line.split(separator: " ", omittingEmptySubsequences: true)
-        let typingFirst = words.isEmpty || (words.count == 1 && !line.hasSuffix(" "))
-        let word = line.hasSuffix(" ") ? "" : String(words.last ?? "")
-        if typingFirst {
-            return Session.names.filter { $0.hasPrefix(word) }.sorted()
-        }
-        if word.hasPrefix("-") { return [] }
-        let slash = word.lastIndex(of: "/")
-        let directoryPart = slash.map { String(word[...$0]) } ?? ""
-        let namePrefix = slash.map { String(word[word.index(after: $0)...]) } ?? word
-        let directory = shell.resolve(directoryPart.isEmpty ? "." : directoryPart)
-        let children = blockingChildren(directory)
-        return children.filter { $0.hasPrefix(namePrefix) }.sorted().map { directoryPart + $0 }
-    }
-
-    /// Asks the server from libedit's thread, waiting at most a second.
-    private func blockingChildren(_ path: String) -> [String] {
-        let result = ChildrenBox()
-        let done = DispatchSemaphore(value: 0)
-        let shell = self.shell
-        Task {
-            result.children = (try? await shell.zk().getChildren(path)) ?? []
-            done.signal()
-        }
-        return done.wait(timeout: .now() + 1) == .success ? result.children : []
-    }
-
-    private final class ChildrenBox: @unchecked Sendable {
-        var children: [String] = []
     }
 }

@@ -31,17 +31,18 @@ final class Notices: @unchecked Sendable {
     /// Readable when notices are pending.
     var wakeDescriptor: Int32 { pipe.fileHandleForReading.fileDescriptor }
 
-    /// Waits for the watch's event in a task of its own (never cancelled, which would end the
-    /// watch's stream) and files it.
+    /// Follows the watch's events in a task of its own (never cancelled, which would end the
+    /// watch) and files each: one for a one-shot watch, every one for a persistent watch until it
+    /// is removed.
     func announce(_ watch: ZooKeeperWatch) {
         lock.withLock { waiting += 1 }
         Task {
-            let event = try? await watch.event()
-            let shown = lock.withLock {
-                waiting -= 1
-                return printsWatchEvents
-            }
-            if let event, shown { post("WATCHER:: \(event.type) \(event.path)") }
+            defer { lock.withLock { waiting -= 1 } }
+            do {
+                for try await event in watch where printsWatches {
+                    post("WATCHER:: \(event.type) \(event.path)")
+                }
+            } catch {}
         }
     }
 

@@ -25,7 +25,7 @@ struct Session {
         }
         let interactive = lines.editor != nil
         let shell = ShellContext(options: options, interactive: interactive, script: true)
-        lines.editor?.completer = PathCompleter(shell: shell)
+        lines.editor?.completer = Completer(shell: shell)
         lines.editor?.interruptions = LineEditor.Interruptions(
             descriptor: shell.notices.wakeDescriptor, take: shell.notices.take, prompt: { Self.prompt(shell) })
         defer { lines.editor?.close() }

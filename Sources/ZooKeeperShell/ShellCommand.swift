@@ -9,7 +9,7 @@ protocol ShellCommand: AsyncParsableCommand {
 extension ShellCommand {
     func run() async throws {
         if let shell = ShellContext.current {
-            return try await run(in: shell)
+            return try await ShellContext.$commandWantsJSON.withValue(global.json) { try await run(in: shell) }
         }
         let shell = ShellContext(options: global)
         do {

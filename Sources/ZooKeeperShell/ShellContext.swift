@@ -29,7 +29,10 @@ final class ShellContext: @unchecked Sendable {
         output = Output(separatesData: script || interactive)
     }
 
-    var json: Bool { options.json }
+    /// Whether the running command was given --json (on its own line, in the shell or a script).
+    @TaskLocal static var commandWantsJSON = false
+
+    var json: Bool { options.json || Self.commandWantsJSON }
 
     /// The connect string: --server, $ZK_SERVER, $ZOOKEEPER_CONNECT, or the local default.
     var connectString: String {

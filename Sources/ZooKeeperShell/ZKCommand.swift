@@ -16,7 +16,8 @@ public struct ZKCommand: AsyncParsableCommand {
             List.self, Get.self, SetData.self, Create.self, Delete.self, DeleteAll.self, StatCommand.self,
             Exists.self, Tree.self, Find.self, Grep.self, DiskUsage.self, Copy.self, Transaction.self, GetACL.self,
             SetACL.self, AddAuth.self, WhoAmI.self, Sync.self,
-            AllChildrenNumber.self, Ephemerals.self, SessionInfo.self, Config.self, Watch.self, FourLetterWord.self,
+            AllChildrenNumber.self, Ephemerals.self, SessionInfo.self, Config.self, Watch.self, AddWatch.self,
+            RemoveWatches.self, SetQuota.self, ListQuota.self, DeleteQuota.self, FourLetterWord.self,
             Lock.self, Elect.self, Queue.self, Edit.self, Diff.self, Connect.self, Close.self, PrintWatches.self,
             ChangeDirectory.self,
             PrintDirectory.self,
@@ -26,10 +27,10 @@ public struct ZKCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .short, help: "Run these commands (separated by ';' or newlines), then exit.")
+    @Option(name: .long, help: "Run these commands (separated by ';' or newlines), then exit. -c is short for it.")
     var command: String?
 
-    @Option(name: .short, help: "Run the commands in this file, then exit.")
+    @Option(name: .long, help: "Run the commands in this file, then exit. -f is short for it.")
     var file: String?
 
     @Flag(name: .long, help: "In scripts, stop at the first failing command (and exit with its status).")
@@ -38,7 +39,7 @@ public struct ZKCommand: AsyncParsableCommand {
     public init() {}
 
     public func validate() throws {
-        if command != nil && file != nil { throw ValidationError("give -c or -f, not both") }
+        if command != nil && file != nil { throw ValidationError("give --command (-c) or --file (-f), not both") }
     }
 
     public func run() async throws {
@@ -49,7 +50,7 @@ public struct ZKCommand: AsyncParsableCommand {
     /// Parses the process arguments and runs the command; exits with its status.
     public static func runMain() async {
         do {
-            let arguments = GlobalOptions.expandingServerShorthand(Array(CommandLine.arguments.dropFirst()))
+            let arguments = GlobalOptions.expandingShorthands(Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()

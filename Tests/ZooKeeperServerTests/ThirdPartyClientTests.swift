@@ -76,6 +76,44 @@ import ZooKeeperTestSupport
         }
     }
 
+    /// zkCli's quota commands write the limits; the server keeps the usage in the stats node,
+    /// updated as the subtree changes (no new version or zxid), as Apache ZooKeeper does.
+    @Test func javaZkCliQuotas() async throws {
+        let commands = """
+            create /app x
+            create /app/a 12345
+            setquota -n 5 /app
+            setquota -b 100 /app
+            listquota /app
+            get -s /zookeeper/quota/app/zookeeper_stats
+            create /app/b 1234567890
+            set /app/a 1
+            create /app/a/deep 123
+            delete /app/b
+            listquota /app
+            setquota -N 3 /app
+            create /app/c over
+            create /app/d limit
+            listquota /app
+            setquota -n 2 /app/a
+            setquota -n 2 /
+            delquota -n /app
+            listquota /app
+            delquota /app
+            listquota /app
+            ls /zookeeper/quota
+            create /q x
+            setquota -n 3 /q
+            delquota /q
+            get -s /zookeeper/quota
+            quit
+
+            """
+        try await Self.expectSameOutput(normalize: Self.zkCliLines) { address in
+            try await Self.run(["/usr/share/zookeeper/bin/zkCli.sh", "-server", address], input: commands)
+        }
+    }
+
     /// Command output in order, then the watch notifications (printed by another thread, so
     /// compared as a sorted set); connection-state events and times are left out.
     static func zkCliLines(_ output: String) -> [String] {

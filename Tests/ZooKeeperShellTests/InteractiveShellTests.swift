@@ -32,6 +32,8 @@ import ZooKeeperTestSupport
         #expect(screens["complete"]?.hasSuffix("tabase-url") == true)
         #expect(screens["completed-get"]?.contains("jdbc") == true)
         #expect(screens["complete-command"]?.hasSuffix("emerals") == true)
+        #expect(screens["complete-flag"]?.hasSuffix("on") == true)
+        #expect(screens["complete-value"]?.hasSuffix("ECURSIVE") == true)
         #expect(screens["cd"]?.hasSuffix("[zk: embedded CONNECTED] /config> ") == true)
         #expect(screens["relative"]?.contains("jdbc") == true)
         #expect(screens["history-recall"]?.hasSuffix("get database-url") == true)

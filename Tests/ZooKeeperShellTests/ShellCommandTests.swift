@@ -32,6 +32,39 @@ import ZooKeeperTestSupport
         }
     }
 
+    /// addWatch keeps announcing a subtree's changes in a script until removewatches; `-c`
+    /// after the command name is removewatches' own flag (child watches), not zk's --command.
+    @Test func addWatchAndRemoveWatches() async throws {
+        try await Self.withServer { (zk, address) async throws in
+            let script = """
+                create /w x
+                addWatch /w
+                set /w y
+                create /w/child z
+                removewatches -c /w
+                removewatches /w
+                set /w after
+                removewatches /w
+                addWatch -m persistent /w
+                create /w/second z
+                """
+            let result = try await zk([], Array(script.utf8))
+            #expect(
+                result.errorText.split(separator: "\n") == [
+                    "WATCHER:: NodeDataChanged /w", "WATCHER:: NodeCreated /w/child",
+                    "zk: NoWatcher: no such watcher: /w", "zk: NoWatcher: no such watcher: /w",
+                    "WATCHER:: NodeChildrenChanged /w",
+                ], "\(result.errorText)")
+            #expect(try await zk(["addWatch", "-m", "sometimes", "/w"], []).status == 64)
+            // Run once, addWatch streams like watch.
+            async let streamed = Self.zk(["-s", address, "addWatch", "--count", "2", "/w"])
+            try await Task.sleep(for: .milliseconds(500))
+            _ = try await zk(["set", "/w", "1"], [])
+            _ = try await zk(["create", "/w/third"], [])
+            #expect(try await streamed.text == "NodeDataChanged /w\nNodeCreated /w/third\n")
+        }
+    }
+
     @Test func createGetSetDeleteWithExitCodes() async throws {
         try await Self.withServer { (zk, _) async throws in
             let created = try await zk(["create", "/app", "v1"], [])

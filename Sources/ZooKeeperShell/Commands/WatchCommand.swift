@@ -16,8 +16,12 @@ struct Watch: ShellCommand {
 
     func run(in shell: ShellContext) async throws {
         let zk = try await shell.zk()
-        let node = shell.resolve(path)
-        let watch = try await zk.addWatch(node, mode: recursive ? .persistentRecursive : .persistent)
+        let watch = try await zk.addWatch(shell.resolve(path), mode: recursive ? .persistentRecursive : .persistent)
+        try await Self.stream(watch, in: shell, count: count, exec: exec)
+    }
+
+    /// Prints (or runs `exec` for) each event of a persistent watch, then removes it.
+    static func stream(_ watch: ZooKeeperWatch, in shell: ShellContext, count: Int?, exec: String?) async throws {
         var seen = 0
         for try await event in watch {
             if let exec {
@@ -35,6 +39,55 @@ struct Watch: ShellCommand {
             if let count, seen >= count { break }
         }
         try? await watch.remove()
+    }
+}
+
+/// zkCli's addWatch: in the shell or a script, the watch stays and its events are announced
+/// until `removewatches`; run once, it streams the events like `watch`.
+struct AddWatch: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "addWatch",
+        abstract: "Add a persistent watch (recursive by default); its events are announced until removewatches.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .short, help: "PERSISTENT or PERSISTENT_RECURSIVE.") var mode = Mode.persistentRecursive
+    @Option(name: .long, help: "Run once: stop after this many events.") var count: Int?
+    @Argument(help: "The node.") var path: String
+
+    enum Mode: String, ExpressibleByArgument, CaseIterable {
+        case persistent = "PERSISTENT"
+        case persistentRecursive = "PERSISTENT_RECURSIVE"
+        init?(argument: String) { self.init(rawValue: argument.uppercased()) }
+    }
+
+    func run(in shell: ShellContext) async throws {
+        let zk = try await shell.zk()
+        let node = shell.resolve(path)
+        let watch = try await zk.addWatch(node, mode: mode == .persistent ? .persistent : .persistentRecursive)
+        if ShellContext.current != nil {
+            return shell.notices.announce(watch)
+        }
+        try await Watch.stream(watch, in: shell, count: count, exec: nil)
+    }
+}
+
+/// zkCli's removewatches.
+struct RemoveWatches: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "removewatches", abstract: "Remove this session's watches on a node.")
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .short, help: "Remove child watches.") var children = false
+    @Flag(name: .short, help: "Remove data watches.") var data = false
+    @Flag(name: .short, help: "Remove watches of any kind (the default).") var any = false
+    @Flag(name: .short, help: "Remove them locally even when the server cannot be reached.") var locally = false
+    @Argument(help: "The node.") var path: String
+
+    func validate() throws {
+        if [children, data, any].filter({ $0 }).count > 1 { throw ValidationError("give one of -c, -d, -a") }
+    }
+
+    func run(in shell: ShellContext) async throws {
+        let type: WatcherType = children ? .children : data ? .data : .any
+        try await shell.zk().removeWatches(shell.resolve(path), type: type, locally: locally)
     }
 }
 

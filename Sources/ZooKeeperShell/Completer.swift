@@ -1,0 +1,89 @@
+import Foundation
+
+/// What Tab offers: command names for the first word; after it, the command's flags, the values
+/// an option takes, and znode paths (asking the server).
+final class Completer: @unchecked Sendable {
+    let shell: ShellContext
+
+    init(shell: ShellContext) {
+        self.shell = shell
+    }
+
+    /// Candidates for the last word of `line` (the text before the cursor), each a full word.
+    func candidates(for line: String) -> [String] {
+        let words = line.split(separator: " ", omittingEmptySubsequences: true)
+        let typingFirst = words.isEmpty || (words.count == 1 && !line.hasSuffix(" "))
+        let word = line.hasSuffix(" ") ? "" : String(words.last ?? "")
+        if typingFirst {
+            return Session.names.filter { $0.hasPrefix(word) }.sorted()
+        }
+        let options = CommandOptions(command: String(words[0]))
+        if word.hasPrefix("-") {
+            return options.names.filter { $0.hasPrefix(word) }.sorted()
+        }
+        let previous = words.count >= (word.isEmpty ? 1 : 2) ? String(words[words.count - (word.isEmpty ? 1 : 2)]) : ""
+        if let values = options.values(of: previous) {
+            return values.filter { $0.hasPrefix(word) }.sorted()
+        }
+        let slash = word.lastIndex(of: "/")
+        let directoryPart = slash.map { String(word[...$0]) } ?? ""
+        let namePrefix = slash.map { String(word[word.index(after: $0)...]) } ?? word
+        let directory = shell.resolve(directoryPart.isEmpty ? "." : directoryPart)
+        let children = blockingChildren(directory)
+        return children.filter { $0.hasPrefix(namePrefix) }.sorted().map { directoryPart + $0 }
+    }
+
+    /// Asks the server from libedit's thread, waiting at most a second.
+    private func blockingChildren(_ path: String) -> [String] {
+        let result = ChildrenBox()
+        let done = DispatchSemaphore(value: 0)
+        let shell = self.shell
+        Task {
+            result.children = (try? await shell.zk().getChildren(path)) ?? []
+            done.signal()
+        }
+        return done.wait(timeout: .now() + 1) == .success ? result.children : []
+    }
+
+    private final class ChildrenBox: @unchecked Sendable {
+        var children: [String] = []
+    }
+}
+
+/// A command's options as argument-parser describes them (its help dump): names and, for options
+/// with a fixed set of values, those values.
+struct CommandOptions {
+    private struct Option {
+        var names: [String]
+        var values: [String]?
+    }
+    private var options: [Option] = []
+    /// Options that only make sense on zk's own command line, not on a line of the shell.
+    private static let processOnly: Set<String> = [
+        "--server", "--timeout", "--connect-timeout", "--auth", "--embedded",
+    ]
+
+    init(command: String) {
+        guard let type = Session.command(named: command),
+            let dump = try? JSONSerialization.jsonObject(with: Data(type._dumpHelp().utf8)) as? [String: Any],
+            let arguments = (dump["command"] as? [String: Any])?["arguments"] as? [[String: Any]]
+        else { return }
+        for argument in arguments {
+            let names = (argument["names"] as? [[String: Any]] ?? []).compactMap { name -> String? in
+                guard let kind = name["kind"] as? String, let text = name["name"] as? String else { return nil }
+                return (kind == "long" ? "--" : "-") + text
+            }
+            guard !names.isEmpty, Self.processOnly.isDisjoint(with: names) else { continue }
+            let values = argument["kind"] as? String == "option" ? argument["allValues"] as? [String] : nil
+            options.append(Option(names: names, values: values))
+        }
+    }
+
+    /// Every flag and option name, long and short.
+    var names: [String] { options.flatMap(\.names) }
+
+    /// The values the option named `name` takes, if it has a fixed set.
+    func values(of name: String) -> [String]? {
+        options.first { $0.names.contains(name) }?.values
+    }
+}
