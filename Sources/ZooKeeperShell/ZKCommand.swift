@@ -17,7 +17,7 @@ public struct ZKCommand: AsyncParsableCommand {
             Exists.self, Tree.self, Find.self, Grep.self, DiskUsage.self, Copy.self, Transaction.self, GetACL.self,
             SetACL.self, AddAuth.self, WhoAmI.self, Sync.self,
             AllChildrenNumber.self, Ephemerals.self, SessionInfo.self, Config.self, Watch.self, AddWatch.self,
-            RemoveWatches.self, SetQuota.self, ListQuota.self, DeleteQuota.self, FourLetterWord.self,
+            RemoveWatches.self, SetQuota.self, ListQuota.self, DeleteQuota.self, Reconfig.self, FourLetterWord.self,
             Lock.self, Elect.self, Queue.self, Edit.self, Diff.self, Connect.self, Close.self, PrintWatches.self,
             ChangeDirectory.self,
             PrintDirectory.self,

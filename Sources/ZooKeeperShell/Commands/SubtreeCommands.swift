@@ -148,18 +148,3 @@ struct Transaction: ShellCommand {
         }
     }
 }
-
-struct Config: ShellCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the ensemble's configuration (/zookeeper/config).")
-    @OptionGroup var global: GlobalOptions
-
-    func run(in shell: ShellContext) async throws {
-        let (data, stat) = try await shell.zk().getConfig()
-        if shell.json {
-            return shell.output.json([
-                "config": String(decoding: data, as: UTF8.self), "version": Formatting.hex(stat.mzxid),
-            ])
-        }
-        shell.output.data(data)
-    }
-}

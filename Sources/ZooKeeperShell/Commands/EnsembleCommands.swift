@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import ZooKeeper
+
+/// zkCli's config: the ensemble's dynamic configuration.
+struct Config: ShellCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the ensemble's configuration (/zookeeper/config).")
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .short, help: "Print only the version and the servers' client addresses.") var clientAddresses = false
+    @Flag(name: .short, help: "Also print the stat.") var stat = false
+    @Flag(name: .short, help: "Set a watch on the configuration.") var watch = false
+
+    func run(in shell: ShellContext) async throws {
+        let zk = try await shell.zk()
+        let data: [UInt8]
+        let stat: Stat
+        if watch {
+            let result = try await zk.watchData(Self.path)
+            (data, stat) = (result.data, result.stat)
+            try await shell.watching(Self.path, result.watch)
+        } else {
+            (data, stat) = try await zk.getConfig()
+        }
+        Self.print(data, stat: self.stat ? stat : nil, clientAddressesOnly: clientAddresses, in: shell)
+    }
+
+    static let path = "/zookeeper/config"
+
+    /// Prints a configuration as it is (or its version and client addresses), then the stat if given.
+    static func print(_ data: [UInt8], stat: Stat?, clientAddressesOnly: Bool = false, in shell: ShellContext) {
+        let text = String(decoding: data, as: UTF8.self)
+        let lines = text.split(separator: "\n").map(String.init)
+        let version = lines.first { $0.hasPrefix("version=") }.map { String($0.dropFirst("version=".count)) } ?? ""
+        // server.N=host:quorum:election[:role][;client address]
+        let clients = lines.filter { $0.hasPrefix("server.") }.compactMap { line in
+            line.split(separator: ";", maxSplits: 1).dropFirst().first.map(String.init)
+        }
+        if shell.json {
+            var object: [String: Any] = ["config": text, "version": version, "clientAddresses": clients]
+            if let stat { object["stat"] = Formatting.json(stat) }
+            return shell.output.json(object)
+        }
+        if clientAddressesOnly {
+            shell.output.line(([version] + [clients.joined(separator: ",")]).joined(separator: " "))
+        } else {
+            shell.output.data(data)
+        }
+        if let stat { shell.output.line(Formatting.text(stat)) }
+    }
+}
+
+/// zkCli's reconfig: changes the ensemble's membership (needs reconfigEnabled and admin rights).
+struct Reconfig: ShellCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Change the ensemble's membership: add or remove servers, or give the new member list.",
+        usage: """
+            zk reconfig [-s] [-v VERSION] (-add SERVER... | -remove ID... | -members SERVERS | -file PATH)
+            """,
+        discussion: """
+            Servers are given as server.ID=HOST:QUORUM_PORT:ELECTION_PORT[:ROLE];[CLIENT_HOST:]CLIENT_PORT. \
+            The server must run with reconfigEnabled=true, and the session needs the right to write \
+            /zookeeper/config (the super user, or skipACL on the server). Prints the new configuration.
+            """)
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .short, help: "Also print the new configuration's stat.") var stat = false
+    @Option(
+        name: .short, help: "Change only if the configuration's version (hex, as in its version= line) is still this.")
+    var version: String?
+    @Option(
+        name: [.customLong("add", withSingleDash: true), .customLong("add")],
+        help: "Servers to add (repeatable; or comma-separated).")
+    var add: [String] = []
+    @Option(
+        name: [.customLong("remove", withSingleDash: true), .customLong("remove")],
+        help: "Server ids to remove (repeatable; or comma-separated).")
+    var remove: [String] = []
+    @Option(
+        name: [.customLong("members", withSingleDash: true), .customLong("members")],
+        help: "The whole new member list, comma-separated.")
+    var members: String?
+    @Option(
+        name: [.customLong("file", withSingleDash: true), .customLong("file")],
+        help: "A file of server.ID=... lines: the whole new member list.")
+    var file: String?
+
+    func validate() throws {
+        let incremental = !add.isEmpty || !remove.isEmpty
+        guard [incremental, members != nil, file != nil].filter({ $0 }).count == 1 else {
+            throw ValidationError("give -add/-remove, or -members, or -file")
+        }
+        if let version, Self.configVersion(version) == nil {
+            throw ValidationError("-v takes the configuration's version in hex, got '\(version)'")
+        }
+    }
+
+    func run(in shell: ShellContext) async throws {
+        var newMembers = members
+        if let file {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ShellError("cannot read \(file)", status: ExitStatus.usage)
+            }
+            let servers = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                $0.hasPrefix("server.")
+            }
+            guard !servers.isEmpty else {
+                throw ShellError("\(file) names no server.ID= lines", status: ExitStatus.usage)
+            }
+            newMembers = servers.joined(separator: ",")
+        }
+        let (data, stat) = try await shell.zk().reconfig(
+            joining: add.isEmpty ? nil : add.joined(separator: ","),
+            leaving: remove.isEmpty ? nil : remove.joined(separator: ","), newMembers: newMembers,
+            fromConfig: version.flatMap(Self.configVersion) ?? -1)
+        Config.print(data, stat: self.stat ? stat : nil, in: shell)
+    }
+
+    /// A version as the configuration shows it: hex, with or without 0x.
+    static func configVersion(_ text: String) -> Int64? {
+        let digits = text.hasPrefix("0x") ? String(text.dropFirst(2)) : text
+        return UInt64(digits, radix: 16).map { Int64(bitPattern: $0) }
+    }
+}
