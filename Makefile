@@ -4,7 +4,7 @@
 #               ZooKeeper (installed from Debian's packages when missing).
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libedit-dev zookeeper zookeeper-bin
+APT_PACKAGES := libedit-dev zookeeper zookeeper-bin openssl
 BUILD_PACKAGES := libedit-dev
 PYTHON ?= python3
 

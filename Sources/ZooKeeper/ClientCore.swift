@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 import ZooKeeperProtocol
 
@@ -92,6 +93,7 @@ final class ClientCore: @unchecked Sendable {
     private var closeTimeoutTask: Scheduled<Void>?
     private var flushScheduled = false
     private var lastConnectError: String?
+    private var sslContext: NIOSSLContext?
     private(set) var connectedHost: ConnectString.Host?
 
     init(connectString: ConnectString, configuration: ZooKeeperClient.Configuration, eventLoop: any EventLoop) {
@@ -353,7 +355,7 @@ final class ClientCore: @unchecked Sendable {
 
     func connectionError(_ error: Error, attempt: UInt64) {
         guard attempt == self.attempt else { return }
-        lastConnectError = "\(error)"
+        lastConnectError = error is NIOSSLError ? "TLS: \(error)" : "\(error)"
         logger.debug("connection error", metadata: ["error": "\(error)"])
     }
 
@@ -433,11 +435,24 @@ final class ClientCore: @unchecked Sendable {
         let attempt = self.attempt
         let maxFrameLength = configuration.maxFrameLength
         logger.debug("connecting", metadata: ["server": "\(host)"])
+        let tls: NIOSSLContext?
+        do {
+            tls = try tlsContext()
+        } catch {
+            lastConnectError = "TLS configuration: \(error)"
+            return perform(machine.connectFailed())
+        }
         ClientBootstrap(group: eventLoop)
             .connectTimeout(timeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        // SNI carries names only; an IP address is checked against the certificate's IP SANs.
+                        let name = (try? SocketAddress(ipAddress: host.host, port: 0)) == nil ? host.host : nil
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tls, serverHostname: name))
+                    }
                     try channel.pipeline.syncOperations.addHandlers(
                         ByteToMessageHandler(JuteFrameDecoder(maxFrameLength: maxFrameLength)),
                         ZooKeeperChannelHandler(core: self, attempt: attempt))
@@ -458,6 +473,14 @@ final class ClientCore: @unchecked Sendable {
                     self.perform(self.machine.connectFailed())
                 }
             }
+    }
+
+    /// The TLS context, made on first use from the configuration (nil without TLS).
+    private func tlsContext() throws -> NIOSSLContext? {
+        guard let tls = configuration.tls else { return nil }
+        if let sslContext { return sslContext }
+        sslContext = try NIOSSLContext(configuration: tls)
+        return sslContext
     }
 
     private func established(sessionID: Int64, newSession: Bool, readOnly: Bool) {

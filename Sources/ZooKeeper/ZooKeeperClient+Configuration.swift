@@ -1,4 +1,5 @@
 import Logging
+import NIOSSL
 import ZooKeeperProtocol
 
 extension ZooKeeperClient {
@@ -27,6 +28,10 @@ extension ZooKeeperClient {
         /// The largest frame sent to or accepted from a server (`jute.maxbuffer`, 1 MiB less one
         /// byte by default); larger requests fail with `badArguments` before anything is sent.
         public var maxFrameLength = defaultMaxFrameLength
+        /// TLS for every connection (the servers' `secureClientPort`), or nil for plain TCP.
+        /// Certificates are checked against the host name of the connect string, or the IP
+        /// address when the connect string gives one.
+        public var tls: TLSConfiguration?
         /// Where diagnostics go. Silent by default: a library must not write to the application's
         /// stdout; pass a logger to see connection and session events.
         public var logger = Logger(label: "zookeeper.client", factory: { _ in SwiftLogNoOpLogHandler() })

@@ -25,10 +25,34 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     @Flag(name: .long, help: "Print JSON (JSON Lines for streams).")
     var json = false
 
+    @Flag(
+        name: .long,
+        help: "Connect with TLS (the servers' secureClientPort), trusting the system's CAs (also $ZK_TLS=1).")
+    var tls = false
+
+    @Option(
+        name: .customLong("tls-ca"),
+        help: "Trust the CA certificates in this PEM file; implies --tls (also $ZK_TLS_CA).")
+    var tlsCA: String?
+
+    @Option(
+        name: .customLong("tls-cert"),
+        help: "Present this PEM client certificate (chain); implies --tls (also $ZK_TLS_CERT).")
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: "The client certificate's PEM private key (also $ZK_TLS_KEY).")
+    var tlsKey: String?
+
+    @Flag(name: .long, help: "With TLS, accept any server certificate (testing only).")
+    var insecureSkipTLSVerify = false
+
     public init() {}
 
     public func validate() throws {
         guard timeout > 0, connectTimeout > 0 else { throw ValidationError("timeouts must be positive") }
+        if (tlsCertificate == nil) != (tlsKey == nil) {
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
         for credential in auth where !credential.contains(":") {
             throw ValidationError("--auth takes scheme:secret, got '\(credential)'")
         }

@@ -57,6 +57,7 @@ final class ShellContext: @unchecked Sendable {
         var configuration = ZooKeeperClient.Configuration()
         configuration.sessionTimeout = .milliseconds(Int64(options.timeout * 1000))
         configuration.connectTimeout = .milliseconds(Int64(options.connectTimeout * 1000))
+        configuration.tls = try options.tlsConfiguration()
         let credentials = options.auth + (ProcessInfo.processInfo.environment["ZK_AUTH"].map { [$0] } ?? [])
         configuration.authentication = credentials.map { credential in
             let scheme = credential.prefix { $0 != ":" }

@@ -17,6 +17,9 @@ public final class ApacheZooKeeper: @unchecked Sendable {
     }
 
     static let jar = "/usr/share/java/zookeeper.jar"
+    /// Netty parts the TLS server (`secureClientPort`, Netty connection factory) needs and
+    /// Debian's zookeeper.jar manifest leaves out.
+    static let nettyJars = ["/usr/share/java/netty-codec.jar", "/usr/share/java/netty-resolver.jar"]
     private let lock = NSLock()
     private var nodes: [Node]
     private let tickTime: Int
@@ -85,7 +88,8 @@ public final class ApacheZooKeeper: @unchecked Sendable {
                 "java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dzookeeper.root.logger=WARN,CONSOLE", "-Dzookeeper.jmx.log4j.disable=true",
             ] + extraProperties + [
-                "-cp", "/etc/zookeeper/conf:\(Self.jar)", "org.apache.zookeeper.server.quorum.QuorumPeerMain",
+                "-cp", (["/etc/zookeeper/conf", Self.jar] + Self.nettyJars).joined(separator: ":"),
+                "org.apache.zookeeper.server.quorum.QuorumPeerMain",
                 configFile.path,
             ]
         // The watchdog ends the JVM when the test process (its parent's parent) goes away.

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+import ZooKeeperTestSupport
+
+/// `zk` over TLS to a real Apache ZooKeeper's secureClientPort (Netty, PEM key and trust stores,
+/// client certificates required): certificates are checked both ways.
+@Suite(.timeLimit(.minutes(3))) struct TLSTests {
+    /// A CA, a server certificate for 127.0.0.1, a client certificate, and a second, unrelated CA.
+    struct Certificates {
+        let directory: URL
+        func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+        static func make() async throws -> Certificates {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zk-tls-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let script = """
+                set -e
+                cd '\(directory.path)'
+                ca() { openssl req -x509 -newkey rsa:2048 -nodes -keyout $1.key -out $1.pem -days 2 -subj "/CN=$1"; }
+                signed() {
+                    openssl req -newkey rsa:2048 -nodes -keyout $1.key -out $1.csr -subj "/CN=$1"
+                    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > $1.ext
+                    openssl x509 -req -in $1.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out $1.pem -days 2 -extfile $1.ext
+                }
+                ca ca; ca other-ca; signed server; signed client
+                cat server.key server.pem > server-keystore.pem
+                """
+            let result = try await ChildProcess.run("/bin/sh", ["-c", script])
+            #expect(result.status == 0, "openssl: \(result.errorText)")
+            return Certificates(directory: directory)
+        }
+    }
+
+    @Test func certificatesAreCheckedBothWays() async throws {
+        let certificates = try await Certificates.make()
+        defer { try? FileManager.default.removeItem(at: certificates.directory) }
+        let securePort = try freePort()
+        let config = [
+            "secureClientPort=\(securePort)", "secureClientPortAddress=127.0.0.1",
+            "serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory",
+            "ssl.keyStore.location=\(certificates.path("server-keystore.pem"))", "ssl.keyStore.type=PEM",
+            "ssl.trustStore.location=\(certificates.path("ca.pem"))", "ssl.trustStore.type=PEM",
+            "ssl.clientAuth=need",
+        ]
+        try await ApacheZooKeeper.with(extraConfig: config) { _ in
+            let server = "127.0.0.1:\(securePort)"
+            func zk(_ arguments: [String], environment: [String: String] = [:]) async throws -> ChildProcess.Result {
+                try await ShellCommandTests.zk(
+                    ["-s", server, "--connect-timeout", "2"] + arguments, environment: environment)
+            }
+            let client = ["--tls-cert", certificates.path("client.pem"), "--tls-key", certificates.path("client.key")]
+            let trusted = ["--tls-ca", certificates.path("ca.pem")]
+
+            let created = try await zk(trusted + client + ["create", "/secure", "sealed"])
+            #expect(created.status == 0 && created.text == "/secure\n", "\(created.errorText)")
+            // The same settings from the environment.
+            let environment = [
+                "ZK_TLS_CA": certificates.path("ca.pem"), "ZK_TLS_CERT": certificates.path("client.pem"),
+                "ZK_TLS_KEY": certificates.path("client.key"),
+            ]
+            #expect(try await zk(["get", "/secure"], environment: environment).text == "sealed")
+
+            // A server certificate from a CA we do not trust.
+            let untrusted = try await zk(["--tls-ca", certificates.path("other-ca.pem")] + client + ["ls", "/"])
+            #expect(untrusted.status == 7)
+            #expect(untrusted.errorText.contains("CERTIFICATE_VERIFY_FAILED"), "\(untrusted.errorText)")
+            // No client certificate: the server ends the handshake.
+            #expect(try await zk(trusted + ["ls", "/"]).status == 7)
+            // Plain TCP to the TLS port.
+            #expect(try await zk(["ls", "/"]).status == 7)
+            // Files that are missing or not PEM are usage errors, before connecting.
+            let missing = try await zk(["--tls-ca", certificates.path("nope.pem"), "ls", "/"])
+            #expect(missing.status == 64 && missing.errorText.contains("cannot read the CA certificates file"))
+            #expect(try await zk(["--tls-cert", certificates.path("client.pem"), "ls", "/"]).status == 64)
+        }
+    }
+}
