@@ -231,6 +231,20 @@ import ZooKeeperTestSupport
             #expect(try await zk(["get", "/restored"], []).text == "top")
             #expect(try await zk(["get", "/restored/bin"], []).stdout == bytes)
             #expect(try await zk(["cp", "/src", "/zookeeper/x"], []).status == 64)
+            // A local directory: one directory per node, binary data kept byte for byte.
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zk-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            #expect(try await zk(["cp", "/src", "dir:\(directory.path)"], []).status == 0)
+            #expect(FileManager.default.contents(atPath: directory.path + "/a/b/.zkdata") == Data("beta".utf8))
+            #expect(try await zk(["cp", "/src", "dir:\(directory.path)"], []).status == 64)
+            try Data("gamma".utf8).write(to: directory.appendingPathComponent("a/.zkdata"))
+            try FileManager.default.createDirectory(
+                at: directory.appendingPathComponent("new/leaf"), withIntermediateDirectories: true)
+            #expect(try await zk(["cp", "dir:\(directory.path)", "/fromdir"], []).status == 0)
+            #expect(try await zk(["get", "/fromdir/a"], []).text == "gamma")
+            #expect(try await zk(["get", "/fromdir/bin"], []).stdout == bytes)
+            #expect(try await zk(["ls", "/fromdir/new"], []).text == "[leaf]\n")
+            #expect(try await zk(["cp", "dir:/nonexistent-\(UUID().uuidString)", "/x"], []).status == 64)
         }
     }
 

@@ -2,13 +2,16 @@ import ArgumentParser
 import Foundation
 import ZooKeeper
 
-/// `cp`: copies a subtree between two places of the server, or to and from a JSON file (backup
-/// and restore). A place is a znode path, or `json:FILE`.
+/// `cp`: copies a subtree between two places of the server, or to and from a JSON file or a local
+/// directory (backup and restore). A place is a znode path, `json:FILE` or `dir:DIRECTORY`.
 struct Copy: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "cp",
-        abstract: "Copy a subtree: znode to znode, znode to json:FILE (backup), json:FILE to znode (restore).",
-        discussion: "Data and ACLs are copied; existing nodes are overwritten only with --force.")
+        abstract: "Copy a subtree: znode to znode, or to and from json:FILE or dir:DIRECTORY (backup, restore).",
+        discussion: """
+            Data and ACLs are copied (a directory keeps data only: one directory per node, its data in \
+            a file named \(Copy.dataFile)); existing nodes and files are overwritten only with --force.
+            """)
     @OptionGroup var global: GlobalOptions
     @Flag(name: .long, help: "Overwrite the data of nodes that already exist.") var force = false
     @Argument(help: "The source.") var source: String
@@ -20,6 +23,9 @@ struct Copy: ShellCommand {
         var acl: [ACL]
     }
 
+    /// In a directory copy, the file holding a node's data, inside the node's directory.
+    static let dataFile = ".zkdata"
+
     func run(in shell: ShellContext) async throws {
         let nodes = try await read(source, shell)
         try await write(nodes, to: destination, shell)
@@ -27,6 +33,9 @@ struct Copy: ShellCommand {
     }
 
     private func read(_ place: String, _ shell: ShellContext) async throws -> [Node] {
+        if place.hasPrefix("dir:") {
+            return try readDirectory(String(place.dropFirst(4)))
+        }
         if place.hasPrefix("json:") {
             let file = String(place.dropFirst(5))
             guard let data = FileManager.default.contents(atPath: file),
@@ -62,6 +71,9 @@ struct Copy: ShellCommand {
     }
 
     private func write(_ nodes: [Node], to place: String, _ shell: ShellContext) async throws {
+        if place.hasPrefix("dir:") {
+            return try writeDirectory(nodes, String(place.dropFirst(4)))
+        }
         if place.hasPrefix("json:") {
             let file = String(place.dropFirst(5))
             if FileManager.default.fileExists(atPath: file) && !force {
@@ -95,6 +107,59 @@ struct Copy: ShellCommand {
                     throw ShellError("\(path) exists; add --force to overwrite", status: ExitStatus.nodeExists)
                 }
                 try await zk.setData(path, data: node.data)
+            }
+        }
+    }
+
+    /// A directory tree as nodes: every directory is a node (the top one is the root), with the
+    /// data of its data file, and the open ACL.
+    private func readDirectory(_ directory: String) throws -> [Node] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ShellError("\(directory) is not a directory", status: ExitStatus.usage)
+        }
+        let base = URL(fileURLWithPath: directory)
+        func data(_ relative: String) -> [UInt8] {
+            let file = base.appendingPathComponent(relative).appendingPathComponent(Self.dataFile)
+            return FileManager.default.contents(atPath: file.path).map(Array.init) ?? []
+        }
+        var nodes = [Node(relativePath: "", data: data(""), acl: ACL.openUnsafe)]
+        guard let walker = FileManager.default.enumerator(atPath: directory) else { return nodes }
+        var relatives: [String] = []
+        while let relative = walker.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(
+                atPath: base.appendingPathComponent(relative).path, isDirectory: &isDirectory)
+            if isDirectory.boolValue { relatives.append(relative) }
+        }
+        // Parents before children.
+        for relative in relatives.sorted(by: { $0.split(separator: "/").count < $1.split(separator: "/").count }) {
+            nodes.append(Node(relativePath: "/" + relative, data: data(relative), acl: ACL.openUnsafe))
+        }
+        return nodes
+    }
+
+    /// Nodes as a directory tree (see `readDirectory`); ACLs are not kept.
+    private func writeDirectory(_ nodes: [Node], _ directory: String) throws {
+        if FileManager.default.fileExists(atPath: directory) && !force {
+            throw ShellError("\(directory) exists; add --force to write into it", status: ExitStatus.usage)
+        }
+        let base = URL(fileURLWithPath: directory)
+        for node in nodes {
+            if node.relativePath.split(separator: "/").contains(Substring(Self.dataFile)) {
+                throw ShellError("\(node.relativePath): a node named \(Self.dataFile) cannot be kept in a directory")
+            }
+            let folder = base.appendingPathComponent(String(node.relativePath.drop { $0 == "/" }))
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                let file = folder.appendingPathComponent(Self.dataFile)
+                if node.data.isEmpty {
+                    try? FileManager.default.removeItem(at: file)
+                } else {
+                    try Data(node.data).write(to: file)
+                }
+            } catch {
+                throw ShellError("cannot write \(folder.path): \(error.localizedDescription)")
             }
         }
     }
