@@ -18,8 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run a single-node ZooKeeper-compatible server in the foreground.",
         discussion: """
-            Logs go to stderr; the first line names the address served. Ctrl-C (SIGINT) or SIGTERM
-            stops it cleanly. Data lives in memory unless --data-dir names a directory for the
+            Logs go to stderr; the first line names the address served. Ctrl-C (SIGINT) or SIGTERM \
+            stops it cleanly. Data lives in memory unless --data-dir names a directory for the \
             transaction log and snapshots.
             """
     )

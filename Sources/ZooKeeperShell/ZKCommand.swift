@@ -6,10 +6,10 @@ public struct ZKCommand: AsyncParsableCommand {
         commandName: "zk",
         abstract: "A ZooKeeper client and shell, and an embedded ZooKeeper-compatible server.",
         discussion: """
-            With a command, runs it once and exits. Without one, starts the interactive shell (or, when
+            With a command, runs it once and exits. Without one, starts the interactive shell (or, when \
             stdin is not a terminal, runs the commands read from it, one per line).
 
-            Exit status: 0 success, 1 failure, 2 no node, 3 node exists, 4 bad version, 5 not empty,
+            Exit status: 0 success, 1 failure, 2 no node, 3 node exists, 4 bad version, 5 not empty, \
             6 not authorized, 7 connection failure or session expired, 64 usage error.
             """,
         subcommands: [
