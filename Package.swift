@@ -112,6 +112,7 @@ let package = Package(
             name: "ZooKeeperShellTests",
             dependencies: [
                 "ZooKeeper",
+                "ZooKeeperRecipes",
                 "ZooKeeperServer",
                 "ZooKeeperTestSupport",
             ]
