@@ -298,4 +298,65 @@ import ZooKeeperTestSupport
 
         }
     }
+
+    /// Without a quorum nothing can expire a session, so one that waits out the outage is
+    /// resumed; one that stays away past its timeout after the quorum is back is expired, and the
+    /// client reports it and starts a new session.
+    @Test func aSessionOutlivesAQuorumLossAndExpiresWhenItStaysAwayLonger() async throws {
+        try await ApacheZooKeeper.with(size: 3, tickTime: 500) { ensemble in
+            // The client reaches node 3 only, through a proxy that can cut it off.
+            let proxy = try await TCPProxy.start(
+                upstreamPort: Int(ensemble.address(of: 3).split(separator: ":").last!)!)
+            defer { proxy.stop() }
+            var configuration = Self.configuration(sessionTimeout: .seconds(5))
+            configuration.recreateSessionOnExpiry = true
+            let zk = try await ZooKeeperClient.connect("127.0.0.1:\(proxy.port)", configuration: configuration)
+            let states = zk.states()
+            try await zk.create("/member", mode: .ephemeral)
+            let first = try await zk.session()
+
+            // Two of three down for longer than the session timeout, then back.
+            await ensemble.kill(1)
+            await ensemble.kill(2)
+            try await eventually { try await zk.session().state == .suspended }
+            try await Task.sleep(for: .seconds(7))
+            try await ensemble.restart(1)
+            try await ensemble.restart(2)
+            try await eventually(within: .seconds(30)) { try await zk.session().state == .connected }
+            #expect(try await zk.session().id == first.id)
+            let observer = try await ZooKeeperClient.connect(
+                ensemble.address(of: 1), configuration: Self.configuration())
+            #expect(try await observer.exists("/member")?.ephemeralOwner == first.id)
+            let (_, _, watch) = try await zk.watchData("/member")
+
+            // Again, but the client stays cut off until the restored ensemble has expired it.
+            proxy.block()
+            await ensemble.kill(1)
+            await ensemble.kill(2)
+            try await Task.sleep(for: .seconds(7))
+            try await ensemble.restart(1)
+            try await ensemble.restart(2)
+            try await eventually(within: .seconds(60)) {
+                (try? await observer.exists("/member")) == .some(nil)
+            }
+            proxy.unblock()
+
+            let seen = try await collect(
+                states, within: .seconds(30), until: { $0.contains(.expired) && $0.last == .connected })
+            #expect(seen.filter { $0 == .expired }.count == 1, "states: \(seen)")
+            let error = await #expect(throws: ZooKeeperError.self) { try await watch.event() }
+            #expect(error?.code == .sessionExpired)
+            let second = try await zk.session()
+            #expect(second.id != first.id && second.id != 0)
+            try await zk.create("/member", mode: .ephemeral)
+            #expect(try await observer.exists("/member")?.ephemeralOwner == second.id)
+            print(
+                "quorum loss: session \(hex(first.id)) resumed after 7 s without a quorum; expired after 7 s "
+                    + "cut off past the restore, replaced by \(hex(second.id)); states \(seen)")
+            try await zk.close()
+            try await observer.close()
+        }
+    }
 }
+
+private func hex(_ id: Int64) -> String { "0x" + String(UInt64(bitPattern: id), radix: 16) }
