@@ -90,6 +90,7 @@ let package = Package(
                 "ZooKeeper",
                 "ZooKeeperTestSupport",
                 "ZooKeeperProtocol",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
