@@ -239,7 +239,10 @@ import ZooKeeperProtocol
 
     @Test func aLengthHeaderClaimingTwoGigabytesClosesTheConnectionAtOnce() throws {
         let harness = Harness()
-        for header: [UInt8] in [[0x7f, 0xff, 0xff, 0xff], [0x80, 0x00, 0x00, 0x00], [0x00, 0x00, 0x10, 0x01]] {
+        let connect = Self.framed([Self.connect])
+        let headers: [[UInt8]] = [[0x7f, 0xff, 0xff, 0xff], [0x80, 0x00, 0x00, 0x00], [0x00, 0x00, 0x10, 0x01]]
+        // Alone, and after a handshake (mid-session).
+        for header in headers + headers.map({ connect + $0 }) {
             let channel = EmbeddedChannel(loop: harness.loop)
             try channel.pipeline.syncOperations.addHandlers(
                 ByteToMessageHandler(ServerFrameDecoder(maxFrameLength: harness.core.configuration.maxFrameLength)),
