@@ -92,61 +92,6 @@ import ZooKeeperProtocol
         bodies.flatMap { withUnsafeBytes(of: UInt32($0.count).bigEndian, Array.init) + $0 }
     }
 
-    /// One server core on an embedded loop; each input is one connection to it.
-    final class Harness {
-        let loop = EmbeddedEventLoop()
-        let core: ServerCore
-        var replies = 0
-        var closedByServer = 0
-
-        init() {
-            var configuration = ZooKeeperServer.Configuration(port: 0)
-            configuration.maxFrameLength = 4096
-            configuration.extendedTypesEnabled = true
-            configuration.superDigest = Id.digest(user: "super", password: "s").id
-            configuration.maxClientConnections = 0
-            // Sessions last at most 2 s (20 ticks) and containers are reaped every 100 ms, once
-            // `tick()` lets the timers run: a long run keeps only the sessions of its last seconds.
-            configuration.tickTime = .milliseconds(100)
-            configuration.containerCheckInterval = .milliseconds(100)
-            core = ServerCore(configuration: configuration, eventLoop: loop)
-            core.startTimers()
-        }
-
-        /// Runs the expiry and reaper timers once (they compare against the real clock).
-        func tick() {
-            loop.advanceTime(by: .milliseconds(100))
-        }
-
-        /// Feeds `bytes` to a new connection in chunks of varying size; returns its output.
-        @discardableResult
-        func feed(_ bytes: [UInt8], chunk: Int) throws -> [UInt8] {
-            let channel = EmbeddedChannel(loop: loop)
-            try channel.pipeline.syncOperations.addHandlers(
-                ByteToMessageHandler(ServerFrameDecoder(maxFrameLength: core.configuration.maxFrameLength)),
-                ServerConnectionHandler(core: core))
-            try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 40000)).wait()
-            var output: [UInt8] = []
-            var offset = 0
-            while offset < bytes.count, channel.isActive {
-                let end = min(bytes.count, offset + chunk)
-                try channel.writeInbound(ByteBuffer(bytes: bytes[offset..<end]))
-                offset = end
-                loop.run()
-                while let reply: ByteBuffer = try channel.readOutbound() {
-                    replies += 1
-                    output += reply.readableBytesView
-                }
-            }
-            if !channel.isActive { closedByServer += 1 }
-            // Closed, not finished: finishing an embedded channel drains (and so cancels) the
-            // loop's scheduled tasks, the core's timers among them.
-            channel.close(promise: nil)
-            loop.run()
-            return output
-        }
-    }
-
     /// Mutations of one byte string, as a fuzzer makes them.
     static func mutate(_ input: [UInt8], using random: inout some RandomNumberGenerator) -> [UInt8] {
         let interesting: [UInt8] = [0x00, 0x01, 0x7f, 0x80, 0xff, 0xfe, 0x2f]
@@ -184,7 +129,7 @@ import ZooKeeperProtocol
         let seeds = Self.seeds()
         let streams = seeds.map(Self.framed) + (try files.map { Array(try Data(contentsOf: $0)) })
 
-        let harness = Harness()
+        let harness = ServerFuzzHarness()
         // Every corpus entry as it is, fed whole and byte by byte.
         for stream in streams {
             try harness.feed(stream, chunk: stream.count)
@@ -258,7 +203,7 @@ import ZooKeeperProtocol
     }
 
     @Test func aLengthHeaderClaimingTwoGigabytesClosesTheConnectionAtOnce() throws {
-        let harness = Harness()
+        let harness = ServerFuzzHarness()
         let connect = Self.framed([Self.connect])
         let headers: [[UInt8]] = [[0x7f, 0xff, 0xff, 0xff], [0x80, 0x00, 0x00, 0x00], [0x00, 0x00, 0x10, 0x01]]
         // Alone, and after a handshake (mid-session).
