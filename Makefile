@@ -8,7 +8,7 @@ APT_PACKAGES := libedit-dev zookeeper zookeeper-bin openssl
 BUILD_PACKAGES := libedit-dev
 PYTHON ?= python3
 
-.PHONY: all build build-deps shell test deps format lint clean
+.PHONY: all build build-deps shell test fuzz deps format lint clean
 
 all: build
 
@@ -39,6 +39,12 @@ deps:
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## A longer run of the server fuzz test than `make test` does (FUZZ_ITERATIONS mutations).
+FUZZ_ITERATIONS ?= 500000
+fuzz: build-deps
+	$(SWIFT) build --build-tests
+	FUZZ_ITERATIONS=$(FUZZ_ITERATIONS) $(SWIFT) test --skip-build --filter ServerFuzzTests
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests

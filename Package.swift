@@ -93,6 +93,7 @@ let package = Package(
                 "ZooKeeper",
                 "ZooKeeperTestSupport",
                 "ZooKeeperProtocol",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -108,6 +109,7 @@ let package = Package(
                 "ZooKeeperProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
@@ -115,6 +117,7 @@ let package = Package(
             name: "ZooKeeperShellTests",
             dependencies: [
                 "ZooKeeper",
+                "ZooKeeperRecipes",
                 "ZooKeeperServer",
                 "ZooKeeperTestSupport",
             ]

@@ -20,14 +20,17 @@ struct ContenderQueue: Sendable {
 
     /// Creates this contender's node (parents too) and returns its path.
     func enter(data: [UInt8]) async throws -> String {
+        var mayExist = false
         while true {
             do {
+                // After a lost reply the create may have happened: look for our prefix first, and
+                // keep looking (not creating) while the connection is down.
+                if mayExist, let mine = try await find() { return mine }
                 return try await client.create(parent + "/" + prefix, data: data, mode: .ephemeralSequential).path
             } catch let error as ZooKeeperError where error.code == .noNode {
                 try await client.ensurePath(parent)
             } catch let error as ZooKeeperError where error.code == .connectionLoss {
-                // The create may have happened: look for our prefix before trying again.
-                if let mine = try await find() { return mine }
+                mayExist = true
             }
         }
     }
@@ -60,11 +63,21 @@ struct ContenderQueue: Sendable {
         }
     }
 
-    /// Leaves the queue: deletes the node, tolerating that it is already gone.
+    /// Leaves the queue: deletes the node, tolerating that it is already gone. A delete lost to a
+    /// connection failure is retried (requests wait for the reconnect): a node left behind would
+    /// stay first in line for as long as the session lives, and every later contender would wait
+    /// on it.
     func leave(_ node: String) async throws {
-        do {
-            try await client.delete(node)
-        } catch let error as ZooKeeperError where error.code == .noNode {}
+        while true {
+            do {
+                try await client.delete(node)
+                return
+            } catch let error as ZooKeeperError where error.code == .noNode {
+                return
+            } catch let error as ZooKeeperError where error.code == .connectionLoss {
+                continue
+            }
+        }
     }
 
     /// The 10-digit sequence suffix of a contender name.

@@ -17,6 +17,12 @@ enum AccessControl {
         return false
     }
 
+    /// A digest entry with its hash replaced by `x` (`user:x`); other entries unchanged.
+    static func redactingDigest(_ entry: ACL) -> ACL {
+        guard entry.id.scheme == "digest", let colon = entry.id.id.firstIndex(of: ":") else { return entry }
+        return ACL(permissions: entry.permissions, id: Id(scheme: "digest", id: entry.id.id[..<colon] + ":x"))
+    }
+
     private static func matches(scheme: String, id: String, aclID: String) -> Bool {
         switch scheme {
         case "ip": IPAddressMatcher.matches(address: id, pattern: aclID)

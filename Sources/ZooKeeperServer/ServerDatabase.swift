@@ -457,7 +457,12 @@ struct ServerDatabase: Sendable {
             AccessControl.allows(node.acl, .read, ids: context.ids)
                 || AccessControl.allows(node.acl, .admin, ids: context.ids)
         else { return .error(.noAuth, zxid: lastZxid) }
-        return Outcome(error: .ok, body: GetACLResponse(acl: node.acl, stat: node.stat), zxid: lastZxid)
+        // Without ADMIN a caller sees digest entries without their hashes (`user:x`), as ZooKeeper
+        // answers, so READ alone does not hand out material for guessing the password.
+        let acl =
+            AccessControl.allows(node.acl, .admin, ids: context.ids)
+            ? node.acl : node.acl.map(AccessControl.redactingDigest)
+        return Outcome(error: .ok, body: GetACLResponse(acl: acl, stat: node.stat), zxid: lastZxid)
     }
 
     private mutating func multiRead(_ request: MultiReadRequest, context: RequestContext) -> Outcome {

@@ -15,6 +15,11 @@ extension ShellCommand {
         do {
             try await run(in: shell)
             await shell.close()
+        } catch let exit as ExitCode {
+            // A status the command chose (exists on a missing node, grep without a match): it
+            // has said what it had to, so there is no error to report.
+            await shell.close()
+            throw exit
         } catch {
             let status = shell.report(error)
             await shell.close()

@@ -232,3 +232,37 @@ extension Sequence {
         return result
     }
 }
+
+extension RecipeTests {
+    /// A release whose delete is lost to a dropped connection is retried on the resumed session:
+    /// the holder's node must not stay first in line and block every later contender.
+    @Test func aReleaseLostToAConnectionDropIsRetried() async throws {
+        try await ZooKeeperServer.withServer { server in
+            let proxy = try await TCPProxy.start(upstreamPort: server.port)
+            defer { proxy.stop() }
+            var configuration = ZooKeeperClient.Configuration()
+            configuration.sessionTimeout = .seconds(10)
+            let holder = try await ZooKeeperClient.connect("127.0.0.1:\(proxy.port)", configuration: configuration)
+            let other = try await ZooKeeperClient.connect(server.connectString, configuration: configuration)
+            let lock = DistributedLock(client: holder, path: "/lock")
+            try await lock.acquire()
+            let session = try await holder.session().id
+
+            // The delete is sent into a dead path, then the connection drops.
+            proxy.stall()
+            let release = Task { try await lock.release() }
+            try await eventually { try await other.getChildren("/lock").count == 1 }
+            try await Task.sleep(for: .milliseconds(300))
+            proxy.unstall()
+            proxy.block()
+            proxy.unblock()
+
+            try await release.value
+            #expect(try await holder.session().id == session)
+            #expect(try await other.getChildren("/lock").isEmpty)
+            try await DistributedLock(client: other, path: "/lock").acquire(timeout: .seconds(10))
+            try await holder.close()
+            try await other.close()
+        }
+    }
+}

@@ -149,6 +149,18 @@ import ZooKeeperTestSupport
         }
     }
 
+    @Test func aLengthHeaderClaimingTwoGigabytesIsRefusedBeforeItsBodyArrives() async throws {
+        try await ZooKeeperServer.withServer(configuration: Self.configuration()) { server in
+            // The socket stays open and nothing follows the header: the server closes it without
+            // waiting for (or reserving room for) the body.
+            #expect(peerClosesSilently(after: [0x7F, 0xFF, 0xFF, 0xFF], port: server.port))
+            #expect(peerClosesSilently(after: [0x80, 0x00, 0x00, 0x00], port: server.port))
+            let zk = try await Self.client(server.connectString)
+            #expect(try await zk.exists("/") != nil)
+            try await zk.close()
+        }
+    }
+
     @Test func connectionsPerAddressAreLimited() async throws {
         var configuration = Self.configuration()
         configuration.maxClientConnections = 2

@@ -210,9 +210,31 @@ public func fourLetterWord(_ word: String, port: Int) -> String? {
 /// Sends bytes on a new loopback connection and returns everything received until the peer
 /// closes it (or two seconds pass); nil when nothing listens.
 public func exchange(_ bytes: [UInt8], port: Int) -> [UInt8]? {
+    guard let fd = sendOnNewConnection(bytes, port: port) else { return nil }
+    defer { close(fd) }
+    var answer: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let count = recv(fd, &chunk, chunk.count, 0)
+        if count <= 0 { break }
+        answer += chunk[0..<count]
+    }
+    return answer
+}
+
+/// Sends bytes on a new loopback connection, keeps it open, and tells whether the peer closes
+/// it within two seconds without sending anything.
+public func peerClosesSilently(after bytes: [UInt8], port: Int) -> Bool {
+    guard let fd = sendOnNewConnection(bytes, port: port) else { return false }
+    defer { close(fd) }
+    var byte: UInt8 = 0
+    return recv(fd, &byte, 1, 0) == 0
+}
+
+/// A loopback connection with a two-second receive timeout, after sending `bytes` on it.
+private func sendOnNewConnection(_ bytes: [UInt8], port: Int) -> Int32? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return nil }
-    defer { close(fd) }
     var timeout = timeval(tv_sec: 2, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     var address = sockaddr_in()
@@ -225,16 +247,10 @@ public func exchange(_ bytes: [UInt8], port: Int) -> [UInt8]? {
         }
     }
     guard connected, bytes.withUnsafeBytes({ send(fd, $0.baseAddress, bytes.count, 0) }) == bytes.count else {
+        close(fd)
         return nil
     }
-    var answer: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let count = recv(fd, &chunk, chunk.count, 0)
-        if count <= 0 { break }
-        answer += chunk[0..<count]
-    }
-    return answer
+    return fd
 }
 
 /// Expects two transcripts to be equal, reporting the first line that differs.

@@ -2,13 +2,20 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// A loopback TCP proxy for fault tests: forwards to an upstream port, and when blocked drops
-/// every connection and refuses new ones, as a network partition between client and server would.
+/// A loopback TCP proxy for fault tests: forwards to an upstream port, and on demand drops every
+/// connection and refuses new ones (a partition), stalls them (a dead path), resets them (RST) or
+/// half-closes them (FIN to the client while the server's side stays open).
 public final class TCPProxy: Sendable {
     private struct State {
         var blocked = false
         var stalled = false
-        var channels: [any Channel] = []
+        /// Relayed connections: the client's side, then the server's.
+        var pairs: [(client: any Channel, server: any Channel)] = []
+
+        mutating func takeAll() -> [(client: any Channel, server: any Channel)] {
+            defer { pairs = [] }
+            return pairs
+        }
     }
 
     public let upstreamPort: Int
@@ -40,7 +47,7 @@ public final class TCPProxy: Sendable {
         return ClientBootstrap(group: inbound.eventLoop)
             .connect(host: "127.0.0.1", port: upstreamPort)
             .flatMap { outbound in
-                self.state.withLockedValue { $0.channels += [inbound, outbound] }
+                self.state.withLockedValue { $0.pairs.append((inbound, outbound)) }
                 return inbound.pipeline.addHandler(Relay(peer: outbound, proxy: self)).flatMap {
                     outbound.pipeline.addHandler(Relay(peer: inbound, proxy: self))
                 }
@@ -49,13 +56,34 @@ public final class TCPProxy: Sendable {
 
     /// Drops every connection and refuses new ones until `unblock()`.
     public func block() {
-        let channels = state.withLockedValue { state in
+        let pairs = state.withLockedValue { state in
             state.blocked = true
-            let channels = state.channels
-            state.channels = []
-            return channels
+            return state.takeAll()
         }
-        for channel in channels { channel.close(promise: nil) }
+        for pair in pairs {
+            pair.client.close(promise: nil)
+            pair.server.close(promise: nil)
+        }
+    }
+
+    /// Aborts every connection with a TCP reset on both sides (SO_LINGER 0), as a crashed
+    /// middlebox would; new connections are relayed as before.
+    public func reset() {
+        for pair in state.withLockedValue({ $0.takeAll() }) {
+            for channel in [pair.client, pair.server] {
+                let provider = channel as! any SocketOptionProvider
+                provider.setSoLinger(linger(l_onoff: 1, l_linger: 0))
+                    .whenComplete { _ in channel.close(promise: nil) }
+            }
+        }
+    }
+
+    /// Sends the client a FIN on every connection while the server's side stays open and bytes
+    /// from the client still reach the server; new connections are relayed as before.
+    public func halfClose() {
+        for pair in state.withLockedValue({ $0.takeAll() }) {
+            pair.client.close(mode: .output, promise: nil)
+        }
     }
 
     public func unblock() {

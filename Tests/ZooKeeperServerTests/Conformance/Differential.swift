@@ -128,19 +128,22 @@ final class EventLog: @unchecked Sendable {
 }
 
 /// Runs `scenario` against a fresh Apache ZooKeeper and a fresh embedded server and expects the
-/// same transcript from both.
+/// same transcript from both. `superDigest` (`user:base64(sha1(user:password))`) configures a
+/// super user on both.
 func expectSameBehaviour(
     extendedTypes: Bool = false,
+    superDigest: String? = nil,
     sourceLocation: SourceLocation = #_sourceLocation,
     _ scenario: @Sendable (Transcript) async throws -> Void
 ) async throws {
-    let apache = try await ApacheZooKeeper.with(
-        tickTime: 2000, extraProperties: extendedTypes ? ["-Dzookeeper.extendedTypesEnabled=true"] : []
-    ) { cluster in
+    var properties = extendedTypes ? ["-Dzookeeper.extendedTypesEnabled=true"] : []
+    if let superDigest { properties.append("-Dzookeeper.DigestAuthenticationProvider.superDigest=\(superDigest)") }
+    let apache = try await ApacheZooKeeper.with(tickTime: 2000, extraProperties: properties) { cluster in
         try await run(scenario, on: cluster.connectString)
     }
     var configuration = ZooKeeperServer.Configuration(port: 0)
     configuration.extendedTypesEnabled = extendedTypes
+    configuration.superDigest = superDigest
     let ours = try await ZooKeeperServer.withServer(configuration: configuration) { server in
         try await run(scenario, on: server.connectString)
     }

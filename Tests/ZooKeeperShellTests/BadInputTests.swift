@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+import ZooKeeper
+import ZooKeeperServer
+import ZooKeeperTestSupport
+
+/// Bad input to `zk`: each case ends with its documented exit status, nothing on stdout, a
+/// one-line `zk: ...` error on stderr (argument-parser's usage errors: an `Error: ...` line, then
+/// the usage), and no node written.
+@Suite(.timeLimit(.minutes(3))) struct BadInputTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var name: String
+        var arguments: [String]
+        var input: [UInt8] = []
+        /// Written to a temporary file that replaces `@FILE` in the arguments.
+        var file: [UInt8]? = nil
+        var status: Int32
+        /// The start of stderr's first line; nil for a silent status.
+        var error: String?
+        /// A node the command must not have created or changed.
+        var untouched: String?
+        var testDescription: String { name }
+    }
+
+    static let tooBig = [UInt8](repeating: 0x61, count: 1_100_000)
+
+    static let cases: [Case] = [
+        Case(
+            name: "unknown global flag", arguments: ["--bogus", "ls", "/"], status: 64,
+            error: "Error: Unknown option '--bogus'"),
+        Case(
+            name: "unknown command flag", arguments: ["get", "-x", "/"], status: 64, error: "Error: Unknown option '-x'"
+        ),
+        Case(name: "missing argument", arguments: ["set", "/"], status: 64, error: "Error: Missing expected argument"),
+        Case(
+            name: "bad number", arguments: ["set", "-v", "one", "/existing", "x"], status: 64,
+            error: "Error: The value 'one' is invalid", untouched: "/existing"),
+        Case(
+            name: "control character in path", arguments: ["create", "/bad\u{1}path"], status: 64,
+            error: "zk: BadArguments: invalid character U+1 in path"),
+        Case(
+            name: "non-UTF-8 path (decoded as U+FFFD)",
+            arguments: ["create", String(decoding: [0x2f, 0x61, 0xff, 0xfe], as: UTF8.self)],
+            status: 64, error: "zk: BadArguments: invalid character U+FFFD in path"),
+        Case(name: "reserved path", arguments: ["delete", "/zookeeper"], status: 64, error: "zk: BadArguments:"),
+        Case(
+            name: "no parent", arguments: ["create", "/missing/child"], status: 2, error: "zk: NoNode:",
+            untouched: "/missing"),
+        Case(
+            name: "data above jute.maxbuffer from stdin", arguments: ["create", "/big", "-"], input: tooBig, status: 64,
+            error: "zk: BadArguments: request of 1100", untouched: "/big"),
+        Case(
+            name: "data above jute.maxbuffer from a file", arguments: ["set", "/existing", "@FILE"], file: tooBig,
+            status: 64,
+            error: "zk: BadArguments: request of 1100", untouched: "/existing"),
+        Case(
+            name: "unreadable data file", arguments: ["create", "/fromfile", "@/nonexistent/data"], status: 1,
+            error: "zk: cannot read /nonexistent/data", untouched: "/fromfile"),
+        Case(
+            name: "bad ACL", arguments: ["create", "/acl", "x", "bogus:acl"], status: 64,
+            error: "zk: bad ACL entry 'bogus:acl'",
+            untouched: "/acl"),
+        Case(
+            name: "malformed --auth", arguments: ["--auth", "nocolon", "ls", "/"], status: 64,
+            error: "Error: --auth takes scheme:secret"),
+        Case(
+            name: "unknown auth scheme", arguments: ["--auth", "nosuch:x", "ls", "/"], status: 6,
+            error: "zk: AuthFailed:"),
+        Case(
+            name: "wrong password", arguments: ["--auth", "digest:alice:wrong", "set", "/secret", "stolen"], status: 6,
+            error: "zk: NoAuth:", untouched: "/secret"),
+        Case(
+            name: "bad version", arguments: ["set", "-v", "7", "/existing", "x"], status: 4, error: "zk: BadVersion:",
+            untouched: "/existing"),
+        Case(
+            name: "missing node is a silent status for exists", arguments: ["exists", "/nope"], status: 2, error: nil),
+    ]
+
+    @Test(arguments: cases)
+    func badInputFailsCleanly(_ badInput: Case) async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("zk-input-\(UUID().uuidString)")
+        if let contents = badInput.file { try Data(contents).write(to: file) }
+        defer { try? FileManager.default.removeItem(at: file) }
+        let arguments = badInput.arguments.map { $0 == "@FILE" ? "@" + file.path : $0 }
+        try await ZooKeeperServer.withServer { server in
+            var configuration = ZooKeeperClient.Configuration()
+            configuration.authentication = [("digest", Array("alice:pw".utf8))]
+            let zk = try await ZooKeeperClient.connect(server.connectString, configuration: configuration)
+            try await zk.create("/existing", data: Array("kept".utf8))
+            try await zk.create(
+                "/secret", data: Array("kept".utf8),
+                acl: [
+                    .digest(user: "alice", password: "pw", permissions: [.read, .write]),
+                    ACL(permissions: .read, id: .anyone),
+                ])
+            let before = try await badInput.untouched.asyncMap { try await zk.exists($0) }
+
+            let result = try await ShellCommandTests.zk(
+                ["-s", server.connectString] + arguments, input: badInput.input)
+            #expect(result.status == badInput.status, "stderr: \(result.errorText)")
+            #expect(result.stdout.isEmpty, "stdout: \(result.text)")
+            let lines = result.errorText.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            if let error = badInput.error {
+                #expect(lines.first?.hasPrefix(error) == true, "stderr: \(result.errorText)")
+                if error.hasPrefix("zk: ") { #expect(lines.count == 1, "stderr: \(result.errorText)") }
+            } else {
+                #expect(lines.isEmpty, "stderr: \(result.errorText)")
+            }
+            // Nothing was written.
+            if let path = badInput.untouched {
+                let after = try await zk.exists(path)
+                #expect(after == before ?? nil, "\(path) changed")
+                if after != nil { #expect(try await zk.getData(path).data == Array("kept".utf8)) }
+            }
+            try await zk.close()
+        }
+    }
+
+    @Test func anUnreachableServerIsOneConnectionError() async throws {
+        let result = try await ShellCommandTests.zk([
+            "-s", "127.0.0.1:\(try freePort())", "--connect-timeout", "1", "ls", "/",
+        ])
+        #expect(result.status == 7)
+        #expect(result.stdout.isEmpty)
+        #expect(result.errorText.hasPrefix("zk: ConnectFailed:"))
+        #expect(result.errorText.split(separator: "\n").count == 1)
+    }
+}
+
+extension Optional {
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}
