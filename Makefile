@@ -8,7 +8,7 @@ APT_PACKAGES := libedit-dev zookeeper zookeeper-bin openssl
 BUILD_PACKAGES := libedit-dev
 PYTHON ?= python3
 
-.PHONY: all build build-deps shell test fuzz deps format lint clean
+.PHONY: all build build-deps shell test fuzz fuzz-libfuzzer deps format lint clean
 
 all: build
 
@@ -45,6 +45,16 @@ FUZZ_ITERATIONS ?= 500000
 fuzz: build-deps
 	$(SWIFT) build --build-tests
 	FUZZ_ITERATIONS=$(FUZZ_ITERATIONS) $(SWIFT) test --skip-build --filter ServerFuzzTests
+
+## Coverage-guided fuzzing of the server with libFuzzer (Fuzz/ package) for FUZZ_SECONDS; new
+## inputs go to Fuzz/.work, crashers to Fuzz/crash-*. Add a crasher to Fuzz/corpus once fixed.
+FUZZ_SECONDS ?= 60
+fuzz-libfuzzer:
+	cd Fuzz && $(SWIFT) build -c debug -Xswiftc -sanitize=fuzzer,address -Xlinker --allow-multiple-definition \
+		--product ServerFuzzer
+	mkdir -p Fuzz/.work
+	cd Fuzz && .build/debug/ServerFuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+		-artifact_prefix=crash- .work corpus
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests

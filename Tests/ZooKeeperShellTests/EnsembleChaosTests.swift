@@ -215,17 +215,25 @@ import ZooKeeperTestSupport
                         }
                     }
                 }
-                // The faults: odd rounds kill the writer's server, even rounds the leader; the
-                // `zk` tool writes while a node is down.
+                // The faults: odd rounds kill a server clients are connected to, even rounds the
+                // leader; the `zk` tool writes while a node is down.
                 group.addTask {
                     try await Self.progress(ledger, by: 20)
                     for round in 1...rounds {
-                        let connected = try await writer.session().server?.description
+                        let leader = try #require(ensemble.leader())
+                        // A server some client is connected to, the writer's first: a follower
+                        // when one is (clients tend to sit on the leader), else the leader.
+                        var connected: [Int] = []
+                        for client in everyone {
+                            let server = try await client.session().server?.description
+                            if let id = (1...3).first(where: { ensemble.address(of: $0) == server }) {
+                                connected.append(id)
+                            }
+                        }
                         let victim =
                             round.isMultiple(of: 2)
-                            ? try #require(ensemble.leader())
-                            : try #require((1...3).first { ensemble.address(of: $0) == connected })
-                        ledger.killed("\(victim)\(victim == ensemble.leader() ? " (leader)" : "")")
+                            ? leader : try #require(connected.first { $0 != leader } ?? connected.first)
+                        ledger.killed("\(victim) (\(victim == leader ? "leader" : "follower"))")
                         await ensemble.kill(victim)
                         print(
                             "ensemble chaos: round \(round) killed node \(victim) at \(ledger.acknowledgedCount) writes"

@@ -1,0 +1,1 @@
+../../../Tests/ZooKeeperServerTests/ServerFuzzHarness.swift
