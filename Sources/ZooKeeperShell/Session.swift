@@ -113,8 +113,8 @@ struct Session {
         } catch let error as ShellError {
             return shell.report(error)
         } catch {
-            // A parse error: argument-parser's own message, one command's usage.
-            shell.output.error(ZKCommand.fullMessage(for: error))
+            // A parse error: one line naming the help to read; a help request: the help.
+            shell.output.error(ZKCommand.usageLine(for: error, arguments: words) ?? ZKCommand.fullMessage(for: error))
             return ZKCommand.exitCode(for: error).rawValue
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `zk`: the ZooKeeper command-line client (one-shot, scripts and an interactive shell) and server.
 public struct ZKCommand: AsyncParsableCommand {
@@ -49,8 +50,8 @@ public struct ZKCommand: AsyncParsableCommand {
 
     /// Parses the process arguments and runs the command; exits with its status.
     public static func runMain() async {
+        let arguments = GlobalOptions.expandingShorthands(Array(CommandLine.arguments.dropFirst()))
         do {
-            let arguments = GlobalOptions.expandingShorthands(Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
@@ -58,7 +59,21 @@ public struct ZKCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            if let line = usageLine(for: error, arguments: arguments) {
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+                Foundation.exit(exitCode(for: error).rawValue)
+            }
             exit(withError: error)
         }
+    }
+
+    /// A parse or validation error as one line, `zk: MESSAGE (see 'zk COMMAND --help')`; nil for
+    /// help requests and for statuses a command chose.
+    static func usageLine(for error: any Error, arguments: [String]) -> String? {
+        guard !(error is ExitCode), exitCode(for: error) != .success,
+            let first = fullMessage(for: error).split(separator: "\n").first, first.hasPrefix("Error: ")
+        else { return nil }
+        let command = arguments.first { !$0.hasPrefix("-") && Session.command(named: $0) != nil }
+        return "zk: \(first.dropFirst("Error: ".count)) (see 'zk \(command.map { "\($0) " } ?? "")--help')"
     }
 }

@@ -5,8 +5,7 @@ import ZooKeeperServer
 import ZooKeeperTestSupport
 
 /// Bad input to `zk`: each case ends with its documented exit status, nothing on stdout, a
-/// one-line `zk: ...` error on stderr (argument-parser's usage errors: an `Error: ...` line, then
-/// the usage), and no node written.
+/// one-line `zk: ...` error on stderr (usage errors name the help to read), and no node written.
 @Suite(.timeLimit(.minutes(3))) struct BadInputTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String
@@ -27,14 +26,14 @@ import ZooKeeperTestSupport
     static let cases: [Case] = [
         Case(
             name: "unknown global flag", arguments: ["--bogus", "ls", "/"], status: 64,
-            error: "Error: Unknown option '--bogus'"),
+            error: "zk: Unknown option '--bogus'"),
         Case(
-            name: "unknown command flag", arguments: ["get", "-x", "/"], status: 64, error: "Error: Unknown option '-x'"
+            name: "unknown command flag", arguments: ["get", "-x", "/"], status: 64, error: "zk: Unknown option '-x'"
         ),
-        Case(name: "missing argument", arguments: ["set", "/"], status: 64, error: "Error: Missing expected argument"),
+        Case(name: "missing argument", arguments: ["set", "/"], status: 64, error: "zk: Missing expected argument"),
         Case(
             name: "bad number", arguments: ["set", "-v", "one", "/existing", "x"], status: 64,
-            error: "Error: The value 'one' is invalid", untouched: "/existing"),
+            error: "zk: The value 'one' is invalid", untouched: "/existing"),
         Case(
             name: "control character in path", arguments: ["create", "/bad\u{1}path"], status: 64,
             error: "zk: BadArguments: invalid character U+1 in path"),
@@ -62,7 +61,7 @@ import ZooKeeperTestSupport
             untouched: "/acl"),
         Case(
             name: "malformed --auth", arguments: ["--auth", "nocolon", "ls", "/"], status: 64,
-            error: "Error: --auth takes scheme:secret"),
+            error: "zk: --auth takes scheme:secret"),
         Case(
             name: "unknown auth scheme", arguments: ["--auth", "nosuch:x", "ls", "/"], status: 6,
             error: "zk: AuthFailed:"),

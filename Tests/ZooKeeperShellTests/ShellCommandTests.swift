@@ -214,6 +214,14 @@ import ZooKeeperTestSupport
         }
     }
 
+    @Test func listRecursiveIsCapitalR() async throws {
+        try await Self.withServer { (zk, _) async throws in
+            _ = try await zk(["-c", "create /r x; create /r/a y; create /r/a/b z"], [])
+            #expect(try await zk(["ls", "-R", "/r"], []).text == "/r\n/r/a\n/r/a/b\n")
+            #expect(try await zk(["ls", "-r", "/r"], []).status == 64)
+        }
+    }
+
     @Test func copyBacksUpAndRestoresSubtrees() async throws {
         try await Self.withServer { (zk, _) async throws in
             let bytes: [UInt8] = [0, 1, 2, 0xFF]

@@ -6,7 +6,7 @@ struct List: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "ls", abstract: "List a node's children (sorted).")
     @OptionGroup var global: GlobalOptions
     @Flag(name: .short, help: "Also print the node's stat.") var stat = false
-    @Flag(name: .short, help: "List the whole subtree, one path per line.") var recursive = false
+    @Flag(name: .customShort("R"), help: "List the whole subtree, one path per line.") var recursive = false
     @Flag(name: .short, help: "Set a watch on the children.") var watch = false
     @Argument(help: "The node (default: the current one).") var path: String?
 
