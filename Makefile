@@ -4,11 +4,13 @@
 #               ZooKeeper (installed from Debian's packages when missing).
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libedit-dev zookeeper zookeeper-bin openssl
+APT_PACKAGES := libedit-dev zookeeper zookeeper-bin openssl zsh fish mandoc
 BUILD_PACKAGES := libedit-dev
 PYTHON ?= python3
 
-.PHONY: all build build-deps shell test fuzz fuzz-libfuzzer deps format lint clean
+.PHONY: all build build-deps shell test fuzz fuzz-libfuzzer deps format lint clean completions man install uninstall docs
+PREFIX ?= /usr/local
+DESTDIR ?=
 
 all: build
 
@@ -55,6 +57,30 @@ fuzz-libfuzzer:
 	mkdir -p Fuzz/.work
 	cd Fuzz && .build/debug/ServerFuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 		-artifact_prefix=crash- .work corpus
+
+## Regenerates completions/ and man/zk.1 from the command definitions (CompletionTests and
+## ManPageTests fail when the committed files drift from them).
+completions: build
+	sh scripts/generate_completions.sh .build/debug/zk completions
+
+man: build
+	$(PYTHON) scripts/make_man.py .build/debug/zk man/zk.1.in man/zk.1
+
+## Installs zk (release build), its man page and its bash, zsh and fish completions under
+## $(DESTDIR)$(PREFIX).
+install: build-deps
+	$(SWIFT) build -c release --product zk
+	install -D -m 755 "$$($(SWIFT) build -c release --show-bin-path)/zk" "$(DESTDIR)$(PREFIX)/bin/zk"
+	install -D -m 644 man/zk.1 "$(DESTDIR)$(PREFIX)/share/man/man1/zk.1"
+	install -D -m 644 completions/zk.bash "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/zk"
+	install -D -m 644 completions/_zk "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_zk"
+	install -D -m 644 completions/zk.fish "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/zk.fish"
+
+uninstall:
+	rm -f "$(DESTDIR)$(PREFIX)/bin/zk" "$(DESTDIR)$(PREFIX)/share/man/man1/zk.1" \
+		"$(DESTDIR)$(PREFIX)/share/bash-completion/completions/zk" \
+		"$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_zk" \
+		"$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/zk.fish"
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests

@@ -32,15 +32,19 @@ public struct GlobalOptions: ParsableArguments, Sendable {
 
     @Option(
         name: .customLong("tls-ca"),
-        help: "Trust the CA certificates in this PEM file; implies --tls (also $ZK_TLS_CA).")
+        help: "Trust the CA certificates in this PEM file; implies --tls (also $ZK_TLS_CA).",
+        completion: .file(extensions: ["pem", "crt"]))
     var tlsCA: String?
 
     @Option(
         name: .customLong("tls-cert"),
-        help: "Present this PEM client certificate (chain); implies --tls (also $ZK_TLS_CERT).")
+        help: "Present this PEM client certificate (chain); implies --tls (also $ZK_TLS_CERT).",
+        completion: .file(extensions: ["pem", "crt"]))
     var tlsCertificate: String?
 
-    @Option(name: .customLong("tls-key"), help: "The client certificate's PEM private key (also $ZK_TLS_KEY).")
+    @Option(
+        name: .customLong("tls-key"), help: "The client certificate's PEM private key (also $ZK_TLS_KEY).",
+        completion: .file(extensions: ["pem", "crt", "key"]))
     var tlsKey: String?
 
     @Flag(name: .long, help: "With TLS, accept any server certificate (testing only).")

@@ -28,7 +28,7 @@ import ZooKeeperTestSupport
             name: "unknown global flag", arguments: ["--bogus", "ls", "/"], status: 64,
             error: "zk: Unknown option '--bogus'"),
         Case(
-            name: "unknown command flag", arguments: ["get", "-x", "/"], status: 64, error: "zk: Unknown option '-x'"
+            name: "unknown command flag", arguments: ["get", "-q", "/"], status: 64, error: "zk: Unknown option '-q'"
         ),
         Case(name: "missing argument", arguments: ["set", "/"], status: 64, error: "zk: Missing expected argument"),
         Case(

@@ -103,6 +103,16 @@ import ZooKeeperTestSupport
             defer { try? FileManager.default.removeItem(at: file) }
             #expect(try await zk(["set", "/bin", "@\(file.path)"], []).status == 0)
             #expect(try await zk(["get", "/bin"], []).stdout == bytes)
+            // base64 out and back in; the hex dump shows offsets, bytes and printable text.
+            let encoded = try await zk(["get", "-b", "/bin"], []).text
+            #expect(encoded == Data(bytes).base64EncodedString() + "\n")
+            #expect(
+                try await zk(["set", "--base64", "/bin", Data("hi\u{0}".utf8).base64EncodedString()], []).status == 0)
+            #expect(try await zk(["get", "/bin"], []).stdout == Array("hi\u{0}".utf8))
+            #expect(
+                try await zk(["get", "-x", "/bin"], []).text == "00000000  68 69 00" + String(repeating: " ", count: 41)
+                    + "hi.\n")
+            #expect(try await zk(["set", "-b", "/bin", "not base64!"], []).status == 64)
         }
     }
 

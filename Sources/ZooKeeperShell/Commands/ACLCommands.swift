@@ -26,7 +26,7 @@ struct GetACL: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "getAcl", abstract: "Print a node's ACL.")
     @OptionGroup var global: GlobalOptions
     @Flag(name: .short, help: "Also print the stat.") var stat = false
-    @Argument(help: "The node.") var path: String
+    @Argument(help: "The node.", completion: .znode) var path: String
 
     func run(in shell: ShellContext) async throws {
         let (acl, stat) = try await shell.zk().getACL(shell.resolve(path))
@@ -42,9 +42,10 @@ struct GetACL: ShellCommand {
 struct SetACL: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "setAcl", abstract: "Replace a node's ACL.")
     @OptionGroup var global: GlobalOptions
-    @Option(name: .short, help: "Only if the ACL has this version.") var version: Int32 = -1
+    @Option(name: .short, help: ArgumentHelp("Only if the ACL has this version.", valueName: "version")) var version:
+        Int32 = -1
     @Flag(name: .short, help: "Apply to the whole subtree.") var recursive = false
-    @Argument(help: "The node.") var path: String
+    @Argument(help: "The node.", completion: .znode) var path: String
     @Argument(help: "scheme:id:perms[,scheme:id:perms...]") var acl: String
 
     func run(in shell: ShellContext) async throws {

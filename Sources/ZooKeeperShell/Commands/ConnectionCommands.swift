@@ -24,7 +24,7 @@ struct PrintWatches: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "printwatches", abstract: "Turn the printing of -w watch events on or off in the shell.")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "on or off (default: show the setting).") var setting: String?
+    @Argument(help: "on or off (default: show the setting).", completion: .list(["on", "off"])) var setting: String?
 
     func validate() throws {
         if let setting, setting != "on" && setting != "off" { throw ValidationError("printwatches takes on or off") }

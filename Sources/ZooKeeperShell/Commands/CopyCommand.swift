@@ -14,8 +14,8 @@ struct Copy: ShellCommand {
             """)
     @OptionGroup var global: GlobalOptions
     @Flag(name: .long, help: "Overwrite the data of nodes that already exist.") var force = false
-    @Argument(help: "The source.") var source: String
-    @Argument(help: "The destination.") var destination: String
+    @Argument(help: "The source.", completion: .znode) var source: String
+    @Argument(help: "The destination.", completion: .znode) var destination: String
 
     struct Node {
         var relativePath: String

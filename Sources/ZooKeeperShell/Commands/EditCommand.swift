@@ -7,7 +7,7 @@ struct Edit: ShellCommand {
     static let configuration = CommandConfiguration(
         abstract: "Edit a node's data in $VISUAL/$EDITOR; written back only if nobody changed it meanwhile.")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The node.") var path: String
+    @Argument(help: "The node.", completion: .znode) var path: String
 
     func run(in shell: ShellContext) async throws {
         let zk = try await shell.zk()
@@ -47,8 +47,8 @@ struct Diff: ShellCommand {
         abstract: "Compare two subtrees: '-' only in the first, '+' only in the second, '~' data differs.",
         discussion: "Exit status 0 when they are the same, 1 when they differ.")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The first subtree.") var first: String
-    @Argument(help: "The second subtree.") var second: String
+    @Argument(help: "The first subtree.", completion: .znode) var first: String
+    @Argument(help: "The second subtree.", completion: .znode) var second: String
 
     func run(in shell: ShellContext) async throws {
         let zk = try await shell.zk()

@@ -64,23 +64,27 @@ struct Reconfig: ShellCommand {
     @OptionGroup var global: GlobalOptions
     @Flag(name: .short, help: "Also print the new configuration's stat.") var stat = false
     @Option(
-        name: .short, help: "Change only if the configuration's version (hex, as in its version= line) is still this.")
+        name: .short,
+        help: ArgumentHelp(
+            "Change only if the configuration's version (hex, as in its version= line) is still this.",
+            valueName: "version"))
     var version: String?
     @Option(
         name: [.customLong("add", withSingleDash: true), .customLong("add")],
-        help: "Servers to add (repeatable; or comma-separated).")
+        help: ArgumentHelp("Servers to add (repeatable; or comma-separated).", valueName: "server"))
     var add: [String] = []
     @Option(
         name: [.customLong("remove", withSingleDash: true), .customLong("remove")],
-        help: "Server ids to remove (repeatable; or comma-separated).")
+        help: ArgumentHelp("Server ids to remove (repeatable; or comma-separated).", valueName: "id"))
     var remove: [String] = []
     @Option(
         name: [.customLong("members", withSingleDash: true), .customLong("members")],
-        help: "The whole new member list, comma-separated.")
+        help: ArgumentHelp("The whole new member list, comma-separated.", valueName: "servers"))
     var members: String?
     @Option(
         name: [.customLong("file", withSingleDash: true), .customLong("file")],
-        help: "A file of server.ID=... lines: the whole new member list.")
+        help: ArgumentHelp("A file of server.ID=... lines: the whole new member list.", valueName: "file"),
+        completion: .file())
     var file: String?
 
     func validate() throws {

@@ -4,7 +4,7 @@ struct ChangeDirectory: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "cd", abstract: "Change the current node ('-': back, '..': up).")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The node (default: /).") var path: String = "/"
+    @Argument(help: "The node (default: /).", completion: .znode) var path: String = "/"
 
     func run(in shell: ShellContext) async throws {
         try await shell.changeDirectory(path)

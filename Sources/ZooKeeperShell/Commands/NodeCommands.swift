@@ -8,7 +8,7 @@ struct List: ShellCommand {
     @Flag(name: .short, help: "Also print the node's stat.") var stat = false
     @Flag(name: .customShort("R"), help: "List the whole subtree, one path per line.") var recursive = false
     @Flag(name: .short, help: "Set a watch on the children.") var watch = false
-    @Argument(help: "The node (default: the current one).") var path: String?
+    @Argument(help: "The node (default: the current one).", completion: .znode) var path: String?
 
     func run(in shell: ShellContext) async throws {
         let zk = try await shell.zk()
@@ -43,9 +43,9 @@ struct Get: ShellCommand {
     @OptionGroup var global: GlobalOptions
     @Flag(name: .short, help: "Also print the stat.") var stat = false
     @Flag(name: .short, help: "Set a watch on the data.") var watch = false
-    @Flag(name: .short, help: "Print the data in base64.") var base64 = false
-    @Flag(name: .short, help: "Print the data as a hex dump.") var hex = false
-    @Argument(help: "The node.") var path: String
+    @Flag(name: [.short, .long], help: "Print the data in base64.") var base64 = false
+    @Flag(name: [.customShort("x"), .long], help: "Print the data as a hex dump.") var hex = false
+    @Argument(help: "The node.", completion: .znode) var path: String
 
     func run(in shell: ShellContext) async throws {
         let zk = try await shell.zk()
@@ -88,9 +88,10 @@ struct SetData: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "set", abstract: "Replace a node's data.")
     @OptionGroup var global: GlobalOptions
     @Flag(name: .short, help: "Print the new stat.") var stat = false
-    @Option(name: .short, help: "Only if the node has this version.") var version: Int32 = -1
-    @Flag(name: .short, help: "The data is base64.") var base64 = false
-    @Argument(help: "The node.") var path: String
+    @Option(name: .short, help: ArgumentHelp("Only if the node has this version.", valueName: "version")) var version:
+        Int32 = -1
+    @Flag(name: [.short, .long], help: "The data is base64.") var base64 = false
+    @Argument(help: "The node.", completion: .znode) var path: String
     @Argument(help: "The data; '-' reads stdin, '@file' reads a file.") var data: String
 
     func run(in shell: ShellContext) async throws {
@@ -115,9 +116,12 @@ struct Create: ShellCommand {
     @Flag(name: .short, help: "Ephemeral: gone with the session.") var ephemeral = false
     @Flag(name: .short, help: "Sequential: a 10-digit suffix is appended.") var sequential = false
     @Flag(name: .short, help: "Container: removed once its last child goes.") var container = false
-    @Option(name: .short, help: "Time-to-live in milliseconds (the server must allow TTL nodes).") var ttl: Int64?
+    @Option(
+        name: .short,
+        help: ArgumentHelp("Time-to-live in milliseconds (the server must allow TTL nodes).", valueName: "ms")) var ttl:
+        Int64?
     @Flag(name: .long, help: "Create missing parents too.") var parents = false
-    @Argument(help: "The node.") var path: String
+    @Argument(help: "The node.", completion: .znode) var path: String
     @Argument(help: "The data; '-' reads stdin, '@file' reads a file.") var data: String?
     @Argument(help: "ACL entries, scheme:id:perms, comma-separated (default world:anyone:cdrwa).") var acl: String?
 
@@ -158,8 +162,9 @@ struct Create: ShellCommand {
 struct Delete: ShellCommand {
     static let configuration = CommandConfiguration(abstract: "Delete a node (it must have no children).")
     @OptionGroup var global: GlobalOptions
-    @Option(name: .short, help: "Only if the node has this version.") var version: Int32 = -1
-    @Argument(help: "The node.") var path: String
+    @Option(name: .short, help: ArgumentHelp("Only if the node has this version.", valueName: "version")) var version:
+        Int32 = -1
+    @Argument(help: "The node.", completion: .znode) var path: String
 
     func run(in shell: ShellContext) async throws {
         try await shell.zk().delete(shell.resolve(path), version: version)
@@ -171,7 +176,7 @@ struct DeleteAll: ShellCommand {
         commandName: "deleteall", abstract: "Delete a node and its whole subtree.", aliases: ["rmr"])
     @OptionGroup var global: GlobalOptions
     @Flag(name: .long, help: "Required outside the interactive shell.") var force = false
-    @Argument(help: "The node.") var path: String
+    @Argument(help: "The node.", completion: .znode) var path: String
 
     func run(in shell: ShellContext) async throws {
         let node = shell.resolve(path)
@@ -193,7 +198,7 @@ struct StatCommand: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "stat", abstract: "Print a node's stat.")
     @OptionGroup var global: GlobalOptions
     @Flag(name: .short, help: "Set a watch on the node.") var watch = false
-    @Argument(help: "The node.") var path: String
+    @Argument(help: "The node.", completion: .znode) var path: String
 
     func run(in shell: ShellContext) async throws {
         let zk = try await shell.zk()
@@ -216,7 +221,7 @@ struct Exists: ShellCommand {
     static let configuration = CommandConfiguration(
         abstract: "Exit 0 when the node exists, 2 when it does not (prints nothing; for `if`).")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The node.") var path: String
+    @Argument(help: "The node.", completion: .znode) var path: String
 
     func run(in shell: ShellContext) async throws {
         let node = shell.resolve(path)

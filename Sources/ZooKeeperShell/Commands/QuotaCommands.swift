@@ -7,11 +7,15 @@ struct SetQuota: ShellCommand {
         commandName: "setquota",
         abstract: "Set a quota on a subtree: soft (-n, -b) or hard (-N, -B) limits on nodes and bytes.")
     @OptionGroup var global: GlobalOptions
-    @Option(name: .customShort("n"), help: "Soft limit on the number of nodes.") var count: Int64?
-    @Option(name: .customShort("b"), help: "Soft limit on the bytes of data.") var bytes: Int64?
-    @Option(name: .customShort("N"), help: "Hard limit on the number of nodes.") var countHardLimit: Int64?
-    @Option(name: .customShort("B"), help: "Hard limit on the bytes of data.") var byteHardLimit: Int64?
-    @Argument(help: "The subtree's root node.") var path: String
+    @Option(name: .customShort("n"), help: ArgumentHelp("Soft limit on the number of nodes.", valueName: "count"))
+    var count: Int64?
+    @Option(name: .customShort("b"), help: ArgumentHelp("Soft limit on the bytes of data.", valueName: "bytes"))
+    var bytes: Int64?
+    @Option(name: .customShort("N"), help: ArgumentHelp("Hard limit on the number of nodes.", valueName: "count"))
+    var countHardLimit: Int64?
+    @Option(name: .customShort("B"), help: ArgumentHelp("Hard limit on the bytes of data.", valueName: "bytes"))
+    var byteHardLimit: Int64?
+    @Argument(help: "The subtree's root node.", completion: .znode) var path: String
 
     func validate() throws {
         guard count != nil || bytes != nil || countHardLimit != nil || byteHardLimit != nil else {
@@ -36,7 +40,7 @@ struct ListQuota: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "listquota", abstract: "Print a subtree's quota and its usage (exit 2 when it has none).")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The subtree's root node.") var path: String
+    @Argument(help: "The subtree's root node.", completion: .znode) var path: String
 
     func run(in shell: ShellContext) async throws {
         let node = shell.resolve(path)
@@ -66,7 +70,7 @@ struct DeleteQuota: ShellCommand {
     @Flag(name: .customShort("b"), help: "Only the soft bytes limit.") var bytes = false
     @Flag(name: .customShort("N"), help: "Only the hard node count limit.") var countHardLimit = false
     @Flag(name: .customShort("B"), help: "Only the hard bytes limit.") var byteHardLimit = false
-    @Argument(help: "The subtree's root node.") var path: String
+    @Argument(help: "The subtree's root node.", completion: .znode) var path: String
 
     func run(in shell: ShellContext) async throws {
         var limits: Quota.Limits = []

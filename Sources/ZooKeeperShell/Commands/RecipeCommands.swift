@@ -68,7 +68,7 @@ struct Lock: ShellCommand {
             """)
     @OptionGroup var global: GlobalOptions
     @Option(name: .long, help: "Give up after this many seconds (exit 7).") var wait: Double?
-    @Argument(help: "The lock's node.") var path: String
+    @Argument(help: "The lock's node.", completion: .znode) var path: String
     @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.") var command: [String]
 
     func validate() throws {
@@ -99,8 +99,9 @@ struct Queue: ShellCommand {
     static let configuration = CommandConfiguration(
         abstract: "A distributed queue: put DATA, take (waits for an item), peek, ls, count.")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "put, take, peek, ls or count.") var action: String
-    @Argument(help: "The queue's node.") var path: String
+    @Argument(help: "put, take, peek, ls or count.", completion: .list(["put", "take", "peek", "ls", "count"]))
+    var action: String
+    @Argument(help: "The queue's node.", completion: .znode) var path: String
     @Argument(help: "For put: the item; '-' reads stdin, '@file' reads a file.") var data: String?
 
     func validate() throws {
@@ -149,7 +150,7 @@ struct Elect: ShellCommand {
     @OptionGroup var global: GlobalOptions
     @Option(name: .long, help: "This candidate's name (default: host name and process id).") var id: String?
     @Flag(name: .long, help: "Print the candidates in order (the first leads) and exit.") var list = false
-    @Argument(help: "The election's node.") var path: String
+    @Argument(help: "The election's node.", completion: .znode) var path: String
     @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.") var command: [String] = []
 
     func validate() throws {

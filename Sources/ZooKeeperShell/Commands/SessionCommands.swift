@@ -6,7 +6,7 @@ import ZooKeeperProtocol
 struct Sync: ShellCommand {
     static let configuration = CommandConfiguration(abstract: "Wait until the server has caught up with the leader.")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The node.") var path: String = "/"
+    @Argument(help: "The node.", completion: .znode) var path: String = "/"
 
     func run(in shell: ShellContext) async throws {
         try await shell.zk().sync(shell.resolve(path))
@@ -18,7 +18,7 @@ struct AllChildrenNumber: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "getAllChildrenNumber", abstract: "Count every descendant of a node.")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The node.") var path: String = "/"
+    @Argument(help: "The node.", completion: .znode) var path: String = "/"
 
     func run(in shell: ShellContext) async throws {
         let count = try await shell.zk().getAllChildrenNumber(shell.resolve(path))
@@ -31,7 +31,7 @@ struct Ephemerals: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "getEphemerals", abstract: "List this session's ephemeral nodes (under a prefix).")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "A path prefix.") var prefix: String = "/"
+    @Argument(help: "A path prefix.", completion: .znode) var prefix: String = "/"
 
     func run(in shell: ShellContext) async throws {
         let paths = try await shell.zk().getEphemerals(prefix: prefix == "/" ? "/" : shell.resolve(prefix)).sorted()

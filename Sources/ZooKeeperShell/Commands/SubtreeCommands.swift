@@ -13,7 +13,7 @@ struct Find: ShellCommand {
     @Option(name: .long, help: "A glob on the node's name, e.g. 'server-*'.") var name: String?
     @Option(name: .long, help: "A regular expression on the full path.") var regex: String?
     @Flag(name: .long, help: "Only ephemeral nodes.") var ephemeral = false
-    @Argument(help: "The root of the search (default: the current node).") var path: String?
+    @Argument(help: "The root of the search (default: the current node).", completion: .znode) var path: String?
 
     func run(in shell: ShellContext) async throws {
         let pattern = try regex.map { try Regex($0) }
@@ -38,7 +38,7 @@ struct Grep: ShellCommand {
     @Flag(name: .short, help: "Print only the paths of matching nodes.") var listOnly = false
     @Flag(name: .short, help: "Ignore case.") var ignoreCase = false
     @Argument(help: "A regular expression.") var pattern: String
-    @Argument(help: "The root (default: the current node).") var path: String?
+    @Argument(help: "The root (default: the current node).", completion: .znode) var path: String?
 
     func run(in shell: ShellContext) async throws {
         let regex: Regex<AnyRegexOutput>
@@ -69,7 +69,7 @@ struct DiskUsage: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "du", abstract: "Print the data bytes and node count of a subtree.")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The root (default: the current node).") var path: String?
+    @Argument(help: "The root (default: the current node).", completion: .znode) var path: String?
 
     func run(in shell: ShellContext) async throws {
         let zk = try await shell.zk()

@@ -5,7 +5,7 @@ struct Tree: ShellCommand {
     static let configuration = CommandConfiguration(abstract: "Draw a subtree.")
     @OptionGroup var global: GlobalOptions
     @Option(name: .shortAndLong, help: "Descend at most this many levels.") var depth: Int?
-    @Argument(help: "The root of the subtree (default: the current node).") var path: String?
+    @Argument(help: "The root of the subtree (default: the current node).", completion: .znode) var path: String?
 
     struct Entry {
         var path: String

@@ -12,7 +12,7 @@ struct Watch: ShellCommand {
         name: .long,
         help: "Run this shell command for each event, with $ZK_EVENT_TYPE and $ZK_EVENT_PATH set (one at a time).")
     var exec: String?
-    @Argument(help: "The node.") var path: String
+    @Argument(help: "The node.", completion: .znode) var path: String
 
     func run(in shell: ShellContext) async throws {
         let zk = try await shell.zk()
@@ -49,9 +49,10 @@ struct AddWatch: ShellCommand {
         commandName: "addWatch",
         abstract: "Add a persistent watch (recursive by default); its events are announced until removewatches.")
     @OptionGroup var global: GlobalOptions
-    @Option(name: .short, help: "PERSISTENT or PERSISTENT_RECURSIVE.") var mode = Mode.persistentRecursive
+    @Option(name: .short, help: ArgumentHelp("PERSISTENT or PERSISTENT_RECURSIVE.", valueName: "mode")) var mode = Mode
+        .persistentRecursive
     @Option(name: .long, help: "Run once: stop after this many events.") var count: Int?
-    @Argument(help: "The node.") var path: String
+    @Argument(help: "The node.", completion: .znode) var path: String
 
     enum Mode: String, ExpressibleByArgument, CaseIterable {
         case persistent = "PERSISTENT"
@@ -79,7 +80,7 @@ struct RemoveWatches: ShellCommand {
     @Flag(name: .short, help: "Remove data watches.") var data = false
     @Flag(name: .short, help: "Remove watches of any kind (the default).") var any = false
     @Flag(name: .short, help: "Remove them locally even when the server cannot be reached.") var locally = false
-    @Argument(help: "The node.") var path: String
+    @Argument(help: "The node.", completion: .znode) var path: String
 
     func validate() throws {
         if [children, data, any].filter({ $0 }).count > 1 { throw ValidationError("give one of -c, -d, -a") }

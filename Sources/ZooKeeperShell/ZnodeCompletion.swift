@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import ZooKeeper
+
+extension CompletionKind {
+    /// Znode paths, listed live from the server named on the command line being completed.
+    static var znode: CompletionKind { .custom(ZnodeCompletion.candidates) }
+}
+
+/// Shell completion of znode paths (bash, zsh, fish): the completion scripts call `zk` back with
+/// the words typed so far (zsh: also the whole line in $ZK_COMPLETION_LINE); this asks the server
+/// they name (`-s`/`--server`, else $ZK_SERVER,
+/// $ZOOKEEPER_CONNECT, 127.0.0.1:2181) for the children of the typed directory. It waits about a
+/// second at most and offers nothing, silently, when no server answers.
+enum ZnodeCompletion {
+    @Sendable static func candidates(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
+        let typed = prefix.isEmpty ? "/" : prefix
+        guard typed.hasPrefix("/") else { return [] }
+        let slash = typed.lastIndex(of: "/")!
+        let directory = slash == typed.startIndex ? "/" : String(typed[..<slash])
+        let namePrefix = String(typed[typed.index(after: slash)...])
+        let children = Self.children(of: directory, server: server(in: words))
+        return children.filter { $0.hasPrefix(namePrefix) }.sorted().map {
+            directory == "/" ? "/" + $0 : directory + "/" + $0
+        }
+    }
+
+    /// The server the command line names (`--server` anywhere, `-s` before the command name,
+    /// where commands use it for their own flag), else the environment's, else the local default.
+    static func server(in words: [String], environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> String
+    {
+        // zsh hands over only the subcommand's words; its completion script adds the whole line.
+        let words = environment["ZK_COMPLETION_LINE"].map { $0.split(separator: " ").map(String.init) } ?? words
+        var beforeCommand = true
+        for (position, word) in words.enumerated().dropFirst() {
+            let value = position + 1 < words.count ? words[position + 1] : nil
+            if word == "--server" || (beforeCommand && word == "-s"), let value { return value }
+            if word.hasPrefix("--server=") { return String(word.dropFirst("--server=".count)) }
+            if Session.command(named: word) != nil { beforeCommand = false }
+        }
+        return environment["ZK_SERVER"] ?? environment["ZOOKEEPER_CONNECT"] ?? "127.0.0.1:2181"
+    }
+
+    /// The children of a node, or none when the server does not answer within about a second.
+    private static func children(of path: String, server: String) -> [String] {
+        final class Box: @unchecked Sendable { var children: [String] = [] }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            var configuration = ZooKeeperClient.Configuration()
+            configuration.connectTimeout = .seconds(1)
+            configuration.requestTimeout = .seconds(1)
+            configuration.sessionTimeout = .seconds(4)
+            if let zk = try? await ZooKeeperClient.connect(server, configuration: configuration) {
+                box.children = (try? await zk.getChildren(path)) ?? []
+                try? await zk.close()
+            }
+            done.signal()
+        }
+        return done.wait(timeout: .now() + 2.5) == .success ? box.children : []
+    }
+}
