@@ -82,6 +82,16 @@ uninstall:
 		"$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_zk" \
 		"$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/zk.fish"
 
+## DocC documentation of the library modules, as static sites under .build/docs/MODULE; warnings
+## (broken symbol links, undocumented topics) fail the build.
+DOC_TARGETS := ZooKeeper ZooKeeperRecipes ZooKeeperServer ZooKeeperProtocol
+docs: build-deps
+	@for target in $(DOC_TARGETS); do \
+		$(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation --target $$target \
+			--warnings-as-errors --output-path .build/docs/$$target --transform-for-static-hosting || exit 1; \
+	done
+	@echo "documentation: .build/docs/<module>/index.html" >&2
+
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
 

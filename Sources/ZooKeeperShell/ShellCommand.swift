@@ -14,6 +14,7 @@ extension ShellCommand {
         let shell = ShellContext(options: global)
         do {
             try await run(in: shell)
+            try await shell.finishOneShot()
             await shell.close()
         } catch let exit as ExitCode {
             // A status the command chose (exists on a missing node, grep without a match): it

@@ -19,6 +19,8 @@ final class ShellContext: @unchecked Sendable {
     private var server: ZooKeeperServer?
     /// Watch events and session changes the REPL and scripts announce.
     let notices = Notices()
+    /// The watch a one-shot command set with -w, waited for once its result is printed.
+    var pendingWatch: ZooKeeperWatch?
     /// A server chosen with `connect`, replacing the one from the command line.
     private var connectedTo: String?
 

@@ -110,7 +110,9 @@ import ZooKeeperTestSupport
     }
 
     @Test func watchExecRunsACommandPerEvent() async throws {
-        try await ZooKeeperServer.withServer { server in
+        var configuration = ZooKeeperServer.Configuration(port: 0)
+        configuration.fourLetterWordWhitelist = ["*"]
+        try await ZooKeeperServer.withServer(configuration: configuration) { server in
             let log = FileManager.default.temporaryDirectory.appendingPathComponent("zk-exec-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: log) }
             let zk = ServeCommandTests.zk.path
@@ -120,7 +122,9 @@ import ZooKeeperTestSupport
                     "-s", server.connectString, "watch", "-R", "--count", "2", "--exec",
                     "echo \"$ZK_EVENT_TYPE $ZK_EVENT_PATH\" >> '\(log)'", "/",
                 ])
-            try await Task.sleep(for: .milliseconds(500))
+            try await ShellCommandTests.awaitWatch(on: "/") { arguments, _ in
+                try await ChildProcess.run(zk, ["-s", server.connectString] + arguments)
+            }
             let client = try await ZooKeeperClient.connect(server.connectString)
             try await client.create("/config", data: [1])
             try await client.setData("/config", data: [2])

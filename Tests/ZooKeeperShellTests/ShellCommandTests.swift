@@ -32,6 +32,17 @@ import ZooKeeperTestSupport
         }
     }
 
+    /// Waits until the server lists a watch on `path` (4lw wchp), so that a change made next is
+    /// seen by the process that set it, however slowly that process started.
+    static func awaitWatch(on path: String, _ zk: ([String], [UInt8]) async throws -> Result) async throws {
+        for _ in 0..<100 {
+            let watches = try await zk(["4lw", "wchp"], []).text
+            if watches.split(separator: "\n").contains(Substring(path)) { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("no watch on \(path) appeared")
+    }
+
     /// addWatch keeps announcing a subtree's changes in a script until removewatches; `-c`
     /// after the command name is removewatches' own flag (child watches), not zk's --command.
     @Test func addWatchAndRemoveWatches() async throws {
@@ -58,10 +69,34 @@ import ZooKeeperTestSupport
             #expect(try await zk(["addWatch", "-m", "sometimes", "/w"], []).status == 64)
             // Run once, addWatch streams like watch.
             async let streamed = Self.zk(["-s", address, "addWatch", "--count", "2", "/w"])
-            try await Task.sleep(for: .milliseconds(500))
+            try await Self.awaitWatch(on: "/w", zk)
             _ = try await zk(["set", "/w", "1"], [])
             _ = try await zk(["create", "/w/third"], [])
             #expect(try await streamed.text == "NodeDataChanged /w\nNodeCreated /w/third\n")
+        }
+    }
+
+    /// `-w` one-shot: the data at once, then the event when it comes; in a script the event is
+    /// announced and the script goes on (it used to wait there for an event that only a later
+    /// line of the same script could cause).
+    @Test func watchFlagOneShotAndInScripts() async throws {
+        try await Self.withServer { (zk, address) async throws in
+            _ = try await zk(["create", "/w", "one"], [])
+            async let waiting = Self.zk(["-s", address, "get", "-w", "/w"])
+            try await Self.awaitWatch(on: "/w", zk)
+            _ = try await zk(["set", "/w", "two"], [])
+            let result = try await waiting
+            #expect(result.status == 0)
+            #expect(result.text == "one")
+            #expect(result.errorText == "WATCHER:: NodeDataChanged /w\n")
+
+            let script = try await zk(["-c", "get -w /w; set /w three; ls -w /; create /x; stat -w /x; delete /x"], [])
+            #expect(script.status == 0, "\(script.errorText)")
+            #expect(script.text.hasPrefix("two\n[w, zookeeper]\n"), "\(script.text)")
+            #expect(
+                script.errorText.split(separator: "\n").sorted() == [
+                    "WATCHER:: NodeChildrenChanged /", "WATCHER:: NodeDataChanged /w", "WATCHER:: NodeDeleted /x",
+                ], "\(script.errorText)")
         }
     }
 
@@ -193,7 +228,7 @@ import ZooKeeperTestSupport
         try await Self.withServer { (zk, address) async throws in
             _ = try await zk(["create", "/config"], [])
             async let watching = Self.zk(["-s", address, "watch", "-R", "--count", "2", "--json", "/config"])
-            try await Task.sleep(for: .milliseconds(500))
+            try await Self.awaitWatch(on: "/config", zk)
             _ = try await zk(["create", "/config/db", "x"], [])
             _ = try await zk(["set", "/config/db", "y"], [])
             let output = try await watching.text

@@ -17,7 +17,7 @@ struct Config: ShellCommand {
         if watch {
             let result = try await zk.watchData(Self.path)
             (data, stat) = (result.data, result.stat)
-            try await shell.watching(Self.path, result.watch)
+            shell.watching(Self.path, result.watch)
         } else {
             (data, stat) = try await zk.getConfig()
         }

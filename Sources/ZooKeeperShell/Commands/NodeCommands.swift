@@ -22,7 +22,7 @@ struct List: ShellCommand {
         if watch {
             let result = try await zk.watchChildren(node)
             (children, stat) = (result.children, result.stat)
-            try await shell.watching(node, result.watch)
+            shell.watching(node, result.watch)
         } else {
             (children, stat) = try await zk.getChildrenAndStat(node)
         }
@@ -55,7 +55,7 @@ struct Get: ShellCommand {
         if watch {
             let result = try await zk.watchData(node)
             (data, stat) = (result.data, result.stat)
-            try await shell.watching(node, result.watch)
+            shell.watching(node, result.watch)
         } else {
             (data, stat) = try await zk.getData(node)
         }
@@ -207,7 +207,7 @@ struct StatCommand: ShellCommand {
         if watch {
             let result = try await zk.watchExists(node)
             stat = result.stat
-            try await shell.watching(node, result.watch)
+            shell.watching(node, result.watch)
         } else {
             stat = try await zk.exists(node)
         }

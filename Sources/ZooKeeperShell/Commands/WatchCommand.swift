@@ -93,13 +93,21 @@ struct RemoveWatches: ShellCommand {
 }
 
 extension ShellContext {
-    /// A watch set with -w: the REPL prints its event before a later prompt; a one-shot command
-    /// waits for it and prints it.
-    func watching(_ path: String, _ watch: ZooKeeperWatch) async throws {
-        if interactive {
+    /// A watch set with -w: the REPL and scripts announce its event when it comes; a one-shot
+    /// command prints its result first, then waits for the event and prints it
+    /// (``finishOneShot()``).
+    func watching(_ path: String, _ watch: ZooKeeperWatch) {
+        if ShellContext.current != nil {
             notices.announce(watch)
-            return
+        } else {
+            pendingWatch = watch
         }
+    }
+
+    /// After a one-shot command: waits for the event of the watch it set, if any, and prints it.
+    func finishOneShot() async throws {
+        guard let watch = pendingWatch else { return }
+        pendingWatch = nil
         let event = try await watch.event()
         if json {
             output.json(Formatting.json(event))
