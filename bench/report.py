@@ -80,10 +80,12 @@ def main():
     say(f"Run by `make bench` (bench/run.sh{' with QUICK=1' if parameters['quick'] == '1' else ''}) on "
         f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC. Machine: {machine()}.")
     say("")
-    say(f"Everything on loopback on this one machine, clients and servers sharing its cores. Each figure is the "
+    say(f"Everything on loopback on this one machine, clients and servers sharing its cores (load average "
+        f"{parameters['load_before'].replace(',', ' ')} before the run, {parameters['load_after'].replace(',', ' ')} "
+        f"after: other work was running, so take differences under ~20% as noise). Each figure is the "
         f"median of {parameters['runs']} runs (one-shot commands: of the hyperfine runs, peak RSS of 5). Loads: "
         f"{parameters['count']} znodes of {parameters['size']} bytes, {parameters['window']} requests in flight "
-        f"per session. Apache ZooKeeper runs standalone (`forceSync=no`, dataDir on tmpfs, for \"in memory\"; "
+        f"per session. Apache ZooKeeper runs standalone, warmed up by an untimed load first (`forceSync=no`, dataDir on tmpfs, for \"in memory\"; "
         f"dataDir on disk with fsync for \"durable\"); zk serve in memory, or with `--data-dir` on disk "
         f"(fsync before each write's reply). The raw figures are in bench/results.jsonl.")
     say("")
@@ -100,9 +102,10 @@ def main():
                      number(seconds and seconds * 1000, 1), number(rss and rss / 1024, 1), ratio(seconds, reference)])
     say(table(["command", "median wall ms", "peak RSS MiB", "time vs C client"], rows))
     say("")
-    say("`cli_mt -c 'get /x'` (the C client's shell) is not in the table: in batch mode it sends the request "
-        "before its session is established and fails with a connection loss (rc -4), so bench/zkc_bench.c's "
-        "`get` mode stands in for the C client: connect, wait for the session, `zoo_get`, print, close.")
+    say("`cli_mt -h HOST -c 'get /x'` (the C client's shell) is not in the table: its batch mode answers the get "
+        "with a connection loss (rc -4) against this Apache ZooKeeper 3.8, whether stdin is at its end or held "
+        "open, so bench/zkc_bench.c's `get` mode stands in for the C client: connect, wait for the session, "
+        "`zoo_get`, print, close.")
     say("")
 
     # (b)

@@ -18,7 +18,7 @@ QUICK=${QUICK:-0}
 if [ "$QUICK" = 1 ]; then
     RUNS=${RUNS:-3} COUNT=${COUNT:-5000} ONESHOT_RUNS=${ONESHOT_RUNS:-5} SCALE=${SCALE:-10000} WATCHES=${WATCHES:-2000}
 else
-    RUNS=${RUNS:-5} COUNT=${COUNT:-20000} ONESHOT_RUNS=${ONESHOT_RUNS:-15} SCALE=${SCALE:-100000} WATCHES=${WATCHES:-10000}
+    RUNS=${RUNS:-3} COUNT=${COUNT:-10000} ONESHOT_RUNS=${ONESHOT_RUNS:-15} SCALE=${SCALE:-100000} WATCHES=${WATCHES:-10000}
 fi
 SIZE=${SIZE:-100}
 WINDOW=${WINDOW:-100}
@@ -54,6 +54,7 @@ RAW=$WORK/raw.jsonl
 : >"$RAW"
 export ZK_SERVER=  # zk gets its server from -s only
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ,)
 PIDS=()
 cleanup() {
     for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
@@ -121,6 +122,11 @@ stop_server() {
 cpu_of() { awk -v tick="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); print ($12 + $13) / tick }' "/proc/$1/stat"; }
 
 # record KEY=VALUE...: appends each JSON line of stdin to the raw results, with these fields added.
+# warm_up: one untimed C-client load, so that the JVM has compiled its hot paths before timing.
+warm_up() {
+    "$ZKC" "$SERVER" "$1" "$SIZE" "$WINDOW" /warm-up >/dev/null
+}
+
 record() {
     python3 -c '
 import json, sys
@@ -137,6 +143,8 @@ for line in sys.stdin:
 # --- (a) One-shot commands against Apache.
 start_apache apache-mem /dev/shm/zk-bench-$$-mem no
 APACHE_MEM_PID=$SERVER_PID APACHE_MEM=$SERVER
+warm_up "$COUNT"
+warm_up "$COUNT"
 "$ZK" -s "$APACHE_MEM" create /x hello >/dev/null
 log "(a) one-shot get: zk, C client, zkCli.sh ($ONESHOT_RUNS runs each)"
 oneshot() {
@@ -198,6 +206,7 @@ print(json.dumps({"operations": ops, "opsPerSecond": ops / elapsed, "elapsedSeco
 log "(c) server throughput, in memory: zk serve vs Apache ($LOADERS C clients x $COUNT znodes x 6 ops, $RUNS runs)"
 start_zkserve zkserve-mem
 ZKSERVE_MEM_PID=$SERVER_PID ZKSERVE_MEM=$SERVER
+warm_up "$COUNT"
 for run in $(seq "$RUNS"); do
     SERVER_PID=$ZKSERVE_MEM_PID SERVER=$ZKSERVE_MEM server_load zkserve-mem "$COUNT"
     SERVER_PID=$APACHE_MEM_PID SERVER=$APACHE_MEM server_load apache-mem "$COUNT"
@@ -236,8 +245,11 @@ rm -rf "/dev/shm/zk-bench-$$-mem"
 log "(c) server throughput, durable: zk serve --data-dir vs Apache with fsync ($LOADERS x $DURABLE_COUNT znodes)"
 start_zkserve zkserve-disk --data-dir "$WORK/zkserve-data"
 ZKSERVE_DISK_PID=$SERVER_PID ZKSERVE_DISK=$SERVER
+warm_up "$DURABLE_COUNT"
 start_apache apache-disk "$WORK/apache-data" yes
 APACHE_DISK_PID=$SERVER_PID APACHE_DISK=$SERVER
+warm_up "$DURABLE_COUNT"
+warm_up "$DURABLE_COUNT"
 for run in $(seq "$RUNS"); do
     SERVER_PID=$ZKSERVE_DISK_PID SERVER=$ZKSERVE_DISK server_load zkserve-disk "$DURABLE_COUNT"
     SERVER_PID=$APACHE_DISK_PID SERVER=$APACHE_DISK server_load apache-disk "$DURABLE_COUNT"
@@ -246,7 +258,7 @@ SERVER_PID=$ZKSERVE_DISK_PID stop_server
 SERVER_PID=$APACHE_DISK_PID stop_server
 
 python3 bench/report.py "$RAW" \
-    "count=$COUNT size=$SIZE window=$WINDOW runs=$RUNS loaders=$LOADERS durable_count=$DURABLE_COUNT scale=$SCALE watches=$WATCHES quick=$QUICK" \
+    "count=$COUNT size=$SIZE window=$WINDOW runs=$RUNS loaders=$LOADERS durable_count=$DURABLE_COUNT scale=$SCALE watches=$WATCHES quick=$QUICK load_before=$LOAD_BEFORE load_after=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ,)" \
     >bench/results.md
 cp "$RAW" bench/results.jsonl
 log "wrote bench/results.md"
