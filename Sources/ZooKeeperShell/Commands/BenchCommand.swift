@@ -93,18 +93,18 @@ struct Bench: ShellCommand {
         options.server = shell.serverAddress
         options.embedded = false
         let needsWatcher = requested.contains(.watch) || requested.contains(.notify)
+        let loadSessions = latency ? 1 : sessions
         var others: [ShellContext] = []
+        var clients = [first]
         let results: [BenchResult]
         do {
-            for _ in 0..<(sessions - 1 + (needsWatcher ? 1 : 0)) {
+            for _ in 0..<(loadSessions - 1 + (needsWatcher ? 1 : 0)) {
                 let other = ShellContext(options: options)
                 others.append(other)
-                _ = try await other.zk()
+                clients.append(try await other.zk())
             }
-            var clients = [first]
-            for other in others { clients.append(try await other.zk()) }
             let load = BenchLoad(
-                clients: latency ? [first] : Array(clients.prefix(sessions)), watcher: clients.last!,
+                clients: Array(clients.prefix(loadSessions)), watcher: clients.last!,
                 paths: (0..<count).map { base == "/" ? "/n\($0)" : "\(base)/n\($0)" },
                 data: (0..<size).map { UInt8(truncatingIfNeeded: $0 % 26 + 97) }, window: latency ? 1 : window)
             results = try await run(requested, on: load)
