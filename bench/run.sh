@@ -47,21 +47,23 @@ if [ -z "${ZK:-}" ]; then
     ZK=$PWD/.build/release/zk
 fi
 WORK=$(mktemp -d /tmp/zk-bench.XXXXXX)
+# Apache's in-memory stand-in keeps its dataDir on tmpfs.
+SHM_DATA=/dev/shm/zk-bench-$$-mem
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK" "$SHM_DATA"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 gcc -O2 -Wall -o "$WORK/zkc_bench" bench/zkc_bench.c -lzookeeper_mt -lpthread
 ZKC=$WORK/zkc_bench
 ZKCLI=/usr/share/zookeeper/bin/zkCli.sh
 RAW=$WORK/raw.jsonl
 : >"$RAW"
-export ZK_SERVER=  # zk gets its server from -s only
+unset ZK_SERVER ZOOKEEPER_CONNECT # zk gets its server from -s only
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ,)
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -122,9 +124,10 @@ stop_server() {
 cpu_of() { awk -v tick="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); print ($12 + $13) / tick }' "/proc/$1/stat"; }
 
 # record KEY=VALUE...: appends each JSON line of stdin to the raw results, with these fields added.
-# warm_up: one untimed C-client load, so that the JVM has compiled its hot paths before timing.
+# warm_up: one untimed C-client load, so that the JVM has compiled its hot paths before timing
+# (quiet: a server just started may drop the first connection, which the C client logs and retries).
 warm_up() {
-    "$ZKC" "$SERVER" "$1" "$SIZE" "$WINDOW" /warm-up >/dev/null
+    "$ZKC" "$SERVER" "$1" "$SIZE" "$WINDOW" /warm-up >/dev/null 2>&1
 }
 
 record() {
@@ -141,7 +144,7 @@ for line in sys.stdin:
 }
 
 # --- (a) One-shot commands against Apache.
-start_apache apache-mem /dev/shm/zk-bench-$$-mem no
+start_apache apache-mem "$SHM_DATA" no
 APACHE_MEM_PID=$SERVER_PID APACHE_MEM=$SERVER
 warm_up "$COUNT"
 warm_up "$COUNT"
@@ -240,7 +243,7 @@ SERVER_PID=$ZKSERVE_MEM_PID SERVER=$ZKSERVE_MEM scale zkserve-mem
 SERVER_PID=$APACHE_MEM_PID SERVER=$APACHE_MEM scale apache-mem
 SERVER_PID=$ZKSERVE_MEM_PID stop_server
 SERVER_PID=$APACHE_MEM_PID stop_server
-rm -rf "/dev/shm/zk-bench-$$-mem"
+rm -rf "$SHM_DATA"
 
 log "(c) server throughput, durable: zk serve --data-dir vs Apache with fsync ($LOADERS x $DURABLE_COUNT znodes)"
 start_zkserve zkserve-disk --data-dir "$WORK/zkserve-data"
