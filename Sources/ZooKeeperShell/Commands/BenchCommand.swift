@@ -159,8 +159,7 @@ struct Bench: ShellCommand {
     private static func clean(_ base: String, removingIt: Bool, with client: ZooKeeperClient, window: Int) async throws
     {
         let children = try await client.getChildren(base).map { base == "/" ? "/" + $0 : base + "/" + $0 }
-        let load = BenchLoad(clients: [client], watcher: client, paths: children, data: [], window: window)
-        _ = try await load.pipelined(over: [client]) { client, path in
+        _ = try await BenchLoad.pipelined(children, over: [client], window: window) { client, path in
             do {
                 try await client.delete(path)
             } catch let error as ZooKeeperError where error.code == .noNode {}

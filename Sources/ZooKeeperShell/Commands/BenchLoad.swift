@@ -98,10 +98,18 @@ struct BenchLoad: Sendable {
 
     /// Calls `body` once per node with `window` calls in flight on each of `sessions`; returns
     /// the results in node order.
-    func pipelined<Value: Sendable>(
+    private func pipelined<Value: Sendable>(
         over sessions: [ZooKeeperClient], _ body: @escaping @Sendable (ZooKeeperClient, String) async throws -> Value
     ) async throws -> [Value] {
-        let paths = paths
+        try await Self.pipelined(paths, over: sessions, window: window, body)
+    }
+
+    /// Calls `body` once per path with `window` calls in flight on each of `sessions`; returns
+    /// the results in path order.
+    static func pipelined<Value: Sendable>(
+        _ paths: [String], over sessions: [ZooKeeperClient], window: Int,
+        _ body: @escaping @Sendable (ZooKeeperClient, String) async throws -> Value
+    ) async throws -> [Value] {
         let workers = min(sessions.count * window, paths.count)
         return try await withThrowingTaskGroup(of: [(Int, Value)].self) { group in
             for worker in 0..<workers {
