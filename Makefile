@@ -100,3 +100,9 @@ lint:
 
 clean:
 	rm -rf .build
+
+## Measures zk (client, one-shot commands, server) against Apache ZooKeeper and its C and Python
+## clients on loopback, installing what it needs; writes bench/results.md. QUICK=1: a short run.
+.PHONY: bench
+bench:
+	QUICK=$(QUICK) bench/run.sh

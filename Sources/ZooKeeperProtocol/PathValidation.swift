@@ -7,6 +7,7 @@ public enum PathValidation {
     /// name the server will complete (so "/q/" and "/a/.." are fine there). Characters are checked
     /// as UTF-16 units, as in Java: a character above U+FFFF is a surrogate pair, which is refused.
     public static func problem(with path: String, isSequential: Bool = false) -> String? {
+        if !isSequential && isPlainlyValid(path) { return nil }
         let path = isSequential ? path + "1" : path
         guard !path.isEmpty else { return "path must not be empty" }
         guard path.hasPrefix("/") else { return "path must start with '/'" }
@@ -25,6 +26,36 @@ public enum PathValidation {
             }
         }
         return nil
+    }
+
+    /// Whether `path` is a valid path of printable ASCII characters, in one pass over its bytes:
+    /// the common case, checked without the allocations of the full check.
+    private static func isPlainlyValid(_ path: String) -> Bool {
+        var path = path
+        return path.withUTF8 { bytes in
+            guard bytes.count > 1, bytes[0] == UInt8(ascii: "/"), bytes[bytes.count - 1] != UInt8(ascii: "/") else {
+                return false
+            }
+            // A segment must not be empty, "." or "..".
+            func isPlainSegment(_ start: Int, _ end: Int) -> Bool {
+                switch end - start {
+                case 0: false
+                case 1: bytes[start] != UInt8(ascii: ".")
+                case 2: bytes[start] != UInt8(ascii: ".") || bytes[start + 1] != UInt8(ascii: ".")
+                default: true
+                }
+            }
+            var segmentStart = 1
+            for index in 1..<bytes.count {
+                let byte = bytes[index]
+                guard byte >= 0x20 && byte < 0x7F else { return false }
+                if byte == UInt8(ascii: "/") {
+                    guard isPlainSegment(segmentStart, index) else { return false }
+                    segmentStart = index + 1
+                }
+            }
+            return isPlainSegment(segmentStart, bytes.count)
+        }
     }
 
     /// Whether `path` is a valid node path.
