@@ -69,8 +69,8 @@ man: build
 ## Installs zk (release build), its man page and its bash, zsh and fish completions under
 ## $(DESTDIR)$(PREFIX).
 install: build-deps
-	$(SWIFT) build -c release --product zk
-	install -D -m 755 "$$($(SWIFT) build -c release --show-bin-path)/zk" "$(DESTDIR)$(PREFIX)/bin/zk"
+	$(SWIFT) build -c release --static-swift-stdlib --product zk
+	install -D -s -m 755 "$$($(SWIFT) build -c release --static-swift-stdlib --show-bin-path)/zk" "$(DESTDIR)$(PREFIX)/bin/zk"
 	install -D -m 644 man/zk.1 "$(DESTDIR)$(PREFIX)/share/man/man1/zk.1"
 	install -D -m 644 completions/zk.bash "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/zk"
 	install -D -m 644 completions/_zk "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_zk"

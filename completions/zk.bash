@@ -207,13 +207,13 @@ _zk() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    ls|get|set|create|delete|deleteall|stat|exists|tree|find|grep|du|cp|txn|getAcl|setAcl|addauth|whoami|sync|getAllChildrenNumber|getEphemerals|session|config|watch|addWatch|removewatches|setquota|listquota|delquota|reconfig|4lw|lock|elect|queue|edit|diff|connect|close|printwatches|cd|pwd|quit|version|serve|help)
+    ls|get|set|create|delete|deleteall|stat|exists|tree|find|grep|du|cp|txn|getAcl|setAcl|addauth|whoami|sync|getAllChildrenNumber|getEphemerals|session|config|watch|addWatch|removewatches|setquota|listquota|delquota|reconfig|4lw|lock|elect|queue|edit|diff|connect|close|printwatches|cd|pwd|quit|version|serve|bench|help)
         # Offer subcommand argument completions
         "_zk_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'ls get set create delete deleteall stat exists tree find grep du cp txn getAcl setAcl addauth whoami sync getAllChildrenNumber getEphemerals session config watch addWatch removewatches setquota listquota delquota reconfig 4lw lock elect queue edit diff connect close printwatches cd pwd quit version serve help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'ls get set create delete deleteall stat exists tree find grep du cp txn getAcl setAcl addauth whoami sync getAllChildrenNumber getEphemerals session config watch addWatch removewatches setquota listquota delquota reconfig 4lw lock elect queue edit diff connect close printwatches cd pwd quit version serve bench help' -- "${cur}"))
         ;;
     esac
 }
@@ -2131,6 +2131,60 @@ _zk_serve() {
         return
         ;;
     '--snapshot-every')
+        return
+        ;;
+    esac
+}
+
+_zk_bench() {
+    repeating_flags=()
+    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --latency --keep -h --help)
+    repeating_options=(--auth)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --count --size --window --sessions --path --ops)
+    __zk_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--server')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--auth')
+        return
+        ;;
+    '--tls-ca')
+        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
+        return
+        ;;
+    '--tls-cert')
+        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
+        return
+        ;;
+    '--tls-key')
+        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--count')
+        return
+        ;;
+    '--size')
+        return
+        ;;
+    '--window')
+        return
+        ;;
+    '--sessions')
+        return
+        ;;
+    '--path')
+        return
+        ;;
+    '--ops')
         return
         ;;
     esac

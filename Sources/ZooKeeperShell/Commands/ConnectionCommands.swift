@@ -1,7 +1,8 @@
 import ArgumentParser
 
 struct Connect: ShellCommand {
-    static let configuration = CommandConfiguration(abstract: "Connect the shell to another server (a new session).")
+    static let configuration = CommandConfiguration(
+        commandName: "connect", abstract: "Connect the shell to another server (a new session).")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The connect string, host:port[,host:port...][/chroot].") var server: String
 
@@ -12,6 +13,7 @@ struct Connect: ShellCommand {
 
 struct Close: ShellCommand {
     static let configuration = CommandConfiguration(
+        commandName: "close",
         abstract: "Close the session (its ephemeral nodes go); the next command opens a new one.")
     @OptionGroup var global: GlobalOptions
 

@@ -128,9 +128,9 @@ struct Copy: ShellCommand {
         var relatives: [String] = []
         while let relative = walker.nextObject() as? String {
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(
+            let exists = FileManager.default.fileExists(
                 atPath: base.appendingPathComponent(relative).path, isDirectory: &isDirectory)
-            if isDirectory.boolValue { relatives.append(relative) }
+            if exists && isDirectory.boolValue { relatives.append(relative) }
         }
         // Parents before children.
         for relative in relatives.sorted(by: { $0.split(separator: "/").count < $1.split(separator: "/").count }) {

@@ -5,6 +5,7 @@ import ZooKeeper
 /// `edit`: opens a node's data in $VISUAL or $EDITOR and writes it back if unchanged meanwhile.
 struct Edit: ShellCommand {
     static let configuration = CommandConfiguration(
+        commandName: "edit",
         abstract: "Edit a node's data in $VISUAL/$EDITOR; written back only if nobody changed it meanwhile.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The node.", completion: .znode) var path: String
@@ -44,6 +45,7 @@ struct Edit: ShellCommand {
 /// `diff`: compares two subtrees by relative path and data.
 struct Diff: ShellCommand {
     static let configuration = CommandConfiguration(
+        commandName: "diff",
         abstract: "Compare two subtrees: '-' only in the first, '+' only in the second, '~' data differs.",
         discussion: "Exit status 0 when they are the same, 1 when they differ.")
     @OptionGroup var global: GlobalOptions

@@ -4,7 +4,8 @@ import ZooKeeper
 
 /// zkCli's config: the ensemble's dynamic configuration.
 struct Config: ShellCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the ensemble's configuration (/zookeeper/config).")
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "Print the ensemble's configuration (/zookeeper/config).")
     @OptionGroup var global: GlobalOptions
     @Flag(name: .short, help: "Print only the version and the servers' client addresses.") var clientAddresses = false
     @Flag(name: .short, help: "Also print the stat.") var stat = false
@@ -52,6 +53,7 @@ struct Config: ShellCommand {
 /// zkCli's reconfig: changes the ensemble's membership (needs reconfigEnabled and admin rights).
 struct Reconfig: ShellCommand {
     static let configuration = CommandConfiguration(
+        commandName: "reconfig",
         abstract: "Change the ensemble's membership: add or remove servers, or give the new member list.",
         usage: """
             zk reconfig [-s] [-v VERSION] (-add SERVER... | -remove ID... | -members SERVERS | -file PATH)

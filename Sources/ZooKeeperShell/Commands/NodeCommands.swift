@@ -39,6 +39,7 @@ struct List: ShellCommand {
 
 struct Get: ShellCommand {
     static let configuration = CommandConfiguration(
+        commandName: "get",
         abstract: "Print a node's data: raw bytes on stdout (a newline is added on a terminal only).")
     @OptionGroup var global: GlobalOptions
     @Flag(name: .short, help: "Also print the stat.") var stat = false
@@ -111,6 +112,7 @@ struct SetData: ShellCommand {
 
 struct Create: ShellCommand {
     static let configuration = CommandConfiguration(
+        commandName: "create",
         abstract: "Create a node; prints the created path (with its sequence number).")
     @OptionGroup var global: GlobalOptions
     @Flag(name: .short, help: "Ephemeral: gone with the session.") var ephemeral = false
@@ -160,7 +162,8 @@ struct Create: ShellCommand {
 }
 
 struct Delete: ShellCommand {
-    static let configuration = CommandConfiguration(abstract: "Delete a node (it must have no children).")
+    static let configuration = CommandConfiguration(
+        commandName: "delete", abstract: "Delete a node (it must have no children).")
     @OptionGroup var global: GlobalOptions
     @Option(name: .short, help: ArgumentHelp("Only if the node has this version.", valueName: "version")) var version:
         Int32 = -1
@@ -219,6 +222,7 @@ struct StatCommand: ShellCommand {
 
 struct Exists: ShellCommand {
     static let configuration = CommandConfiguration(
+        commandName: "exists",
         abstract: "Exit 0 when the node exists, 2 when it does not (prints nothing; for `if`).")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The node.", completion: .znode) var path: String

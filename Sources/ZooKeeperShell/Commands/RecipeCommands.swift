@@ -60,6 +60,7 @@ enum ChildCommand {
 
 struct Lock: ShellCommand {
     static let configuration = CommandConfiguration(
+        commandName: "lock",
         abstract: "Run a command while holding a distributed lock; exit with its status.",
         discussion: """
             Waits for the lock, runs COMMAND, releases the lock when it exits. If the session is
@@ -97,6 +98,7 @@ struct Lock: ShellCommand {
 
 struct Queue: ShellCommand {
     static let configuration = CommandConfiguration(
+        commandName: "queue",
         abstract: "A distributed queue: put DATA, take (waits for an item), peek, ls, count.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "put, take, peek, ls or count.", completion: .list(["put", "take", "peek", "ls", "count"]))
@@ -140,6 +142,7 @@ struct Queue: ShellCommand {
 
 struct Elect: ShellCommand {
     static let configuration = CommandConfiguration(
+        commandName: "elect",
         abstract: "Run a command only while this process is the leader; --list shows the candidates.",
         discussion: """
             Joins the election at PATH and waits; once leader, runs COMMAND and leaves the election

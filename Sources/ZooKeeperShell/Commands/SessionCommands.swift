@@ -4,7 +4,8 @@ import ZooKeeper
 import ZooKeeperProtocol
 
 struct Sync: ShellCommand {
-    static let configuration = CommandConfiguration(abstract: "Wait until the server has caught up with the leader.")
+    static let configuration = CommandConfiguration(
+        commandName: "sync", abstract: "Wait until the server has caught up with the leader.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The node.", completion: .znode) var path: String = "/"
 
@@ -90,7 +91,7 @@ struct FourLetterWord: ShellCommand {
 }
 
 struct Version: ShellCommand {
-    static let configuration = CommandConfiguration(abstract: "Print zk's version.")
+    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print zk's version.")
     @OptionGroup var global: GlobalOptions
     static let version = "0.1.0"
 

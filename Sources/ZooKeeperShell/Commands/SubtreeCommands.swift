@@ -8,6 +8,7 @@ import ZooKeeper
 
 struct Find: ShellCommand {
     static let configuration = CommandConfiguration(
+        commandName: "find",
         abstract: "Print the paths of a subtree that match (all of) the filters.")
     @OptionGroup var global: GlobalOptions
     @Option(name: .long, help: "A glob on the node's name, e.g. 'server-*'.") var name: String?
@@ -33,6 +34,7 @@ struct Find: ShellCommand {
 
 struct Grep: ShellCommand {
     static let configuration = CommandConfiguration(
+        commandName: "grep",
         abstract: "Search the data of a subtree: prints path:line for every matching line (UTF-8 data only).")
     @OptionGroup var global: GlobalOptions
     @Flag(name: .short, help: "Print only the paths of matching nodes.") var listOnly = false

@@ -2,7 +2,7 @@ import ArgumentParser
 import ZooKeeper
 
 struct Tree: ShellCommand {
-    static let configuration = CommandConfiguration(abstract: "Draw a subtree.")
+    static let configuration = CommandConfiguration(commandName: "tree", abstract: "Draw a subtree.")
     @OptionGroup var global: GlobalOptions
     @Option(name: .shortAndLong, help: "Descend at most this many levels.") var depth: Int?
     @Argument(help: "The root of the subtree (default: the current node).", completion: .znode) var path: String?
@@ -12,24 +12,57 @@ struct Tree: ShellCommand {
         var depth: Int
     }
 
-    /// Every node of a subtree, parents before children, siblings sorted.
+    /// Every node of a subtree, parents before children, siblings sorted. The tree is listed a
+    /// level at a time with many getChildren requests in flight (pipelined on the session), so a
+    /// large subtree costs about one round trip per level rather than one per node.
     static func walk(_ zk: ZooKeeperClient, _ root: String, maxDepth: Int? = nil) async throws -> [Entry] {
-        var result: [Entry] = []
-        func visit(_ path: String, _ depth: Int) async throws {
-            result.append(Entry(path: path, depth: depth))
-            if let maxDepth, depth >= maxDepth { return }
-            let children: [String]
-            do {
-                children = try await zk.getChildren(path)
-            } catch let error as ZooKeeperError where error.code == .noNode && depth > 0 {
-                return  // deleted meanwhile
+        var children: [String: [String]] = [:]
+        var level = [root]
+        var depth = 0
+        while !level.isEmpty, maxDepth.map({ depth < $0 }) ?? true {
+            var next: [String] = []
+            for (path, names) in try await listChildren(zk, level, root: root) {
+                let paths = names.sorted().map { path == "/" ? "/" + $0 : path + "/" + $0 }
+                children[path] = paths
+                next += paths
             }
-            for child in children.sorted() {
-                try await visit(path == "/" ? "/" + child : path + "/" + child, depth + 1)
+            level = next
+            depth += 1
+        }
+        var result: [Entry] = []
+        var stack = [Entry(path: root, depth: 0)]
+        while let entry = stack.popLast() {
+            result.append(entry)
+            for child in (children[entry.path] ?? []).reversed() {
+                stack.append(Entry(path: child, depth: entry.depth + 1))
             }
         }
-        try await visit(root, 0)
         return result
+    }
+
+    /// The children of each of `paths`, with up to `window` requests in flight. A node deleted
+    /// meanwhile has none; a missing root is an error.
+    private static func listChildren(_ zk: ZooKeeperClient, _ paths: [String], root: String, window: Int = 512)
+        async throws -> [(String, [String])]
+    {
+        try await withThrowingTaskGroup(of: (String, [String]).self) { group in
+            var pending = paths[...]
+            var listed: [(String, [String])] = []
+            listed.reserveCapacity(paths.count)
+            while true {
+                while listed.count + window > paths.count - pending.count, let path = pending.popFirst() {
+                    group.addTask {
+                        do {
+                            return (path, try await zk.getChildren(path))
+                        } catch let error as ZooKeeperError where error.code == .noNode && path != root {
+                            return (path, [])
+                        }
+                    }
+                }
+                guard let result = try await group.next() else { return listed }
+                listed.append(result)
+            }
+        }
     }
 
     func run(in shell: ShellContext) async throws {

@@ -4,6 +4,7 @@ import ZooKeeper
 
 struct Watch: ShellCommand {
     static let configuration = CommandConfiguration(
+        commandName: "watch",
         abstract: "Print every change of a node (or, with -R, of its subtree), one line each, until interrupted.")
     @OptionGroup var global: GlobalOptions
     @Flag(name: .customShort("R"), help: "Watch the whole subtree.") var recursive = false
