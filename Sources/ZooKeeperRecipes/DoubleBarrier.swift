@@ -63,7 +63,8 @@ public final class DoubleBarrier: Sendable {
                 continue
             }
         }
-        if readyStat != nil || (try await members().count) >= count {
+        let arrived = try await members().count
+        if readyStat != nil || arrived >= count {
             try? await watch.remove()
             do {
                 try await client.create(ready)

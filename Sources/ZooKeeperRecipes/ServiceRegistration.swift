@@ -24,7 +24,8 @@ public final class ServiceRegistration: Sendable {
 
     deinit { keeper.cancel() }
 
-    /// Removes the instance from the registry and stops re-creating it.
+    /// Removes the instance from the registry and stops re-creating it. On a closed or expired
+    /// client there is nothing to do: the node went with the session.
     public func unregister() async throws {
         keeper.cancel()
         await keeper.value
@@ -35,8 +36,8 @@ public final class ServiceRegistration: Sendable {
                 guard stat.ephemeralOwner == (try await client.session().id) else { return }
                 try await client.delete(path)
                 return
-            } catch let error as ZooKeeperError where error.code == .noNode {
-                return
+            } catch let error as ZooKeeperError where [.noNode, .clientClosed, .sessionExpired].contains(error.code) {
+                return  // gone, or going with its session
             } catch let error as ZooKeeperError where error.code == .connectionLoss {
                 continue
             }

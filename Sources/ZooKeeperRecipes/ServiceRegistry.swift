@@ -35,7 +35,8 @@ public struct ServiceRegistry: Sendable {
         while true {
             do {
                 if try await Self.ensure(path, data: data, client: client) { break }
-                throw ZooKeeperError(.nodeExists, "instance '\(instance.id)' is registered by another session", path: path)
+                throw ZooKeeperError(
+                    .nodeExists, "instance '\(instance.id)' is registered by another session", path: path)
             } catch let error as ZooKeeperError where error.code == .connectionLoss {
                 continue  // the create may have happened: ensure looks before creating again
             }

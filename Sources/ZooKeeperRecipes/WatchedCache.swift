@@ -154,7 +154,7 @@ final class WatchedCache: Sendable {
         let inScope = event.path == root || (recursive && event.path.hasPrefix(root == "/" ? "/" : root + "/"))
         guard inScope else { return }
         switch event.type {
-        case .nodeCreated, .nodeDataChanged:
+        case .nodeCreated, .nodeDataChanged, .nodeChildrenChanged:
             do {
                 let (data, stat) = try await client.getData(event.path)
                 apply([event.path: CachedNode(data: data, stat: stat)], within: nil)
@@ -165,6 +165,17 @@ final class WatchedCache: Sendable {
             apply([:], within: event.path)
         default:
             return
+        }
+        // A recursive watch says nothing of the parent, whose stat (children count, cversion,
+        // pzxid) a creation or deletion changed: read it again too.
+        if recursive && event.path != root && (event.type == .nodeCreated || event.type == .nodeDeleted) {
+            let parent = NodePath.split(event.path).parent
+            do {
+                let (data, stat) = try await client.getData(parent)
+                apply([parent: CachedNode(data: data, stat: stat)], within: nil)
+            } catch let error as ZooKeeperError where error.code == .noNode {
+                apply([:], within: parent)
+            }
         }
     }
 

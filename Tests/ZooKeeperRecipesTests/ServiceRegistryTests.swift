@@ -58,7 +58,9 @@ import ZooKeeperTestSupport
             #expect(try await observer.exists(registration.path)?.ephemeralOwner == oldSession)
             let seen = Snapshots()
             let following = Task {
-                for try await snapshot in ServiceRegistry(client: observer, basePath: root + "/services").updates(of: "api") {
+                for try await snapshot in ServiceRegistry(client: observer, basePath: root + "/services").updates(
+                    of: "api")
+                {
                     seen.append(snapshot)
                 }
             }

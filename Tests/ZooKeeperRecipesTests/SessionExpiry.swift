@@ -11,7 +11,8 @@ extension Target {
     func runExpiring(
         _ body: (
             _ proxied: ZooKeeperClient, _ connect: @escaping @Sendable () async throws -> ZooKeeperClient,
-            _ root: String, _ expire: @escaping @Sendable (_ gone: @Sendable () async throws -> Bool) async throws -> Void
+            _ root: String,
+            _ expire: @escaping @Sendable (_ gone: @Sendable () async throws -> Bool) async throws -> Void
         ) async throws -> Void
     ) async throws {
         let root = "/recipes-\(UUID().uuidString.prefix(8))"

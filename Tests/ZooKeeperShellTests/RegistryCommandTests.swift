@@ -29,7 +29,9 @@ import ZooKeeperTestSupport
             try registered.run()
             defer { try? input.fileHandleForWriting.close() }
 
-            try await eventually { try await run(["services", "web"]).text == "w1\t10.1.2.3:8080\tversion=2,weight=5\n" }
+            try await eventually {
+                try await run(["services", "web"]).text == "w1\t10.1.2.3:8080\tversion=2,weight=5\n"
+            }
             #expect(try await run(["services"]).text == "web\n")
             let json = try await run(["services", "web", "--json"])
             let instances = try JSONSerialization.jsonObject(with: Data(json.stdout)) as! [[String: Any]]
@@ -60,7 +62,9 @@ import ZooKeeperTestSupport
             let after = try await ChildProcess.run(zk, ["-s", server.connectString, "services", "jobs"])
             #expect(after.text == "")
             // Bad endpoints and metadata are usage errors.
-            for bad in [["web", "host:99999"], ["web", "host:1", "--data", "[1]"], ["web", "host:"], ["web", ":80"]] {
+            for bad in [
+                ["web", "host:99999"], ["web", "host:1", "--data", "[1]"], ["web", "host:"], ["web", ":80"],
+            ] {
                 let refused = try await ChildProcess.run(
                     zk, ["-s", server.connectString, "register"] + bad + ["--", "true"])
                 #expect(refused.status == 64)
