@@ -37,8 +37,9 @@ public struct ServiceRegistry: Sendable {
                 if try await Self.ensure(path, data: data, client: client) { break }
                 throw ZooKeeperError(
                     .nodeExists, "instance '\(instance.id)' is registered by another session", path: path)
-            } catch let error as ZooKeeperError where error.code == .connectionLoss {
-                continue  // the create may have happened: ensure looks before creating again
+            } catch let error as ZooKeeperError where error.isRecoverable {
+                // The create may have happened: ensure looks before creating again.
+                try await client.waitUntilConnected()
             }
         }
         return ServiceRegistration(instance: instance, path: path, client: client, data: data)

@@ -36,9 +36,17 @@ final class WatchedCache: Sendable {
     }
 
     /// Adds the watch, reads the tree (emitting `added` for each node) and starts following changes.
+    /// Connection loss and session expiry on the way are waited out.
     func start() async throws {
-        try await addWatch()
-        try await resync()
+        while true {
+            do {
+                try await addWatch()
+                try await resync()
+                break
+            } catch let error as ZooKeeperError where error.isRecoverable {
+                try await client.waitUntilConnected()
+            }
+        }
         let states = client.states()
         let task = Task { [signals] in
             let follower = Task {

@@ -58,7 +58,9 @@ import ZooKeeperTestSupport
             }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<(count - 1) { group.addTask { try await participant(index) } }
-                try await eventually { (try? await observer.getChildren(path).count) == count - 1 }
+                try await eventually(within: .seconds(60)) {
+                    (try? await observer.getChildren(path).count) == count - 1
+                }
                 #expect(entered.value == 0)
                 #expect(try await observer.exists(path + "/ready") == nil)
                 #expect(

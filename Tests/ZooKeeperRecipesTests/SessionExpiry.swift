@@ -22,7 +22,9 @@ extension Target {
             let proxy = try await TCPProxy.start(upstreamPort: upstreamPort)
             defer { proxy.stop() }
             var configuration = ZooKeeperClient.Configuration()
-            configuration.sessionTimeout = .seconds(1)
+            // As short as both servers allow (4 s: 20 ticks of the embedded server's 200 ms, 2 of
+            // Apache's 2 s), and no shorter: a busy machine must not expire it before `expire`.
+            configuration.sessionTimeout = .seconds(4)
             configuration.connectTimeout = .seconds(20)
             let proxied = try await ZooKeeperClient.connect("127.0.0.1:\(proxy.port)", configuration: configuration)
             opened.append(proxied)
@@ -55,6 +57,7 @@ extension Target {
         case .embedded:
             var configuration = ZooKeeperServer.Configuration(port: 0)
             configuration.tickTime = .milliseconds(200)
+            configuration.maxSessionTimeout = .seconds(60)  // the other clients keep their 10 s
             try await ZooKeeperServer.withServer(configuration: configuration) { server in
                 try await run(server.connectString)
             }
