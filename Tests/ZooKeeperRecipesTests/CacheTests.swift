@@ -43,6 +43,7 @@ import ZooKeeperTestSupport
                 let (data, stat) = try await writer.getData(path)
                 #expect(node == CachedNode(data: data, stat: stat))
             }
+            try await eventually { recorder.lines.count == 10 }
             #expect(
                 recorder.lines == [
                     "added /tree top", "added /tree/a a1", "added /tree/b b1", "updated /tree/b b2",
@@ -74,6 +75,7 @@ import ZooKeeperTestSupport
             try await writer.delete(root + "/flag/child")
             try await writer.delete(root + "/flag")
             try await eventually { cache.current == nil }
+            try await eventually { recorder.lines.count == 3 }
             #expect(recorder.lines == ["added /flag on", "updated /flag off", "removed /flag off"])
             await cache.close()
         }
@@ -81,7 +83,7 @@ import ZooKeeperTestSupport
 
     @Test(arguments: Target.allCases)
     func aTreeCacheCatchesUpAfterItsSessionExpired(_ target: Target) async throws {
-        try await target.runExpiring { proxied, connect, root, expire in
+        try await target.runExpiring { proxied, connect, root, expire, _ in
             let writer = try await connect()
             try await writer.ensurePath(root + "/tree/a")
             try await writer.create(root + "/tree/b", data: "b1".bytes)
@@ -89,7 +91,7 @@ import ZooKeeperTestSupport
             let recorder = EventRecorder(cache.events(), root: root)
             try await cache.start()
             try await proxied.create(root + "/marker", mode: .ephemeral)
-            #expect(recorder.lines == ["added /tree ", "added /tree/a ", "added /tree/b b1"])
+            try await eventually { recorder.lines == ["added /tree ", "added /tree/a ", "added /tree/b b1"] }
 
             // While the cache's client is cut off and its session expires, the tree changes.
             try await expire {
@@ -100,13 +102,43 @@ import ZooKeeperTestSupport
                 return true
             }
             try await eventually { cache.node(at: root + "/tree/c") != nil && cache.node(at: root + "/tree/a") == nil }
+            try await eventually { recorder.lines.count == 6 }
             #expect(
                 Set(recorder.lines.dropFirst(3)) == ["removed /tree/a ", "updated /tree/b b2", "added /tree/c c1"])
             // And the new session's watch follows later changes.
             try await writer.create(root + "/tree/c/d", data: "d1".bytes)
             try await eventually { cache.node(at: root + "/tree/c/d") != nil }
+            try await eventually { recorder.lines.count == 7 }
             #expect(recorder.lines.last == "added /tree/c/d d1")
             #expect(recorder.lines.count == 7)
+            await cache.close()
+        }
+    }
+}
+
+extension CacheTests {
+    @Test(arguments: Target.allCases)
+    func aTreeCacheCatchesUpAfterAReconnect(_ target: Target) async throws {
+        try await target.runExpiring { proxied, connect, root, _, proxy in
+            let writer = try await connect()
+            try await writer.ensurePath(root + "/tree/a")
+            let cache = TreeCache(client: proxied, path: root + "/tree")
+            let recorder = EventRecorder(cache.events(), root: root)
+            try await cache.start()
+            try await eventually { recorder.lines == ["added /tree ", "added /tree/a "] }
+
+            // The connection drops; the tree changes before the client is back on its session.
+            proxy.block()
+            try await eventually { try await proxied.session().state == .suspended }
+            try await writer.setData(root + "/tree/a", data: "a2".bytes)
+            try await writer.create(root + "/tree/b", data: "b1".bytes)
+            proxy.unblock()
+            try await eventually {
+                cache.node(at: root + "/tree/b") != nil && cache.node(at: root + "/tree/a")?.data == "a2".bytes
+            }
+            try await eventually { recorder.lines.count == 4 }
+            #expect(Set(recorder.lines.dropFirst(2)) == ["updated /tree/a a2", "added /tree/b b1"])
+            #expect(recorder.lines.count == 4)
             await cache.close()
         }
     }

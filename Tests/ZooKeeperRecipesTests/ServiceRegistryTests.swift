@@ -49,7 +49,7 @@ import ZooKeeperTestSupport
 
     @Test(arguments: Target.allCases)
     func anInstanceIsRegisteredAgainAfterItsSessionExpires(_ target: Target) async throws {
-        try await target.runExpiring { proxied, connect, root, expire in
+        try await target.runExpiring { proxied, connect, root, expire, _ in
             let registry = ServiceRegistry(client: proxied, basePath: root + "/services")
             let instance = ServiceInstance(name: "api", address: "10.0.0.5", port: 8080, id: "a")
             let registration = try await registry.register(instance)

@@ -7,12 +7,13 @@ extension Target {
     /// Runs `body` with a client connected through a proxy (with a short session timeout), a way to
     /// open other sessions directly, and a fresh root path; `expire` cuts the proxied client off
     /// until the server has expired its session (`gone` tells when, e.g. an ephemeral vanished),
-    /// then lets it reconnect.
+    /// then lets it reconnect. The proxy itself is there for shorter outages.
     func runExpiring(
         _ body: (
             _ proxied: ZooKeeperClient, _ connect: @escaping @Sendable () async throws -> ZooKeeperClient,
             _ root: String,
-            _ expire: @escaping @Sendable (_ gone: @Sendable () async throws -> Bool) async throws -> Void
+            _ expire: @escaping @Sendable (_ gone: @Sendable () async throws -> Bool) async throws -> Void,
+            _ proxy: TCPProxy
         ) async throws -> Void
     ) async throws {
         let root = "/recipes-\(UUID().uuidString.prefix(8))"
@@ -37,7 +38,7 @@ extension Target {
                 return client
             }
             do {
-                try await body(proxied, connect, root) { gone in
+                let expire: @Sendable (_ gone: @Sendable () async throws -> Bool) async throws -> Void = { gone in
                     proxy.block()
                     do {
                         try await eventually(within: .seconds(30), gone)
@@ -47,6 +48,7 @@ extension Target {
                     }
                     proxy.unblock()
                 }
+                try await body(proxied, connect, root, expire, proxy)
             } catch {
                 await opened.closeAll()
                 throw error
