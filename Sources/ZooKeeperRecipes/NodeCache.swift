@@ -24,6 +24,7 @@ public final class NodeCache: Sendable {
     public var path: String { engine.root }
 
     /// Adds the watch and reads the node (an `added` event when it exists); then follows it.
+    /// Connection loss and session expiry meanwhile are waited out. Call it once.
     public func start() async throws { try await engine.start() }
 
     /// Stops following the node; event streams end.

@@ -50,4 +50,20 @@ public struct ServiceInstance: Codable, Hashable, Sendable {
     public init(decoding data: [UInt8]) throws {
         self = try JSONDecoder().decode(ServiceInstance.self, from: Data(data))
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, name, address, port, payload, registrationTimeUTC
+    }
+
+    /// Lenient with what other registries (Curator) write: a null or non-string payload reads as
+    /// empty, a missing registration time as 0; other keys are ignored.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        name = try container.decode(String.self, forKey: .name)
+        address = try container.decode(String.self, forKey: .address)
+        port = try container.decodeIfPresent(Int.self, forKey: .port)
+        payload = (try? container.decodeIfPresent([String: String].self, forKey: .payload)) ?? [:]
+        registrationTimeUTC = try container.decodeIfPresent(Int64.self, forKey: .registrationTimeUTC) ?? 0
+    }
 }

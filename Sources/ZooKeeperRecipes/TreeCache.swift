@@ -25,6 +25,7 @@ public final class TreeCache: Sendable {
     public var path: String { engine.root }
 
     /// Adds the watch and reads the subtree (an `added` event per node); then follows it.
+    /// Connection loss and session expiry meanwhile are waited out. Call it once.
     public func start() async throws { try await engine.start() }
 
     /// Stops following the subtree; event streams end.

@@ -17,6 +17,7 @@ final class WatchedCache: Sendable {
         var nextListener = 0
         var loop: Task<Void, Never>?
         var watch: ZooKeeperWatch?
+        var started = false
         var closed = false
     }
 
@@ -37,7 +38,13 @@ final class WatchedCache: Sendable {
 
     /// Adds the watch, reads the tree (emitting `added` for each node) and starts following changes.
     /// Connection loss and session expiry on the way are waited out.
+    /// - Throws: `ZooKeeperError` `.apiError` when started before (or closed).
     func start() async throws {
+        let first = state.withLock { state in
+            defer { state.started = true }
+            return !state.started && !state.closed
+        }
+        guard first else { throw ZooKeeperError(.apiError, "the cache was started or closed before", path: root) }
         while true {
             do {
                 try await addWatch()

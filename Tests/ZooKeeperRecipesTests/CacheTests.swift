@@ -65,6 +65,7 @@ import ZooKeeperTestSupport
             let recorder = EventRecorder(cache.events(), root: root)
             try await cache.start()
             #expect(cache.current == nil)
+            await #expect(throws: ZooKeeperError.self) { try await cache.start() }
             try await writer.create(root + "/flag", data: "on".bytes)
             try await eventually { cache.current?.data == "on".bytes }
             // A child is not the node's business.

@@ -81,6 +81,24 @@ import ZooKeeperTestSupport
     }
 }
 
+extension ServiceRegistryTests {
+    @Test func instancesWrittenByCuratorAreRead() throws {
+        let curator = """
+            {"name":"api","id":"6f1c","address":"10.20.30.40","port":1234,"sslPort":null,"payload":null,\
+            "registrationTimeUTC":1325129459728,"serviceType":"DYNAMIC","uriSpec":null}
+            """
+        let instance = try ServiceInstance(decoding: Array(curator.utf8))
+        #expect(instance.id == "6f1c")
+        #expect(instance.endpoint == "10.20.30.40:1234")
+        #expect(instance.payload == [:])
+        #expect(instance.registrationTimeUTC == 1_325_129_459_728)
+        // And ours round-trips.
+        let ours = ServiceInstance(name: "api", address: "h", id: "x", payload: ["k": "v"])
+        #expect(try ServiceInstance(decoding: ours.encoded()) == ours)
+        #expect(String(decoding: try ours.encoded(), as: UTF8.self).contains(#""payload":{"k":"v"}"#))
+    }
+}
+
 /// The snapshots a stream yielded, in order.
 final class Snapshots: Sendable {
     private let snapshots = Mutex<[[ServiceInstance]]>([])
