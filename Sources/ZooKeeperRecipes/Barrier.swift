@@ -10,9 +10,12 @@ import ZooKeeper
 /// try await barrier.remove()       // ...the coordinator lowers it
 /// ```
 public struct Barrier: Sendable {
+    /// The session the recipe works through.
     public let client: ZooKeeperClient
+    /// The recipe's node.
     public let path: String
 
+    /// Works at `path` through `client`; nothing is created until used.
     public init(client: ZooKeeperClient, path: String) {
         self.client = client
         self.path = path

@@ -11,9 +11,12 @@ import ZooKeeper
 /// let next = try await queue.take()
 /// ```
 public struct DistributedPriorityQueue: Sendable {
+    /// The session the recipe works through.
     public let client: ZooKeeperClient
+    /// The recipe's node.
     public let path: String
 
+    /// Works at `path` through `client`; nothing is created until used.
     public init(client: ZooKeeperClient, path: String) {
         self.client = client
         self.path = path

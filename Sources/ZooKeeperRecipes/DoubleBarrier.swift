@@ -17,7 +17,9 @@ import ZooKeeper
 /// more than one waiter per departure. The last to leave removes `ready`, so the path can be used
 /// for another round once every participant has left.
 public final class DoubleBarrier: Sendable {
+    /// The session the recipe works through.
     public let client: ZooKeeperClient
+    /// The recipe's node.
     public let path: String
     /// How many participants the barrier waits for.
     public let count: Int

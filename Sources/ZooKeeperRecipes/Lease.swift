@@ -10,7 +10,9 @@ public struct Lease: Hashable, Sendable {
     /// Gives the lease back: deletes its node (retried across a connection loss; already gone is fine).
     public func release() async throws { try await queue.leave(path) }
 
+    /// Leases are the same when their nodes are.
     public static func == (lhs: Lease, rhs: Lease) -> Bool { lhs.path == rhs.path }
+    /// Hashes the node path.
     public func hash(into hasher: inout Hasher) { hasher.combine(path) }
 }
 

@@ -16,6 +16,7 @@ import ZooKeeper
 public final class NodeCache: Sendable {
     private let engine: WatchedCache
 
+    /// Follows the node at `path` through `client`, once started.
     public init(client: ZooKeeperClient, path: String) {
         engine = WatchedCache(client: client, root: path, recursive: false)
     }

@@ -14,9 +14,12 @@ import ZooKeeper
 /// only the nearest writer before it, a writer only its immediate predecessor, so a release wakes
 /// only those it lets in.
 public struct ReadWriteLock: Sendable {
+    /// The session the recipe works through.
     public let client: ZooKeeperClient
+    /// The recipe's node.
     public let path: String
 
+    /// Works at `path` through `client`; nothing is created until used.
     public init(client: ZooKeeperClient, path: String) {
         self.client = client
         self.path = path

@@ -5,8 +5,11 @@ import ZooKeeper
 public struct RecipeTimeout: Error, Hashable, Sendable, CustomStringConvertible {
     /// What was waited for, e.g. "enter the barrier".
     public var operation: String
+    /// The node the recipe works at.
     public var path: String
+    /// The time allowed.
     public var timeout: Duration
+    /// A one-line explanation.
     public var description: String { "could not \(operation) \(path) within \(timeout)" }
 }
 

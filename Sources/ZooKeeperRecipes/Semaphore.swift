@@ -13,11 +13,14 @@ import ZooKeeper
 /// `PATH/lock` (each watching only its predecessor); only the lock's holder watches the leases,
 /// and hands the lock on once it has one, so a release wakes one waiter, not all.
 public struct Semaphore: Sendable {
+    /// The session the recipe works through.
     public let client: ZooKeeperClient
+    /// The recipe's node.
     public let path: String
     /// How many leases may be held at once.
     public let leases: Int
 
+    /// Works at `path` through `client`; `leases` (at least 1) must be the same in every process.
     public init(client: ZooKeeperClient, path: String, leases: Int) {
         precondition(leases >= 1, "a semaphore needs at least one lease")
         self.client = client

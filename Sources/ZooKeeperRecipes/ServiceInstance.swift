@@ -12,6 +12,7 @@ public struct ServiceInstance: Codable, Hashable, Sendable {
     public var name: String
     /// A host name or IP address.
     public var address: String
+    /// The port, if the instance has one.
     public var port: Int?
     /// Free-form metadata (version, zone, weight...).
     public var payload: [String: String]

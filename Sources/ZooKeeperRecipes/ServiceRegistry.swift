@@ -12,10 +12,12 @@ import ZooKeeper
 /// try await registration.unregister()
 /// ```
 public struct ServiceRegistry: Sendable {
+    /// The session the recipe works through.
     public let client: ZooKeeperClient
     /// The node under which each service has its own node (`/services` by default).
     public let basePath: String
 
+    /// Works under `basePath` through `client`.
     public init(client: ZooKeeperClient, basePath: String = "/services") {
         self.client = client
         self.basePath = basePath == "/" ? "" : basePath

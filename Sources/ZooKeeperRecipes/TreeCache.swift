@@ -17,6 +17,7 @@ import ZooKeeper
 public final class TreeCache: Sendable {
     private let engine: WatchedCache
 
+    /// Follows the subtree at `path` through `client`, once started.
     public init(client: ZooKeeperClient, path: String) {
         engine = WatchedCache(client: client, root: path, recursive: true)
     }
