@@ -2,6 +2,8 @@ import ZooKeeper
 
 /// A registered service instance, kept registered until `unregister()`: whenever the client
 /// (re)connects, it checks the instance's node and creates it again if a session expiry took it.
+/// Keep a reference: once it is released, the node is no longer re-created (it stays until the
+/// session ends).
 public final class ServiceRegistration: Sendable {
     /// What is registered.
     public let instance: ServiceInstance

@@ -32,6 +32,12 @@ import ZooKeeperTestSupport
             try await eventually { try await first.client.getChildren(path).count == 2 }
             try await write.release()
             let read3 = try await reading.value
+            // A cancelled writer withdraws its node.
+            let cancelled = Task { try await writer.acquireWrite() }
+            try await eventually { try await first.client.getChildren(path).count == 2 }
+            cancelled.cancel()
+            await #expect(throws: CancellationError.self) { _ = try await cancelled.value }
+            #expect(try await first.client.getChildren(path).count == 1)
             try await read3.release()
             #expect(try await first.client.getChildren(path).isEmpty)
         }
