@@ -8,59 +8,68 @@ import ZooKeeperTestSupport
 /// Which nodes the waiting contenders of a recipe watch, read from the server with `zk 4lw wchp`:
 /// a release must wake only those it lets in (no herd).
 @Suite(.timeLimit(.minutes(3))) struct RecipeWatchTests {
-    @Test func readWriteWaitersWatchOnlyTheirRelevantPredecessor() async throws {
+    @Test(arguments: ["embedded", "apache"])
+    func readWriteWaitersWatchOnlyTheirRelevantPredecessor(_ target: String) async throws {
+        if target == "apache" {
+            return try await check(
+                try await SharedApacheZooKeeper.connectString(), root: "/rw-\(UUID().uuidString.prefix(8))")
+        }
         var configuration = ZooKeeperServer.Configuration(port: 0)
         configuration.fourLetterWordWhitelist = ["*"]
         try await ZooKeeperServer.withServer(configuration: configuration) { server in
-            let observer = try await ZooKeeperClient.connect(server.connectString)
-            let opened = OpenedClients()
-            func lock() async throws -> ReadWriteLock {
-                let client = try await ZooKeeperClient.connect(server.connectString)
-                opened.append(client)
-                return ReadWriteLock(client: client, path: "/rw")
-            }
-            /// The number of sessions watching each contender, by position in the queue (0 first).
-            func watchers() async throws -> [Int: Int] {
-                let contenders = try await observer.getChildren("/rw").sorted { $0.suffix(10) < $1.suffix(10) }
-                let text = try await ChildProcess.run(
-                    ServeCommandTests.zk.path, ["-s", server.connectString, "4lw", "wchp"]
-                ).text
-                var counts: [Int: Int] = [:]
-                var current: Int?
-                for line in text.split(separator: "\n") {
-                    if line.hasPrefix("\t") {
-                        if let current { counts[current, default: 0] += 1 }
-                    } else {
-                        current = contenders.firstIndex { "/rw/" + $0 == line }
-                    }
-                }
-                return counts
-            }
-            // In line: writer 0 (holds), readers 1 and 2, writer 3, readers 4 and 5.
-            let writer0 = try await lock().acquireWrite()
-            var waiting: [Task<Lease, Error>] = []
-            for (index, isWriter) in [false, false, true, false, false].enumerated() {
-                let contender = try await lock()
-                waiting.append(Task { try await isWriter ? contender.acquireWrite() : contender.acquireRead() })
-                try await eventually { try await observer.getChildren("/rw").count == index + 2 }
-            }
-            // Readers watch the nearest writer before them, a writer its immediate predecessor.
-            try await eventually { try await watchers() == [0: 2, 2: 1, 3: 2] }
-            // The writer's release lets both readers in; the rest still wait as before.
-            try await writer0.release()
-            let reader1 = try await waiting[0].value
-            let reader2 = try await waiting[1].value
-            try await eventually { try await watchers() == [1: 1, 2: 2] }
-            try await reader1.release()
-            try await eventually { try await watchers() == [0: 1, 1: 2] }
-            try await reader2.release()
-            let writer3 = try await waiting[2].value
-            try await eventually { try await watchers() == [0: 2] }
-            try await writer3.release()
-            for task in waiting.dropFirst(3) { try await task.value.release() }
-            #expect(try await observer.getChildren("/rw").isEmpty)
-            await opened.closeAll()
-            try await observer.close()
+            try await check(server.connectString, root: "/rw")
         }
+    }
+
+    private func check(_ address: String, root: String) async throws {
+        let observer = try await ZooKeeperClient.connect(address)
+        let opened = OpenedClients()
+        func lock() async throws -> ReadWriteLock {
+            let client = try await ZooKeeperClient.connect(address)
+            opened.append(client)
+            return ReadWriteLock(client: client, path: root)
+        }
+        /// The number of sessions watching each contender, by position in the queue (0 first).
+        func watchers() async throws -> [Int: Int] {
+            let contenders = try await observer.getChildren(root).sorted { $0.suffix(10) < $1.suffix(10) }
+            let text = try await ChildProcess.run(
+                ServeCommandTests.zk.path, ["-s", address, "4lw", "wchp"]
+            ).text
+            var counts: [Int: Int] = [:]
+            var current: Int?
+            for line in text.split(separator: "\n") {
+                if line.hasPrefix("\t") {
+                    if let current { counts[current, default: 0] += 1 }
+                } else {
+                    current = contenders.firstIndex { root + "/" + $0 == line }
+                }
+            }
+            return counts
+        }
+        // In line: writer 0 (holds), readers 1 and 2, writer 3, readers 4 and 5.
+        let writer0 = try await lock().acquireWrite()
+        var waiting: [Task<Lease, Error>] = []
+        for (index, isWriter) in [false, false, true, false, false].enumerated() {
+            let contender = try await lock()
+            waiting.append(Task { try await isWriter ? contender.acquireWrite() : contender.acquireRead() })
+            try await eventually { try await observer.getChildren(root).count == index + 2 }
+        }
+        // Readers watch the nearest writer before them, a writer its immediate predecessor.
+        try await eventually { try await watchers() == [0: 2, 2: 1, 3: 2] }
+        // The writer's release lets both readers in; the rest still wait as before.
+        try await writer0.release()
+        let reader1 = try await waiting[0].value
+        let reader2 = try await waiting[1].value
+        try await eventually { try await watchers() == [1: 1, 2: 2] }
+        try await reader1.release()
+        try await eventually { try await watchers() == [0: 1, 1: 2] }
+        try await reader2.release()
+        let writer3 = try await waiting[2].value
+        try await eventually { try await watchers() == [0: 2] }
+        try await writer3.release()
+        for task in waiting.dropFirst(3) { try await task.value.release() }
+        #expect(try await observer.getChildren(root).isEmpty)
+        await opened.closeAll()
+        try await observer.close()
     }
 }
