@@ -1,6 +1,6 @@
 import ZooKeeper
 
-/// A held share of a `ReadWriteLock` (read or write) or a `Semaphore`: its ephemeral node.
+/// A held share of a `ReadWriteLock` (read or write) or a `DistributedSemaphore`: its ephemeral node.
 /// Release it when done; it also ends with the session.
 public struct Lease: Hashable, Sendable {
     /// The lease's node.

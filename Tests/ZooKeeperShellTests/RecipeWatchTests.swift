@@ -21,6 +21,61 @@ import ZooKeeperTestSupport
         }
     }
 
+    @Test func semaphoreWaitersWatchOnlyTheirPredecessorAndOneWatchesTheLeases() async throws {
+        var configuration = ZooKeeperServer.Configuration(port: 0)
+        configuration.fourLetterWordWhitelist = ["*"]
+        try await ZooKeeperServer.withServer(configuration: configuration) { server in
+            let observer = try await ZooKeeperClient.connect(server.connectString)
+            let opened = OpenedClients()
+            func semaphore() async throws -> DistributedSemaphore {
+                let client = try await ZooKeeperClient.connect(server.connectString)
+                opened.append(client)
+                return DistributedSemaphore(client: client, path: "/sem", leases: 2)
+            }
+            /// Sessions watching each path.
+            func watchers() async throws -> [String: Int] {
+                let text = try await ChildProcess.run(
+                    ServeCommandTests.zk.path, ["-s", server.connectString, "4lw", "wchp"]
+                ).text
+                var counts: [String: Int] = [:]
+                var current = ""
+                for line in text.split(separator: "\n") {
+                    if line.hasPrefix("\t") { counts[current, default: 0] += 1 } else { current = String(line) }
+                }
+                return counts
+            }
+            let held = [try await semaphore().acquire(), try await semaphore().acquire()]
+            var waiting: [Task<Lease, Error>] = []
+            for index in 0..<3 {
+                let contender = try await semaphore()
+                waiting.append(Task { try await contender.acquire() })
+                // One waiter holds the acquisition lock and watches the leases; the others queue.
+                try await eventually {
+                    let queued = try? await observer.getChildren("/sem/lock").count
+                    let leases = try? await observer.getChildren("/sem/leases").count
+                    return queued == index + 1 && leases == 3
+                }
+            }
+            let lock = try await observer.getChildren("/sem/lock").sorted { $0.suffix(10) < $1.suffix(10) }
+            try await eventually {
+                try await watchers() == ["/sem/leases": 1, "/sem/lock/" + lock[0]: 1, "/sem/lock/" + lock[1]: 1]
+            }
+            // A release lets exactly the lock's holder in; the next in line takes over the watch.
+            try await held[0].release()
+            let first = try await waiting[0].value
+            try await eventually {
+                let queued = try await observer.getChildren("/sem/lock").count
+                let watched = try await watchers()
+                return queued == 2 && watched == ["/sem/leases": 1, "/sem/lock/" + lock[1]: 1]
+            }
+            for lease in [held[1], first] { try await lease.release() }
+            for task in waiting.dropFirst() { try await task.value.release() }
+            #expect(try await observer.getChildren("/sem/leases").isEmpty)
+            await opened.closeAll()
+            try await observer.close()
+        }
+    }
+
     private func check(_ address: String, root: String) async throws {
         let observer = try await ZooKeeperClient.connect(address)
         let opened = OpenedClients()

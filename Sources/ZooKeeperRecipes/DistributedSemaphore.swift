@@ -4,7 +4,7 @@ import ZooKeeper
 /// holders at a time (Curator's `InterProcessSemaphoreV2` layout).
 ///
 /// ```swift
-/// let semaphore = Semaphore(client: zk, path: "/semaphores/db", leases: 3)
+/// let semaphore = DistributedSemaphore(client: zk, path: "/semaphores/db", leases: 3)
 /// let lease = try await semaphore.acquire(timeout: .seconds(10))
 /// defer { Task { try await lease.release() } }
 /// ```
@@ -12,7 +12,7 @@ import ZooKeeper
 /// Leases are ephemeral-sequential nodes under `PATH/leases`. Acquirers queue for the lock at
 /// `PATH/lock` (each watching only its predecessor); only the lock's holder watches the leases,
 /// and hands the lock on once it has one, so a release wakes one waiter, not all.
-public struct Semaphore: Sendable {
+public struct DistributedSemaphore: Sendable {
     /// The session the recipe works through.
     public let client: ZooKeeperClient
     /// The recipe's node.

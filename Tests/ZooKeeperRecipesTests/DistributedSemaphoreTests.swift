@@ -4,7 +4,7 @@ import ZooKeeper
 import ZooKeeperRecipes
 import ZooKeeperTestSupport
 
-@Suite(.timeLimit(.minutes(3))) struct SemaphoreTests {
+@Suite(.timeLimit(.minutes(3))) struct DistributedSemaphoreTests {
     @Test(arguments: Target.allCases)
     func neverMoreThanTheLeasesAreHeld(_ target: Target) async throws {
         try await target.run { connect, root in
@@ -13,7 +13,8 @@ import ZooKeeperTestSupport
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<8 {
                     group.addTask {
-                        let semaphore = Semaphore(client: try await connect(), path: root + "/sem", leases: 3)
+                        let semaphore = DistributedSemaphore(
+                            client: try await connect(), path: root + "/sem", leases: 3)
                         for _ in 0..<5 {
                             let lease = try await semaphore.acquire()
                             holders.enter()
@@ -29,18 +30,19 @@ import ZooKeeperTestSupport
             #expect(served.value == 40)
             #expect(holders.maximum <= 3)
             #expect(holders.maximum >= 1)
-            #expect(try await Semaphore(client: try await connect(), path: root + "/sem", leases: 3).held() == 0)
+            #expect(
+                try await DistributedSemaphore(client: try await connect(), path: root + "/sem", leases: 3).held() == 0)
         }
     }
 
     @Test(arguments: Target.allCases)
     func anAcquireTimesOutOrIsCancelledWithoutLeavingANode(_ target: Target) async throws {
         try await target.run { connect, root in
-            let semaphore = Semaphore(client: try await connect(), path: root + "/sem", leases: 2)
+            let semaphore = DistributedSemaphore(client: try await connect(), path: root + "/sem", leases: 2)
             let a = try await semaphore.acquire(timeout: .seconds(20))
             let b = try await semaphore.acquire(timeout: .seconds(20))
             #expect(a != b)
-            let other = Semaphore(client: try await connect(), path: root + "/sem", leases: 2)
+            let other = DistributedSemaphore(client: try await connect(), path: root + "/sem", leases: 2)
             await #expect(throws: RecipeTimeout.self) { _ = try await other.acquire(timeout: .milliseconds(300)) }
             #expect(try await semaphore.held() == 2)
             #expect(try await semaphore.client.getChildren(root + "/sem/lock").isEmpty)
