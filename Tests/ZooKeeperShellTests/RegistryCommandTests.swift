@@ -75,30 +75,54 @@ import ZooKeeperTestSupport
 
     @Test func servicesWatchPrintsInstancesAsTheyComeAndGo() async throws {
         try await ZooKeeperServer.withServer { server in
-            let watcher = Process()
-            watcher.executableURL = ServeCommandTests.zk
-            watcher.arguments = ["-s", server.connectString, "services", "web", "--watch"]
-            let output = Pipe()
-            watcher.standardOutput = output
-            try watcher.run()
-            let printed = Printed()
-            output.fileHandleForReading.readabilityHandler = { handle in printed.append(handle.availableData) }
+            func follow(_ arguments: [String]) throws -> (Process, Printed) {
+                let watcher = Process()
+                watcher.executableURL = ServeCommandTests.zk
+                watcher.arguments = ["-s", server.connectString, "services", "web", "--watch"] + arguments
+                let output = Pipe()
+                watcher.standardOutput = output
+                let printed = Printed()
+                output.fileHandleForReading.readabilityHandler = { handle in
+                    let data = handle.availableData
+                    // At the end of the output, stop reading (or the handler is called forever).
+                    if data.isEmpty { handle.readabilityHandler = nil } else { printed.append(data) }
+                }
+                try watcher.run()
+                return (watcher, printed)
+            }
+            let (watcher, printed) = try follow([])
+            let (jsonWatcher, jsonPrinted) = try follow(["--json"])
             defer {
                 watcher.terminate()
-                output.fileHandleForReading.readabilityHandler = nil
+                jsonWatcher.terminate()
             }
+            // JSON Lines: one array of instance ids per snapshot.
+            func snapshots() -> [[String]] {
+                jsonPrinted.text.split(separator: "\n").map { line in
+                    let array = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [[String: Any]]
+                    return array?.map { $0["id"] as? String ?? "?" } ?? ["unreadable"]
+                }
+            }
+            try await eventually { snapshots() == [[]] }
             let client = try await ZooKeeperClient.connect(server.connectString)
             let registry = ServiceRegistry(client: client)
             let a = try await registry.register(ServiceInstance(name: "web", address: "10.0.0.1", port: 80, id: "a"))
-            try await eventually { printed.text == "+ a\t10.0.0.1:80\n" }
+            try await eventually { printed.text == "+ a\t10.0.0.1:80\n" && snapshots() == [[], ["a"]] }
             let b = try await registry.register(ServiceInstance(name: "web", address: "10.0.0.2", id: "b"))
-            try await eventually { printed.text == "+ a\t10.0.0.1:80\n+ b\t10.0.0.2\n" }
+            try await eventually {
+                printed.text == "+ a\t10.0.0.1:80\n+ b\t10.0.0.2\n" && snapshots() == [[], ["a"], ["a", "b"]]
+            }
             try await a.unregister()
-            try await eventually { printed.text == "+ a\t10.0.0.1:80\n+ b\t10.0.0.2\n- a\t10.0.0.1:80\n" }
+            try await eventually {
+                printed.text == "+ a\t10.0.0.1:80\n+ b\t10.0.0.2\n- a\t10.0.0.1:80\n"
+                    && snapshots() == [[], ["a"], ["a", "b"], ["b"]]
+            }
             try await b.unregister()
             try await client.close()
-            watcher.terminate()
-            await ChildProcess.waitUntilExit(watcher)
+            for process in [watcher, jsonWatcher] {
+                process.terminate()
+                await ChildProcess.waitUntilExit(process)
+            }
         }
     }
 }
