@@ -66,8 +66,9 @@ public struct ServiceRegistry: Sendable {
     }
 
     /// The service's instances now, then again after every change of the set, until the consumer
-    /// stops (or the client is closed: the sequence then ends with `.clientClosed`). Through connection loss and session expiry it waits for the
-    /// session and reads the set again (yielding it only if it changed).
+    /// stops (or the client is closed: the sequence then ends with `.clientClosed`). Through
+    /// connection loss and session expiry it waits for the session and reads the set again
+    /// (yielding it only if it changed).
     public func updates(of service: String) -> AsyncThrowingStream<[ServiceInstance], Error> {
         let (stream, continuation) = AsyncThrowingStream<[ServiceInstance], Error>.makeStream()
         let task = Task {
