@@ -207,13 +207,13 @@ _zk() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    ls|get|set|create|delete|deleteall|stat|exists|tree|find|grep|du|cp|txn|getAcl|setAcl|addauth|whoami|sync|getAllChildrenNumber|getEphemerals|session|config|watch|addWatch|removewatches|setquota|listquota|delquota|reconfig|4lw|lock|elect|queue|edit|diff|connect|close|printwatches|cd|pwd|quit|version|serve|bench|help)
+    ls|get|set|create|delete|deleteall|stat|exists|tree|find|grep|du|cp|txn|getAcl|setAcl|addauth|whoami|sync|getAllChildrenNumber|getEphemerals|session|config|watch|addWatch|removewatches|setquota|listquota|delquota|reconfig|4lw|lock|elect|queue|edit|diff|connect|close|printwatches|cd|pwd|quit|version|serve|register|services|barrier|bench|help)
         # Offer subcommand argument completions
         "_zk_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'ls get set create delete deleteall stat exists tree find grep du cp txn getAcl setAcl addauth whoami sync getAllChildrenNumber getEphemerals session config watch addWatch removewatches setquota listquota delquota reconfig 4lw lock elect queue edit diff connect close printwatches cd pwd quit version serve bench help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'ls get set create delete deleteall stat exists tree find grep du cp txn getAcl setAcl addauth whoami sync getAllChildrenNumber getEphemerals session config watch addWatch removewatches setquota listquota delquota reconfig 4lw lock elect queue edit diff connect close printwatches cd pwd quit version serve register services barrier bench help' -- "${cur}"))
         ;;
     esac
 }
@@ -2131,6 +2131,143 @@ _zk_serve() {
         return
         ;;
     '--snapshot-every')
+        return
+        ;;
+    esac
+}
+
+_zk_register() {
+    repeating_flags=()
+    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
+    repeating_options=(--auth)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --id --data --base)
+    __zk_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--server')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--auth')
+        return
+        ;;
+    '--tls-ca')
+        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
+        return
+        ;;
+    '--tls-cert')
+        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
+        return
+        ;;
+    '--tls-key')
+        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--id')
+        return
+        ;;
+    '--data')
+        return
+        ;;
+    '--base')
+        return
+        ;;
+    esac
+}
+
+_zk_services() {
+    repeating_flags=()
+    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --watch -h --help)
+    repeating_options=(--auth)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --base)
+    __zk_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--server')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--auth')
+        return
+        ;;
+    '--tls-ca')
+        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
+        return
+        ;;
+    '--tls-cert')
+        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
+        return
+        ;;
+    '--tls-key')
+        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--base')
+        return
+        ;;
+    esac
+}
+
+_zk_barrier() {
+    repeating_flags=()
+    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
+    repeating_options=(--auth)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --count --wait --id)
+    __zk_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--server')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--auth')
+        return
+        ;;
+    '--tls-ca')
+        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
+        return
+        ;;
+    '--tls-cert')
+        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
+        return
+        ;;
+    '--tls-key')
+        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--count')
+        return
+        ;;
+    '--wait')
+        return
+        ;;
+    '--id')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __zk_add_completions -W "$(__zk_custom_complete ---completion barrier -- positional@0 "${COMP_CWORD}" "$(__zk_cursor_index_in_current_word)")"
         return
         ;;
     esac

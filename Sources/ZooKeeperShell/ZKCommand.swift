@@ -23,7 +23,7 @@ public struct ZKCommand: AsyncParsableCommand {
             ChangeDirectory.self,
             PrintDirectory.self,
             Quit.self, Version.self, ServeCommand.self,
-            Bench.self,
+            Register.self, Services.self, BarrierCommand.self, Bench.self,
         ]
     )
 
