@@ -1,7 +1,8 @@
 # swift-zookeeper: the one entry point for building and testing.
 #   make shell  builds zk and starts its interactive shell on an embedded server.
 #   make test   builds everything and runs every test, including those against real Apache
-#               ZooKeeper (installed from Debian's packages when missing).
+#               ZooKeeper (installed from Debian's packages when missing), then builds the DocC
+#               documentation with warnings as errors.
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libedit-dev zookeeper zookeeper-bin openssl zsh fish mandoc
@@ -41,6 +42,7 @@ deps:
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) docs
 
 ## A longer run of the server fuzz test than `make test` does (FUZZ_ITERATIONS mutations).
 FUZZ_ITERATIONS ?= 500000
@@ -86,6 +88,7 @@ uninstall:
 ## (broken symbol links, undocumented topics) fail the build.
 DOC_TARGETS := ZooKeeper ZooKeeperRecipes ZooKeeperServer ZooKeeperProtocol
 docs: build-deps
+	@mkdir -p .build/docs
 	@for target in $(DOC_TARGETS); do \
 		$(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation --target $$target \
 			--warnings-as-errors --output-path .build/docs/$$target --transform-for-static-hosting || exit 1; \

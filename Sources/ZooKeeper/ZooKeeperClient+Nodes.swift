@@ -4,6 +4,10 @@ extension ZooKeeperClient {
     /// Creates a node and returns its path (with the sequence suffix for sequential modes) and stat.
     ///
     /// - Parameters:
+    ///   - path: the node to create; for sequential modes, the prefix of its name.
+    ///   - data: the node's data.
+    ///   - acl: who may do what with it (default: anyone, anything).
+    ///   - mode: persistent, ephemeral, sequential, container or TTL.
     ///   - ttl: required for the TTL modes (the server must run with `zookeeper.extendedTypesEnabled`).
     /// - Throws: `ZooKeeperError` such as `.nodeExists`, `.noNode` (parent missing),
     ///   `.noChildrenForEphemerals`, `.invalidACL`, `.noAuth`.

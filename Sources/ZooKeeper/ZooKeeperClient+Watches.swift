@@ -74,8 +74,11 @@ extension ZooKeeperClient {
     /// The types `.persistent` and `.persistentRecursive` need ZooKeeper 3.9; 3.8 answers them
     /// with MarshallingError, and `.any` removes persistent watches there.
     ///
-    /// - Parameter locally: when the server cannot be reached (connection loss, no reply), remove the
-    ///   watches locally anyway instead of failing; the server drops them with the session.
+    /// - Parameters:
+    ///   - path: the watched node.
+    ///   - type: which watches: data, children, persistent, persistent recursive, or any.
+    ///   - locally: when the server cannot be reached (connection loss, no reply), remove the
+    ///     watches locally anyway instead of failing; the server drops them with the session.
     public func removeWatches(_ path: String, type: WatcherType = .any, locally: Bool = false) async throws {
         let server = try serverPath(path)
         do {

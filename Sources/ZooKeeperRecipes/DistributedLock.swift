@@ -18,6 +18,7 @@ public final class DistributedLock: Sendable {
     private let held: Mutex<String?> = Mutex(nil)
 
     /// - Parameters:
+    ///   - client: the session the lock is held with.
     ///   - path: the lock's node; contenders are created under it (and it is created if missing).
     public init(client: ZooKeeperClient, path: String) {
         queue = ContenderQueue(client: client, parent: path, name: "lock")

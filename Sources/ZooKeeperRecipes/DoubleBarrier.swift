@@ -27,6 +27,9 @@ public final class DoubleBarrier: Sendable {
     private let id: String
 
     /// - Parameters:
+    ///   - client: the session this participant waits with.
+    ///   - path: the barrier's node; participants are created under it.
+    ///   - count: how many participants must enter before any proceeds.
     ///   - id: this participant's name, stored as its node's data (shown by `participants()`).
     public init(client: ZooKeeperClient, path: String, count: Int, id: String = "") {
         self.client = client

@@ -16,6 +16,8 @@ public final class LeaderElection: Sendable {
     private let id: String
 
     /// - Parameters:
+    ///   - client: the session this candidate runs with; it leads only while the session lives.
+    ///   - path: the election's node; candidates are created under it.
     ///   - id: this candidate's name, stored as its node's data (shown by `candidates()`).
     public init(client: ZooKeeperClient, path: String, id: String) {
         self.client = client

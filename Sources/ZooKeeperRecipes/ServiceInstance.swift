@@ -20,8 +20,13 @@ public struct ServiceInstance: Codable, Hashable, Sendable {
     public var registrationTimeUTC: Int64
 
     /// - Parameters:
+    ///   - name: the service's name.
+    ///   - address: a host name or IP address.
+    ///   - port: the port, if the instance has one.
     ///   - id: unique within the service; a random UUID when nil. Letters, digits and `._-` only,
     ///     since it names the node.
+    ///   - payload: free-form metadata (version, zone, weight...).
+    ///   - registrationTime: when the instance was registered.
     public init(
         name: String, address: String, port: Int? = nil, id: String? = nil, payload: [String: String] = [:],
         registrationTime: Date = Date()
