@@ -11,85 +11,35 @@ import ZooKeeper
 /// let next = try await queue.take()
 /// ```
 public struct DistributedPriorityQueue: Sendable {
+    private let queue: DistributedQueue
     /// The session the recipe works through.
-    public let client: ZooKeeperClient
-    /// The recipe's node.
-    public let path: String
+    public var client: ZooKeeperClient { queue.client }
+    /// The queue's node; items are its children.
+    public var path: String { queue.path }
 
     /// Works at `path` through `client`; nothing is created until used.
     public init(client: ZooKeeperClient, path: String) {
-        self.client = client
-        self.path = path
+        queue = DistributedQueue(client: client, path: path)
     }
 
     /// Adds an item; returns its node's path.
     @discardableResult
     public func put(_ item: [UInt8], priority: Int32 = 0) async throws -> String {
-        let name = "item-" + Self.encode(priority) + "-"
-        while true {
-            do {
-                return try await client.create(path + "/" + name, data: item, mode: .persistentSequential).path
-            } catch let error as ZooKeeperError where error.code == .noNode {
-                try await client.ensurePath(path)
-            }
-        }
+        try await queue.put(item, name: "item-" + Self.encode(priority) + "-")
     }
 
     /// The first item without taking it, or nil when the queue is empty.
-    public func peek() async throws -> [UInt8]? {
-        for name in try await items() {
-            if let (data, _) = try? await client.getData(path + "/" + name) { return data }
-        }
-        return nil
-    }
+    public func peek() async throws -> [UInt8]? { try await queue.peek() }
 
     /// Takes the first item, or nil when the queue is empty.
-    public func poll() async throws -> [UInt8]? {
-        for name in try await items() {
-            let node = path + "/" + name
-            guard let (data, stat) = try? await client.getData(node) else { continue }
-            do {
-                try await client.delete(node, version: stat.version)
-                return data
-            } catch let error as ZooKeeperError where error.code == .noNode || error.code == .badVersion {
-                continue  // another consumer took it
-            }
-        }
-        return nil
-    }
+    public func poll() async throws -> [UInt8]? { try await queue.poll() }
 
     /// Takes the first item, waiting for one if the queue is empty.
     /// - Throws: `CancellationError` when the task is cancelled while waiting, or a `ZooKeeperError`.
-    public func take() async throws -> [UInt8] {
-        while true {
-            if let item = try await poll() { return item }
-            let watch: ZooKeeperWatch
-            do {
-                let result = try await client.watchChildren(path)
-                if !result.children.isEmpty {
-                    try? await result.watch.remove()
-                    continue
-                }
-                watch = result.watch
-            } catch let error as ZooKeeperError where error.code == .noNode {
-                try await client.ensurePath(path)
-                continue
-            }
-            _ = try await watch.awaitEvent()
-        }
-    }
+    public func take() async throws -> [UInt8] { try await queue.take() }
 
     /// The number of items waiting.
-    public func count() async throws -> Int { try await items().count }
-
-    /// The item names in the order they are taken.
-    private func items() async throws -> [String] {
-        do {
-            return try await client.getChildren(path).filter { $0.hasPrefix("item-") }.sorted()
-        } catch let error as ZooKeeperError where error.code == .noNode {
-            return []
-        }
-    }
+    public func count() async throws -> Int { try await queue.count() }
 
     /// The priority as 10 digits that sort as the number does (biased by 2^31).
     static func encode(_ priority: Int32) -> String {

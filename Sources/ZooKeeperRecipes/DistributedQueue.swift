@@ -3,10 +3,16 @@ import ZooKeeper
 /// A first-in, first-out queue of byte strings: producers add persistent-sequential children,
 /// consumers take the lowest and delete it. Each item is taken by exactly one consumer: the delete
 /// (with the version read) decides which consumer won it.
+///
+/// Items are taken in the order of their node names, `item-SEQUENCE` here;
+/// `DistributedPriorityQueue` puts its priority before the sequence number.
 public struct DistributedQueue: Sendable {
+    /// The session the recipe works through.
     public let client: ZooKeeperClient
+    /// The queue's node; items are its children.
     public let path: String
 
+    /// Works at `path` through `client`; nothing is created until used.
     public init(client: ZooKeeperClient, path: String) {
         self.client = client
         self.path = path
@@ -15,9 +21,14 @@ public struct DistributedQueue: Sendable {
     /// Adds an item; returns its node's path.
     @discardableResult
     public func put(_ item: [UInt8]) async throws -> String {
+        try await put(item, name: "item-")
+    }
+
+    /// Adds an item as a sequential node whose name starts with `name` (which starts with `item-`).
+    func put(_ item: [UInt8], name: String) async throws -> String {
         while true {
             do {
-                return try await client.create(path + "/item-", data: item, mode: .persistentSequential).path
+                return try await client.create(path + "/" + name, data: item, mode: .persistentSequential).path
             } catch let error as ZooKeeperError where error.code == .noNode {
                 try await client.ensurePath(path)
             }
@@ -48,6 +59,7 @@ public struct DistributedQueue: Sendable {
     }
 
     /// Takes the oldest item, waiting for one if the queue is empty.
+    /// - Throws: `CancellationError` when the task is cancelled while waiting, or a `ZooKeeperError`.
     public func take() async throws -> [UInt8] {
         while true {
             if let item = try await poll() { return item }
@@ -63,13 +75,14 @@ public struct DistributedQueue: Sendable {
                 try await client.ensurePath(path)
                 continue
             }
-            _ = try await watch.event()
+            _ = try await watch.awaitEvent()
         }
     }
 
     /// The number of items waiting.
     public func count() async throws -> Int { try await items().count }
 
+    /// The item names in the order they are taken.
     private func items() async throws -> [String] {
         do {
             return try await client.getChildren(path).filter { $0.hasPrefix("item-") }.sorted()
