@@ -39,9 +39,15 @@ deps:
 	@command -v java >/dev/null || { echo "java is missing (Apache ZooKeeper needs it)" >&2; exit 1; }
 	@$(PYTHON) -c 'import kazoo' 2>/dev/null || $(PYTHON) -m pip install -q kazoo >&2
 
+## The suites that run 3-node Apache ensembles (three JVMs each) run on their own after the rest,
+## and at most TEST_WIDTH tests run at once: on two cores, with everything at once, sessions with
+## short timeouts starve and time out.
+ENSEMBLE_SUITES := EnsembleChaosTests|EnsembleFailoverTests|ReconfigCommandTests
+TEST_WIDTH ?= 6
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) $(SWIFT) test --skip-build --skip '$(ENSEMBLE_SUITES)'
+	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) $(SWIFT) test --skip-build --filter '$(ENSEMBLE_SUITES)'
 	$(MAKE) docs
 
 ## A longer run of the server fuzz test than `make test` does (FUZZ_ITERATIONS mutations).

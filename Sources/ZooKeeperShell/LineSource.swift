@@ -21,14 +21,14 @@ final class LineSource: @unchecked Sendable {
         return nil
     }
 
-    /// The next line, or nil at the end. Blocking reads run off the cooperative thread pool.
+    /// The next line, or nil at the end. Blocking reads run on a thread of their own.
     func next(prompt: String) async -> String? {
         switch kind {
         case .editor(let editor):
             return await editor.readLine(prompt: prompt)
         case .standardInput:
             return await withCheckedContinuation { continuation in
-                LineEditor.queue.async { continuation.resume(returning: Swift.readLine(strippingNewline: true)) }
+                LineEditor.onThread { continuation.resume(returning: Swift.readLine(strippingNewline: true)) }
             }
         case .fixed(let lines):
             guard index < lines.count else { return nil }

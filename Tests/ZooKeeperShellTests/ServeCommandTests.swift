@@ -6,37 +6,11 @@ import ZooKeeperTestSupport
 /// `zk serve`, run as a process.
 @Suite(.timeLimit(.minutes(3))) struct ServeCommandTests {
     /// The built `zk` executable, beside the test bundle.
-    static let zk = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        .appendingPathComponent("zk")
+    static let zk = ServeProcess.zk
 
-    /// Starts `zk serve` and returns the process and the address from its first log line; its
-    /// stderr is read on a dispatch thread, so no test thread blocks.
+    /// Starts `zk serve` on a free port: the process and its address.
     static func serve(_ arguments: [String]) async throws -> (Process, String) {
-        let process = Process()
-        process.executableURL = zk
-        process.arguments = ["serve", "--port", "0"] + arguments
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        let seen = LockedText()
-        stderr.fileHandleForReading.readabilityHandler = { handle in seen.append(handle.availableData) }
-        try process.run()
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
-            if let match = seen.text.firstMatch(of: /address=(127\.0\.0\.1:\d+)/) {
-                return (process, String(match.1))
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        process.terminate()
-        throw TimeoutError()
-    }
-
-    final class LockedText: @unchecked Sendable {
-        private let lock = NSLock()
-        private var bytes = Data()
-        func append(_ data: Data) { lock.withLock { bytes.append(data) } }
-        var text: String { lock.withLock { String(decoding: bytes, as: UTF8.self) } }
+        try await ServeProcess.start(arguments)
     }
 
     /// Runs `zk` to completion: its exit status and stderr.

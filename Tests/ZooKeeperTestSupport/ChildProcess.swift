@@ -37,7 +37,7 @@ public enum ChildProcess {
         try process.run()
         let out = drain(stdout.fileHandleForReading)
         let err = drain(stderr.fileHandleForReading)
-        DispatchQueue.global().async {
+        onThread {
             stdin.fileHandleForWriting.write(Data(input))
             try? stdin.fileHandleForWriting.close()
         }
@@ -69,10 +69,17 @@ public enum ChildProcess {
         }
     }
 
-    /// Everything a pipe yields until EOF, read on a dispatch thread.
+    /// Runs blocking I/O on a thread of its own. Not on a dispatch worker: on Linux, Swift
+    /// concurrency's global executor runs on the same few (one per core) dispatch threads, so
+    /// two pipes blocked in a read there stop every task of the test run, time limits included.
+    private static func onThread(_ body: @escaping @Sendable () -> Void) {
+        Thread { body() }.start()
+    }
+
+    /// Everything a pipe yields until EOF, read on a thread of its own.
     private static func drain(_ handle: FileHandle) -> Task<[UInt8], Never> {
         let stream = AsyncStream<[UInt8]>.makeStream()
-        DispatchQueue.global().async {
+        onThread {
             stream.continuation.yield(Array(handle.readDataToEndOfFile()))
             stream.continuation.finish()
         }

@@ -53,8 +53,15 @@ import ZooKeeperTestSupport
 
             // A reset: the client reconnects and sends both credentials again (the node stays
             // readable only with them).
+            // Wait for the client to notice the reset and come back, not merely for `.connected`,
+            // which may still be the state from before the reset.
+            let states = zk.states()
             proxy.reset()
-            try await eventually { try await zk.session().state == .connected }
+            var sawSuspended = false
+            for await state in states {
+                if state == .suspended { sawSuspended = true }
+                if state == .connected && sawSuspended { break }
+            }
             #expect(try await zk.getData("/private").data == [1])
             #expect(Set(try await zk.whoAmI().map(\.user)).isSuperset(of: ["alice", "bob"]))
 

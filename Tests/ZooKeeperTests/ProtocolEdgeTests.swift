@@ -95,12 +95,11 @@ import ZooKeeperTestSupport
         var configuration = Self.configuration()
         configuration.requestTimeout = .milliseconds(300)
         let zk = try await ZooKeeperClient.connect("127.0.0.1:\(server.port)", configuration: configuration)
-        let start = ContinuousClock.now
+        // It times out with its own error rather than waiting for ever (a hang would hit the
+        // suite's time limit).
         let error = await #expect(throws: ZooKeeperError.self) { try await zk.getData("/slow") }
         #expect(error?.code == .operationTimeout)
         #expect(error?.path == "/slow")
-        // It times out rather than waiting for ever (a generous bound: the machine may be loaded).
-        #expect(ContinuousClock.now - start < .seconds(15))
         #expect(try await zk.session().state == .connected)
         try await zk.close()
     }
@@ -130,11 +129,9 @@ import ZooKeeperTestSupport
             "127.0.0.1:\(proxy.port)", configuration: SharedApacheZooKeeper.configuration(sessionTimeout: .seconds(12)))
         let before = try await zk.session()
         proxy.stall()
-        let start = ContinuousClock.now
-        try await eventually(within: .seconds(10)) { try await zk.session().state == .suspended }
         // Detected within the 12 s session timeout (the read timeout is two thirds of it), so
         // the session can still be resumed.
-        #expect(ContinuousClock.now - start < .seconds(12))
+        try await eventually(within: .seconds(12)) { try await zk.session().state == .suspended }
         // The path heals; the attempt that began while it was dead is dropped, so the client
         // retries at once, well within the session's lifetime.
         proxy.unstall()
