@@ -56,10 +56,15 @@ enum Formatting {
 
 /// Node data given on the command line: the text itself, "-" for stdin, "@file" for a file.
 enum DataArgument {
-    static func read(_ argument: String?) throws -> [UInt8] {
+    static func read(_ argument: String?) async throws -> [UInt8] {
         guard let argument else { return [] }
         if argument == "-" {
-            return Array(FileHandle.standardInput.readDataToEndOfFile())
+            // A blocking read, on a thread of its own: the tasks' threads also serve the connection.
+            return await withCheckedContinuation { continuation in
+                LineEditor.onThread {
+                    continuation.resume(returning: Array(FileHandle.standardInput.readDataToEndOfFile()))
+                }
+            }
         }
         if argument.hasPrefix("@") {
             let path = String(argument.dropFirst())

@@ -96,7 +96,7 @@ struct SetData: ShellCommand {
     @Argument(help: "The data; '-' reads stdin, '@file' reads a file.") var data: String
 
     func run(in shell: ShellContext) async throws {
-        var bytes = try DataArgument.read(data)
+        var bytes = try await DataArgument.read(data)
         if base64 {
             let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard let decoded = Data(base64Encoded: text) else {
@@ -149,7 +149,7 @@ struct Create: ShellCommand {
     func run(in shell: ShellContext) async throws {
         let zk = try await shell.zk()
         let node = shell.resolve(path) + (path.hasSuffix("/") && sequential ? "/" : "")
-        let bytes = try DataArgument.read(data)
+        let bytes = try await DataArgument.read(data)
         let entries = try acl.map(ACLArgument.parse) ?? ACL.openUnsafe
         if parents {
             try await zk.ensurePath(NodePath.split(node).parent)

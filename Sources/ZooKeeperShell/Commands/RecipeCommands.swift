@@ -118,7 +118,7 @@ struct Queue: ShellCommand {
         let queue = DistributedQueue(client: zk, path: shell.resolve(path))
         switch action {
         case "put":
-            let node = try await queue.put(try DataArgument.read(data))
+            let node = try await queue.put(try await DataArgument.read(data))
             shell.output.line(node)
         case "take":
             shell.output.data(try await queue.take())
