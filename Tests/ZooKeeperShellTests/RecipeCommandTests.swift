@@ -4,10 +4,12 @@ import ZooKeeper
 import ZooKeeperServer
 import ZooKeeperTestSupport
 
-/// The recipe commands of `zk`, run as processes against an embedded server.
+/// The recipe commands of `zk`, run as processes against an embedded server and, for lock and
+/// elect, against a real Apache ZooKeeper too.
 @Suite(.timeLimit(.minutes(3))) struct RecipeCommandTests {
-    @Test func processesUnderZkLockNeverOverlapAndLoseNoIncrement() async throws {
-        try await ZooKeeperServer.withServer { server in
+    @Test(arguments: ShellTarget.allCases)
+    func processesUnderZkLockNeverOverlapAndLoseNoIncrement(_ target: ShellTarget) async throws {
+        try await target.withConnectString { address in
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "zk-lock-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -22,7 +24,7 @@ import ZooKeeperTestSupport
                 """
             let zk = ServeCommandTests.zk.path
             let loop =
-                "for i in 1 2 3 4 5; do '\(zk)' -s \(server.connectString) lock /locks/counter -- sh -c \"$0\" || exit 9; done"
+                "for i in 1 2 3 4 5; do '\(zk)' -s \(address) lock /locks/counter -- sh -c \"$0\" || exit 9; done"
             let results = try await withThrowingTaskGroup(of: Int32.self) { group in
                 for _ in 0..<4 {
                     group.addTask { try await ChildProcess.run("/bin/sh", ["-c", loop, critical]).status }
@@ -36,18 +38,19 @@ import ZooKeeperTestSupport
             #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("log").path))
             // The command's status is zk's status; the lock is free again afterwards.
             let failing = try await ChildProcess.run(
-                zk, ["-s", server.connectString, "lock", "/locks/counter", "--", "sh", "-c", "exit 3"])
+                zk, ["-s", address, "lock", "/locks/counter", "--", "sh", "-c", "exit 3"])
             #expect(failing.status == 3)
-            let client = try await ZooKeeperClient.connect(server.connectString)
+            let client = try await ZooKeeperClient.connect(address)
             #expect(try await client.getChildren("/locks/counter").isEmpty)
             try await client.close()
         }
     }
 
-    @Test func aNewLeaderRunsItsCommandWhenTheLeaderDies() async throws {
-        var configuration = ZooKeeperServer.Configuration(port: 0)
-        configuration.tickTime = .milliseconds(200)
-        try await ZooKeeperServer.withServer(configuration: configuration) { server in
+    @Test(arguments: ShellTarget.allCases)
+    func aNewLeaderRunsItsCommandWhenTheLeaderDies(_ target: ShellTarget) async throws {
+        // A command of its own to find the dead leader's orphan by, per target (both run at once).
+        let orphan = target == .embedded ? "97.31" : "97.32"
+        try await target.withConnectString { address in
             let zk = ServeCommandTests.zk.path
             let marker = FileManager.default.temporaryDirectory.appendingPathComponent("zk-led-\(UUID().uuidString)")
                 .path
@@ -56,22 +59,22 @@ import ZooKeeperTestSupport
             let first = Process()
             first.executableURL = URL(fileURLWithPath: zk)
             first.arguments = [
-                "-s", server.connectString, "--timeout", "1", "elect", "/election", "--id", "a", "--", "sleep", "97.31",
+                "-s", address, "--timeout", "1", "elect", "/election", "--id", "a", "--", "sleep", orphan,
             ]
             first.standardOutput = FileHandle.nullDevice
             try first.run()
             try await eventually {
-                try await ChildProcess.run(zk, ["-s", server.connectString, "elect", "/election", "--list"]).text
+                try await ChildProcess.run(zk, ["-s", address, "elect", "/election", "--list"]).text
                     == "a (leader)\n"
             }
             async let second = ChildProcess.run(
                 zk,
                 [
-                    "-s", server.connectString, "elect", "/election", "--id", "b", "--", "sh", "-c",
+                    "-s", address, "elect", "/election", "--id", "b", "--", "sh", "-c",
                     "echo led > '\(marker)'",
                 ])
             try await eventually {
-                try await ChildProcess.run(zk, ["-s", server.connectString, "elect", "/election", "--list"]).text
+                try await ChildProcess.run(zk, ["-s", address, "elect", "/election", "--list"]).text
                     == "a (leader)\nb\n"
             }
             #expect(!FileManager.default.fileExists(atPath: marker))
@@ -81,9 +84,9 @@ import ZooKeeperTestSupport
             #expect(try await second.status == 0)
             #expect(try String(contentsOfFile: marker, encoding: .utf8) == "led\n")
             #expect(
-                try await ChildProcess.run(zk, ["-s", server.connectString, "elect", "/election", "--list"]).text == "")
+                try await ChildProcess.run(zk, ["-s", address, "elect", "/election", "--list"]).text == "")
             // The `sleep` the dead leader started is orphaned: end it.
-            _ = try? await ChildProcess.run("/usr/bin/pkill", ["-f", "^sleep 97.31$"])
+            _ = try? await ChildProcess.run("/usr/bin/pkill", ["-f", "^sleep \(orphan)$"])
         }
     }
 

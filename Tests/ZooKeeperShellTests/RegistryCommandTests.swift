@@ -6,22 +6,22 @@ import ZooKeeperRecipes
 import ZooKeeperServer
 import ZooKeeperTestSupport
 
-/// `zk register` and `zk services`, run as processes against an embedded server.
+/// `zk register` and `zk services`, run as processes against an embedded server (and the
+/// killed-process case against a real Apache ZooKeeper too).
 @Suite(.timeLimit(.minutes(3))) struct RegistryCommandTests {
-    @Test func aKilledRegistrationLeavesTheRegistryOnceItsSessionTimesOut() async throws {
-        var configuration = ZooKeeperServer.Configuration(port: 0)
-        configuration.tickTime = .milliseconds(200)
-        try await ZooKeeperServer.withServer(configuration: configuration) { server in
+    @Test(arguments: ShellTarget.allCases)
+    func aKilledRegistrationLeavesTheRegistryOnceItsSessionTimesOut(_ target: ShellTarget) async throws {
+        try await target.withConnectString { address in
             let zk = ServeCommandTests.zk.path
             func run(_ arguments: [String]) async throws -> ChildProcess.Result {
-                try await ChildProcess.run(zk, ["-s", server.connectString] + arguments)
+                try await ChildProcess.run(zk, ["-s", address] + arguments)
             }
             // The registered command is `cat`, which ends when the test closes its stdin.
             let input = Pipe()
             let registered = Process()
             registered.executableURL = URL(fileURLWithPath: zk)
             registered.arguments = [
-                "-s", server.connectString, "--timeout", "1", "register", "web", "10.1.2.3:8080", "--id", "w1",
+                "-s", address, "--timeout", "1", "register", "web", "10.1.2.3:8080", "--id", "w1",
                 "--data", #"{"version":"2","weight":5}"#, "--", "cat",
             ]
             registered.standardInput = input
