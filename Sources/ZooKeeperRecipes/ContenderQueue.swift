@@ -63,21 +63,10 @@ struct ContenderQueue: Sendable {
         }
     }
 
-    /// Leaves the queue: deletes the node, tolerating that it is already gone. A delete lost to a
-    /// connection failure is retried (requests wait for the reconnect): a node left behind would
-    /// stay first in line for as long as the session lives, and every later contender would wait
-    /// on it.
+    /// Leaves the queue: deletes the node, tolerating that it is already gone, retrying a delete
+    /// lost to a connection failure (see `ZooKeeperClient.withdraw`).
     func leave(_ node: String) async throws {
-        while true {
-            do {
-                try await client.delete(node)
-                return
-            } catch let error as ZooKeeperError where error.code == .noNode {
-                return
-            } catch let error as ZooKeeperError where error.code == .connectionLoss {
-                continue
-            }
-        }
+        try await client.withdraw(node)
     }
 
     /// The 10-digit sequence suffix of a contender name.

@@ -137,15 +137,6 @@ public final class DoubleBarrier: Sendable {
 
     /// Deletes this participant's node, tolerating that it is gone.
     private func withdraw() async throws {
-        while true {
-            do {
-                try await client.delete(node)
-                return
-            } catch let error as ZooKeeperError where error.code == .noNode {
-                return
-            } catch let error as ZooKeeperError where error.code == .connectionLoss {
-                continue
-            }
-        }
+        try await client.withdraw(node)
     }
 }

@@ -25,28 +25,11 @@ final class Completer: @unchecked Sendable {
         if let values = options.values(of: previous) {
             return values.filter { $0.hasPrefix(word) }.sorted()
         }
-        let slash = word.lastIndex(of: "/")
-        let directoryPart = slash.map { String(word[...$0]) } ?? ""
-        let namePrefix = slash.map { String(word[word.index(after: $0)...]) } ?? word
-        let directory = shell.resolve(directoryPart.isEmpty ? "." : directoryPart)
-        let children = blockingChildren(directory)
-        return children.filter { $0.hasPrefix(namePrefix) }.sorted().map { directoryPart + $0 }
-    }
-
-    /// Asks the server from libedit's thread, waiting at most a second.
-    private func blockingChildren(_ path: String) -> [String] {
-        let result = ChildrenBox()
-        let done = DispatchSemaphore(value: 0)
         let shell = self.shell
-        Task {
-            result.children = (try? await shell.zk().getChildren(path)) ?? []
-            done.signal()
+        return PathCandidates.complete(word, resolve: { shell.resolve($0.isEmpty ? "." : $0) }) { directory in
+            // Asked from libedit's thread: wait at most a second.
+            Blocking.wait(atMost: .seconds(1), or: []) { (try? await shell.zk().getChildren(directory)) ?? [] }
         }
-        return done.wait(timeout: .now() + 1) == .success ? result.children : []
-    }
-
-    private final class ChildrenBox: @unchecked Sendable {
-        var children: [String] = []
     }
 }
 

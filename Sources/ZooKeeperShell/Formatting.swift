@@ -59,9 +59,8 @@ enum DataArgument {
     static func read(_ argument: String?) async throws -> [UInt8] {
         guard let argument else { return [] }
         if argument == "-" {
-            // A blocking read, on a thread of its own: the tasks' threads also serve the connection.
             return await withCheckedContinuation { continuation in
-                LineEditor.onThread {
+                Blocking.onOwnThread {
                     continuation.resume(returning: Array(FileHandle.standardInput.readDataToEndOfFile()))
                 }
             }

@@ -11,13 +11,6 @@ import Foundation
 /// `el_gets` blocks, so it runs on a thread of its own; libedit's C callbacks find this object
 /// through EL_CLIENTDATA.
 final class LineEditor: @unchecked Sendable {
-    /// Runs a blocking `el_gets` on a thread of its own (one line at a time). Not on a dispatch
-    /// queue: on Linux Swift concurrency's tasks run on the same few dispatch threads (one per
-    /// core), and a thread waiting for the keyboard there would starve them, Tab completion's
-    /// requests to the server among them.
-    static func onThread(_ body: @escaping @Sendable () -> Void) {
-        Thread { body() }.start()
-    }
     static var isInteractive: Bool { ceditline_isatty_stdin() != 0 && ceditline_isatty_stdout() != 0 }
 
     private let editLine: OpaquePointer
@@ -75,7 +68,7 @@ final class LineEditor: @unchecked Sendable {
     /// Reads a line; nil at end of input (Ctrl-D).
     func readLine(prompt: String) async -> String? {
         await withCheckedContinuation { continuation in
-            Self.onThread {
+            Blocking.onOwnThread {
                 self.promptBuffer = Array(prompt.utf8CString)
                 var count: Int32 = 0
                 guard let line = el_gets(self.editLine, &count), count > 0 else {

@@ -28,7 +28,7 @@ final class LineSource: @unchecked Sendable {
             return await editor.readLine(prompt: prompt)
         case .standardInput:
             return await withCheckedContinuation { continuation in
-                LineEditor.onThread { continuation.resume(returning: Swift.readLine(strippingNewline: true)) }
+                Blocking.onOwnThread { continuation.resume(returning: Swift.readLine(strippingNewline: true)) }
             }
         case .fixed(let lines):
             guard index < lines.count else { return nil }

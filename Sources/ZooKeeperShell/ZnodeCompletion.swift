@@ -16,12 +16,10 @@ enum ZnodeCompletion {
     @Sendable static func candidates(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
         let typed = prefix.isEmpty ? "/" : prefix
         guard typed.hasPrefix("/") else { return [] }
-        let slash = typed.lastIndex(of: "/")!
-        let directory = slash == typed.startIndex ? "/" : String(typed[..<slash])
-        let namePrefix = String(typed[typed.index(after: slash)...])
-        let children = Self.children(of: directory, server: server(in: words))
-        return children.filter { $0.hasPrefix(namePrefix) }.sorted().map {
-            directory == "/" ? "/" + $0 : directory + "/" + $0
+        let server = server(in: words)
+        // The typed directory part is absolute and ends with its slash.
+        return PathCandidates.complete(typed, resolve: { $0 == "/" ? $0 : String($0.dropLast()) }) {
+            children(of: $0, server: server)
         }
     }
 
@@ -44,20 +42,15 @@ enum ZnodeCompletion {
 
     /// The children of a node, or none when the server does not answer within about a second.
     private static func children(of path: String, server: String) -> [String] {
-        final class Box: @unchecked Sendable { var children: [String] = [] }
-        let box = Box()
-        let done = DispatchSemaphore(value: 0)
-        Task {
+        Blocking.wait(atMost: .milliseconds(2500), or: []) {
             var configuration = ZooKeeperClient.Configuration()
             configuration.connectTimeout = .seconds(1)
             configuration.requestTimeout = .seconds(1)
             configuration.sessionTimeout = .seconds(4)
-            if let zk = try? await ZooKeeperClient.connect(server, configuration: configuration) {
-                box.children = (try? await zk.getChildren(path)) ?? []
-                try? await zk.close()
-            }
-            done.signal()
+            guard let zk = try? await ZooKeeperClient.connect(server, configuration: configuration) else { return [] }
+            let children = (try? await zk.getChildren(path)) ?? []
+            try? await zk.close()
+            return children
         }
-        return done.wait(timeout: .now() + 2.5) == .success ? box.children : []
     }
 }

@@ -16,25 +16,27 @@ enum Target: String, CaseIterable, Sendable {
     ) async throws {
         let root = "/recipes-\(UUID().uuidString.prefix(8))"
         let opened = OpenedClients()
-        func connecting(_ address: String) -> @Sendable () async throws -> ZooKeeperClient {
-            {
-                var configuration = ZooKeeperClient.Configuration()
-                configuration.sessionTimeout = .seconds(10)
-                configuration.connectTimeout = .seconds(20)
-                let client = try await ZooKeeperClient.connect(address, configuration: configuration)
-                opened.append(client)
-                return client
-            }
-        }
         switch self {
         case .embedded:
             try await ZooKeeperServer.withServer { server in
-                try await body(connecting(server.connectString), root)
+                try await body(Self.connecting(server.connectString, opened), root)
                 await opened.closeAll()
             }
         case .apache:
-            try await body(connecting(try await SharedApacheZooKeeper.connectString()), root)
+            try await body(Self.connecting(try await SharedApacheZooKeeper.connectString(), opened), root)
             await opened.closeAll()
+        }
+    }
+
+    /// Opens sessions to `address` (10 s session timeout), each kept in `opened` to be closed.
+    static func connecting(_ address: String, _ opened: OpenedClients) -> @Sendable () async throws -> ZooKeeperClient {
+        {
+            var configuration = ZooKeeperClient.Configuration()
+            configuration.sessionTimeout = .seconds(10)
+            configuration.connectTimeout = .seconds(20)
+            let client = try await ZooKeeperClient.connect(address, configuration: configuration)
+            opened.append(client)
+            return client
         }
     }
 }

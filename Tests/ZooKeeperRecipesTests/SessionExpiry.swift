@@ -29,14 +29,7 @@ extension Target {
             configuration.connectTimeout = .seconds(20)
             let proxied = try await ZooKeeperClient.connect("127.0.0.1:\(proxy.port)", configuration: configuration)
             opened.append(proxied)
-            let connect: @Sendable () async throws -> ZooKeeperClient = {
-                var configuration = ZooKeeperClient.Configuration()
-                configuration.sessionTimeout = .seconds(10)
-                configuration.connectTimeout = .seconds(20)
-                let client = try await ZooKeeperClient.connect(address, configuration: configuration)
-                opened.append(client)
-                return client
-            }
+            let connect = Self.connecting(address, opened)
             do {
                 let expire: @Sendable (_ gone: @Sendable () async throws -> Bool) async throws -> Void = { gone in
                     proxy.block()
