@@ -80,6 +80,9 @@ import ZooKeeperTestSupport
     func aParticipantThatGivesUpLeavesNoNode(_ target: Target) async throws {
         try await target.run { connect, root in
             let barrier = DoubleBarrier(client: try await connect(), path: root + "/double", count: 2)
+            // The barrier's node exists beforehand: on a busy machine the timeout could otherwise
+            // come before `enter` had made it, and there would be no node to list.
+            try await barrier.client.ensurePath(root + "/double")
             await #expect(throws: RecipeTimeout.self) { try await barrier.enter(timeout: .milliseconds(300)) }
             #expect(try await barrier.client.getChildren(root + "/double").isEmpty)
             // Cancelled, it withdraws too.
