@@ -18,8 +18,21 @@ struct ContenderQueue: Sendable {
         prefix = "_c_\(UUID().uuidString.lowercased())-\(name)-"
     }
 
-    /// Creates this contender's node (parents too) and returns its path.
+    /// Creates this contender's node (parents too) and returns its path. When that fails, e.g. the
+    /// task is cancelled while its create is on the way (the server may still carry it out), the
+    /// node is looked for by its prefix and withdrawn, so no stray contender blocks the others.
     func enter(data: [UInt8]) async throws -> String {
+        do {
+            return try await create(data: data)
+        } catch {
+            await uncancelled {
+                if let mine = try? await self.find() { try? await self.leave(mine) }
+            }
+            throw error
+        }
+    }
+
+    private func create(data: [UInt8]) async throws -> String {
         var mayExist = false
         while true {
             do {
