@@ -87,6 +87,9 @@ import ZooKeeperTestSupport
         var configuration = ZooKeeperClient.Configuration()
         configuration.connectTimeout = .seconds(20)
         configuration.sessionTimeout = .seconds(10)
+        // A create issued after the kill waits for a reconnect that cannot come until the writers
+        // have stopped: it must give up instead (generously, since each write is fsynced).
+        configuration.requestTimeout = .seconds(30)
         let zk = try await ZooKeeperClient.connect("127.0.0.1:\(port)", configuration: configuration)
         try await zk.create("/w")
         let acknowledged = Locked<[String]>([])
