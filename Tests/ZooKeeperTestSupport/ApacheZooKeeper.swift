@@ -59,8 +59,39 @@ public final class ApacheZooKeeper: @unchecked Sendable {
         let cluster = try ApacheZooKeeper(
             size: size, tickTime: tickTime, extraProperties: extraProperties, extraConfig: extraConfig)
         for id in 1...size { try cluster.launch(id) }
-        for id in 1...size { try await cluster.waitUntilServing(id) }
+        do {
+            for id in 1...size { try await cluster.waitUntilServing(id) }
+            if size > 1 { try await cluster.waitUntilSettled() }
+        } catch {
+            await cluster.stop()
+            throw error
+        }
         return cluster
+    }
+
+    /// Waits until one node leads and every other one has synced with it: a node may serve
+    /// (`srvr` answers) while the election is still settling, and a follower that loses its
+    /// leader then drops its clients.
+    private func waitUntilSettled(timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let leader = leader(),
+                let answer = fourLetterWord("mntr", port: lock.withLock { nodes[leader - 1].clientPort }),
+                answer.split(separator: "\n").contains("zk_synced_followers\t\(size - 1)")
+            {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ApacheZooKeeperError.didNotStart("the ensemble did not settle within \(timeout):\n\(logTails())")
+    }
+
+    /// The last lines of every node's log.
+    func logTails() -> String {
+        lock.withLock { nodes }.map { node in
+            let log = (try? String(contentsOf: node.directory.appendingPathComponent("log"), encoding: .utf8)) ?? ""
+            return "node \(node.id) log:\n\(log.suffix(2000))"
+        }.joined(separator: "\n")
     }
 
     private func launch(_ id: Int) throws {
@@ -121,9 +152,7 @@ public final class ApacheZooKeeper: @unchecked Sendable {
             if let answer = fourLetterWord("srvr", port: port), answer.contains("Mode: ") { return }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let log =
-            (try? String(contentsOf: nodes[id - 1].directory.appendingPathComponent("log"), encoding: .utf8)) ?? ""
-        throw ApacheZooKeeperError.didNotStart("node \(id) did not start within \(timeout); log:\n\(log.suffix(2000))")
+        throw ApacheZooKeeperError.didNotStart("node \(id) did not start within \(timeout):\n\(logTails())")
     }
 
     /// Kills one node with SIGKILL (its JVM, through its watchdog).
@@ -173,6 +202,8 @@ public final class ApacheZooKeeper: @unchecked Sendable {
             await cluster.stop()
             return result
         } catch {
+            // The servers' own account of a failure, before their logs go with them.
+            if cluster.size > 1 { FileHandle.standardError.write(Data(cluster.logTails().utf8)) }
             await cluster.stop()
             throw error
         }

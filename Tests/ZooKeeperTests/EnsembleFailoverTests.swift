@@ -15,11 +15,13 @@ import ZooKeeperTestSupport
 
     /// Creates `path`, retrying after connection loss: a create whose reply was lost may have
     /// happened, so a NodeExists on retry means it did. Returns once the create is acknowledged.
-    static func createAcknowledged(_ zk: ZooKeeperClient, _ path: String, data: [UInt8]) async throws {
+    static func createAcknowledged(
+        _ zk: ZooKeeperClient, _ path: String, data: [UInt8] = [], mode: CreateMode = .persistent
+    ) async throws {
         var retried = false
         while true {
             do {
-                try await zk.create(path, data: data)
+                try await zk.create(path, data: data, mode: mode)
                 return
             } catch let error as ZooKeeperError where error.code == .connectionLoss {
                 retried = true
@@ -40,9 +42,10 @@ import ZooKeeperTestSupport
                     try? await observer.close()
                 }
             }
-            try await zk.create("/stream")
-            try await zk.create("/member", mode: .ephemeral)
-            try await observer.create("/watched", data: "0".bytes)
+            // Setting up survives a connection loss as well (a follower may drop its clients).
+            try await Self.createAcknowledged(zk, "/stream")
+            try await Self.createAcknowledged(zk, "/member", mode: .ephemeral)
+            try await Self.createAcknowledged(observer, "/watched", data: "0".bytes)
             let (_, _, dataWatch) = try await zk.watchData("/watched")
             let recursive = try await zk.addWatch("/stream", mode: .persistentRecursive)
             let before = try await zk.session()
