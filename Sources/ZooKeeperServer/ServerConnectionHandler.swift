@@ -1,15 +1,21 @@
 import NIOCore
 
-/// One client connection: forwards its frames to the server core (on the same event loop) and
-/// flushes once per read burst, so pipelined replies share a write.
+/// One client connection: cuts what arrives into frames (or a four-letter word first), hands them
+/// to the server core (on the same event loop) and flushes the replies once per read burst, so
+/// pipelined replies share one buffer and one write. It frames by itself rather than through a `ByteToMessageHandler`: on
+/// the server's hot path that saves a pipeline hop and a dynamic cast per frame.
 final class ServerConnectionHandler: ChannelInboundHandler {
-    typealias InboundIn = ServerInbound
+    typealias InboundIn = ByteBuffer
 
     private let core: ServerCore
-    private var connection: ConnectionID?
+    private var connection: ServerConnection?
+    private var decoder: ServerFrameDecoder
+    /// The start of a frame whose remaining bytes have not arrived yet.
+    private var pending: ByteBuffer?
 
     init(core: ServerCore) {
         self.core = core
+        decoder = ServerFrameDecoder(maxFrameLength: core.configuration.maxFrameLength)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -19,27 +25,42 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let connection else { return }
-        switch unwrapInboundIn(data) {
-        case .fourLetterWord(let word):
-            core.fourLetterWord(word, on: connection)
-        case .frame(let frame):
-            core.frameReceived(frame, on: connection)
+        var buffer = unwrapInboundIn(data)
+        if var pending {
+            self.pending = nil
+            pending.writeBuffer(&buffer)
+            buffer = pending
         }
+        do {
+            // The connection goes (channelInactive) as soon as the core closes it.
+            while let connection, let inbound = try decoder.decode(buffer: &buffer) {
+                switch inbound {
+                case .fourLetterWord(let word):
+                    core.fourLetterWord(word, on: connection.id)
+                case .frame(let frame):
+                    core.frameReceived(frame, on: connection)
+                }
+            }
+        } catch {
+            // A malformed or oversized frame ends this connection only.
+            context.close(promise: nil)
+            return
+        }
+        if connection != nil, buffer.readableBytes > 0 { pending = buffer }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        context.flush()
+        if let connection { core.flush(connection) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if let connection { core.connectionClosed(connection) }
+        if let connection { core.connectionClosed(connection.id) }
         connection = nil
+        pending = nil
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        // A malformed or oversized frame ends this connection only.
         context.close(promise: nil)
     }
 }

@@ -2,10 +2,12 @@ import Logging
 import NIOCore
 import ZooKeeperProtocol
 
-/// One client connection's server-side state.
-struct ServerConnection {
-    var channel: any Channel
-    var remoteIP: String
+/// One client connection's server-side state, confined to the server's event loop. Its handler
+/// holds it, so a request and its reply need no lookup by id.
+final class ServerConnection {
+    let id: ConnectionID
+    let channel: any Channel
+    let remoteIP: String
     /// nil until the connect request is processed.
     var session: Int64?
     /// The identities it authenticated as (always its ip, then digest users, ...).
@@ -14,6 +16,17 @@ struct ServerConnection {
     var sent = 0
     /// Whether the client's connect request carried the read-only flag (reply in kind).
     var readOnlyFlag: Bool?
+    /// False once the connection has closed and the core has forgotten it.
+    var isOpen = true
+    /// Messages encoded since its last flush, written to the channel as one buffer.
+    var output: ByteBuffer?
+
+    init(id: ConnectionID, channel: any Channel, remoteIP: String) {
+        self.id = id
+        self.channel = channel
+        self.remoteIP = remoteIP
+        ids = [Id(scheme: "ip", id: remoteIP)]
+    }
 }
 
 /// The server's engine: the database, the sessions and the connections, all confined to one
@@ -23,11 +36,14 @@ final class ServerCore: @unchecked Sendable {
     let configuration: ZooKeeperServer.Configuration
     private var logger: Logger { configuration.logger }
 
-    private(set) var database = ServerDatabase()
-    private(set) var sessions: SessionTracker
-    private(set) var connections: [ConnectionID: ServerConnection] = [:]
+    // The loop confines these, so the runtime's exclusivity checks on each access (measurable on
+    // the hot path) are off for them.
+    @exclusivity(unchecked) private(set) var database = ServerDatabase()
+    @exclusivity(unchecked) private(set) var sessions: SessionTracker
+    @exclusivity(unchecked) private(set) var connections: [ConnectionID: ServerConnection] = [:]
     private var nextConnection: ConnectionID = 0
-    private var dirty: Set<ConnectionID> = []
+    /// Connections given output since the last flush of them.
+    @exclusivity(unchecked) private var unflushed: [ServerConnection] = []
     private var flushScheduled = false
     private var timers: [RepeatedTask] = []
     let statistics = ServerStatistics()
@@ -147,18 +163,16 @@ final class ServerCore: @unchecked Sendable {
     }
 
     private func releaseHeld() {
-        var touched: Set<ConnectionID> = []
         while let first = held.first, first.required <= durableZxid {
             held.removeFirst()
             switch first.output {
-            case .frame(let connection, let buffer):
-                connections[connection]?.channel.write(buffer, promise: nil)
-                touched.insert(connection)
+            case .frame(let connection, var buffer):
+                if let connection = connections[connection] { append(to: connection) { $0.writeBuffer(&buffer) } }
             case .close(let connection):
                 closeNow(connection)
             }
         }
-        for connection in touched { connections[connection]?.channel.flush() }
+        flushAll()
     }
 
     /// Whether output must wait for the log (something it may reveal is not on disk yet).
@@ -185,7 +199,7 @@ final class ServerCore: @unchecked Sendable {
 
     // MARK: Connections
 
-    func connectionOpened(_ channel: any Channel) -> ConnectionID? {
+    func connectionOpened(_ channel: any Channel) -> ServerConnection? {
         let ip = channel.remoteAddress?.ipAddress ?? "unknown"
         if configuration.maxClientConnections > 0,
             connections.values.filter({ $0.remoteIP == ip }).count >= configuration.maxClientConnections
@@ -194,13 +208,14 @@ final class ServerCore: @unchecked Sendable {
             return nil
         }
         nextConnection += 1
-        connections[nextConnection] = ServerConnection(
-            channel: channel, remoteIP: ip, session: nil, ids: [Id(scheme: "ip", id: ip)])
-        return nextConnection
+        let connection = ServerConnection(id: nextConnection, channel: channel, remoteIP: ip)
+        connections[nextConnection] = connection
+        return connection
     }
 
     func connectionClosed(_ connection: ConnectionID) {
         guard let closed = connections.removeValue(forKey: connection) else { return }
+        closed.isOpen = false
         database.connectionClosed(connection)
         if let session = closed.session, sessions[session]?.connection == connection {
             sessions.attach(session, to: nil)
@@ -213,28 +228,29 @@ final class ServerCore: @unchecked Sendable {
 
     // MARK: Frames
 
-    func frameReceived(_ frame: ByteBuffer, on connection: ConnectionID) {
+    func frameReceived(_ frame: ByteBuffer, on connection: ServerConnection) {
         process(frame, on: connection)
         commitJournal()
     }
 
-    private func process(_ frame: ByteBuffer, on connection: ConnectionID) {
-        guard let state = connections[connection] else { return }
+    private func process(_ frame: ByteBuffer, on state: ServerConnection) {
+        guard state.isOpen else { return }
+        let connection = state.id
         statistics.received += 1
-        connections[connection]!.received += 1
+        state.received += 1
         guard let session = state.session else {
             return connect(frame, on: connection)
         }
-        sessions.touch(session, now: .now())
+        let started = NIODeadline.now()
+        sessions.touch(session, now: started)
         var body = frame
         guard let header = try? RequestHeader(from: &body) else {
             return close(connection)
         }
-        let started = NIODeadline.now()
         defer { statistics.record(latency: .now() - started) }
         switch header.opCode {
         case .ping:
-            reply(to: connection, ReplyHeader(xid: header.xid, zxid: database.lastZxid), body: nil)
+            reply(to: state, ReplyHeader(xid: header.xid, zxid: database.lastZxid), body: nil)
         case .auth:
             authenticate(&body, header: header, on: connection)
         case .setWatches, .setWatches2:
@@ -249,7 +265,7 @@ final class ServerCore: @unchecked Sendable {
             let outcome = database.execute(header.opCode, &body, context: context)
             deliver(outcome.notifications)
             reply(
-                to: connection, ReplyHeader(xid: header.xid, zxid: outcome.zxid, error: outcome.error),
+                to: state, ReplyHeader(xid: header.xid, zxid: outcome.zxid, error: outcome.error),
                 body: outcome.body)
             if outcome.closeAfterReply { close(connection) }
         }
@@ -423,44 +439,75 @@ final class ServerCore: @unchecked Sendable {
     }
 
     private func reply(to connection: ConnectionID, _ header: ReplyHeader, body: (any JuteEncodable)?) {
-        guard let channel = connections[connection]?.channel else { return }
-        var buffer = channel.allocator.buffer(capacity: 64)
-        buffer.writeJuteFrame { frame in
-            header.encode(into: &frame)
-            if header.error == .ok, let body { body.encode(into: &frame) }
+        guard let connection = connections[connection] else { return }
+        reply(to: connection, header, body: body)
+    }
+
+    private func reply(to connection: ServerConnection, _ header: ReplyHeader, body: (any JuteEncodable)?) {
+        write(to: connection) { buffer in
+            buffer.writeJuteFrame { frame in
+                header.encode(into: &frame)
+                if header.error == .ok, let body { body.encode(into: &frame) }
+            }
         }
-        write(buffer, to: connection)
     }
 
     private func send(_ response: ConnectResponse, to connection: ConnectionID) {
-        guard let channel = connections[connection]?.channel else { return }
-        var buffer = channel.allocator.buffer(capacity: 48)
-        buffer.writeJuteFrame { response.encode(into: &$0) }
-        write(buffer, to: connection)
+        guard let connection = connections[connection] else { return }
+        write(to: connection) { $0.writeJuteFrame { response.encode(into: &$0) } }
     }
 
-    /// Writes now; the originating connection flushes at the end of its read burst, and a flush of
-    /// every other written connection runs once per loop turn.
+    /// Sends `buffer` to the connection, after whatever it must wait for.
     func write(_ buffer: ByteBuffer, to connection: ConnectionID) {
-        guard let channel = connections[connection]?.channel else { return }
-        if mustHold {
-            statistics.sent += 1
-            connections[connection]!.sent += 1
-            held.append((database.lastZxid, .frame(connection, buffer)))
-            return
-        }
+        guard let connection = connections[connection] else { return }
+        var buffer = buffer
+        write(to: connection) { $0.writeBuffer(&buffer) }
+    }
+
+    /// Lets `encode` write one message for the connection: straight into its pending output (no
+    /// buffer and no channel write per message), or, while output must wait for the log, into a
+    /// buffer of its own that is held until then.
+    private func write(to connection: ServerConnection, _ encode: (inout ByteBuffer) -> Void) {
+        guard connection.isOpen else { return }
         statistics.sent += 1
-        connections[connection]!.sent += 1
-        channel.write(buffer, promise: nil)
-        dirty.insert(connection)
-        guard !flushScheduled else { return }
-        flushScheduled = true
-        eventLoop.execute {
-            self.flushScheduled = false
-            let written = self.dirty
-            self.dirty = []
-            for id in written { self.connections[id]?.channel.flush() }
+        connection.sent += 1
+        if mustHold {
+            var buffer = connection.channel.allocator.buffer(capacity: 64)
+            encode(&buffer)
+            held.append((database.lastZxid, .frame(connection.id, buffer)))
+        } else {
+            append(to: connection, encode)
         }
+    }
+
+    /// Appends to the connection's pending output. The connection a request came on flushes it
+    /// at the end of its read burst; every other connection with output is flushed once per
+    /// loop turn.
+    private func append(to connection: ServerConnection, _ encode: (inout ByteBuffer) -> Void) {
+        guard connection.isOpen else { return }
+        if connection.output == nil {
+            connection.output = connection.channel.allocator.buffer(capacity: 4096)
+            unflushed.append(connection)
+            if !flushScheduled {
+                flushScheduled = true
+                eventLoop.execute { self.flushAll() }
+            }
+        }
+        encode(&connection.output!)
+    }
+
+    /// Writes a connection's pending output to its channel.
+    func flush(_ connection: ServerConnection) {
+        guard let output = connection.output else { return }
+        connection.output = nil
+        if connection.isOpen { connection.channel.writeAndFlush(output, promise: nil) }
+    }
+
+    private func flushAll() {
+        flushScheduled = false
+        let pending = unflushed
+        unflushed.removeAll(keepingCapacity: true)
+        for connection in pending { flush(connection) }
     }
 
     func close(_ connection: ConnectionID) {
@@ -472,8 +519,8 @@ final class ServerCore: @unchecked Sendable {
     }
 
     private func closeNow(_ connection: ConnectionID) {
-        guard let channel = connections[connection]?.channel else { return }
-        channel.flush()
-        channel.close(promise: nil)
+        guard let connection = connections[connection] else { return }
+        flush(connection)
+        connection.channel.close(promise: nil)
     }
 }

@@ -10,9 +10,7 @@ enum ServerInbound {
 /// Frames as `JuteFrameDecoder` reads them, except that the first four bytes of a connection may
 /// be a four-letter word: as a length they would be far above any frame limit, so they are told
 /// apart without ambiguity.
-struct ServerFrameDecoder: NIOSingleStepByteToMessageDecoder {
-    typealias InboundOut = ServerInbound
-
+struct ServerFrameDecoder {
     static let words: Set<String> = [
         "conf", "cons", "crst", "dirs", "dump", "envi", "gtmk", "ruok", "stmk", "srst", "srvr", "stat",
         "wchc", "wchp", "wchs", "mntr", "isro", "hash",
@@ -25,6 +23,8 @@ struct ServerFrameDecoder: NIOSingleStepByteToMessageDecoder {
         frames = JuteFrameDecoder(maxFrameLength: maxFrameLength)
     }
 
+    /// The next word or whole frame at the front of `buffer` (consumed), or nil when it has not
+    /// fully arrived; throws for a frame over the limit.
     mutating func decode(buffer: inout ByteBuffer) throws -> ServerInbound? {
         if first {
             guard let bytes = buffer.getBytes(at: buffer.readerIndex, length: 4) else { return nil }
@@ -36,9 +36,5 @@ struct ServerFrameDecoder: NIOSingleStepByteToMessageDecoder {
             }
         }
         return try frames.decode(buffer: &buffer).map(ServerInbound.frame)
-    }
-
-    mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> ServerInbound? {
-        try decode(buffer: &buffer)
     }
 }

@@ -45,16 +45,13 @@ public final class ZooKeeperServer: Sendable {
             let (store, recovered) = try DurableStore.open(directory: directory)
             try await loop.submit { core.restore(from: store, recovered) }.get()
         }
-        let maxFrameLength = configuration.maxFrameLength
         let channel = try await ServerBootstrap(group: loop, childGroup: loop)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { child in
                 child.eventLoop.makeCompletedFuture {
-                    try child.pipeline.syncOperations.addHandlers(
-                        ByteToMessageHandler(ServerFrameDecoder(maxFrameLength: maxFrameLength)),
-                        ServerConnectionHandler(core: core))
+                    try child.pipeline.syncOperations.addHandler(ServerConnectionHandler(core: core))
                 }
             }
             .bind(host: configuration.host, port: configuration.port).get()

@@ -35,9 +35,7 @@ final class ServerFuzzHarness {
     @discardableResult
     func feed(_ bytes: [UInt8], chunk: Int) throws -> [UInt8] {
         let channel = EmbeddedChannel(loop: loop)
-        try channel.pipeline.syncOperations.addHandlers(
-            ByteToMessageHandler(ServerFrameDecoder(maxFrameLength: core.configuration.maxFrameLength)),
-            ServerConnectionHandler(core: core))
+        try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(core: core))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 40000)).wait()
         var output: [UInt8] = []
         var offset = 0

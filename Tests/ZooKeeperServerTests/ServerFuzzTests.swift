@@ -209,9 +209,7 @@ import ZooKeeperProtocol
         // Alone, and after a handshake (mid-session).
         for header in headers + headers.map({ connect + $0 }) {
             let channel = EmbeddedChannel(loop: harness.loop)
-            try channel.pipeline.syncOperations.addHandlers(
-                ByteToMessageHandler(ServerFrameDecoder(maxFrameLength: harness.core.configuration.maxFrameLength)),
-                ServerConnectionHandler(core: harness.core))
+            try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(core: harness.core))
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 40000)).wait()
             // The header alone: the decoder refuses it before any body arrives or is buffered.
             try channel.writeInbound(ByteBuffer(bytes: header))
