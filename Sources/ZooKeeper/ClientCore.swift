@@ -91,7 +91,10 @@ final class ClientCore: @unchecked Sendable {
     private var tickTask: RepeatedTask?
     private var reconnectTask: Scheduled<Void>?
     private var closeTimeoutTask: Scheduled<Void>?
-    private var flushScheduled = false
+    /// Frames written since the last flush: one buffer, written and flushed once per loop turn.
+    private var output: ByteBuffer?
+    /// Requests submitted from other threads, taken over by one task on the loop.
+    private let inbox = Mutex<[(OutgoingRequest, TimeAmount?)]>([])
     private var lastConnectError: String?
     private var sslContext: NIOSSLContext?
     private(set) var connectedHost: ConnectString.Host?
@@ -144,17 +147,39 @@ final class ClientCore: @unchecked Sendable {
         id: UInt64, future: EventLoopFuture<Reply>
     ) {
         let promise = eventLoop.makePromise(of: Reply.self)
-        let id = idGenerator.next()
-        eventLoop.execute {
-            self.enqueue(OutgoingRequest(id: id, frame: frame, opCode: opCode, watch: watch, promise: promise))
-            if let timeout {
-                let scheduled = self.eventLoop.scheduleTask(in: timeout) {
-                    self.abandon(id: id, error: ZooKeeperError(.operationTimeout, "no reply within \(timeout)"))
+        let request = OutgoingRequest(
+            id: idGenerator.next(), frame: frame, opCode: opCode, watch: watch, promise: promise)
+        if eventLoop.inEventLoop {
+            accept(request, timeout: timeout)
+        } else {
+            // One loop task takes over every request submitted meanwhile. Requests stay in
+            // order, and a later `cancel` (a task of its own) runs after it.
+            let first = inbox.withLock { inbox in
+                inbox.append((request, timeout))
+                return inbox.count == 1
+            }
+            if first {
+                eventLoop.execute {
+                    for (request, timeout) in self.inbox.withLock({ inbox in
+                        defer { inbox.removeAll(keepingCapacity: true) }
+                        return inbox
+                    }) {
+                        self.accept(request, timeout: timeout)
+                    }
                 }
-                promise.futureResult.whenComplete { _ in scheduled.cancel() }
             }
         }
-        return (id, promise.futureResult)
+        return (request.id, promise.futureResult)
+    }
+
+    private func accept(_ request: OutgoingRequest, timeout: TimeAmount?) {
+        enqueue(request)
+        guard let timeout else { return }
+        let id = request.id
+        let scheduled = eventLoop.scheduleTask(in: timeout) {
+            self.abandon(id: id, error: ZooKeeperError(.operationTimeout, "no reply within \(timeout)"))
+        }
+        request.promise.futureResult.whenComplete { _ in scheduled.cancel() }
     }
 
     /// The caller no longer waits for request `id`.
@@ -276,6 +301,7 @@ final class ClientCore: @unchecked Sendable {
     func channelActive(_ channel: any Channel, attempt: UInt64) {
         guard attempt == self.attempt else { return channel.close(promise: nil) }
         self.channel = channel
+        output = nil
         perform(machine.channelActive(now: .now()))
     }
 
@@ -350,6 +376,7 @@ final class ClientCore: @unchecked Sendable {
     func channelInactive(attempt: UInt64) {
         guard attempt == self.attempt else { return }
         channel = nil
+        output = nil
         perform(machine.channelClosed())
     }
 
@@ -381,6 +408,7 @@ final class ClientCore: @unchecked Sendable {
                 attempt += 1
                 channel?.close(promise: nil)
                 channel = nil
+                output = nil
                 connectedHost = nil
             case .scheduleReconnect(let delay):
                 reconnectTask = eventLoop.scheduleTask(in: delay) {
@@ -539,16 +567,23 @@ final class ClientCore: @unchecked Sendable {
         }
     }
 
-    /// Writes now and flushes once per loop turn, so pipelined requests share a syscall.
+    /// Appends to the output, flushed once per loop turn: pipelined requests share one buffer,
+    /// one channel write and one syscall.
     private func write(_ frame: ByteBuffer, to channel: any Channel) {
-        channel.write(frame, promise: nil)
-        machine.didSend(now: .now())
-        guard !flushScheduled else { return }
-        flushScheduled = true
-        eventLoop.execute {
-            self.flushScheduled = false
-            self.channel?.flush()
+        var frame = frame
+        if output == nil {
+            output = channel.allocator.buffer(capacity: max(4096, frame.readableBytes))
+            eventLoop.execute { self.flushOutput() }
         }
+        output!.writeBuffer(&frame)
+    }
+
+    private func flushOutput() {
+        guard let output else { return }
+        self.output = nil
+        guard let channel else { return }
+        channel.writeAndFlush(output, promise: nil)
+        machine.didSend(now: .now())
     }
 
     private func frame(xid: Int32, _ request: some ZooKeeperRequest) -> ByteBuffer {
@@ -641,6 +676,9 @@ final class ClientCore: @unchecked Sendable {
     }
 
     private let idGenerator = IDGenerator()
+
+    @available(macOS 15.0, *)
+    var taskExecutor: any TaskExecutor { EventLoopTaskExecutor(eventLoop) }
 }
 
 /// Hands out unique ids from any thread.

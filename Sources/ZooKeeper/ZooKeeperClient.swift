@@ -50,6 +50,20 @@ public final class ZooKeeperClient: Sendable {
         return client
     }
 
+    /// An executor that runs tasks on this client's I/O thread. A task that sends many requests
+    /// through this client runs cheapest with it as its preference: its requests and the replies
+    /// that resume it then stay on one thread.
+    ///
+    /// ```swift
+    /// try await withTaskExecutorPreference(zk.taskExecutor) {
+    ///     for path in paths { try await zk.delete(path) }
+    /// }
+    /// ```
+    ///
+    /// Such a task must not block: it would stall every request of the client meanwhile.
+    @available(macOS 15.0, *)
+    public var taskExecutor: any TaskExecutor { core.taskExecutor }
+
     /// Closes the session: its ephemeral nodes are deleted and its watches end. Requests still
     /// waiting fail with `clientClosed`. Closing twice is harmless.
     public func close() async throws {

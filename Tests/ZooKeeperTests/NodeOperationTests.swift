@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import ZooKeeper
 import ZooKeeperTestSupport
@@ -142,6 +143,27 @@ import ZooKeeperTestSupport
                 return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
             }
             #expect(values.allSatisfy { $0.value == "\($0.key)".bytes })
+        }
+    }
+    @Test func tasksOnTheClientsExecutorPipelineOnItsThread() async throws {
+        try await SharedApacheZooKeeper.withClient { zk, _, _ in
+            try await zk.create("/many")
+            func thread() -> UInt { UInt(pthread_self()) }
+            let threads = try await withThrowingTaskGroup(of: [UInt].self) { group in
+                for index in 0..<200 {
+                    group.addTask(executorPreference: zk.taskExecutor) {
+                        let start = thread()
+                        try await zk.create("/many/n\(index)", data: "\(index)".bytes)
+                        let created = thread()
+                        #expect(try await zk.getData("/many/n\(index)").data == "\(index)".bytes)
+                        return [start, created, thread()]
+                    }
+                }
+                return try await group.reduce(into: Set<UInt>()) { $0.formUnion($1) }
+            }
+            // Every request went out, and every reply resumed its task, on the client's I/O thread.
+            #expect(threads.count == 1)
+            #expect(Set(try await zk.getChildren("/many")) == Set((0..<200).map { "n\($0)" }))
         }
     }
 }

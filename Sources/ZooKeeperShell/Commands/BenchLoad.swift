@@ -113,8 +113,8 @@ struct BenchLoad: Sendable {
         let workers = min(sessions.count * window, paths.count)
         return try await withThrowingTaskGroup(of: [(Int, Value)].self) { group in
             for worker in 0..<workers {
-                group.addTask {
-                    let client = sessions[worker % sessions.count]
+                let client = sessions[worker % sessions.count]
+                group.addTask(executorPreference: client.taskExecutor) {
                     var results: [(Int, Value)] = []
                     for index in stride(from: worker, to: paths.count, by: workers) {
                         results.append((index, try await body(client, paths[index])))

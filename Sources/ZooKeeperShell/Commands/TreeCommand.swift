@@ -51,7 +51,7 @@ struct Tree: ShellCommand {
             listed.reserveCapacity(paths.count)
             while true {
                 while listed.count + window > paths.count - pending.count, let path = pending.popFirst() {
-                    group.addTask {
+                    group.addTask(executorPreference: zk.taskExecutor) {
                         do {
                             return (path, try await zk.getChildren(path))
                         } catch let error as ZooKeeperError where error.code == .noNode && path != root {
