@@ -44,13 +44,33 @@ struct WatchRegistration: Sendable {
     var existsWatch: Bool
 }
 
-/// A request on its way: its frame (xid still to fill in), and whom to tell of the reply.
+/// Whom to tell of a request's outcome: the caller's continuation, resumed exactly once, and
+/// the timer of the request's timeout, if any. Handed to the client's loop once, then confined
+/// to it.
+final class ReplyWaiter: @unchecked Sendable {
+    private var continuation: UnsafeContinuation<Reply, any Error>?
+    var timeout: Scheduled<Void>?
+
+    init(_ continuation: UnsafeContinuation<Reply, any Error>) {
+        self.continuation = continuation
+    }
+
+    func finish(_ result: Result<Reply, any Error>) {
+        timeout?.cancel()
+        timeout = nil
+        continuation?.resume(with: result)
+        continuation = nil
+    }
+}
+
+/// A request on its way: its frame (xid still to fill in), and whom to tell of the reply (nil:
+/// nobody waits).
 struct OutgoingRequest {
     var id: UInt64
     var frame: ByteBuffer
     var opCode: OpCode
     var watch: WatchRegistration?
-    var promise: EventLoopPromise<Reply>
+    var waiter: ReplyWaiter?
 }
 
 /// A request written to the connection, awaiting its reply (replies come in request order).
@@ -60,7 +80,7 @@ struct PendingRequest {
     var opCode: OpCode
     var watch: WatchRegistration?
     /// nil once the caller gave up (timeout, cancellation): the reply is then dropped.
-    var promise: EventLoopPromise<Reply>?
+    var waiter: ReplyWaiter?
 }
 
 /// The client's engine: every mutable field is confined to `eventLoop`, so the class is
@@ -72,13 +92,14 @@ final class ClientCore: @unchecked Sendable {
     let chroot: Chroot
     private var logger: Logger { configuration.logger }
 
-    private var machine: SessionStateMachine
-    private var channel: (any Channel)?
-    private var attempt: UInt64 = 0
-    private var nextXid: Int32 = 1
-    private var nextID: UInt64 = 1
-    private var pending = CircularBuffer<PendingRequest>()
-    private var outbox = CircularBuffer<OutgoingRequest>()
+    // The loop confines these, so the runtime's exclusivity checks on each access (measurable on
+    // the request path) are off for the ones every request touches.
+    @exclusivity(unchecked) private var machine: SessionStateMachine
+    @exclusivity(unchecked) private var channel: (any Channel)?
+    @exclusivity(unchecked) private var attempt: UInt64 = 0
+    @exclusivity(unchecked) private var nextXid: Int32 = 1
+    @exclusivity(unchecked) private var pending = CircularBuffer<PendingRequest>()
+    @exclusivity(unchecked) private var outbox = CircularBuffer<OutgoingRequest>()
     private var authWaiters = CircularBuffer<EventLoopPromise<Void>?>()
     private var credentials: [AuthPacket]
     private var watches = WatchRegistry()
@@ -92,7 +113,7 @@ final class ClientCore: @unchecked Sendable {
     private var reconnectTask: Scheduled<Void>?
     private var closeTimeoutTask: Scheduled<Void>?
     /// Frames written since the last flush: one buffer, written and flushed once per loop turn.
-    private var output: ByteBuffer?
+    @exclusivity(unchecked) private var output: ByteBuffer?
     /// Requests submitted from other threads, taken over by one task on the loop.
     private let inbox = Mutex<[(OutgoingRequest, TimeAmount?)]>([])
     private var lastConnectError: String?
@@ -142,13 +163,16 @@ final class ClientCore: @unchecked Sendable {
         }
     }
 
-    /// Sends a request: `frame` holds the whole frame, with a placeholder xid at offset 4.
-    func submit(frame: ByteBuffer, opCode: OpCode, watch: WatchRegistration?, timeout: TimeAmount?) -> (
-        id: UInt64, future: EventLoopFuture<Reply>
+    /// A new request id, for `submit` and `cancel`.
+    func nextRequestID() -> UInt64 { idGenerator.next() }
+
+    /// Sends a request: `frame` holds the whole frame, with a placeholder xid at offset 4; the
+    /// waiter hears of its reply or failure.
+    func submit(
+        id: UInt64, frame: ByteBuffer, opCode: OpCode, watch: WatchRegistration?, timeout: TimeAmount?,
+        waiter: ReplyWaiter
     ) {
-        let promise = eventLoop.makePromise(of: Reply.self)
-        let request = OutgoingRequest(
-            id: idGenerator.next(), frame: frame, opCode: opCode, watch: watch, promise: promise)
+        let request = OutgoingRequest(id: id, frame: frame, opCode: opCode, watch: watch, waiter: waiter)
         if eventLoop.inEventLoop {
             accept(request, timeout: timeout)
         } else {
@@ -169,17 +193,16 @@ final class ClientCore: @unchecked Sendable {
                 }
             }
         }
-        return (request.id, promise.futureResult)
     }
 
     private func accept(_ request: OutgoingRequest, timeout: TimeAmount?) {
-        enqueue(request)
-        guard let timeout else { return }
-        let id = request.id
-        let scheduled = eventLoop.scheduleTask(in: timeout) {
-            self.abandon(id: id, error: ZooKeeperError(.operationTimeout, "no reply within \(timeout)"))
+        if let timeout, let waiter = request.waiter {
+            let id = request.id
+            waiter.timeout = eventLoop.scheduleTask(in: timeout) {
+                self.abandon(id: id, error: ZooKeeperError(.operationTimeout, "no reply within \(timeout)"))
+            }
         }
-        request.promise.futureResult.whenComplete { _ in scheduled.cancel() }
+        enqueue(request)
     }
 
     /// The caller no longer waits for request `id`.
@@ -361,14 +384,14 @@ final class ClientCore: @unchecked Sendable {
             }
             let request = pending.removeFirst()
             if header.zxid > 0 { machine.zxidSeen(header.zxid) }
-            if let watch = request.watch, request.promise != nil {
+            if let watch = request.watch, request.waiter != nil {
                 if header.error == .ok {
                     watches.add(watch.kind, path: watch.path, watcher: watch.watcher)
                 } else if header.error == .noNode && watch.existsWatch {
                     watches.add(.exist, path: watch.path, watcher: watch.watcher)
                 }
             }
-            request.promise?.succeed(Reply(header: header, body: body))
+            request.waiter?.finish(.success(Reply(header: header, body: body)))
             if request.opCode == .closeSession { perform(machine.closeCompleted()) }
         }
     }
@@ -437,8 +460,7 @@ final class ClientCore: @unchecked Sendable {
                     buffer.writeRequestFrame(xid: 0, CloseSessionRequest())
                     send(
                         OutgoingRequest(
-                            id: idGenerator.next(), frame: buffer, opCode: .closeSession, watch: nil,
-                            promise: eventLoop.makePromise(of: Reply.self)),
+                            id: idGenerator.next(), frame: buffer, opCode: .closeSession, watch: nil, waiter: nil),
                         on: channel)
                 }
             case .closed:
@@ -538,7 +560,8 @@ final class ClientCore: @unchecked Sendable {
 
     private func enqueue(_ request: OutgoingRequest) {
         if let error = terminalError {
-            return request.promise.fail(error)
+            request.waiter?.finish(.failure(error))
+            return
         }
         if machine.isConnected, let channel {
             send(request, on: channel)
@@ -554,16 +577,16 @@ final class ClientCore: @unchecked Sendable {
         frame.setInteger(xid, at: frame.readerIndex + 4, endianness: .big)
         pending.append(
             PendingRequest(
-                id: request.id, xid: xid, opCode: request.opCode, watch: request.watch, promise: request.promise))
+                id: request.id, xid: xid, opCode: request.opCode, watch: request.watch, waiter: request.waiter))
         write(frame, to: channel)
     }
 
     private func abandon(id: UInt64, error: Error) {
         if let index = outbox.firstIndex(where: { $0.id == id }) {
-            outbox.remove(at: index).promise.fail(error)
-        } else if let index = pending.firstIndex(where: { $0.id == id }), let promise = pending[index].promise {
-            pending[index].promise = nil
-            promise.fail(error)
+            outbox.remove(at: index).waiter?.finish(.failure(error))
+        } else if let index = pending.firstIndex(where: { $0.id == id }), let waiter = pending[index].waiter {
+            pending[index].waiter = nil
+            waiter.finish(.failure(error))
         }
     }
 
@@ -635,7 +658,7 @@ final class ClientCore: @unchecked Sendable {
     private func failSent(with error: Error) {
         let sent = pending
         pending.removeAll()
-        for request in sent { request.promise?.fail(error) }
+        for request in sent { request.waiter?.finish(.failure(error)) }
         let auth = authWaiters
         authWaiters.removeAll()
         for waiter in auth { waiter?.fail(error) }
@@ -645,7 +668,7 @@ final class ClientCore: @unchecked Sendable {
         failSent(with: error)
         let queued = outbox
         outbox.removeAll()
-        for request in queued { request.promise.fail(error) }
+        for request in queued { request.waiter?.finish(.failure(error)) }
     }
 
     private func finish(with error: ZooKeeperError, state: ZooKeeperClient.State) {

@@ -111,7 +111,8 @@ public final class ZooKeeperClient: Sendable {
     func execute<Request: ZooKeeperRequest>(
         _ request: Request, path: String?, watch: WatchRegistration? = nil
     ) async throws -> Request.Response {
-        var frame = ByteBuffer()
+        // Room for most requests at once, instead of growing it write by write.
+        var frame = ByteBufferAllocator().buffer(capacity: 256)
         frame.writeRequestFrame(xid: 0, request)
         // A server drops the whole connection for a frame over its limit (jute.maxbuffer),
         // failing every other request in flight: refuse it here instead.
@@ -122,11 +123,17 @@ public final class ZooKeeperClient: Sendable {
                 path: path)
         }
         let timeout = core.configuration.requestTimeout.map { TimeAmount.milliseconds($0.milliseconds) }
-        let (id, future) = core.submit(frame: frame, opCode: Request.opCode, watch: watch, timeout: timeout)
+        let id = core.nextRequestID()
         let reply: Reply
         do {
             reply = try await withTaskCancellationHandler {
-                try await future.get()
+                try await withUnsafeThrowingContinuation { continuation in
+                    // Cancelled already: `onCancel` has run, before there was anything to cancel.
+                    if Task.isCancelled { return continuation.resume(throwing: CancellationError()) }
+                    core.submit(
+                        id: id, frame: frame, opCode: Request.opCode, watch: watch, timeout: timeout,
+                        waiter: ReplyWaiter(continuation))
+                }
             } onCancel: {
                 core.cancel(id: id)
             }
