@@ -95,7 +95,10 @@ final class ClientCore: @unchecked Sendable {
     // The loop confines these, so the runtime's exclusivity checks on each access (measurable on
     // the request path) are off for the ones every request touches.
     @exclusivity(unchecked) private var machine: SessionStateMachine
-    @exclusivity(unchecked) private var channel: (any Channel)?
+    /// The current connection; output written for another one is dropped with it.
+    @exclusivity(unchecked) private var channel: (any Channel)? {
+        didSet { output = nil }
+    }
     @exclusivity(unchecked) private var attempt: UInt64 = 0
     @exclusivity(unchecked) private var nextXid: Int32 = 1
     @exclusivity(unchecked) private var pending = CircularBuffer<PendingRequest>()
@@ -182,17 +185,16 @@ final class ClientCore: @unchecked Sendable {
                 inbox.append((request, timeout))
                 return inbox.count == 1
             }
-            if first {
-                eventLoop.execute {
-                    for (request, timeout) in self.inbox.withLock({ inbox in
-                        defer { inbox.removeAll(keepingCapacity: true) }
-                        return inbox
-                    }) {
-                        self.accept(request, timeout: timeout)
-                    }
-                }
-            }
+            if first { eventLoop.execute { self.acceptInbox() } }
         }
+    }
+
+    private func acceptInbox() {
+        let submitted = inbox.withLock { inbox in
+            defer { inbox = [] }
+            return inbox
+        }
+        for (request, timeout) in submitted { accept(request, timeout: timeout) }
     }
 
     private func accept(_ request: OutgoingRequest, timeout: TimeAmount?) {
@@ -324,7 +326,6 @@ final class ClientCore: @unchecked Sendable {
     func channelActive(_ channel: any Channel, attempt: UInt64) {
         guard attempt == self.attempt else { return channel.close(promise: nil) }
         self.channel = channel
-        output = nil
         perform(machine.channelActive(now: .now()))
     }
 
@@ -399,7 +400,6 @@ final class ClientCore: @unchecked Sendable {
     func channelInactive(attempt: UInt64) {
         guard attempt == self.attempt else { return }
         channel = nil
-        output = nil
         perform(machine.channelClosed())
     }
 
@@ -431,7 +431,6 @@ final class ClientCore: @unchecked Sendable {
                 attempt += 1
                 channel?.close(promise: nil)
                 channel = nil
-                output = nil
                 connectedHost = nil
             case .scheduleReconnect(let delay):
                 reconnectTask = eventLoop.scheduleTask(in: delay) {
@@ -593,12 +592,11 @@ final class ClientCore: @unchecked Sendable {
     /// Appends to the output, flushed once per loop turn: pipelined requests share one buffer,
     /// one channel write and one syscall.
     private func write(_ frame: ByteBuffer, to channel: any Channel) {
-        var frame = frame
         if output == nil {
             output = channel.allocator.buffer(capacity: max(4096, frame.readableBytes))
             eventLoop.execute { self.flushOutput() }
         }
-        output!.writeBuffer(&frame)
+        output!.writeImmutableBuffer(frame)
     }
 
     private func flushOutput() {

@@ -2,8 +2,9 @@ import NIOCore
 
 /// One client connection: cuts what arrives into frames (or a four-letter word first), hands them
 /// to the server core (on the same event loop) and flushes the replies once per read burst, so
-/// pipelined replies share one buffer and one write. It frames by itself rather than through a `ByteToMessageHandler`: on
-/// the server's hot path that saves a pipeline hop and a dynamic cast per frame.
+/// pipelined replies share one buffer and one write. It frames by itself rather than through a
+/// `ByteToMessageHandler`: on the server's hot path that saves a pipeline hop and a dynamic cast
+/// per frame.
 final class ServerConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 

@@ -166,8 +166,10 @@ final class ServerCore: @unchecked Sendable {
         while let first = held.first, first.required <= durableZxid {
             held.removeFirst()
             switch first.output {
-            case .frame(let connection, var buffer):
-                if let connection = connections[connection] { append(to: connection) { $0.writeBuffer(&buffer) } }
+            case .frame(let connection, let buffer):
+                if let connection = connections[connection] {
+                    append(to: connection) { $0.writeImmutableBuffer(buffer) }
+                }
             case .close(let connection):
                 closeNow(connection)
             }
@@ -460,8 +462,7 @@ final class ServerCore: @unchecked Sendable {
     /// Sends `buffer` to the connection, after whatever it must wait for.
     func write(_ buffer: ByteBuffer, to connection: ConnectionID) {
         guard let connection = connections[connection] else { return }
-        var buffer = buffer
-        write(to: connection) { $0.writeBuffer(&buffer) }
+        write(to: connection) { $0.writeImmutableBuffer(buffer) }
     }
 
     /// Lets `encode` write one message for the connection: straight into its pending output (no
@@ -506,7 +507,7 @@ final class ServerCore: @unchecked Sendable {
     private func flushAll() {
         flushScheduled = false
         let pending = unflushed
-        unflushed.removeAll(keepingCapacity: true)
+        unflushed = []
         for connection in pending { flush(connection) }
     }
 
