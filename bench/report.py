@@ -129,6 +129,23 @@ def main():
     say(table(["op", "zk ops/s", "C ops/s", "kazoo ops/s", "zk / C", "zk CPU µs/op", "C CPU µs/op",
                "kazoo CPU µs/op", "zk CPU / C CPU", "zk → zk serve ops/s", "vs C → Apache"], rows))
     say("")
+    per_call = int(parameters["batch"])
+    say(f"The same load through the client's batch calls (`zk bench --batch {per_call}`: {per_call} requests per "
+        f"call, {max(1, int(parameters['window']) // per_call)} calls in flight, so again {parameters['window']} "
+        "requests in flight), against the same Apache server in the same runs:")
+    say("")
+    rows = []
+    for op in OPS:
+        batch = results.median("opsPerSecond", "client", "zk-batch", "apache", op)
+        c = results.median("opsPerSecond", "client", "c", "apache", op)
+        batch_cpu = results.median("cpuMicrosecondsPerOp", "client", "zk-batch", "apache", op)
+        zk_cpu = results.median("cpuMicrosecondsPerOp", "client", "zk", "apache", op)
+        c_cpu = results.median("cpuMicrosecondsPerOp", "client", "c", "apache", op)
+        rows.append([op, number(batch), ratio(batch, c), number(batch_cpu, 1), ratio(batch_cpu, c_cpu),
+                     ratio(batch_cpu, zk_cpu)])
+    say(table(["op", "zk batch ops/s", "batch / C", "batch CPU µs/op", "batch CPU / C CPU",
+               "batch CPU / one call per request"], rows))
+    say("")
 
     # (c)
     say("## Server throughput and server CPU under the same C-client load")
@@ -177,15 +194,17 @@ def main():
     zk_get = results.median("medianSeconds", "oneshot", op="zk get")
     say(f"- One-shot `zk get` no slower than the C client: {number(zk_get and zk_get * 1000, 1)} ms vs "
         f"{number(reference and reference * 1000, 1)} ms ({ratio(zk_get, reference)}).")
-    for op in ["create", "set", "get", "delete"]:
+    for op in OPS:
         zk = results.median("opsPerSecond", "client", "zk", "apache", op)
         c = results.median("opsPerSecond", "client", "c", "apache", op)
         zk_cpu = results.median("cpuMicrosecondsPerOp", "client", "zk", "apache", op)
         c_cpu = results.median("cpuMicrosecondsPerOp", "client", "c", "apache", op)
+        batch = results.median("opsPerSecond", "client", "zk-batch", "apache", op)
+        batch_cpu = results.median("cpuMicrosecondsPerOp", "client", "zk-batch", "apache", op)
         own = results.median("opsPerSecond", "client", "zk", "zkserve", op)
         say(f"- {op}: our client ≥ C client throughput against Apache with ≤ ¼ of its CPU/op: {ratio(zk, c)} the "
-            f"throughput, {ratio(zk_cpu, c_cpu)} the CPU/op; our client with zk serve ≥ 5× the C client with "
-            f"Apache: {ratio(own, c)}.")
+            f"throughput, {ratio(zk_cpu, c_cpu)} the CPU/op (batch calls: {ratio(batch, c)}, "
+            f"{ratio(batch_cpu, c_cpu)}); our client with zk serve ≥ 5× the C client with Apache: {ratio(own, c)}.")
     zk = results.median("opsPerSecond", "server", server="zkserve-mem")
     apache = results.median("opsPerSecond", "server", server="apache-mem")
     zk_cpu = results.median("serverCPUMicrosecondsPerOp", "server", server="zkserve-mem")

@@ -4,7 +4,8 @@
 #   (a) one-shot command latency and peak RSS: zk get, the C client (zkc_bench get; cli_mt's
 #       batch mode fails its get against 3.8), zkCli.sh;
 #   (b) client throughput and client CPU per operation against the same Apache server:
-#       zk bench, bench/zkc_bench.c, bench/kazoo_bench.py (and zk bench against zk serve);
+#       zk bench (one call per request, and BATCH requests per batch call), bench/zkc_bench.c,
+#       bench/kazoo_bench.py (and zk bench against zk serve);
 #   (c) server throughput and server CPU per operation under the same C-client load:
 #       zk serve vs Apache, in memory and durable (fsync before each write's reply);
 #   (d) scale: ls -R, tree and find over SCALE znodes; WATCHES watches set and fired.
@@ -22,6 +23,8 @@ else
 fi
 SIZE=${SIZE:-100}
 WINDOW=${WINDOW:-100}
+# Requests per call of zk bench's batch-call runs.
+BATCH=${BATCH:-25}
 # Concurrent C-client processes loading a server in (c).
 LOADERS=${LOADERS:-4}
 # Fewer operations per loader when every write waits for fsync.
@@ -171,10 +174,12 @@ oneshot "C client get" "$ZKC" "$APACHE_MEM" get /x
 oneshot "zkCli.sh get" "$ZKCLI" -server "$APACHE_MEM" get /x
 
 # --- (b) Clients against the same Apache server.
-log "(b) client throughput against Apache: zk bench, zkc_bench, kazoo ($RUNS runs, $COUNT znodes)"
+log "(b) client throughput against Apache: zk bench (one call per request, and batch calls), zkc_bench, kazoo ($RUNS runs, $COUNT znodes)"
 for run in $(seq "$RUNS"); do
     "$ZK" -s "$APACHE_MEM" bench --json --count "$COUNT" --size "$SIZE" --window "$WINDOW" \
         --ops create,set,get,exists,children,delete | record section=client client=zk server=apache run="$run"
+    "$ZK" -s "$APACHE_MEM" bench --json --count "$COUNT" --size "$SIZE" --window "$WINDOW" --batch "$BATCH" \
+        --ops create,set,get,exists,children,delete | record section=client client=zk-batch server=apache run="$run"
     "$ZKC" "$APACHE_MEM" "$COUNT" "$SIZE" "$WINDOW" | record section=client client=c server=apache run="$run"
     python3 bench/kazoo_bench.py "$APACHE_MEM" "$COUNT" "$SIZE" "$WINDOW" |
         record section=client client=kazoo server=apache run="$run"
@@ -261,7 +266,7 @@ SERVER_PID=$ZKSERVE_DISK_PID stop_server
 SERVER_PID=$APACHE_DISK_PID stop_server
 
 python3 bench/report.py "$RAW" \
-    "count=$COUNT size=$SIZE window=$WINDOW runs=$RUNS loaders=$LOADERS durable_count=$DURABLE_COUNT scale=$SCALE watches=$WATCHES quick=$QUICK load_before=$LOAD_BEFORE load_after=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ,)" \
+    "count=$COUNT size=$SIZE window=$WINDOW batch=$BATCH runs=$RUNS loaders=$LOADERS durable_count=$DURABLE_COUNT scale=$SCALE watches=$WATCHES quick=$QUICK load_before=$LOAD_BEFORE load_after=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ,)" \
     >bench/results.md
 cp "$RAW" bench/results.jsonl
 log "wrote bench/results.md"

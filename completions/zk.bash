@@ -2277,7 +2277,7 @@ _zk_bench() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --latency --keep -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --count --size --window --sessions --path --ops)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --count --size --window --sessions --path --ops --batch)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -2322,6 +2322,9 @@ _zk_bench() {
         return
         ;;
     '--ops')
+        return
+        ;;
+    '--batch')
         return
         ;;
     esac

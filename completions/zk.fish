@@ -117,7 +117,7 @@ function __zk_parse_tokens -S
         case 'barrier'
             __zk_parse_subcommand -r 2 'server=' 'timeout=' 'connect-timeout=' 'auth=+' 'embedded' 'json' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'insecure-skip-tls-verify' 'count=' 'wait=' 'id=' 'h/help'
         case 'bench'
-            __zk_parse_subcommand 0 'server=' 'timeout=' 'connect-timeout=' 'auth=+' 'embedded' 'json' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'insecure-skip-tls-verify' 'count=' 'size=' 'window=' 'sessions=' 'path=' 'ops=' 'latency' 'keep' 'h/help'
+            __zk_parse_subcommand 0 'server=' 'timeout=' 'connect-timeout=' 'auth=+' 'embedded' 'json' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'insecure-skip-tls-verify' 'count=' 'size=' 'window=' 'sessions=' 'path=' 'ops=' 'batch=' 'latency' 'keep' 'h/help'
         case 'help'
             __zk_parse_subcommand -r 1 
         end
@@ -919,6 +919,7 @@ complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk benc
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk bench" sessions' -l 'sessions' -d 'Sessions sharing the load.' -rfka ''
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk bench" path' -l 'path' -d 'The parent of the benchmark\'s znodes; it must be empty or missing.' -rfka ''
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk bench" ops' -l 'ops' -d 'The operations to report, comma-separated, from create,set,get,exists,children,watch,notify,delete (default: all). The nodes are always created, and deleted unless --keep.' -rfka ''
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk bench" batch' -l 'batch' -d 'Requests per batch call (see below); by default one call per request.' -rfka ''
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk bench" latency' -l 'latency' -d 'One request at a time on one session: latency percentiles.'
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk bench" keep' -l 'keep' -d 'Leave the znodes in place (for timing other commands on them).'
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk bench" h help' -s 'h' -l 'help' -d 'Show help information.'

@@ -44,22 +44,57 @@ struct WatchRegistration: Sendable {
     var existsWatch: Bool
 }
 
-/// Whom to tell of a request's outcome: the caller's continuation, resumed exactly once, and
-/// the timer of the request's timeout, if any. Handed to the client's loop once, then confined
-/// to it.
+/// Whom to tell of a request's outcome, exactly once: the caller's continuation, or its place
+/// in a batch; and the timer of the request's timeout, if any. Handed to the client's loop once,
+/// then confined to it.
 final class ReplyWaiter: @unchecked Sendable {
-    private var continuation: UnsafeContinuation<Reply, any Error>?
+    private enum Target {
+        case caller(UnsafeContinuation<Reply, any Error>)
+        case batch(ReplyBatch, index: Int)
+        case told
+    }
+    private var target: Target
     var timeout: Scheduled<Void>?
 
     init(_ continuation: UnsafeContinuation<Reply, any Error>) {
-        self.continuation = continuation
+        target = .caller(continuation)
+    }
+
+    init(batch: ReplyBatch, index: Int) {
+        target = .batch(batch, index: index)
     }
 
     func finish(_ result: Result<Reply, any Error>) {
         timeout?.cancel()
         timeout = nil
-        continuation?.resume(with: result)
-        continuation = nil
+        switch target {
+        case .caller(let continuation): continuation.resume(with: result)
+        case .batch(let batch, let index): batch.finish(index, with: result)
+        case .told: break
+        }
+        target = .told
+    }
+}
+
+/// The replies of a batch of requests sent together, collected in request order; the caller's
+/// continuation resumes once, when the last one is in. Confined to the client's loop once its
+/// waiters are submitted.
+final class ReplyBatch: @unchecked Sendable {
+    private var replies: [Result<Reply, any Error>?]
+    private var outstanding: Int
+    private let continuation: UnsafeContinuation<[Result<Reply, any Error>?], Never>
+
+    /// - Parameter count: the number of requests the caller will submit with this batch's waiters.
+    init(count: Int, _ continuation: UnsafeContinuation<[Result<Reply, any Error>?], Never>) {
+        replies = Array(repeating: nil, count: count)
+        outstanding = count
+        self.continuation = continuation
+    }
+
+    func finish(_ index: Int, with result: Result<Reply, any Error>) {
+        replies[index] = result
+        outstanding -= 1
+        if outstanding == 0 { continuation.resume(returning: replies) }
     }
 }
 

@@ -111,17 +111,7 @@ public final class ZooKeeperClient: Sendable {
     func execute<Request: ZooKeeperRequest>(
         _ request: Request, path: String?, watch: WatchRegistration? = nil
     ) async throws -> Request.Response {
-        // Room for most requests at once, instead of growing it write by write.
-        var frame = ByteBufferAllocator().buffer(capacity: 256)
-        frame.writeRequestFrame(xid: 0, request)
-        // A server drops the whole connection for a frame over its limit (jute.maxbuffer),
-        // failing every other request in flight: refuse it here instead.
-        guard frame.readableBytes - 4 <= core.configuration.maxFrameLength else {
-            throw ZooKeeperError(
-                .badArguments,
-                "request of \(frame.readableBytes - 4) bytes exceeds the \(core.configuration.maxFrameLength)-byte limit",
-                path: path)
-        }
+        let frame = try requestFrame(request, path: path)
         let timeout = core.configuration.requestTimeout.map { TimeAmount.milliseconds($0.milliseconds) }
         let id = core.nextRequestID()
         let reply: Reply
@@ -141,14 +131,40 @@ public final class ZooKeeperClient: Sendable {
             error.path = error.path ?? path
             throw error
         }
+        return try Self.response(to: Request.self, from: reply, path: path).get()
+    }
+
+    /// The frame of a request, its xid still to be filled in.
+    func requestFrame<Request: ZooKeeperRequest>(
+        _ request: Request, path: String?
+    ) throws(ZooKeeperError) -> ByteBuffer {
+        // Room for most requests at once, instead of growing it write by write.
+        var frame = ByteBufferAllocator().buffer(capacity: 256)
+        frame.writeRequestFrame(xid: 0, request)
+        // A server drops the whole connection for a frame over its limit (jute.maxbuffer),
+        // failing every other request in flight: refuse it here instead.
+        guard frame.readableBytes - 4 <= core.configuration.maxFrameLength else {
+            throw ZooKeeperError(
+                .badArguments,
+                "request of \(frame.readableBytes - 4) bytes exceeds the \(core.configuration.maxFrameLength)-byte limit",
+                path: path)
+        }
+        return frame
+    }
+
+    /// A reply's record, or its server error as a `ZooKeeperError` naming `path`.
+    static func response<Request: ZooKeeperRequest>(
+        to: Request.Type, from reply: Reply, path: String?
+    ) -> Result<Request.Response, ZooKeeperError> {
         guard reply.header.error == .ok else {
-            throw ZooKeeperError(reply.header.error, path: path)
+            return .failure(ZooKeeperError(reply.header.error, path: path))
         }
         var body = reply.body
         do {
-            return try Request.Response(from: &body)
+            return .success(try Request.Response(from: &body))
         } catch {
-            throw ZooKeeperError(.marshallingError, "unreadable \(Request.opCode) reply: \(error)", path: path)
+            return .failure(
+                ZooKeeperError(.marshallingError, "unreadable \(Request.opCode) reply: \(error)", path: path))
         }
     }
 

@@ -60,6 +60,32 @@ import ZooKeeperTestSupport
             ])
     }
 
+    /// With --batch the basic operations go through the client's batch calls: the same rows, the
+    /// same nodes, the same cleanup.
+    @Test func batchCallsRunEveryOperationOnEveryNode() async throws {
+        try await ShellCommandTests.withServer { (zk, _) async throws in
+            let result = try await zk(
+                ["bench", "--count", "103", "--window", "20", "--batch", "7", "--path", "/bb", "--keep", "--json"], [])
+            #expect(result.status == 0, "\(result.errorText)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout)) as? [String: Any])
+            #expect(object["batch"] as? Int == 7 && object["window"] as? Int == 20)
+            let results = try #require(object["results"] as? [[String: Any]])
+            #expect(results.map { $0["op"] as? String } == Self.operations.filter { $0 != "delete" })
+            #expect(results.allSatisfy { $0["operations"] as? Int == 103 })
+            // Every node was created, then set twice (set, then notify) by the batch calls.
+            let listing = try await zk(["ls", "/bb", "--json"], [])
+            let children = try #require(try JSONSerialization.jsonObject(with: Data(listing.stdout)) as? [String: Any])
+            #expect((children["children"] as? [String])?.sorted() == (0..<103).map { "n\($0)" }.sorted())
+            let stat = try await zk(["stat", "/bb/n102", "--json"], [])
+            let node = try #require(try JSONSerialization.jsonObject(with: Data(stat.stdout)) as? [String: Any])
+            #expect(node["version"] as? Int == 2, "\(node)")
+            let cleaned = try await zk(
+                ["bench", "--count", "1", "--path", "/bc", "--batch", "1", "--ops", "delete"], [])
+            #expect(cleaned.status == 0, "\(cleaned.errorText)")
+            #expect(try await zk(["exists", "/bc"], []).status == 2)
+        }
+    }
+
     /// The nodes go away afterwards (and the parent it made), except with --keep; a parent with
     /// children is refused and left alone.
     @Test func cleansUpAndRefusesAParentWithChildren() async throws {
@@ -82,7 +108,8 @@ import ZooKeeperTestSupport
 
     @Test(arguments: [
         ["--count", "0"], ["--window", "0"], ["--sessions", "0"], ["--size", "-1"], ["--ops", "create,bogus"],
-        ["--keep", "--ops", "delete"],
+        ["--keep", "--ops", "delete"], ["--batch", "0"], ["--window", "10", "--batch", "11"],
+        ["--latency", "--batch", "5"],
     ])
     func badOptionsAreUsageErrors(_ options: [String]) async throws {
         let result = try await ShellCommandTests.zk(["--embedded", "bench"] + options)

@@ -18,6 +18,10 @@ struct Bench: ShellCommand {
 
             --latency sends one request at a time on one session and prints latency percentiles; \
             notify is then the time from a set request to the other session's event.
+
+            --batch N sends create, set, get, exists, children and delete through the client's batch \
+            calls, N requests per call, with --window / N calls in flight on each session, instead of \
+            one call per request.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -46,6 +50,9 @@ struct Bench: ShellCommand {
             """)
     var ops: String?
 
+    @Option(name: .long, help: "Requests per batch call (see below); by default one call per request.")
+    var batch: Int?
+
     @Flag(name: .long, help: "One request at a time on one session: latency percentiles.")
     var latency = false
 
@@ -57,6 +64,10 @@ struct Bench: ShellCommand {
         guard (0...1_000_000).contains(size) else { throw ValidationError("--size must be between 0 and 1000000") }
         guard window > 0 else { throw ValidationError("--window must be positive") }
         guard sessions > 0 else { throw ValidationError("--sessions must be positive") }
+        if let batch {
+            guard (1...window).contains(batch) else { throw ValidationError("--batch must be between 1 and --window") }
+            guard !latency else { throw ValidationError("--batch and --latency exclude each other") }
+        }
         _ = try operations()
     }
 
@@ -106,7 +117,8 @@ struct Bench: ShellCommand {
             let load = BenchLoad(
                 clients: Array(clients.prefix(loadSessions)), watcher: clients.last!,
                 paths: (0..<count).map { base == "/" ? "/n\($0)" : "\(base)/n\($0)" },
-                data: (0..<size).map { UInt8(truncatingIfNeeded: $0 % 26 + 97) }, window: latency ? 1 : window)
+                data: (0..<size).map { UInt8(truncatingIfNeeded: $0 % 26 + 97) }, window: latency ? 1 : window,
+                batch: batch)
             results = try await run(requested, on: load)
         } catch {
             // Leave the server as it was, as far as possible.
@@ -150,7 +162,8 @@ struct Bench: ShellCommand {
         }
         shell.output.json([
             "mode": latency ? "latency" : "throughput", "count": count, "size": size,
-            "window": latency ? 1 : window, "sessions": latency ? 1 : sessions, "path": shell.resolve(path),
+            "window": latency ? 1 : window, "sessions": latency ? 1 : sessions, "batch": batch ?? 1,
+            "path": shell.resolve(path),
             "results": results.map(\.json),
         ])
     }

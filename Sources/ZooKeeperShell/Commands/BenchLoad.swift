@@ -1,7 +1,7 @@
 import ZooKeeper
 
-/// The sessions and znodes of one `zk bench` run, and the two ways it drives them: pipelined
-/// (throughput) and one request at a time (latency).
+/// The sessions and znodes of one `zk bench` run, and the ways it drives them: pipelined
+/// (throughput; one call per request, or batch calls) and one request at a time (latency).
 struct BenchLoad: Sendable {
     /// The sessions the load is spread over.
     let clients: [ZooKeeperClient]
@@ -11,6 +11,8 @@ struct BenchLoad: Sendable {
     let data: [UInt8]
     /// Requests in flight per session.
     let window: Int
+    /// Requests per batch call, or nil for one call per request.
+    let batch: Int?
 
     /// Runs one operation on every node and times it.
     func run(_ operation: BenchOperation, latency: Bool, watches: inout [ZooKeeperWatch]) async throws -> BenchResult {
@@ -34,9 +36,16 @@ struct BenchLoad: Sendable {
             }
         default:
             return try await BenchResult.measure(operation, count: paths.count) {
-                let request = self.request(for: operation)
-                if latency { return try await oneAtATime(on: clients[0], request) }
-                _ = try await pipelined(over: clients, request)
+                if latency { return try await oneAtATime(on: clients[0], request(for: operation)) }
+                if let batch {
+                    let chunks = stride(from: 0, to: paths.count, by: batch).map {
+                        Array(paths[$0..<min($0 + batch, paths.count)])
+                    }
+                    _ = try await Self.pipelined(
+                        chunks, over: clients, window: max(1, window / batch), batchRequest(for: operation))
+                } else {
+                    _ = try await pipelined(over: clients, request(for: operation))
+                }
                 return nil
             }
         }
@@ -54,6 +63,28 @@ struct BenchLoad: Sendable {
         case .delete: return { client, path in try await client.delete(path) }
         case .watch: preconditionFailure("run(_:latency:watches:) keeps the watches it sets")
         }
+    }
+
+    /// The batch call of an operation on some nodes; it throws the first failure among them, as
+    /// the calls of `request(for:)` do.
+    private func batchRequest(for operation: BenchOperation)
+        -> @Sendable (ZooKeeperClient, [String]) async throws -> Void
+    {
+        let data = data
+        switch operation {
+        case .create: return { client, paths in try Self.check(await client.create(paths.map { ($0, data) })) }
+        case .set, .notify: return { client, paths in try Self.check(await client.setData(paths.map { ($0, data) })) }
+        case .get: return { client, paths in try Self.check(await client.getData(paths)) }
+        case .exists: return { client, paths in try Self.check(await client.exists(paths)) }
+        case .children: return { client, paths in try Self.check(await client.getChildren(paths)) }
+        case .delete: return { client, paths in try Self.check(await client.delete(paths)) }
+        case .watch: preconditionFailure("run(_:latency:watches:) keeps the watches it sets")
+        }
+    }
+
+    /// Throws the first failure of a batch call.
+    private static func check<Value>(_ results: [Result<Value, ZooKeeperError>]) throws {
+        for case .failure(let error) in results { throw error }
     }
 
     /// Sets every node while the watcher waits for each node's event. In latency mode, one node
@@ -104,25 +135,25 @@ struct BenchLoad: Sendable {
         try await Self.pipelined(paths, over: sessions, window: window, body)
     }
 
-    /// Calls `body` once per path with `window` calls in flight on each of `sessions`; returns
-    /// the results in path order.
-    static func pipelined<Value: Sendable>(
-        _ paths: [String], over sessions: [ZooKeeperClient], window: Int,
-        _ body: @escaping @Sendable (ZooKeeperClient, String) async throws -> Value
+    /// Calls `body` once per item with `window` calls in flight on each of `sessions`; returns
+    /// the results in item order.
+    static func pipelined<Item: Sendable, Value: Sendable>(
+        _ items: [Item], over sessions: [ZooKeeperClient], window: Int,
+        _ body: @escaping @Sendable (ZooKeeperClient, Item) async throws -> Value
     ) async throws -> [Value] {
-        let workers = min(sessions.count * window, paths.count)
+        let workers = min(sessions.count * window, items.count)
         return try await withThrowingTaskGroup(of: [(Int, Value)].self) { group in
             for worker in 0..<workers {
                 let client = sessions[worker % sessions.count]
                 group.addTask(executorPreference: client.taskExecutor) {
                     var results: [(Int, Value)] = []
-                    for index in stride(from: worker, to: paths.count, by: workers) {
-                        results.append((index, try await body(client, paths[index])))
+                    for index in stride(from: worker, to: items.count, by: workers) {
+                        results.append((index, try await body(client, items[index])))
                     }
                     return results
                 }
             }
-            var ordered = [Value?](repeating: nil, count: paths.count)
+            var ordered = [Value?](repeating: nil, count: items.count)
             for try await results in group {
                 for (index, result) in results { ordered[index] = result }
             }
