@@ -53,6 +53,11 @@ class Results:
         values = [r[field] for r in self.groups.get((section, client, server, op), []) if field in r]
         return statistics.median(values) if values else None
 
+    def client(self, client, server, op):
+        """A client's median throughput (ops/s) and CPU per operation (µs) for one operation."""
+        return (self.median("opsPerSecond", "client", client, server, op),
+                self.median("cpuMicrosecondsPerOp", "client", client, server, op))
+
 
 def number(value, digits=0):
     if value is None:
@@ -115,17 +120,17 @@ def main():
         "asynchronous API) and bench/kazoo_bench.py (kazoo's `*_async`). CPU is the client process's user + "
         "system time per operation (getrusage). The last columns: `zk bench` against `zk serve` instead.")
     say("")
-    rows = []
+    rows, batch_rows = [], []
     for op in OPS:
-        zk = results.median("opsPerSecond", "client", "zk", "apache", op)
-        c = results.median("opsPerSecond", "client", "c", "apache", op)
-        kazoo = results.median("opsPerSecond", "client", "kazoo", "apache", op)
-        zk_cpu = results.median("cpuMicrosecondsPerOp", "client", "zk", "apache", op)
-        c_cpu = results.median("cpuMicrosecondsPerOp", "client", "c", "apache", op)
-        kazoo_cpu = results.median("cpuMicrosecondsPerOp", "client", "kazoo", "apache", op)
-        own = results.median("opsPerSecond", "client", "zk", "zkserve", op)
+        zk, zk_cpu = results.client("zk", "apache", op)
+        c, c_cpu = results.client("c", "apache", op)
+        kazoo, kazoo_cpu = results.client("kazoo", "apache", op)
+        own, _ = results.client("zk", "zkserve", op)
+        batch, batch_cpu = results.client("zk-batch", "apache", op)
         rows.append([op, number(zk), number(c), number(kazoo), ratio(zk, c), number(zk_cpu, 1), number(c_cpu, 1),
                      number(kazoo_cpu, 1), ratio(zk_cpu, c_cpu), number(own), ratio(own, c)])
+        batch_rows.append([op, number(batch), ratio(batch, c), number(batch_cpu, 1), ratio(batch_cpu, c_cpu),
+                           ratio(batch_cpu, zk_cpu)])
     say(table(["op", "zk ops/s", "C ops/s", "kazoo ops/s", "zk / C", "zk CPU µs/op", "C CPU µs/op",
                "kazoo CPU µs/op", "zk CPU / C CPU", "zk → zk serve ops/s", "vs C → Apache"], rows))
     say("")
@@ -134,17 +139,8 @@ def main():
         f"call, {max(1, int(parameters['window']) // per_call)} calls in flight, so again {parameters['window']} "
         "requests in flight), against the same Apache server in the same runs:")
     say("")
-    rows = []
-    for op in OPS:
-        batch = results.median("opsPerSecond", "client", "zk-batch", "apache", op)
-        c = results.median("opsPerSecond", "client", "c", "apache", op)
-        batch_cpu = results.median("cpuMicrosecondsPerOp", "client", "zk-batch", "apache", op)
-        zk_cpu = results.median("cpuMicrosecondsPerOp", "client", "zk", "apache", op)
-        c_cpu = results.median("cpuMicrosecondsPerOp", "client", "c", "apache", op)
-        rows.append([op, number(batch), ratio(batch, c), number(batch_cpu, 1), ratio(batch_cpu, c_cpu),
-                     ratio(batch_cpu, zk_cpu)])
     say(table(["op", "zk batch ops/s", "batch / C", "batch CPU µs/op", "batch CPU / C CPU",
-               "batch CPU / one call per request"], rows))
+               "batch CPU / one call per request"], batch_rows))
     say("")
 
     # (c)
@@ -195,13 +191,10 @@ def main():
     say(f"- One-shot `zk get` no slower than the C client: {number(zk_get and zk_get * 1000, 1)} ms vs "
         f"{number(reference and reference * 1000, 1)} ms ({ratio(zk_get, reference)}).")
     for op in OPS:
-        zk = results.median("opsPerSecond", "client", "zk", "apache", op)
-        c = results.median("opsPerSecond", "client", "c", "apache", op)
-        zk_cpu = results.median("cpuMicrosecondsPerOp", "client", "zk", "apache", op)
-        c_cpu = results.median("cpuMicrosecondsPerOp", "client", "c", "apache", op)
-        batch = results.median("opsPerSecond", "client", "zk-batch", "apache", op)
-        batch_cpu = results.median("cpuMicrosecondsPerOp", "client", "zk-batch", "apache", op)
-        own = results.median("opsPerSecond", "client", "zk", "zkserve", op)
+        zk, zk_cpu = results.client("zk", "apache", op)
+        c, c_cpu = results.client("c", "apache", op)
+        batch, batch_cpu = results.client("zk-batch", "apache", op)
+        own, _ = results.client("zk", "zkserve", op)
         say(f"- {op}: our client ≥ C client throughput against Apache with ≤ ¼ of its CPU/op: {ratio(zk, c)} the "
             f"throughput, {ratio(zk_cpu, c_cpu)} the CPU/op (batch calls: {ratio(batch, c)}, "
             f"{ratio(batch_cpu, c_cpu)}); our client with zk serve ≥ 5× the C client with Apache: {ratio(own, c)}.")

@@ -65,14 +65,7 @@ import ZooKeeperTestSupport
     }
 
     @Test func aBatchEndsWithConnectionLossForEveryRequestTheConnectionTookDown() async throws {
-        try await SharedApacheZooKeeper.withClient { observer, root, _ in
-            let upstream = try await SharedApacheZooKeeper.connectString()
-            let proxy = try await TCPProxy.start(upstreamPort: Int(upstream.split(separator: ":").last!)!)
-            defer { proxy.stop() }
-            let zk = try await ZooKeeperClient.connect(
-                "127.0.0.1:\(proxy.port)\(root)", configuration: SharedApacheZooKeeper.configuration())
-            defer { Task { try? await zk.close() } }
-            try await observer.create("/d", data: "1".bytes)
+        try await Self.withProxiedClient { zk, proxy in
             // The requests go nowhere, then the connection breaks: none has a reply.
             proxy.stall()
             async let results = zk.getData(Array(repeating: "/d", count: 500))
@@ -90,14 +83,7 @@ import ZooKeeperTestSupport
     }
 
     @Test func cancellingABatchAbandonsItsReplies() async throws {
-        try await SharedApacheZooKeeper.withClient { observer, root, _ in
-            let upstream = try await SharedApacheZooKeeper.connectString()
-            let proxy = try await TCPProxy.start(upstreamPort: Int(upstream.split(separator: ":").last!)!)
-            defer { proxy.stop() }
-            let zk = try await ZooKeeperClient.connect(
-                "127.0.0.1:\(proxy.port)\(root)", configuration: SharedApacheZooKeeper.configuration())
-            defer { Task { try? await zk.close() } }
-            try await observer.create("/d", data: "1".bytes)
+        try await Self.withProxiedClient { zk, proxy in
             let states = zk.states()
             proxy.stall()
             let batch = Task { try await zk.getData(Array(repeating: "/d", count: 100)) }
@@ -110,6 +96,26 @@ import ZooKeeperTestSupport
             _ = try await collect(states, within: .seconds(10)) { $0.contains(.suspended) && $0.last == .connected }
             #expect(try await zk.getData("/d").data == "1".bytes)
             #expect(try await zk.exists(["/d"]).first?.get() != nil)
+        }
+    }
+
+    /// Runs `body` with a client that reaches the server through a proxy (its second argument),
+    /// once the client's node /d holds "1".
+    private static func withProxiedClient(_ body: (ZooKeeperClient, TCPProxy) async throws -> Void) async throws {
+        try await SharedApacheZooKeeper.withClient { observer, root, _ in
+            let upstream = try await SharedApacheZooKeeper.connectString()
+            let proxy = try await TCPProxy.start(upstreamPort: Int(upstream.split(separator: ":").last!)!)
+            defer { proxy.stop() }
+            let zk = try await ZooKeeperClient.connect(
+                "127.0.0.1:\(proxy.port)\(root)", configuration: SharedApacheZooKeeper.configuration())
+            try await observer.create("/d", data: "1".bytes)
+            do {
+                try await body(zk, proxy)
+            } catch {
+                try? await zk.close()
+                throw error
+            }
+            try await zk.close()
         }
     }
 
