@@ -19,6 +19,9 @@ import ZooKeeperProtocol
 extension ZooKeeperClient {
     /// Creates nodes (all with the same mode and ACL); each result is the created path (with the
     /// sequence suffix for sequential modes) and stat.
+    ///
+    /// A batch call: one request per node, sent back to back, each result that request's own
+    /// outcome, in input order (not atomic).
     public func create(
         _ nodes: [(path: String, data: [UInt8])], acl: [ACL] = ACL.openUnsafe, mode: CreateMode = .persistent,
         ttl: Duration? = nil
@@ -41,6 +44,9 @@ extension ZooKeeperClient {
     }
 
     /// Deletes nodes; `version` -1 matches any version.
+    ///
+    /// A batch call: one request per node, sent back to back, each result that request's own
+    /// outcome, in input order (not atomic).
     public func delete(_ paths: [String], version: Int32 = -1) async throws -> [Result<Void, ZooKeeperError>] {
         try await executeBatch(
             paths.map { path in
@@ -50,6 +56,9 @@ extension ZooKeeperClient {
     }
 
     /// Each node's stat, or nil when it does not exist.
+    ///
+    /// A batch call: one request per node, sent back to back, each result that request's own
+    /// outcome, in input order (not atomic).
     public func exists(_ paths: [String]) async throws -> [Result<Stat?, ZooKeeperError>] {
         try await executeBatch(
             paths.map { path in Result { () throws(ZooKeeperError) in ExistsRequest(path: try serverPath(path)) } },
@@ -64,6 +73,9 @@ extension ZooKeeperClient {
     }
 
     /// Each node's data (empty when stored as null) and stat.
+    ///
+    /// A batch call: one request per node, sent back to back, each result that request's own
+    /// outcome, in input order (not atomic).
     public func getData(_ paths: [String]) async throws -> [Result<(data: [UInt8], stat: Stat), ZooKeeperError>] {
         try await executeBatch(
             paths.map { path in Result { () throws(ZooKeeperError) in GetDataRequest(path: try serverPath(path)) } },
@@ -72,6 +84,9 @@ extension ZooKeeperClient {
     }
 
     /// Replaces each node's data, whatever its version; each result is the node's new stat.
+    ///
+    /// A batch call: one request per node, sent back to back, each result that request's own
+    /// outcome, in input order (not atomic).
     public func setData(_ updates: [(path: String, data: [UInt8])]) async throws -> [Result<Stat, ZooKeeperError>] {
         try await executeBatch(
             updates.map { update in
@@ -83,6 +98,9 @@ extension ZooKeeperClient {
     }
 
     /// The names of each node's children, in the server's order (unsorted).
+    ///
+    /// A batch call: one request per node, sent back to back, each result that request's own
+    /// outcome, in input order (not atomic).
     public func getChildren(_ paths: [String]) async throws -> [Result<[String], ZooKeeperError>] {
         try await executeBatch(
             paths.map { path in
