@@ -249,6 +249,18 @@ import ZooKeeperTestSupport
             #expect(try await zk(["grep", "host=", "/svc"], []).text == "/svc/server-1:host=a\n/svc/server-2:host=b\n")
             #expect(try await zk(["grep", "-l", "nothing", "/svc"], []).status == 1)
             #expect(try await zk(["du", "/svc"], []).text == "17\t4\t/svc\n")  // host=a, host=b, url=x
+            // The ephemeral node lives as long as the script's session.
+            #expect(
+                try await zk(["-c", "create -e /svc/live; find /svc --ephemeral"], []).text
+                    == "/svc/live\n/svc/live\n")
+            // More nodes than one batch call takes: the deletes go deepest first across calls.
+            #expect(
+                try await zk(["bench", "--count", "5000", "--path", "/big/a", "--keep", "--ops", "create"], []).status
+                    == 0)
+            #expect(try await zk(["create", "/big/b"], []).status == 0)
+            #expect(try await zk(["du", "/big"], []).text == "500000\t5003\t/big\n")
+            #expect(try await zk(["deleteall", "--force", "/big"], []).status == 0)
+            #expect(try await zk(["exists", "/big"], []).status == 2)
             let applied = try await zk(["txn", "check /svc 0", "set /svc v 0", "create /svc/new n"], [])
             #expect(applied.text == "checked\nset, version 1\ncreated /svc/new\n")
             let failed = try await zk(["txn", "create /svc/x", "check /svc 0"], [])

@@ -19,13 +19,15 @@ struct Find: ShellCommand {
     func run(in shell: ShellContext) async throws {
         let pattern = try regex.map { try Regex($0) }
         let zk = try await shell.zk()
-        var matches: [String] = []
-        for entry in try await Tree.walk(zk, shell.resolve(path ?? ".")) {
-            let last = entry.path.split(separator: "/").last.map(String.init) ?? "/"
-            if let name, fnmatch(name, last, 0) != 0 { continue }
-            if let pattern, (try? pattern.firstMatch(in: entry.path)) == nil { continue }
-            if ephemeral, try await zk.exists(entry.path)?.isEphemeral != true { continue }
-            matches.append(entry.path)
+        var matches = try await Tree.walk(zk, shell.resolve(path ?? ".")).map(\.path).filter { path in
+            let last = path.split(separator: "/").last.map(String.init) ?? "/"
+            if let name, fnmatch(name, last, 0) != 0 { return false }
+            if let pattern, (try? pattern.firstMatch(in: path)) == nil { return false }
+            return true
+        }
+        if ephemeral {
+            let stats = try await Tree.inBatches(matches, { try await zk.exists($0) })
+            matches = try zip(matches, stats).filter { try $1.get()?.isEphemeral == true }.map(\.0)
         }
         if shell.json { return shell.output.json(matches) }
         matches.forEach(shell.output.line)
@@ -51,16 +53,18 @@ struct Grep: ShellCommand {
         }
         let zk = try await shell.zk()
         var found = false
-        for entry in try await Tree.walk(zk, shell.resolve(path ?? ".")) {
-            guard let data = try? await zk.getData(entry.path).data, let text = String(validating: data, as: UTF8.self)
+        let paths = try await Tree.walk(zk, shell.resolve(path ?? ".")).map(\.path)
+        // A node gone or unreadable meanwhile is skipped.
+        for (path, result) in zip(paths, try await Tree.inBatches(paths, { try await zk.getData($0) })) {
+            guard let data = try? result.get().data, let text = String(validating: data, as: UTF8.self)
             else { continue }
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).filter { $0.contains(regex) }
             guard !lines.isEmpty else { continue }
             found = true
             if listOnly {
-                shell.output.line(entry.path)
+                shell.output.line(path)
             } else {
-                for line in lines { shell.output.line("\(entry.path):\(line)") }
+                for line in lines { shell.output.line("\(path):\(line)") }
             }
         }
         if !found { throw ExitCode(ExitStatus.failure) }
@@ -78,8 +82,9 @@ struct DiskUsage: ShellCommand {
         let root = shell.resolve(path ?? ".")
         var bytes = 0
         var nodes = 0
-        for entry in try await Tree.walk(zk, root) {
-            guard let stat = try await zk.exists(entry.path) else { continue }
+        let paths = try await Tree.walk(zk, root).map(\.path)
+        // A node gone meanwhile is not counted.
+        for case let stat? in try await Tree.inBatches(paths, { try await zk.exists($0) }).map({ try $0.get() }) {
             bytes += Int(stat.dataLength)
             nodes += 1
         }

@@ -13,8 +13,8 @@ struct Tree: ShellCommand {
     }
 
     /// Every node of a subtree, parents before children, siblings sorted. The tree is listed a
-    /// level at a time with many getChildren requests in flight (pipelined on the session), so a
-    /// large subtree costs about one round trip per level rather than one per node.
+    /// level at a time with batch calls of many getChildren requests each (pipelined on the
+    /// session), so a large subtree costs about one round trip per level rather than one per node.
     static func walk(_ zk: ZooKeeperClient, _ root: String, maxDepth: Int? = nil) async throws -> [Entry] {
         var children: [String: [String]] = [:]
         var level = [root]
@@ -40,29 +40,31 @@ struct Tree: ShellCommand {
         return result
     }
 
-    /// The children of each of `paths`, with up to `window` requests in flight. A node deleted
-    /// meanwhile has none; a missing root is an error.
-    private static func listChildren(_ zk: ZooKeeperClient, _ paths: [String], root: String, window: Int = 512)
-        async throws -> [(String, [String])]
+    /// The children of each of `paths`. A node deleted meanwhile has none; a missing root is an
+    /// error.
+    private static func listChildren(_ zk: ZooKeeperClient, _ paths: [String], root: String) async throws
+        -> [(String, [String])]
     {
-        try await withThrowingTaskGroup(of: (String, [String]).self) { group in
-            var pending = paths[...]
-            var listed: [(String, [String])] = []
-            listed.reserveCapacity(paths.count)
-            while true {
-                while listed.count + window > paths.count - pending.count, let path = pending.popFirst() {
-                    group.addTask(executorPreference: zk.taskExecutor) {
-                        do {
-                            return (path, try await zk.getChildren(path))
-                        } catch let error as ZooKeeperError where error.code == .noNode && path != root {
-                            return (path, [])
-                        }
-                    }
-                }
-                guard let result = try await group.next() else { return listed }
-                listed.append(result)
+        try await zip(paths, inBatches(paths, zk.getChildren)).map { path, result in
+            switch result {
+            case .success(let names): (path, names)
+            case .failure(let error) where error.code == .noNode && path != root: (path, [])
+            case .failure(let error): throw error
             }
         }
+    }
+
+    /// Runs a batch call (`zk.getData`, `zk.delete`...) over `paths` a slice of `size` at a time,
+    /// each slice one round trip; returns every path's result, in order.
+    static func inBatches<Value>(
+        _ paths: [String], size: Int = 4096, _ call: ([String]) async throws -> [Result<Value, ZooKeeperError>]
+    ) async throws -> [Result<Value, ZooKeeperError>] {
+        var results: [Result<Value, ZooKeeperError>] = []
+        results.reserveCapacity(paths.count)
+        for start in stride(from: 0, to: paths.count, by: size) {
+            results += try await call(Array(paths[start..<min(start + size, paths.count)]))
+        }
+        return results
     }
 
     func run(in shell: ShellContext) async throws {
