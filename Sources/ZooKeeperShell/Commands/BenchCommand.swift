@@ -122,12 +122,12 @@ struct Bench: ShellCommand {
             results = try await run(requested, on: load)
         } catch {
             // Leave the server as it was, as far as possible.
-            if !keep { try? await Self.clean(base, removingIt: createdBase, with: first, window: window) }
+            if !keep { try? await Self.clean(base, removingIt: createdBase, with: first) }
             for other in others { await other.close() }
             throw error
         }
         for other in others { await other.close() }
-        if !keep { try await Self.clean(base, removingIt: createdBase, with: first, window: window) }
+        if !keep { try await Self.clean(base, removingIt: createdBase, with: first) }
         report(results, in: shell)
     }
 
@@ -169,14 +169,9 @@ struct Bench: ShellCommand {
     }
 
     /// Deletes whatever is left under `base` (and `base` itself when the benchmark made it).
-    private static func clean(_ base: String, removingIt: Bool, with client: ZooKeeperClient, window: Int) async throws
-    {
+    private static func clean(_ base: String, removingIt: Bool, with client: ZooKeeperClient) async throws {
         let children = try await client.getChildren(base).map { base == "/" ? "/" + $0 : base + "/" + $0 }
-        _ = try await BenchLoad.pipelined(children, over: [client], window: window) { client, path in
-            do {
-                try await client.delete(path)
-            } catch let error as ZooKeeperError where error.code == .noNode {}
-        }
+        try await Tree.delete(children, with: client)
         if removingIt { try await client.delete(base) }
     }
 }

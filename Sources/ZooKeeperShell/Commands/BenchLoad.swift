@@ -38,11 +38,10 @@ struct BenchLoad: Sendable {
             return try await BenchResult.measure(operation, count: paths.count) {
                 if latency { return try await oneAtATime(on: clients[0], request(for: operation)) }
                 if let batch {
-                    let chunks = stride(from: 0, to: paths.count, by: batch).map {
-                        Array(paths[$0..<min($0 + batch, paths.count)])
-                    }
+                    // `zk bench` keeps --batch within --window: at least one call in flight.
                     _ = try await Self.pipelined(
-                        chunks, over: clients, window: max(1, window / batch), batchRequest(for: operation))
+                        paths.slices(of: batch).map(Array.init), over: clients, window: window / batch,
+                        batchRequest(for: operation))
                 } else {
                     _ = try await pipelined(over: clients, request(for: operation))
                 }
@@ -137,7 +136,7 @@ struct BenchLoad: Sendable {
 
     /// Calls `body` once per item with `window` calls in flight on each of `sessions`; returns
     /// the results in item order.
-    static func pipelined<Item: Sendable, Value: Sendable>(
+    private static func pipelined<Item: Sendable, Value: Sendable>(
         _ items: [Item], over sessions: [ZooKeeperClient], window: Int,
         _ body: @escaping @Sendable (ZooKeeperClient, Item) async throws -> Value
     ) async throws -> [Value] {

@@ -191,13 +191,8 @@ struct DeleteAll: ShellCommand {
         }
         let zk = try await shell.zk()
         // Deepest first, so each delete finds its node childless: the server applies a session's
-        // requests in order, batch calls included. A node gone meanwhile is no failure; the first
-        // other one (a node that gained a child, or no permission) is reported at the end.
-        let paths = try await Tree.walk(zk, node).reversed().map(\.path)
-        for case .failure(let error) in try await Tree.inBatches(paths, { try await zk.delete($0) })
-        where error.code != .noNode {
-            throw error
-        }
+        // requests in order, batch calls included.
+        try await Tree.delete(Tree.walk(zk, node).reversed().map(\.path), with: zk)
     }
 }
 

@@ -61,10 +61,18 @@ struct Tree: ShellCommand {
     ) async throws -> [Result<Value, ZooKeeperError>] {
         var results: [Result<Value, ZooKeeperError>] = []
         results.reserveCapacity(paths.count)
-        for start in stride(from: 0, to: paths.count, by: size) {
-            results += try await call(Array(paths[start..<min(start + size, paths.count)]))
-        }
+        for slice in paths.slices(of: size) { results += try await call(Array(slice)) }
         return results
+    }
+
+    /// Deletes `paths` in their order (children before their parents), a batch at a time; a
+    /// node gone meanwhile is no failure, the first other one (a node that gained a child, or no
+    /// permission) is thrown once every delete has been tried.
+    static func delete(_ paths: [String], with zk: ZooKeeperClient) async throws {
+        for case .failure(let error) in try await inBatches(paths, { try await zk.delete($0) })
+        where error.code != .noNode {
+            throw error
+        }
     }
 
     func run(in shell: ShellContext) async throws {
