@@ -526,14 +526,16 @@ final class ClientCore: @unchecked Sendable {
             lastConnectError = "TLS configuration: \(error)"
             return perform(machine.connectFailed())
         }
-        ClientBootstrap(group: eventLoop)
+        // An IP address needs no resolver: connecting to it directly saves a lookup on another thread.
+        let address = try? SocketAddress(ipAddress: host.host, port: host.port)
+        let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(timeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {
                         // SNI carries names only; an IP address is checked against the certificate's IP SANs.
-                        let name = (try? SocketAddress(ipAddress: host.host, port: 0)) == nil ? host.host : nil
+                        let name = address == nil ? host.host : nil
                         try channel.pipeline.syncOperations.addHandler(
                             NIOSSLClientHandler(context: tls, serverHostname: name))
                     }
@@ -542,7 +544,7 @@ final class ClientCore: @unchecked Sendable {
                         ZooKeeperChannelHandler(core: self, attempt: attempt))
                 }
             }
-            .connect(host: host.host, port: host.port)
+        (address.map { bootstrap.connect(to: $0) } ?? bootstrap.connect(host: host.host, port: host.port))
             .whenComplete { result in
                 guard attempt == self.attempt else {
                     if case .success(let channel) = result { channel.close(promise: nil) }
