@@ -98,10 +98,14 @@ public struct ConnectString: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension StringProtocol {
-    func trimmingWhitespace() -> String {
+    /// Without leading and trailing whitespace, newlines included.
+    package func trimmingWhitespace() -> String { trimming(while: \.isWhitespace) }
+
+    /// Without the leading and trailing characters that match.
+    package func trimming(while matches: (Character) -> Bool) -> String {
         var slice = Substring(self)
-        while let first = slice.first, first.isWhitespace { slice.removeFirst() }
-        while let last = slice.last, last.isWhitespace { slice.removeLast() }
+        while let first = slice.first, matches(first) { slice.removeFirst() }
+        while let last = slice.last, matches(last) { slice.removeLast() }
         return String(slice)
     }
 }

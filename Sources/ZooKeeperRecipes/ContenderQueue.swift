@@ -1,5 +1,10 @@
-import Foundation
 import ZooKeeper
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The layout shared by the lock and leader election: ephemeral-sequential contender nodes under
 /// one parent, in sequence order; the first holds the lock (or leads), each other one watches only

@@ -1,5 +1,10 @@
-import Foundation
 import ZooKeeper
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A double barrier: `count` participants `enter()` together (each waits until the last has
 /// arrived) and `leave()` together (each waits until all have left), as in ZooKeeper's recipe.

@@ -1,4 +1,10 @@
-import Foundation
+import Dispatch
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Crossing between blocking code and tasks.
 enum Blocking {
@@ -7,7 +13,29 @@ enum Blocking {
     /// threads (one per core), and a thread waiting there for input starves them, the requests
     /// that Tab completion makes to the server among them.
     static func onOwnThread(_ body: @escaping @Sendable () -> Void) {
-        Thread { body() }.start()
+        let work = Unmanaged.passRetained(Work(body)).toOpaque()
+        #if canImport(Glibc)
+            var thread = pthread_t()
+        #else
+            var thread: pthread_t?
+        #endif
+        let result = pthread_create(
+            &thread, nil,
+            { pointer in
+                guard let pointer else { return nil }
+                Unmanaged<Work>.fromOpaque(pointer).takeRetainedValue().body()
+                return nil
+            }, work)
+        guard result == 0 else {
+            // No thread to be had: the work runs here, blocking its caller rather than being lost.
+            return Unmanaged<Work>.fromOpaque(work).takeRetainedValue().body()
+        }
+        pthread_detach(thread)
+    }
+
+    private final class Work: Sendable {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }
 
     /// Runs `body` as a task and waits for its result, at most `timeout`; `fallback` when it does

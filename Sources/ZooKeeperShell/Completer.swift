@@ -1,5 +1,3 @@
-import Foundation
-
 /// What Tab offers: command names for the first word; after it, the command's flags, the values
 /// an option takes, and znode paths (asking the server).
 final class Completer: @unchecked Sendable {
@@ -48,7 +46,7 @@ struct CommandOptions {
 
     init(command: String) {
         guard let type = Session.command(named: command),
-            let dump = try? JSONSerialization.jsonObject(with: Data(type._dumpHelp().utf8)) as? [String: Any],
+            let dump = try? JSONText.decode(type._dumpHelp().utf8) as? [String: Any],
             let arguments = (dump["command"] as? [String: Any])?["arguments"] as? [[String: Any]]
         else { return }
         for argument in arguments {

@@ -1,15 +1,27 @@
-import Foundation
 import ZooKeeper
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// How nodes, stats and ACLs are printed, as text (zkCli's layout) and as JSON.
 enum Formatting {
     static func hex(_ value: Int64) -> String { "0x" + String(UInt64(bitPattern: value), radix: 16) }
 
     static func date(_ milliseconds: Int64) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "EEE MMM dd HH:mm:ss zzz yyyy"
-        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        // Java's Date.toString(), as zkCli prints it, in local time.
+        var seconds = time_t(milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000)
+        var parts = tm()
+        var text = [CChar](repeating: 0, count: 64)
+        guard localtime_r(&seconds, &parts) != nil else { return "\(milliseconds) ms" }
+        let count = strftime(&text, text.count, "%a %b %d %H:%M:%S %Z %Y", &parts)
+        return String(decoding: text[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// zkCli's stat block.
@@ -61,7 +73,7 @@ enum DataArgument {
         if argument == "-" {
             return await withCheckedContinuation { continuation in
                 Blocking.onOwnThread {
-                    continuation.resume(returning: Array(FileHandle.standardInput.readDataToEndOfFile()))
+                    continuation.resume(returning: FileDescriptorIO.readAll(FileDescriptorIO.standardInput))
                 }
             }
         }

@@ -1,5 +1,10 @@
 import CEditLine
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -74,8 +79,8 @@ final class LineEditor: @unchecked Sendable {
                 guard let line = el_gets(self.editLine, &count), count > 0 else {
                     return continuation.resume(returning: nil)
                 }
-                let text = String(cString: line).trimmingCharacters(in: .newlines)
-                if !text.trimmingCharacters(in: .whitespaces).isEmpty {
+                let text = String(cString: line).trimming(while: \.isNewline)
+                if !text.allSatisfy(\.isWhitespace) {
                     ceditline_history_enter(self.historyHandle, text)
                 }
                 continuation.resume(returning: text)
@@ -118,7 +123,7 @@ final class LineEditor: @unchecked Sendable {
                 promptBuffer = Array(interruptions.prompt().utf8CString)
                 // Clear the line being typed, print above it; libedit then draws it again.
                 let text = "\r\u{1B}[K" + lines.map { $0 + "\n" }.joined()
-                FileHandle.standardError.write(Data(text.utf8))
+                FileDescriptorIO.writeAll(Array(text.utf8), to: FileDescriptorIO.standardError)
                 character.pointee = Self.redisplayKey
                 return 1
             }
@@ -167,7 +172,8 @@ final class LineEditor: @unchecked Sendable {
         let names = candidates.map {
             $0.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? $0
         }
-        FileHandle.standardOutput.write(Data(("\n" + names.joined(separator: "  ") + "\n").utf8))
+        FileDescriptorIO.writeAll(
+            Array(("\n" + names.joined(separator: "  ") + "\n").utf8), to: FileDescriptorIO.standardOutput)
         return UInt8(ceditline_completion_redisplay())
     }
 

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Where command lines come from: a terminal (libedit), stdin, or a fixed list (-c, -f).
 final class LineSource: @unchecked Sendable {
     enum Kind {

@@ -1,4 +1,4 @@
-import Foundation
+import NIOConcurrencyHelpers
 import ZooKeeper
 
 #if canImport(Glibc)
@@ -11,10 +11,11 @@ import ZooKeeper
 /// Notices are filed from any task; a pipe wakes the line editor, which prints them above the
 /// line the user is typing and redraws it.
 final class Notices: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = NIOLock()
     private var pending: [String] = []
     private var waiting = 0
-    private let pipe = Pipe()
+    /// The wake pipe: read end, write end.
+    private let wakePipe: (read: Int32, write: Int32)
     /// Whether watch events are announced (`printwatches on|off`); session changes always are.
     var printsWatches: Bool {
         get { lock.withLock { printsWatchEvents } }
@@ -29,7 +30,21 @@ final class Notices: @unchecked Sendable {
     private var lastState: ZooKeeperClient.State?
 
     /// Readable when notices are pending.
-    var wakeDescriptor: Int32 { pipe.fileHandleForReading.fileDescriptor }
+    var wakeDescriptor: Int32 { wakePipe.read }
+
+    init() {
+        var descriptors: [Int32] = [-1, -1]
+        // Without a pipe (no descriptors left), notices are still filed; nothing wakes the editor early.
+        _ = descriptors.withUnsafeMutableBufferPointer { pipe($0.baseAddress) }
+        wakePipe = (descriptors[0], descriptors[1])
+        // A full pipe already wakes the editor: posting never waits for it to drain.
+        if wakePipe.write >= 0 { _ = fcntl(wakePipe.write, F_SETFL, O_NONBLOCK) }
+    }
+
+    deinit {
+        if wakePipe.read >= 0 { close(wakePipe.read) }
+        if wakePipe.write >= 0 { close(wakePipe.write) }
+    }
 
     /// Follows the watch's events in a task of its own (never cancelled, which would end the
     /// watch) and files each: one for a one-shot watch, every one for a persistent watch until it
@@ -49,7 +64,7 @@ final class Notices: @unchecked Sendable {
     /// Files a line and wakes the line editor.
     func post(_ line: String) {
         lock.withLock { pending.append(line) }
-        pipe.fileHandleForWriting.write(Data([1]))
+        if wakePipe.write >= 0 { FileDescriptorIO.writeAll([1], to: wakePipe.write) }
     }
 
     /// The lines filed so far. While watches are pending, waits a few milliseconds first: an

@@ -1,9 +1,9 @@
 import CEditLine
-import Foundation
+import NIOConcurrencyHelpers
 
 /// Where commands write: data on stdout (raw bytes stay raw), diagnostics on stderr.
 final class Output: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = NIOLock()
     /// Whether node data ends its own line: on a terminal, and in scripts and the shell, where
     /// outputs follow one another. A one-shot command into a pipe writes the bytes exactly.
     let separatesData: Bool
@@ -15,27 +15,27 @@ final class Output: @unchecked Sendable {
     func data(_ bytes: [UInt8]) {
         var bytes = bytes
         if separatesData && bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
-        write(bytes, to: FileHandle.standardOutput)
+        write(bytes, to: FileDescriptorIO.standardOutput)
     }
 
     func line(_ text: String) {
-        write(Array((text + "\n").utf8), to: FileHandle.standardOutput)
+        write(Array((text + "\n").utf8), to: FileDescriptorIO.standardOutput)
     }
 
     func error(_ text: String) {
-        write(Array((text + "\n").utf8), to: FileHandle.standardError)
+        write(Array((text + "\n").utf8), to: FileDescriptorIO.standardError)
     }
 
     /// One JSON document (or one line of JSON Lines), keys sorted.
     func json(_ value: Any) {
-        guard
-            let data = try? JSONSerialization.data(
-                withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
-        else { return error("zk: cannot encode JSON") }
-        write(Array(data) + [UInt8(ascii: "\n")], to: FileHandle.standardOutput)
+        do {
+            write(Array((try JSONText.encode(value) + "\n").utf8), to: FileDescriptorIO.standardOutput)
+        } catch {
+            self.error("zk: cannot encode JSON: \(error)")
+        }
     }
 
-    private func write(_ bytes: [UInt8], to handle: FileHandle) {
-        lock.withLock { handle.write(Data(bytes)) }
+    private func write(_ bytes: [UInt8], to descriptor: Int32) {
+        lock.withLock { FileDescriptorIO.writeAll(bytes, to: descriptor) }
     }
 }

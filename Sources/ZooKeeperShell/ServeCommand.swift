@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -84,7 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maxSessionTimeout = maxSessionTimeout.map { .milliseconds($0) }
         configuration.maxClientConnections = maxClientConnections
         configuration.fourLetterWordWhitelist = Set(
-            fourLetterWords.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            fourLetterWords.split(separator: ",").map { $0.trimmingWhitespace() })
         configuration.superDigest = superDigest
         configuration.extendedTypesEnabled = extendedTypes
         configuration.dataDirectory = dataDir

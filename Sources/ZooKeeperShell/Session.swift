@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
 import ZooKeeper
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The shell: reads command lines (from a terminal, a script or -c), runs each in one shared
 /// context, and keeps going after failures unless asked to stop.

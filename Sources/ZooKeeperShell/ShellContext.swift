@@ -1,7 +1,12 @@
-import Foundation
 import Logging
 import ZooKeeper
 import ZooKeeperServer
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The state commands share: the connection (made on first use), the current directory, the
 /// output. One-shot commands get a fresh one; the REPL keeps one for the whole session.

@@ -1,5 +1,10 @@
-import Foundation
 import NIOSSL
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 extension GlobalOptions {
     /// The TLS configuration the flags and $ZK_TLS, $ZK_TLS_CA, $ZK_TLS_CERT, $ZK_TLS_KEY ask

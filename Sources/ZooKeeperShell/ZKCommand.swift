@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 
 /// `zk`: the ZooKeeper command-line client (one-shot, scripts and an interactive shell) and server.
 public struct ZKCommand: AsyncParsableCommand {
@@ -61,8 +60,8 @@ public struct ZKCommand: AsyncParsableCommand {
             }
         } catch {
             if let line = usageLine(for: error, arguments: arguments) {
-                FileHandle.standardError.write(Data((line + "\n").utf8))
-                Foundation.exit(exitCode(for: error).rawValue)
+                FileDescriptorIO.writeAll(Array((line + "\n").utf8), to: FileDescriptorIO.standardError)
+                exit(withError: exitCode(for: error))
             }
             exit(withError: error)
         }

@@ -14,6 +14,11 @@ import ZooKeeperTestSupport
         #expect(rows.dropFirst().map(\.first) == Self.operations)
         for row in rows.dropFirst() {
             #expect(row.count == 4 && row.dropFirst().allSatisfy { Double($0).map { $0 >= 0 } == true }, "\(row)")
+            // ops/s whole, elapsed seconds to 3 decimals, CPU microseconds to 1, as printf's %.Nf.
+            let decimals = row.dropFirst().map {
+                $0.split(separator: ".", omittingEmptySubsequences: false).dropFirst()
+            }
+            #expect(decimals.map { $0.first?.count ?? 0 } == [0, 3, 1], "\(row)")
         }
     }
 

@@ -40,6 +40,20 @@ import ZooKeeperTestSupport
             let failing = try await ChildProcess.run(
                 zk, ["-s", address, "lock", "/locks/counter", "--", "sh", "-c", "exit 3"])
             #expect(failing.status == 3)
+            // A command ended by a signal gives 128 + its number, as shells do.
+            let killed = try await ChildProcess.run(
+                zk, ["-s", address, "lock", "/locks/counter", "--", "sh", "-c", "kill -TERM $$"])
+            #expect(killed.status == 143)
+            // The command starts with default signal dispositions, not zk's (which ignores SIGPIPE):
+            // `yes` into a closed pipe dies quietly instead of reporting a write error.
+            let piped = try await ChildProcess.run(
+                zk, ["-s", address, "lock", "/locks/counter", "--", "sh", "-c", "yes | head -c 1 >/dev/null"])
+            #expect(piped.status == 0)
+            #expect(piped.errorText.isEmpty)
+            // ... and with stdin, stdout and stderr only: none of zk's connections or pipes.
+            let descriptors = try await ChildProcess.run(
+                zk, ["-s", address, "lock", "/locks/counter", "--", "sh", "-c", "ls /proc/$$/fd"])
+            #expect(descriptors.text == "0\n1\n2\n")
             let client = try await ZooKeeperClient.connect(address)
             #expect(try await client.getChildren("/locks/counter").isEmpty)
             try await client.close()

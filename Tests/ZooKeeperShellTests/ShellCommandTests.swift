@@ -180,6 +180,34 @@ import ZooKeeperTestSupport
                 try JSONSerialization.jsonObject(with: Data(try await zk(["getAcl", "--json", "/j"], []).stdout))
                     as? [[String: Any]])
             #expect(acl.first?["perms"] as? String == "cdrwa")
+            // Strings survive whole (quotes, backslashes, control characters, non-ASCII); slashes
+            // stay unescaped; keys come sorted.
+            let tricky = "a \"quoted\" \\ back/slash\n\t\u{01} é ✓"
+            #expect(try await zk(["create", "/j/tricky", "-"], Array(tricky.utf8)).status == 0)
+            let raw = try await zk(["--json", "get", "-s", "/j/tricky"], [])
+            #expect(try object(raw)["data"] as? String == tricky)
+            #expect(raw.text.contains("back/slash"))
+            let keys = raw.text.matches(of: /"(\w+)":/).map { String($0.output.1) }
+            // {"data", "encoding", "path", "stat": {...}}: each object's keys in order.
+            let split = try #require(keys.firstIndex(of: "stat"))
+            #expect(Array(keys[...split]) == ["data", "encoding", "path", "stat"])
+            #expect(keys[(split + 1)...].count == 11 && keys[(split + 1)...].sorted() == Array(keys[(split + 1)...]))
+        }
+    }
+
+    @Test func statPrintsTimesAsZkCliDoes() async throws {
+        try await Self.withServer { (zk, _) async throws in
+            _ = try await zk(["create", "/t"], [])
+            let stat = try #require(
+                try JSONSerialization.jsonObject(with: Data(try await zk(["--json", "stat", "/t"], []).stdout))
+                    as? [String: Any])
+            let ctime = try #require(stat["ctime"] as? Int)
+            // Java's Date.toString() layout, in local time: the same as date(1) in the C locale.
+            let expected = try await ChildProcess.run(
+                "/bin/date", ["-d", "@\(ctime / 1000)", "+%a %b %d %H:%M:%S %Z %Y"],
+                environment: ProcessInfo.processInfo.environment.merging(["LC_ALL": "C"]) { $1 })
+            let text = try await zk(["stat", "/t"], []).text
+            #expect(text.contains("ctime = \(expected.text)"))
         }
     }
 

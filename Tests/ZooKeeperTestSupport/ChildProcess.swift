@@ -62,9 +62,9 @@ public enum ChildProcess {
         var isSet: Bool { lock.withLock { value } }
     }
 
-    /// Waits for a started process to exit, without blocking a thread.
+    /// Waits for a started process to exit (or the task to be cancelled), without blocking a thread.
     public static func waitUntilExit(_ process: Process) async {
-        while process.isRunning {
+        while process.isRunning && !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(10))
         }
     }

@@ -1,7 +1,12 @@
 import ArgumentParser
-import Foundation
 import ZooKeeper
 import ZooKeeperRecipes
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 struct BarrierCommand: ShellCommand {
     static let configuration = CommandConfiguration(

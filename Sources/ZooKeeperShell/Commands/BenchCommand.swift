@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import ZooKeeper
 
 /// `zk bench`: throughput or latency of the basic operations against the connected server, as
@@ -74,7 +73,7 @@ struct Bench: ShellCommand {
     /// The operations to run, in running order.
     func operations() throws -> [BenchOperation] {
         guard let ops else { return BenchOperation.allCases.filter { $0 != .delete || !keep } }
-        let names = ops.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let names = ops.split(separator: ",").map { $0.trimmingWhitespace() }
         for name in names where BenchOperation(rawValue: name) == nil {
             throw ValidationError("unknown operation '\(name)' in --ops")
         }

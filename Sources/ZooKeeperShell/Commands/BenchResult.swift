@@ -1,5 +1,3 @@
-import Foundation
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -85,21 +83,34 @@ extension Duration {
 
 /// Formats `zk bench` results as a table.
 enum BenchTable {
+    /// `value` rounded to `digits` decimals, as printf's %.Nf writes it.
+    static func fixed(_ value: Double, digits: Int) -> String {
+        var scale: Int64 = 1
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = (abs(value) * Double(scale)).rounded()
+        guard value.isFinite, scaled < 9e18 else { return "\(value)" }
+        let units = Int64(scaled)
+        let fraction = String(units % scale)
+        let sign = value < 0 && units != 0 ? "-" : ""
+        let decimals = digits == 0 ? "" : "." + String(repeating: "0", count: digits - fraction.count) + fraction
+        return sign + String(units / scale) + decimals
+    }
+
     static func lines(_ results: [BenchResult], latency: Bool) -> [String] {
         let header =
             latency
             ? ["op", "ops/s", "p50 us", "p99 us", "p999 us", "max us", "cpu us/op"]
             : ["op", "ops/s", "elapsed s", "cpu us/op"]
         let rows = results.map { result -> [String] in
-            var row = [result.operation.rawValue, String(format: "%.0f", result.operationsPerSecond)]
+            var row = [result.operation.rawValue, fixed(result.operationsPerSecond, digits: 0)]
             if latency {
                 for fraction in [0.5, 0.99, 0.999, 1] {
-                    row.append(String(format: "%.1f", result.percentile(fraction) ?? 0))
+                    row.append(fixed(result.percentile(fraction) ?? 0, digits: 1))
                 }
             } else {
-                row.append(String(format: "%.3f", result.elapsed))
+                row.append(fixed(result.elapsed, digits: 3))
             }
-            row.append(String(format: "%.1f", result.cpuMicrosecondsPerOperation))
+            row.append(fixed(result.cpuMicrosecondsPerOperation, digits: 1))
             return row
         }
         let widths = header.indices.map { column in

@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
 import ZooKeeper
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `cp`: copies a subtree between two places of the server, or to and from a JSON file or a local
 /// directory (backup and restore). A place is a znode path, `json:FILE` or `dir:DIRECTORY`.
@@ -39,7 +44,7 @@ struct Copy: ShellCommand {
         if place.hasPrefix("json:") {
             let file = String(place.dropFirst(5))
             guard let data = FileManager.default.contents(atPath: file),
-                let entries = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]
+                let entries = try? JSONText.decode(data) as? [[String: Any]]
             else { throw ShellError("cannot read a backup from \(file)", status: ExitStatus.usage) }
             return try entries.map { entry in
                 guard let path = entry["path"] as? String, let text = entry["data"] as? String,
@@ -85,8 +90,7 @@ struct Copy: ShellCommand {
                 entry["acl"] = node.acl.map(Formatting.json)
                 return entry
             }
-            let data = try JSONSerialization.data(
-                withJSONObject: entries, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            let data = Data((try JSONText.encode(entries, pretty: true) + "\n").utf8)
             guard FileManager.default.createFile(atPath: file, contents: data) else {
                 throw ShellError("cannot write \(file)")
             }
@@ -114,8 +118,8 @@ struct Copy: ShellCommand {
     /// A directory tree as nodes: every directory is a node (the top one is the root), with the
     /// data of its data file, and the open ACL.
     private func readDirectory(_ directory: String) throws -> [Node] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        var isDirectory = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory else {
             throw ShellError("\(directory) is not a directory", status: ExitStatus.usage)
         }
         let base = URL(fileURLWithPath: directory)
@@ -124,13 +128,12 @@ struct Copy: ShellCommand {
             return FileManager.default.contents(atPath: file.path).map(Array.init) ?? []
         }
         var nodes = [Node(relativePath: "", data: data(""), acl: ACL.openUnsafe)]
-        guard let walker = FileManager.default.enumerator(atPath: directory) else { return nodes }
-        var relatives: [String] = []
-        while let relative = walker.nextObject() as? String {
-            var isDirectory: ObjCBool = false
+        guard let subpaths = try? FileManager.default.subpathsOfDirectory(atPath: directory) else { return nodes }
+        let relatives = subpaths.filter { relative in
+            var isDirectory = false
             let exists = FileManager.default.fileExists(
                 atPath: base.appendingPathComponent(relative).path, isDirectory: &isDirectory)
-            if exists && isDirectory.boolValue { relatives.append(relative) }
+            return exists && isDirectory
         }
         // Parents before children.
         for relative in relatives.sorted(by: { $0.split(separator: "/").count < $1.split(separator: "/").count }) {
@@ -159,7 +162,7 @@ struct Copy: ShellCommand {
                     try Data(node.data).write(to: file)
                 }
             } catch {
-                throw ShellError("cannot write \(folder.path): \(error.localizedDescription)")
+                throw ShellError("cannot write \(folder.path): \(error)")
             }
         }
     }

@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
 import ZooKeeper
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `edit`: opens a node's data in $VISUAL or $EDITOR and writes it back if unchanged meanwhile.
 struct Edit: ShellCommand {
@@ -19,15 +24,10 @@ struct Edit: ShellCommand {
         defer { try? FileManager.default.removeItem(at: file) }
         let environment = ProcessInfo.processInfo.environment
         let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
         // The editor may carry arguments ("code -w"): the shell splits them.
-        process.arguments = ["-c", "\(editor) \"$1\"", "zk-edit", file.path]
-        let finished = AsyncStream<Int32>.makeStream()
-        process.terminationHandler = { finished.continuation.yield($0.terminationStatus) }
-        try process.run()
-        var iterator = finished.stream.makeAsyncIterator()
-        let status = await iterator.next() ?? -1
+        let process = try ChildProcess(
+            "/bin/sh", arguments: ["sh", "-c", "\(editor) \"$1\"", "zk-edit", file.path], environment: environment)
+        let status = await process.status()
         guard status == 0 else { throw ShellError("the editor exited with status \(status); nothing written") }
         let edited = Array(try Data(contentsOf: file))
         guard edited != data else {

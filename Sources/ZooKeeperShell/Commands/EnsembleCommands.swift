@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
 import ZooKeeper
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// zkCli's config: the ensemble's dynamic configuration.
 struct Config: ShellCommand {
@@ -105,7 +110,7 @@ struct Reconfig: ShellCommand {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw ShellError("cannot read \(file)", status: ExitStatus.usage)
             }
-            let servers = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            let servers = text.split(separator: "\n").map { $0.trimmingWhitespace() }.filter {
                 $0.hasPrefix("server.")
             }
             guard !servers.isEmpty else {

@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
 import ZooKeeper
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 struct List: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "ls", abstract: "List a node's children (sorted).")
@@ -98,7 +103,7 @@ struct SetData: ShellCommand {
     func run(in shell: ShellContext) async throws {
         var bytes = try await DataArgument.read(data)
         if base64 {
-            let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
             guard let decoded = Data(base64Encoded: text) else {
                 throw ShellError("the data is not valid base64", status: ExitStatus.usage)
             }

@@ -1,7 +1,12 @@
 import ArgumentParser
-import Foundation
 import ZooKeeper
 import ZooKeeperRecipes
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -13,19 +18,9 @@ enum ChildCommand {
     static func run(
         _ arguments: [String], environment: [String: String] = [:], stop: AsyncStream<Void>? = nil
     ) async throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
         var merged = ProcessInfo.processInfo.environment
         for (key, value) in environment { merged[key] = value }
-        process.environment = merged
-        let exited = AsyncStream<Int32>.makeStream()
-        process.terminationHandler = { exited.continuation.yield($0.terminationStatus) }
-        do {
-            try process.run()
-        } catch {
-            throw ShellError("cannot run \(arguments.first ?? "the command"): \(error)", status: 127)
-        }
+        let process = try ChildProcess("/usr/bin/env", arguments: ["env"] + arguments, environment: merged)
         let stopper = Task {
             guard let stop else { return }
             for await _ in stop {
@@ -35,8 +30,7 @@ enum ChildCommand {
         }
         // Cancelling the caller (leadership lost) stops the command too.
         let status = await withTaskCancellationHandler {
-            var iterator = exited.stream.makeAsyncIterator()
-            return await iterator.next() ?? 1
+            await process.status()
         } onCancel: {
             process.terminate()
         }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import ZooKeeper
 import ZooKeeperRecipes
 
@@ -33,13 +32,14 @@ struct Register: ShellCommand {
     /// --data as string metadata: numbers become their text.
     func payload() throws -> [String: String] {
         guard let data else { return [:] }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any] else {
+        guard let object = try? JSONText.decode(data.utf8) as? [String: Any] else {
             throw ValidationError("--data takes a JSON object, e.g. '{\"zone\":\"a\"}'")
         }
         return try object.mapValues { value in
             switch value {
             case let text as String: return text
-            case let number as NSNumber: return "\(number)"
+            case let number as Int: return "\(number)"
+            case let number as Double: return "\(number)"
             default: throw ValidationError("--data values must be strings or numbers")
             }
         }
@@ -136,7 +136,7 @@ struct Services: ShellCommand {
 
     private func print(_ instances: [ServiceInstance], in shell: ShellContext) throws {
         guard shell.json else { return instances.forEach { shell.output.line(Self.line($0)) } }
-        shell.output.json(try instances.map { try JSONSerialization.jsonObject(with: Data($0.encoded())) })
+        shell.output.json(try instances.map { try JSONText.decode($0.encoded()) })
     }
 
     /// `ID<TAB>ENDPOINT[<TAB>key=value,...]`.

@@ -1,0 +1,84 @@
+import NIOConcurrencyHelpers
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A child process that shares this process's stdin, stdout and stderr and no other descriptor,
+/// started with the default signal dispositions and no blocked signals (whatever this process
+/// ignores or blocks).
+final class ChildProcess: Sendable {
+    private let pid: pid_t
+    /// Whether it has been waited for, after which its process ID may name another process.
+    private let reaped = NIOLockedValueBox(false)
+
+    /// Starts the program at `path`; `arguments` begins with the name it runs under.
+    init(_ path: String, arguments: [String], environment: [String: String]) throws(ShellError) {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var signals = sigset_t()
+        sigfillset(&signals)
+        posix_spawnattr_setsigdefault(&attributes, &signals)
+        sigemptyset(&signals)
+        posix_spawnattr_setsigmask(&attributes, &signals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        // The child gets none of this process's other descriptors (server connections, pipes):
+        // a command that outlives zk must not hold them open.
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor in Self.openDescriptors() where descriptor > 2 {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid = pid_t()
+        let result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        guard result == 0 else {
+            throw ShellError("cannot run \(path): \(String(cString: strerror(result)))", status: 127)
+        }
+        self.pid = pid
+    }
+
+    /// This process's open descriptors. (A descriptor closed meanwhile is no error: the child
+    /// skips closing descriptors that are not open.)
+    private static func openDescriptors() -> [Int32] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return names.compactMap { Int32($0) }
+    }
+
+    /// Asks it to stop (SIGTERM), unless it has ended.
+    func terminate() {
+        reaped.withLockedValue { reaped in
+            if !reaped { kill(pid, SIGTERM) }
+        }
+    }
+
+    /// Waits for it to end; returns its exit status, or 128 + the number of the signal that ended it.
+    func status() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            Blocking.onOwnThread { [pid, reaped] in
+                // Wait without reaping, so that terminate() never signals a recycled process ID.
+                var info = siginfo_t()
+                while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
+                var status: Int32 = 0
+                reaped.withLockedValue { reaped in
+                    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                    reaped = true
+                }
+                let signal = status & 0x7f
+                continuation.resume(returning: signal == 0 ? (status >> 8) & 0xff : 128 + signal)
+            }
+        }
+    }
+}
