@@ -12,16 +12,22 @@ import NIOConcurrencyHelpers
     import Darwin
 #endif
 
-/// A child process that shares this process's stdin, stdout and stderr and no other descriptor,
-/// started with the default signal dispositions and no blocked signals (whatever this process
-/// ignores or blocks).
-final class ChildProcess: Sendable {
+/// A child process that gets this process's stdin, stdout and stderr (or the descriptors given
+/// in their place) and no other descriptor, started with the default signal dispositions and no
+/// blocked signals (whatever this process ignores or blocks). The test support runs programs
+/// with it too.
+package final class ChildProcess: Sendable {
     private let pid: pid_t
     /// Whether it has been waited for, after which its process ID may name another process.
     private let reaped = NIOLockedValueBox(false)
 
     /// Starts the program at `path`; `arguments` begins with the name it runs under.
-    init(_ path: String, arguments: [String], environment: [String: String]) throws(ShellError) {
+    /// `standardStreams`, when given, are the descriptors the child gets as its stdin, stdout
+    /// and stderr.
+    package init(
+        _ path: String, arguments: [String], environment: [String: String],
+        standardStreams: (input: Int32, output: Int32, error: Int32)? = nil
+    ) throws(ShellError) {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -36,6 +42,11 @@ final class ChildProcess: Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
+        if let streams = standardStreams {
+            posix_spawn_file_actions_adddup2(&actions, streams.input, 0)
+            posix_spawn_file_actions_adddup2(&actions, streams.output, 1)
+            posix_spawn_file_actions_adddup2(&actions, streams.error, 2)
+        }
         for descriptor in Self.openDescriptors() where descriptor > 2 {
             posix_spawn_file_actions_addclose(&actions, descriptor)
         }
@@ -58,14 +69,14 @@ final class ChildProcess: Sendable {
     }
 
     /// Asks it to stop (SIGTERM), unless it has ended.
-    func terminate() {
+    package func terminate() {
         reaped.withLockedValue { reaped in
             if !reaped { kill(pid, SIGTERM) }
         }
     }
 
     /// Waits for it to end; returns its exit status, or 128 + the number of the signal that ended it.
-    func status() async -> Int32 {
+    package func status() async -> Int32 {
         await withCheckedContinuation { continuation in
             Blocking.onOwnThread { [pid, reaped] in
                 // Wait without reaping, so that terminate() never signals a recycled process ID.

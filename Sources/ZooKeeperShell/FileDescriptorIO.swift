@@ -6,13 +6,13 @@
 
 /// Whole writes and reads on file descriptors (stdout, stderr, stdin), retried after
 /// interruptions and short writes.
-enum FileDescriptorIO {
+package enum FileDescriptorIO {
     static let standardInput: Int32 = 0
     static let standardOutput: Int32 = 1
     static let standardError: Int32 = 2
 
     /// Writes all the bytes, or as many as the descriptor takes before failing (a closed pipe).
-    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
+    package static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
         bytes.withUnsafeBytes { buffer in
             guard let base = buffer.baseAddress else { return }
             var offset = 0
@@ -30,7 +30,7 @@ enum FileDescriptorIO {
     }
 
     /// Reads until end of file (or an error); blocks meanwhile.
-    static func readAll(_ descriptor: Int32) -> [UInt8] {
+    package static func readAll(_ descriptor: Int32) -> [UInt8] {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {

@@ -151,12 +151,12 @@ final class ShellContext: @unchecked Sendable {
 }
 
 /// A command's own failure, printed as one line.
-struct ShellError: Error, CustomStringConvertible {
+package struct ShellError: Error, CustomStringConvertible {
     var message: String
     var status: Int32 = ExitStatus.failure
     init(_ message: String, status: Int32 = ExitStatus.failure) {
         self.message = message
         self.status = status
     }
-    var description: String { message }
+    package var description: String { message }
 }

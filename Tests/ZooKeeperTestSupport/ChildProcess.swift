@@ -1,4 +1,5 @@
 import Foundation
+import ZooKeeperShell
 
 /// Runs programs from async tests without blocking the cooperative thread pool: pipes are read
 /// and the exit is waited for on threads of their own. With two cores the
@@ -18,73 +19,45 @@ public enum ChildProcess {
     }
 
     /// Runs `executable` with `arguments` to completion; kills it (SIGTERM) after `timeout`.
+    /// The status is the exit status, or 128 + the number of the signal that ended it.
     ///
-    /// Started with posix_spawn and waited for with waitpid on a thread of its own, rather than
-    /// with `Process`, whose termination handler was seen, under the load of a whole test run,
-    /// never to be called for a child that had exited (left a zombie until the test timed out).
+    /// Started with posix_spawn and waited for with waitpid on a thread of its own (zk's own
+    /// `ChildProcess`), rather than with `Process`: in one whole-suite run a child's end was
+    /// never reported through `Process`, and the test timed out.
     public static func run(
         _ executable: String, _ arguments: [String] = [], input: [UInt8] = [], environment: [String: String]? = nil,
         timeout: Duration = .seconds(120)
     ) async throws -> Result {
+        // Writing input to a child that has exited must fail with EPIPE, not end the test run.
+        signal(SIGPIPE, SIG_IGN)
         // Close-on-exec pipes: no other child started meanwhile inherits them (and holds them open).
         let stdin = try makePipe()
         let stdout = try makePipe()
         let stderr = try makePipe()
-        // Writing input to a child that has exited must fail with EPIPE, not end the test run.
-        signal(SIGPIPE, SIG_IGN)
-        // The child starts with default signal handling, whatever this process ignores.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var signals = sigset_t()
-        sigfillset(&signals)
-        posix_spawnattr_setsigdefault(&attributes, &signals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, stdin.read, 0)
-        posix_spawn_file_actions_adddup2(&actions, stdout.write, 1)
-        posix_spawn_file_actions_adddup2(&actions, stderr.write, 2)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid = pid_t()
-        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        for descriptor in [stdin.read, stdout.write, stderr.write] { close(descriptor) }
-        guard spawned == 0 else {
+        let child: ZooKeeperShell.ChildProcess
+        do {
+            defer { for descriptor in [stdin.read, stdout.write, stderr.write] { close(descriptor) } }
+            child = try ZooKeeperShell.ChildProcess(
+                executable, arguments: [executable] + arguments,
+                environment: environment ?? ProcessInfo.processInfo.environment,
+                standardStreams: (stdin.read, stdout.write, stderr.write))
+        } catch {
             for descriptor in [stdin.write, stdout.read, stderr.read] { close(descriptor) }
-            throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL)
+            throw error
         }
-        let child = pid
         let out = drain(stdout.read)
         let err = drain(stderr.read)
         onThread {
-            input.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = write(stdin.write, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written <= 0 && errno != EINTR { break }
-                    offset += max(written, 0)
-                }
-            }
+            FileDescriptorIO.writeAll(input, to: stdin.write)
             close(stdin.write)
-        }
-        let exited = AsyncStream<Int32>.makeStream()
-        onThread {
-            var status: Int32 = 0
-            while waitpid(child, &status, 0) < 0 && errno == EINTR {}
-            // As Process reports it: the exit status, or the number of the signal that ended it.
-            exited.continuation.yield(status & 0x7f == 0 ? (status >> 8) & 0xff : status & 0x7f)
         }
         let killed = KilledFlag()
         let killer = Task {
             try await Task.sleep(for: timeout)
             killed.set()
-            kill(child, SIGTERM)
+            child.terminate()
         }
-        var iterator = exited.stream.makeAsyncIterator()
-        let status = await iterator.next() ?? -1
+        let status = await child.status()
         killer.cancel()
         let result = Result(status: status, stdout: await out.value, stderr: await err.value)
         if killed.isSet { throw TimedOut(command: [executable] + arguments) }
@@ -124,20 +97,8 @@ public enum ChildProcess {
     private static func drain(_ descriptor: Int32) -> Task<[UInt8], Never> {
         let stream = AsyncStream<[UInt8]>.makeStream()
         onThread {
-            var bytes: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-                if count > 0 {
-                    bytes += chunk[..<count]
-                } else if count < 0 && errno == EINTR {
-                    continue
-                } else {
-                    break
-                }
-            }
+            stream.continuation.yield(FileDescriptorIO.readAll(descriptor))
             close(descriptor)
-            stream.continuation.yield(bytes)
             stream.continuation.finish()
         }
         return Task {
