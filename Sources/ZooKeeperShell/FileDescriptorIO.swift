@@ -11,10 +11,12 @@ package enum FileDescriptorIO {
     static let standardOutput: Int32 = 1
     static let standardError: Int32 = 2
 
-    /// Writes all the bytes, or as many as the descriptor takes before failing (a closed pipe).
-    package static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
+    /// Writes all the bytes, or as many as the descriptor takes before failing (a closed pipe,
+    /// say); returns the error number of the failure, nil when all were written.
+    @discardableResult
+    package static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Int32? {
         bytes.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress else { return }
+            guard let base = buffer.baseAddress else { return nil }
             var offset = 0
             while offset < buffer.count {
                 let written = write(descriptor, base + offset, buffer.count - offset)
@@ -23,9 +25,10 @@ package enum FileDescriptorIO {
                 } else if written < 0 && errno == EINTR {
                     continue
                 } else {
-                    return
+                    return written < 0 ? errno : EIO
                 }
             }
+            return nil
         }
     }
 

@@ -1,6 +1,12 @@
 import CEditLine
 import NIOConcurrencyHelpers
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Where commands write: data on stdout (raw bytes stay raw), diagnostics on stderr.
 final class Output: @unchecked Sendable {
     private let lock = NIOLock()
@@ -36,6 +42,9 @@ final class Output: @unchecked Sendable {
     }
 
     private func write(_ bytes: [UInt8], to descriptor: Int32) {
-        lock.withLock { FileDescriptorIO.writeAll(bytes, to: descriptor) }
+        let failure = lock.withLock { FileDescriptorIO.writeAll(bytes, to: descriptor) }
+        // The reader went away (`zk ls -R / | head`): stop at once and quietly, with the status of
+        // a process ended by SIGPIPE, as other tools do (zk itself ignores SIGPIPE, for its sockets).
+        if failure == EPIPE { exit(128 + SIGPIPE) }
     }
 }

@@ -124,6 +124,19 @@ import ZooKeeperTestSupport
         }
     }
 
+    /// A reader that goes away (`| head`) ends zk at once and quietly, with SIGPIPE's status, as
+    /// other tools do; zk ignores SIGPIPE itself (for its sockets), and used to crash there.
+    @Test func aClosedPipeEndsZkQuietly() async throws {
+        try await Self.withServer { (zk, address) async throws in
+            #expect(try await zk(["bench", "--count", "5000", "--ops", "create", "--keep"], []).status == 0)
+            let result = try await ChildProcess.run(
+                "/bin/bash", ["-c", "set -o pipefail; '\(ServeCommandTests.zk.path)' -s \(address) ls -R / | head -1"])
+            #expect(result.text == "/\n")
+            #expect(result.status == 141)
+            #expect(result.errorText.isEmpty)
+        }
+    }
+
     @Test func binaryDataRoundTripsThroughPipes() async throws {
         try await Self.withServer { (zk, _) async throws in
             let bytes = (0..<256).map { UInt8($0) } + [0, 10, 13, 0xFF]
