@@ -7,12 +7,12 @@ import Dispatch
 #endif
 
 /// Crossing between blocking code and tasks.
-enum Blocking {
+package enum Blocking {
     /// Runs blocking work (a read from the terminal, stdin or a pipe) on a thread of its own. Not
     /// on a dispatch queue: on Linux, Swift concurrency's tasks run on the same few dispatch
     /// threads (one per core), and a thread waiting there for input starves them, the requests
     /// that Tab completion makes to the server among them.
-    static func onOwnThread(_ body: @escaping @Sendable () -> Void) {
+    package static func onOwnThread(_ body: @escaping @Sendable () -> Void) {
         let work = Unmanaged.passRetained(Work(body)).toOpaque()
         #if canImport(Glibc)
             var thread = pthread_t()

@@ -47,7 +47,7 @@ public enum ChildProcess {
         }
         let out = drain(stdout.read)
         let err = drain(stderr.read)
-        onThread {
+        Blocking.onOwnThread {
             FileDescriptorIO.writeAll(input, to: stdin.write)
             close(stdin.write)
         }
@@ -86,17 +86,12 @@ public enum ChildProcess {
         }
     }
 
-    /// Runs blocking I/O on a thread of its own. Not on a dispatch worker: on Linux, Swift
-    /// concurrency's global executor runs on the same few (one per core) dispatch threads, so
-    /// two pipes blocked in a read there stop every task of the test run, time limits included.
-    private static func onThread(_ body: @escaping @Sendable () -> Void) {
-        Thread { body() }.start()
-    }
-
-    /// Everything a pipe yields until EOF, read on a thread of its own; closes it then.
+    /// Everything a pipe yields until EOF, read on a thread of its own (not on a dispatch worker:
+    /// two pipes blocked in a read there would stop every task of the test run, time limits
+    /// included); closes it then.
     private static func drain(_ descriptor: Int32) -> Task<[UInt8], Never> {
         let stream = AsyncStream<[UInt8]>.makeStream()
-        onThread {
+        Blocking.onOwnThread {
             stream.continuation.yield(FileDescriptorIO.readAll(descriptor))
             close(descriptor)
             stream.continuation.finish()
