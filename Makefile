@@ -9,7 +9,7 @@ APT_PACKAGES := libedit-dev zookeeper zookeeper-bin openssl zsh fish mandoc
 BUILD_PACKAGES := libedit-dev
 PYTHON ?= python3
 
-.PHONY: all build build-deps shell test fuzz fuzz-libfuzzer deps format lint clean completions man install uninstall docs
+.PHONY: all build build-deps release shell test fuzz fuzz-libfuzzer deps format lint clean completions man install uninstall docs
 PREFIX ?= /usr/local
 DESTDIR ?=
 
@@ -74,11 +74,21 @@ completions: build
 man: build
 	$(PYTHON) scripts/make_man.py .build/debug/zk man/zk.1.in man/zk.1
 
+## The release build of zk: one static executable, with the Swift runtime, libedit (and the
+## libraries libedit needs: pkg-config --static --libs libedit libbsd) and glibc linked in. A
+## one-shot command starts in a third of the time of the dynamically linked build: no shared
+## libraries to map and relocate. Host names are still resolved through the system's NSS
+## modules, which must come from the glibc it was built with (IP addresses need none).
+RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -static-executable \
+	-Xlinker -ltermcap -Xlinker -lbsd -Xlinker -lmd
+release: build-deps
+	$(SWIFT) build $(RELEASE_FLAGS) --product zk
+	@echo "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/zk" >&2
+
 ## Installs zk (release build), its man page and its bash, zsh and fish completions under
 ## $(DESTDIR)$(PREFIX).
-install: build-deps
-	$(SWIFT) build -c release --static-swift-stdlib --product zk
-	install -D -s -m 755 "$$($(SWIFT) build -c release --static-swift-stdlib --show-bin-path)/zk" "$(DESTDIR)$(PREFIX)/bin/zk"
+install: release
+	install -D -s -m 755 "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/zk" "$(DESTDIR)$(PREFIX)/bin/zk"
 	install -D -m 644 man/zk.1 "$(DESTDIR)$(PREFIX)/share/man/man1/zk.1"
 	install -D -m 644 completions/zk.bash "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/zk"
 	install -D -m 644 completions/_zk "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_zk"

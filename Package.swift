@@ -123,6 +123,7 @@ let package = Package(
                 "ZooKeeper",
                 "ZooKeeperRecipes",
                 "ZooKeeperServer",
+                "ZooKeeperShell",
                 "ZooKeeperTestSupport",
             ]
         ),

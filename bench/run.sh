@@ -46,7 +46,7 @@ python3 -c 'import kazoo' 2>/dev/null || python3 -m pip install -q kazoo >&2
 # ZK=/path/to/zk measures that build instead of building one.
 if [ -z "${ZK:-}" ]; then
     log "building zk (release)"
-    swift build -c release --static-swift-stdlib --product zk >&2
+    make -s release >&2
     ZK=$PWD/.build/release/zk
 fi
 WORK=$(mktemp -d /tmp/zk-bench.XXXXXX)

@@ -11,10 +11,13 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     var server: String?
 
     @Option(name: .long, help: "The session timeout in seconds.")
-    var timeout: Double = 30
+    var timeout: Double = GlobalOptions.defaultTimeout
 
     @Option(name: .long, help: "Seconds to wait for a server to accept the session.")
-    var connectTimeout: Double = 5
+    var connectTimeout: Double = GlobalOptions.defaultConnectTimeout
+
+    static let defaultTimeout: Double = 30
+    static let defaultConnectTimeout: Double = 5
 
     @Option(name: .long, help: "Credentials as scheme:secret, e.g. digest:user:password (repeatable; also $ZK_AUTH).")
     var auth: [String] = []
@@ -68,12 +71,11 @@ extension GlobalOptions {
     /// it, commands use those letters as zkCli does (`stat -s`, `create -s`, `removewatches -c`).
     /// Rewrites the arguments accordingly.
     static func expandingShorthands(_ arguments: [String]) -> [String] {
-        let long = ["s": "--server", "c": "--command", "f": "--file"]
         var result: [String] = []
         var commandSeen = false
         for (index, argument) in arguments.enumerated() {
-            if !commandSeen, argument.count >= 2, argument.first == "-",
-                let name = long[String(argument.dropFirst().prefix(1))], !argument.hasPrefix("--")
+            if !commandSeen, argument.utf8.count >= 2, argument.first == "-", !argument.hasPrefix("--"),
+                let name = longName(of: argument.dropFirst().first!)
             {
                 // -s HOST, or -sHOST.
                 result.append(name)
@@ -86,6 +88,16 @@ extension GlobalOptions {
             result.append(argument)
         }
         return result
+    }
+
+    /// The long option a letter before the command stands for.
+    private static func longName(of letter: Character) -> String? {
+        switch letter {
+        case "s": "--server"
+        case "c": "--command"
+        case "f": "--file"
+        default: nil
+        }
     }
 
     /// Whether a global option before the command consumes the next word.

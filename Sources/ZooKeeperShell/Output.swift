@@ -1,5 +1,5 @@
-import CEditLine
 import NIOConcurrencyHelpers
+import ZooKeeper
 
 #if canImport(Glibc)
     import Glibc
@@ -13,32 +13,53 @@ final class Output: @unchecked Sendable {
     /// Whether node data ends its own line: on a terminal, and in scripts and the shell, where
     /// outputs follow one another. A one-shot command into a pipe writes the bytes exactly.
     let separatesData: Bool
+    private let standardOutput: Int32
+    private let standardError: Int32
 
-    init(separatesData: Bool) {
-        self.separatesData = separatesData || ceditline_isatty_stdout() != 0
+    /// - Parameters: standardOutput, standardError: where data and diagnostics go (tests give pipes).
+    init(
+        separatesData: Bool, standardOutput: Int32 = FileDescriptorIO.standardOutput,
+        standardError: Int32 = FileDescriptorIO.standardError
+    ) {
+        self.separatesData = separatesData || isatty(standardOutput) != 0
+        self.standardOutput = standardOutput
+        self.standardError = standardError
     }
 
     func data(_ bytes: [UInt8]) {
         var bytes = bytes
         if separatesData && bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
-        write(bytes, to: FileDescriptorIO.standardOutput)
+        write(bytes, to: standardOutput)
     }
 
     func line(_ text: String) {
-        write(Array((text + "\n").utf8), to: FileDescriptorIO.standardOutput)
+        write(Array((text + "\n").utf8), to: standardOutput)
     }
 
     func error(_ text: String) {
-        write(Array((text + "\n").utf8), to: FileDescriptorIO.standardError)
+        write(Array((text + "\n").utf8), to: standardError)
     }
 
     /// One JSON document (or one line of JSON Lines), keys sorted.
     func json(_ value: Any) {
         do {
-            write(Array((try JSONText.encode(value) + "\n").utf8), to: FileDescriptorIO.standardOutput)
+            write(Array((try JSONText.encode(value) + "\n").utf8), to: standardOutput)
         } catch {
             self.error("zk: cannot encode JSON: \(error)")
         }
+    }
+
+    /// Reports a failed command on stderr, in one line; returns its exit status.
+    func report(_ error: any Error) -> Int32 {
+        switch error {
+        case let error as ZooKeeperError:
+            self.error("zk: \(error.code.name): \(error.message)\(error.path.map { ": \($0)" } ?? "")")
+        case let error as ShellError:
+            self.error("zk: \(error.message)")
+        default:
+            self.error("zk: \(error)")
+        }
+        return ExitStatus.code(for: error)
     }
 
     private func write(_ bytes: [UInt8], to descriptor: Int32) {

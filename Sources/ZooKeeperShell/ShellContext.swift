@@ -117,13 +117,20 @@ final class ShellContext: @unchecked Sendable {
 
     /// A path made absolute against the current directory, with "." and ".." resolved.
     func resolve(_ path: String) -> String {
-        let absolute = path.hasPrefix("/") ? path : (cwd == "/" ? "/" : cwd + "/") + path
+        Self.resolve(path, against: cwd)
+    }
+
+    /// A path made absolute against `directory`, with "." and ".." resolved.
+    static func resolve(_ path: String, against directory: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : (directory == "/" ? "/" : directory + "/") + path
         var parts: [Substring] = []
         for part in absolute.split(separator: "/", omittingEmptySubsequences: true) {
             if part == "." { continue }
             if part == ".." { _ = parts.popLast() } else { parts.append(part) }
         }
-        return "/" + parts.joined(separator: "/")
+        var resolved = ""
+        for part in parts { resolved += "/" + part }
+        return resolved.isEmpty ? "/" : resolved
     }
 
     /// Changes the current directory ("-" goes back) after checking that the node exists.
@@ -138,15 +145,7 @@ final class ShellContext: @unchecked Sendable {
 
     /// Reports a failed command on stderr, in one line; returns its exit status.
     func report(_ error: any Error) -> Int32 {
-        switch error {
-        case let error as ZooKeeperError:
-            output.error("zk: \(error.code.name): \(error.message)\(error.path.map { ": \($0)" } ?? "")")
-        case let error as ShellError:
-            output.error("zk: \(error.message)")
-        default:
-            output.error("zk: \(error)")
-        }
-        return ExitStatus.code(for: error)
+        output.report(error)
     }
 }
 

@@ -1,4 +1,11 @@
 import ArgumentParser
+import Dispatch
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// `zk`: the ZooKeeper command-line client (one-shot, scripts and an interactive shell) and server.
 public struct ZKCommand: AsyncParsableCommand {
@@ -46,6 +53,32 @@ public struct ZKCommand: AsyncParsableCommand {
     public func run() async throws {
         let status = try await Session(options: global, stopOnError: stopOnError).run(command: command, file: file)
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// zk's entry point, called on the main thread: runs the process arguments and exits with
+    /// their status.
+    ///
+    /// - A plain one-shot read (`get`, `ls`, `stat`, `exists`) runs first, on this thread, when a
+    ///   server answers at once: no argument parser, no event loops, no other thread.
+    /// - Anything else runs as ``runMain()`` on Swift concurrency's threads, while this thread
+    ///   only waits. It does not give itself to the main queue (`dispatchMain()` ends it with
+    ///   `pthread_exit`, whose unwinding first sorts the unwind tables of the whole static
+    ///   binary, some 20 ms), so nothing in zk may use the main actor.
+    ///
+    /// This thread accepts every signal: a mask inherited from the parent (some block them all
+    /// in the threads that start processes) must not keep SIGTERM or SIGINT from ending zk.
+    public static func start() -> Never {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        pthread_sigmask(SIG_SETMASK, &signals, nil)
+        DirectCommand.runAndExit(GlobalOptions.expandingShorthands(Array(CommandLine.arguments.dropFirst())))
+        let finished = DispatchSemaphore(value: 0)
+        Task.detached {
+            await runMain()
+            finished.signal()
+        }
+        finished.wait()
+        Self.exit()
     }
 
     /// Parses the process arguments and runs the command; exits with its status.

@@ -1,3 +1,3 @@
 import ZooKeeperShell
 
-await ZKCommand.runMain()
+ZKCommand.start()

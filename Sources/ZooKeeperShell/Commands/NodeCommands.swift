@@ -31,14 +31,19 @@ struct List: ShellCommand {
         } else {
             (children, stat) = try await zk.getChildrenAndStat(node)
         }
+        Self.print(children, stat, node: node, withStat: self.stat, json: shell.json, to: shell.output)
+    }
+
+    /// Prints what `ls` read: the children sorted, then the stat when asked.
+    static func print(_ children: [String], _ stat: Stat, node: String, withStat: Bool, json: Bool, to output: Output) {
         let sorted = children.sorted()
-        if shell.json {
+        if json {
             var object: [String: Any] = ["path": node, "children": sorted]
-            if self.stat { object["stat"] = Formatting.json(stat) }
-            return shell.output.json(object)
+            if withStat { object["stat"] = Formatting.json(stat) }
+            return output.json(object)
         }
-        shell.output.line("[" + sorted.joined(separator: ", ") + "]")
-        if self.stat { shell.output.line(Formatting.text(stat)) }
+        output.line("[" + sorted.joined(separator: ", ") + "]")
+        if withStat { output.line(Formatting.text(stat)) }
     }
 }
 
@@ -65,28 +70,37 @@ struct Get: ShellCommand {
         } else {
             (data, stat) = try await zk.getData(node)
         }
-        if shell.json {
+        Self.print(
+            data, stat, node: node, withStat: self.stat, base64: base64, hex: hex, json: shell.json, to: shell.output)
+    }
+
+    /// Prints what `get` read: the data raw, in base64 or as a hex dump, then the stat when asked.
+    static func print(
+        _ data: [UInt8], _ stat: Stat, node: String, withStat: Bool, base64: Bool, hex: Bool, json: Bool,
+        to output: Output
+    ) {
+        if json {
             var object = Formatting.json(data: data)
             object["path"] = node
             object["stat"] = Formatting.json(stat)
-            return shell.output.json(object)
+            return output.json(object)
         }
         if base64 {
-            shell.output.line(Base64.encode(data))
+            output.line(Base64.encode(data))
         } else if hex {
             for offset in stride(from: 0, to: data.count, by: 16) {
                 let row = data[offset..<min(offset + 16, data.count)]
                 let hexes = row.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
                 let text = String(row.map { (0x20..<0x7F).contains($0) ? Character(UnicodeScalar($0)) : "." })
                 let address = String(offset, radix: 16)
-                shell.output.line(
+                output.line(
                     String(repeating: "0", count: max(0, 8 - address.count)) + address + "  " + hexes.padding(47) + "  "
                         + text)
             }
         } else {
-            shell.output.data(data)
+            output.data(data)
         }
-        if self.stat { shell.output.line(Formatting.text(stat)) }
+        if withStat { output.line(Formatting.text(stat)) }
     }
 }
 
@@ -219,8 +233,11 @@ struct StatCommand: ShellCommand {
             stat = try await zk.exists(node)
         }
         guard let stat else { throw ZooKeeperError(.noNode, path: node) }
-        if shell.json { return shell.output.json(Formatting.json(stat)) }
-        shell.output.line(Formatting.text(stat))
+        Self.print(stat, json: shell.json, to: shell.output)
+    }
+
+    static func print(_ stat: Stat, json: Bool, to output: Output) {
+        json ? output.json(Formatting.json(stat)) : output.line(Formatting.text(stat))
     }
 }
 
@@ -233,9 +250,18 @@ struct Exists: ShellCommand {
 
     func run(in shell: ShellContext) async throws {
         let node = shell.resolve(path)
-        let stat = try await shell.zk().exists(node)
-        if shell.json { return shell.output.json(["path": node, "exists": stat != nil]) }
-        guard stat != nil else { throw ExitCode(ExitStatus.noNode) }
+        let status = Self.report(
+            try await shell.zk().exists(node) != nil, node: node, json: shell.json, to: shell.output)
+        if status != ExitStatus.success { throw ExitCode(status) }
+    }
+
+    /// Prints the answer with --json (and then succeeds); without, only the status tells.
+    static func report(_ exists: Bool, node: String, json: Bool, to output: Output) -> Int32 {
+        if json {
+            output.json(["path": node, "exists": exists])
+            return ExitStatus.success
+        }
+        return exists ? ExitStatus.success : ExitStatus.noNode
     }
 }
 

@@ -1,0 +1,163 @@
+import NIOCore
+import ZooKeeper
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A ZooKeeper session on one blocking socket, for a one-shot read: connect, handshake, a
+/// request or two, close. No event loop, no other thread, no reconnecting, no watches.
+///
+/// Every failure of the connection (no server answering, a refused or rejected session, a reset,
+/// a reply that does not come within the read timeout) ends it with nil, never with an error: the
+/// caller then runs the command through the full client, which retries, fails over and reports.
+/// That is safe because what runs here only reads. (A server that accepts the connection but
+/// never answers costs the connect timeout here before the full client's own attempt.) Replies
+/// are limited to the full client's default frame size, `jute.maxbuffer`.
+struct DirectSession: ~Copyable {
+    private let descriptor: Int32
+    private var nextXid: Int32 = 1
+
+    /// Connects to the servers in a random order (as the full client does) and returns a session
+    /// with the first that accepts one; nil when none does.
+    init?(hosts: [ConnectString.Host], sessionTimeout: Double, connectTimeout: Double) {
+        let requested = Int32(clamping: Int64(sessionTimeout * 1000))
+        for host in hosts.shuffled() {
+            for address in Self.addresses(of: host) {
+                guard let descriptor = Self.openSocket(to: address, timeout: connectTimeout) else { continue }
+                guard let negotiated = Self.handshake(on: descriptor, timeout: requested, waiting: connectTimeout)
+                else {
+                    close(descriptor)
+                    continue
+                }
+                // Replies come within two thirds of the session timeout, or the server is gone,
+                // as the official clients judge it.
+                Self.setReceiveTimeout(on: descriptor, seconds: Double(negotiated) / 1000 * 2 / 3)
+                self.descriptor = descriptor
+                return
+            }
+        }
+        return nil
+    }
+
+    /// A reply: its body, or the server's error code.
+    enum Reply {
+        case ok(ByteBuffer)
+        case failed(ErrorCode)
+    }
+
+    /// Sends a request and reads its reply; nil when the connection failed.
+    mutating func call(_ request: some ZooKeeperRequest) -> Reply? {
+        let xid = nextXid
+        nextXid += 1
+        var buffer = ByteBuffer()
+        buffer.writeRequestFrame(xid: xid, request)
+        guard Self.sendFrame(buffer, on: descriptor), var reply = Self.receiveFrame(on: descriptor),
+            let header = try? ReplyHeader(from: &reply), header.xid == xid
+        else { return nil }
+        return header.error == .ok ? .ok(reply) : .failed(header.error)
+    }
+
+    /// Ends the session, waiting for the server to confirm, so it does not linger until its
+    /// timeout; the socket closes then.
+    consuming func end() {
+        _ = call(CloseSessionRequest())
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Sends the connect request and waits up to `waiting` seconds for the answer (as the full
+    /// client waits for a session); the negotiated timeout, or nil when the server refused.
+    private static func handshake(on descriptor: Int32, timeout: Int32, waiting: Double) -> Int32? {
+        var buffer = ByteBuffer()
+        buffer.writeJuteFrame { ConnectRequest(timeout: timeout).encode(into: &$0) }
+        setReceiveTimeout(on: descriptor, seconds: waiting)
+        guard sendFrame(buffer, on: descriptor), var reply = receiveFrame(on: descriptor),
+            let response = try? ConnectResponse(from: &reply),
+            !response.isSessionRejected
+        else { return nil }
+        return response.timeout
+    }
+
+    private static func sendFrame(_ buffer: ByteBuffer, on descriptor: Int32) -> Bool {
+        buffer.withUnsafeReadableBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let sent = send(descriptor, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+                if sent > 0 {
+                    offset += sent
+                } else if !(sent < 0 && errno == EINTR) {
+                    return false
+                }
+            }
+            return true
+        }
+    }
+
+    /// One frame's body; nil on a closed connection, a timeout or a frame over the limit.
+    private static func receiveFrame(on descriptor: Int32) -> ByteBuffer? {
+        guard var header = receiveBytes(count: 4, on: descriptor), let length = header.readInteger(as: Int32.self),
+            length >= 0, Int(length) <= defaultMaxFrameLength
+        else { return nil }
+        return receiveBytes(count: Int(length), on: descriptor)
+    }
+
+    private static func receiveBytes(count: Int, on descriptor: Int32) -> ByteBuffer? {
+        var buffer = ByteBuffer()
+        var failed = false
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { bytes in
+            var offset = 0
+            while offset < count {
+                let received = recv(descriptor, bytes.baseAddress! + offset, count - offset, 0)
+                if received > 0 {
+                    offset += received
+                } else if !(received < 0 && errno == EINTR) {
+                    failed = true
+                    return 0
+                }
+            }
+            return count
+        }
+        return failed ? nil : buffer
+    }
+
+    private static func setReceiveTimeout(on descriptor: Int32, seconds: Double) {
+        var value = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1_000_000))
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// The host's socket addresses: an IP address as it is, a name as the resolver gives it.
+    private static func addresses(of host: ConnectString.Host) -> [SocketAddress] {
+        if let address = try? SocketAddress(ipAddress: host.host, port: host.port) { return [address] }
+        return (try? SocketAddress.makeAddressResolvingHost(host.host, port: host.port)).map { [$0] } ?? []
+    }
+
+    /// A connected TCP socket (no Nagle delay), or nil when none came within the timeout.
+    private static func openSocket(to address: SocketAddress, timeout: Double) -> Int32? {
+        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
+        let descriptor = socket(address.protocol.rawValue, type, 0)
+        guard descriptor >= 0 else { return nil }
+        var on: Int32 = 1
+        setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+        let started = address.withSockAddr { connect(descriptor, $0, socklen_t($1)) }
+        var connected = started == 0
+        if !connected && errno == EINPROGRESS {
+            var request = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+            var error: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            connected =
+                poll(&request, 1, Int32(timeout * 1000)) == 1
+                && getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &error, &length) == 0 && error == 0
+        }
+        // Blocking from here on; reads are bounded by SO_RCVTIMEO.
+        guard connected, fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK) == 0 else {
+            close(descriptor)
+            return nil
+        }
+        return descriptor
+    }
+}
