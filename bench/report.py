@@ -88,7 +88,8 @@ def main():
     say(f"Everything on loopback on this one machine, clients and servers sharing its cores (load average "
         f"{parameters['load_before'].replace(',', ' ')} before the run, {parameters['load_after'].replace(',', ' ')} "
         f"after: other work was running, so take differences under ~20% as noise). Each figure is the "
-        f"median of {parameters['runs']} runs (one-shot commands: of the hyperfine runs, peak RSS of 5). Loads: "
+        f"median of {parameters['runs']} runs (one-shot commands: of {int(parameters['oneshot_runs']) * 10} hyperfine runs of `zk` and the C client, "
+        f"{parameters['oneshot_runs']} of `zkCli.sh`; peak RSS of 5). Loads: "
         f"{parameters['count']} znodes of {parameters['size']} bytes, {parameters['window']} requests in flight "
         f"per session. Apache ZooKeeper runs standalone, warmed up by an untimed load first (`forceSync=no`, dataDir on tmpfs, for \"in memory\"; "
         f"dataDir on disk with fsync for \"durable\"); zk serve in memory, or with `--data-dir` on disk "
@@ -100,12 +101,19 @@ def main():
     say("")
     reference = results.median("medianSeconds", "oneshot", op="C client get")
     rows = []
-    for tool in ["zk get", "C client get", "zkCli.sh get"]:
+    names = {"zk get": "`zk get`", "zk get, full client": "`zk --timeout 30 get` (the full client)",
+             "C client get": "C client (`zkc_bench HOST get /x`)", "zkCli.sh get": "`zkCli.sh get`"}
+    for tool, name in names.items():
         seconds = results.median("medianSeconds", "oneshot", op=tool)
         rss = results.median("peakRSSKiB", "oneshot", op=tool)
-        rows.append([f"`{tool}`" if tool != "C client get" else "C client (`zkc_bench HOST get /x`)",
-                     number(seconds and seconds * 1000, 1), number(rss and rss / 1024, 1), ratio(seconds, reference)])
+        rows.append([name, number(seconds and seconds * 1000, 1), number(rss and rss / 1024, 1),
+                     ratio(seconds, reference)])
     say(table(["command", "median wall ms", "peak RSS MiB", "time vs C client"], rows))
+    say("")
+    say("A plain one-shot read (`get`, `ls`, `stat`, `exists` without `-w`, credentials or TLS) runs on one "
+        "blocking socket, without the argument parser or the event-loop client; any other option, such as "
+        "`--timeout 30` (the default), sends it through both, as every other command goes. The release build is "
+        "a static executable (`make release`).")
     say("")
     say("`cli_mt -h HOST -c 'get /x'` (the C client's shell) is not in the table: its batch mode answers the get "
         "with a connection loss (rc -4) against this Apache ZooKeeper 3.8, whether stdin is at its end or held "

@@ -25,19 +25,16 @@ struct DirectSession: ~Copyable {
     init?(hosts: [ConnectString.Host], sessionTimeout: Double, connectTimeout: Double) {
         let requested = Int32(clamping: Int64(sessionTimeout * 1000))
         for host in hosts.shuffled() {
-            for address in Self.addresses(of: host) {
-                guard let descriptor = Self.openSocket(to: address, timeout: connectTimeout) else { continue }
-                guard let negotiated = Self.handshake(on: descriptor, timeout: requested, waiting: connectTimeout)
-                else {
-                    close(descriptor)
-                    continue
-                }
-                // Replies come within two thirds of the session timeout, or the server is gone,
-                // as the official clients judge it.
-                Self.setReceiveTimeout(on: descriptor, seconds: Double(negotiated) / 1000 * 2 / 3)
-                self.descriptor = descriptor
-                return
+            guard let descriptor = Self.openSocket(to: host, timeout: connectTimeout) else { continue }
+            guard let negotiated = Self.handshake(on: descriptor, timeout: requested, waiting: connectTimeout) else {
+                close(descriptor)
+                continue
             }
+            // Replies come within two thirds of the session timeout, or the server is gone,
+            // as the official clients judge it.
+            Self.setReceiveTimeout(on: descriptor, seconds: Double(negotiated) / 1000 * 2 / 3)
+            self.descriptor = descriptor
+            return
         }
         return nil
     }
@@ -60,9 +57,10 @@ struct DirectSession: ~Copyable {
         return header.error == .ok ? .ok(reply) : .failed(header.error)
     }
 
-    /// Ends the session, waiting for the server to confirm, so it does not linger until its
-    /// timeout; the socket closes then.
+    /// Ends the session, waiting (a second at most: what was asked is done) for the server to
+    /// confirm, so it does not linger until its timeout; the socket closes then.
     consuming func end() {
+        Self.setReceiveTimeout(on: descriptor, seconds: 1)
         _ = call(CloseSessionRequest())
     }
 
@@ -130,21 +128,34 @@ struct DirectSession: ~Copyable {
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
     }
 
-    /// The host's socket addresses: an IP address as it is, a name as the resolver gives it.
-    private static func addresses(of host: ConnectString.Host) -> [SocketAddress] {
-        if let address = try? SocketAddress(ipAddress: host.host, port: host.port) { return [address] }
-        return (try? SocketAddress.makeAddressResolvingHost(host.host, port: host.port)).map { [$0] } ?? []
+    /// A TCP socket (no Nagle delay) connected to one of the host's addresses: an IP address as
+    /// it is, a name as the resolver gives it; nil when none connected within the timeout.
+    private static func openSocket(to host: ConnectString.Host, timeout: Double) -> Int32? {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        // An IP address needs no resolver (nor, in the static build, the system's NSS modules).
+        hints.ai_flags = AI_NUMERICSERV | AI_NUMERICHOST
+        var list: UnsafeMutablePointer<addrinfo>?
+        if getaddrinfo(host.host, String(host.port), &hints, &list) != 0 {
+            hints.ai_flags = AI_NUMERICSERV
+            guard getaddrinfo(host.host, String(host.port), &hints, &list) == 0 else { return nil }
+        }
+        defer { freeaddrinfo(list) }
+        var entry = list
+        while let address = entry?.pointee {
+            if let descriptor = openSocket(to: address, timeout: timeout) { return descriptor }
+            entry = address.ai_next
+        }
+        return nil
     }
 
-    /// A connected TCP socket (no Nagle delay), or nil when none came within the timeout.
-    private static func openSocket(to address: SocketAddress, timeout: Double) -> Int32? {
+    private static func openSocket(to address: addrinfo, timeout: Double) -> Int32? {
         let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
-        let descriptor = socket(address.protocol.rawValue, type, 0)
+        let descriptor = socket(address.ai_family, type, 0)
         guard descriptor >= 0 else { return nil }
         var on: Int32 = 1
         setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
-        let started = address.withSockAddr { connect(descriptor, $0, socklen_t($1)) }
-        var connected = started == 0
+        var connected = connect(descriptor, address.ai_addr, address.ai_addrlen) == 0
         if !connected && errno == EINPROGRESS {
             var request = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
             var error: Int32 = 0

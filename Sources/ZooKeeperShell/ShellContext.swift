@@ -128,8 +128,10 @@ final class ShellContext: @unchecked Sendable {
             if part == "." { continue }
             if part == ".." { _ = parts.popLast() } else { parts.append(part) }
         }
+        // String concatenation only: appending a Substring goes through generic code whose first
+        // use scans the conformance records, a good part of a one-shot read's time.
         var resolved = ""
-        for part in parts { resolved += "/" + part }
+        for part in parts { resolved += "/" + String(part) }
         return resolved.isEmpty ? "/" : resolved
     }
 

@@ -72,13 +72,20 @@ public struct ZKCommand: AsyncParsableCommand {
         sigemptyset(&signals)
         pthread_sigmask(SIG_SETMASK, &signals, nil)
         DirectCommand.runAndExit(GlobalOptions.expandingShorthands(Array(CommandLine.arguments.dropFirst())))
+        runMainAndWait()
+        Self.exit()
+    }
+
+    /// Runs ``runMain()`` in a task and blocks until it returns. (A function of its own: the
+    /// metadata a task needs is then looked up only when the direct path did not exit.)
+    @inline(never)
+    private static func runMainAndWait() {
         let finished = DispatchSemaphore(value: 0)
         Task.detached {
             await runMain()
             finished.signal()
         }
         finished.wait()
-        Self.exit()
     }
 
     /// Parses the process arguments and runs the command; exits with its status.
