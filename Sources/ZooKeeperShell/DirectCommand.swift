@@ -15,7 +15,7 @@ import ZooKeeper
 /// Anything else goes the long way: another command or flag, a repeated option, help,
 /// credentials or TLS (from flags or the environment), `--embedded`, a path that is not valid,
 /// and any server that cannot be reached (the full client retries, fails over and reports).
-struct DirectCommand: Equatable {
+struct DirectCommand {
     enum Read: Equatable {
         case get(withStat: Bool, base64: Bool, hex: Bool)
         case list(withStat: Bool)
@@ -150,10 +150,10 @@ struct DirectCommand: Equatable {
             status = finish(reply, as: StatResponse.self, output) { StatCommand.print($0.stat, json: json, to: output) }
         case .exists:
             guard let reply = session.call(ExistsRequest(path: path)) else { return nil }
-            if case .failed(let code) = reply, code != .noNode {
-                status = output.report(ZooKeeperError(code, path: node))
-            } else {
-                status = Exists.report(code(of: reply) == .ok, node: node, json: json, to: output)
+            switch reply {
+            case .ok: status = Exists.report(true, node: node, json: json, to: output)
+            case .failed(.noNode): status = Exists.report(false, node: node, json: json, to: output)
+            case .failed(let code): status = output.report(ZooKeeperError(code, path: node))
             }
         }
         guard let status else { return nil }
@@ -174,10 +174,5 @@ struct DirectCommand: Equatable {
         case .failed(let code):
             return output.report(ZooKeeperError(code, path: node))
         }
-    }
-
-    private func code(of reply: DirectSession.Reply) -> ErrorCode {
-        if case .failed(let code) = reply { return code }
-        return .ok
     }
 }
