@@ -126,9 +126,7 @@ struct DirectCommand {
     /// used (nothing has been printed then).
     func run(output: Output = Output(separatesData: false)) -> Int32? {
         guard
-            var session = DirectSession(
-                hosts: server.hosts, sessionTimeout: GlobalOptions.defaultTimeout,
-                connectTimeout: GlobalOptions.defaultConnectTimeout)
+            var session = DirectSession(hosts: server.hosts, sessionTimeout: GlobalOptions.defaultTimeout)
         else { return nil }
         let path = Chroot(server.chroot).serverPath(node)
         let status: Int32?

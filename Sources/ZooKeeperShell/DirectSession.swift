@@ -14,19 +14,28 @@ import ZooKeeper
 /// a reply that does not come within the read timeout) ends it with nil, never with an error: the
 /// caller then runs the command through the full client, which retries, fails over and reports.
 /// That is safe because what runs here only reads. (A server that accepts the connection but
-/// never answers costs the connect timeout here before the full client's own attempt.) Replies
-/// are limited to the full client's default frame size, `jute.maxbuffer`.
+/// never answers costs ``patience`` here before the full client's own attempt.) Replies are
+/// limited to the full client's default frame size, `jute.maxbuffer`.
 struct DirectSession: ~Copyable {
     private let descriptor: Int32
     private var nextXid: Int32 = 1
 
+    /// How long a direct attempt may take in all, connecting and handshaking with every host:
+    /// a server that answers takes milliseconds, and one that does not is the full client's to
+    /// wait for (within its own connect timeout).
+    static let patience = 1.0
+
     /// Connects to the servers in a random order (as the full client does) and returns a session
-    /// with the first that accepts one; nil when none does.
-    init?(hosts: [ConnectString.Host], sessionTimeout: Double, connectTimeout: Double) {
+    /// with the first that accepts one within ``patience``; nil when none does.
+    init?(hosts: [ConnectString.Host], sessionTimeout: Double) {
         let requested = Int32(clamping: Int64(sessionTimeout * 1000))
+        let deadline = Self.now() + Self.patience
         for host in hosts.shuffled() {
-            guard let descriptor = Self.openSocket(to: host, timeout: connectTimeout) else { continue }
-            guard let negotiated = Self.handshake(on: descriptor, timeout: requested, waiting: connectTimeout) else {
+            guard deadline - Self.now() > 0,
+                let descriptor = Self.openSocket(to: host, timeout: deadline - Self.now())
+            else { continue }
+            guard let negotiated = Self.handshake(on: descriptor, timeout: requested, waiting: deadline - Self.now())
+            else {
                 close(descriptor)
                 continue
             }
@@ -37,6 +46,13 @@ struct DirectSession: ~Copyable {
             return
         }
         return nil
+    }
+
+    /// Seconds on the monotonic clock.
+    private static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     /// A reply: its body, or the server's error code.
@@ -68,8 +84,8 @@ struct DirectSession: ~Copyable {
         close(descriptor)
     }
 
-    /// Sends the connect request and waits up to `waiting` seconds for the answer (as the full
-    /// client waits for a session); the negotiated timeout, or nil when the server refused.
+    /// Sends the connect request and waits up to `waiting` seconds for the answer; the
+    /// negotiated timeout, or nil when the server refused or did not answer.
     private static func handshake(on descriptor: Int32, timeout: Int32, waiting: Double) -> Int32? {
         var buffer = ByteBuffer()
         buffer.writeJuteFrame { ConnectRequest(timeout: timeout).encode(into: &$0) }
@@ -124,6 +140,8 @@ struct DirectSession: ~Copyable {
     }
 
     private static func setReceiveTimeout(on descriptor: Int32, seconds: Double) {
+        // At least a millisecond: zero would mean no timeout at all.
+        let seconds = max(seconds, 0.001)
         var value = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1_000_000))
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
     }

@@ -14,10 +14,9 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     var timeout: Double = GlobalOptions.defaultTimeout
 
     @Option(name: .long, help: "Seconds to wait for a server to accept the session.")
-    var connectTimeout: Double = GlobalOptions.defaultConnectTimeout
+    var connectTimeout: Double = 5
 
     static let defaultTimeout: Double = 30
-    static let defaultConnectTimeout: Double = 5
 
     @Option(name: .long, help: "Credentials as scheme:secret, e.g. digest:user:password (repeatable; also $ZK_AUTH).")
     var auth: [String] = []

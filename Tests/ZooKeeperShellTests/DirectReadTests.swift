@@ -135,6 +135,19 @@ import ZooKeeperTestSupport
         }
     }
 
+    /// A server that accepts the connection and says nothing: the direct attempt gives up
+    /// (after `DirectSession.patience`) and the full client reports it as before.
+    @Test func aSilentServerIsReportedByTheFullClient() async throws {
+        let server = try SilentServer()
+        defer { withExtendedLifetime(server) {} }
+        let result = try await ShellCommandTests.zk(["-s", "127.0.0.1:\(server.port)", "get", "/x"])
+        #expect(result.status == 7)
+        #expect(result.stdout.isEmpty)
+        #expect(result.errorText.split(separator: "\n").count == 1)
+        #expect(
+            result.errorText.hasPrefix("zk: ConnectFailed: no server of 127.0.0.1:\(server.port) accepted a session"))
+    }
+
     /// With no server answering, the full client's report is unchanged (the direct attempt
     /// adds nothing to it).
     @Test func anUnreachableServerIsReportedAsBefore() async throws {

@@ -8,24 +8,9 @@ import ZooKeeperTestSupport
 @Suite(.timeLimit(.minutes(2))) struct SignalMaskTests {
     @Test(arguments: [["get", "/x"], ["--timeout", "30", "get", "/x"]])
     func sigtermEndsZkStartedWithSignalsBlocked(command: [String]) async throws {
-        // A server that accepts connections (the kernel does, into the backlog) and never answers,
-        // so zk waits for the session's answer until it is killed.
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #expect(listener >= 0)
-        defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(listener, pointer, length) == 0 && listen(listener, 8) == 0
-                    && getsockname(listener, pointer, &length) == 0
-            }
-        }
-        #expect(bound)
-        let port = UInt16(bigEndian: address.sin_port)
-
+        let server = try SilentServer()
+        defer { withExtendedLifetime(server) {} }
+        let port = server.port
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments =
