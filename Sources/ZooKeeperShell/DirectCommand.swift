@@ -85,8 +85,7 @@ struct DirectCommand {
             Self.areDistinct(letters), letters.allSatisfy(accepted.short.contains),
             Self.areDistinct(longFlags), longFlags.allSatisfy(accepted.long.contains),
             paths.count == 1 || (name == "ls" && paths.isEmpty),
-            let connectString = try? ConnectString(
-                server ?? environment("ZK_SERVER") ?? environment("ZOOKEEPER_CONNECT") ?? "127.0.0.1:2181")
+            let connectString = try? ConnectString(GlobalOptions.connectString(given: server, environment: environment))
         else { return nil }
         let node = ShellContext.resolve(paths.first ?? ".", against: "/")
         guard PathValidation.isValid(node), PathValidation.isValid(Chroot(connectString.chroot).serverPath(node))

@@ -89,6 +89,12 @@ extension GlobalOptions {
         return result
     }
 
+    /// The connect string zk uses: the one given with --server, else $ZK_SERVER, else
+    /// $ZOOKEEPER_CONNECT, else the local default.
+    static func connectString(given server: String?, environment: (String) -> String?) -> String {
+        server ?? environment("ZK_SERVER") ?? environment("ZOOKEEPER_CONNECT") ?? "127.0.0.1:2181"
+    }
+
     /// The long option a letter before the command stands for.
     private static func longName(of letter: Character) -> String? {
         switch letter {

@@ -44,8 +44,7 @@ final class ShellContext: @unchecked Sendable {
     /// The connect string: --server, $ZK_SERVER, $ZOOKEEPER_CONNECT, or the local default.
     var connectString: String {
         let environment = ProcessInfo.processInfo.environment
-        return connectedTo ?? options.server ?? environment["ZK_SERVER"] ?? environment["ZOOKEEPER_CONNECT"]
-            ?? "127.0.0.1:2181"
+        return connectedTo ?? GlobalOptions.connectString(given: options.server, environment: { environment[$0] })
     }
 
     /// The session, connecting on first use.

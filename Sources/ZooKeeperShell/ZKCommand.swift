@@ -60,7 +60,7 @@ public struct ZKCommand: AsyncParsableCommand {
     ///
     /// - A plain one-shot read (`get`, `ls`, `stat`, `exists`) runs first, on this thread, when a
     ///   server answers at once: no argument parser, no event loops, no other thread.
-    /// - Anything else runs as ``runMain()`` on Swift concurrency's threads, while this thread
+    /// - Anything else runs as ``runMain(_:)`` on Swift concurrency's threads, while this thread
     ///   only waits. It does not give itself to the main queue (`dispatchMain()` ends it with
     ///   `pthread_exit`, whose unwinding first sorts the unwind tables of the whole static
     ///   binary, some 20 ms), so nothing in zk may use the main actor.
@@ -71,26 +71,27 @@ public struct ZKCommand: AsyncParsableCommand {
         var signals = sigset_t()
         sigemptyset(&signals)
         pthread_sigmask(SIG_SETMASK, &signals, nil)
-        DirectCommand.runAndExit(GlobalOptions.expandingShorthands(Array(CommandLine.arguments.dropFirst())))
-        runMainAndWait()
+        let arguments = GlobalOptions.expandingShorthands(Array(CommandLine.arguments.dropFirst()))
+        DirectCommand.runAndExit(arguments)
+        runMainAndWait(arguments)
         Self.exit()
     }
 
-    /// Runs ``runMain()`` in a task and blocks until it returns. (A function of its own: the
+    /// Runs ``runMain(_:)`` in a task and blocks until it returns. (A function of its own: the
     /// metadata a task needs is then looked up only when the direct path did not exit.)
     @inline(never)
-    private static func runMainAndWait() {
+    private static func runMainAndWait(_ arguments: [String]) {
         let finished = DispatchSemaphore(value: 0)
         Task.detached {
-            await runMain()
+            await runMain(arguments)
             finished.signal()
         }
         finished.wait()
     }
 
-    /// Parses the process arguments and runs the command; exits with its status.
-    public static func runMain() async {
-        let arguments = GlobalOptions.expandingShorthands(Array(CommandLine.arguments.dropFirst()))
+    /// Parses the arguments (after ``GlobalOptions/expandingShorthands(_:)``) and runs the
+    /// command; exits with its status.
+    private static func runMain(_ arguments: [String]) async {
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {

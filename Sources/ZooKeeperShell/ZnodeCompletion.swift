@@ -42,7 +42,7 @@ enum ZnodeCompletion {
             if word.hasPrefix("--server=") { return String(word.dropFirst("--server=".count)) }
             if Session.command(named: word) != nil { beforeCommand = false }
         }
-        return environment["ZK_SERVER"] ?? environment["ZOOKEEPER_CONNECT"] ?? "127.0.0.1:2181"
+        return GlobalOptions.connectString(given: nil, environment: { environment[$0] })
     }
 
     /// The children of a node, or none when the server does not answer within about a second.
