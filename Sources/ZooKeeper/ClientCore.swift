@@ -112,6 +112,8 @@ struct OutgoingRequest {
 struct PendingRequest {
     var id: UInt64
     var xid: Int32
+    /// When it was written: its reply shows the server heard from the client then or later.
+    var sentAt: NIODeadline
     var opCode: OpCode
     var watch: WatchRegistration?
     /// nil once the caller gave up (timeout, cancellation): the reply is then dropped.
@@ -139,6 +141,10 @@ final class ClientCore: @unchecked Sendable {
     @exclusivity(unchecked) private var pending = CircularBuffer<PendingRequest>()
     @exclusivity(unchecked) private var outbox = CircularBuffer<OutgoingRequest>()
     private var authWaiters = CircularBuffer<EventLoopPromise<Void>?>()
+    /// When each ping awaiting its reply was sent (pings are answered in order).
+    private var pingsSent = CircularBuffer<NIODeadline>()
+    /// Callers waiting for ownership through a session to end (see `ownershipLost`).
+    private var ownershipWatches: [UInt64: OwnershipWatch] = [:]
     private var credentials: [AuthPacket]
     private var watches = WatchRegistry()
     private var sinks: [WatcherID: WatchSink] = [:]
@@ -399,7 +405,7 @@ final class ClientCore: @unchecked Sendable {
                 protocolViolation("unreadable notification: \(error)")
             }
         case SpecialXid.ping:
-            break
+            if let sentAt = pingsSent.popFirst() { machine.acknowledged(sentAt: sentAt) }
         case SpecialXid.auth:
             let waiter = authWaiters.popFirst() ?? nil
             if header.error == .ok {
@@ -419,6 +425,7 @@ final class ClientCore: @unchecked Sendable {
                 return protocolViolation("reply xid \(header.xid) does not match the oldest request")
             }
             let request = pending.removeFirst()
+            machine.acknowledged(sentAt: request.sentAt)
             if header.zxid > 0 { machine.zxidSeen(header.zxid) }
             if let watch = request.watch, request.waiter != nil {
                 if header.error == .ok {
@@ -485,6 +492,7 @@ final class ClientCore: @unchecked Sendable {
                 if let channel {
                     var buffer = channel.allocator.buffer(capacity: 12)
                     buffer.writeRequestFrame(xid: SpecialXid.ping, PingRequest())
+                    pingsSent.append(.now())
                     write(buffer, to: channel)
                 }
             case .sendCloseSession:
@@ -502,6 +510,7 @@ final class ClientCore: @unchecked Sendable {
             }
         }
         if !machine.isTerminal { setState(derivedState) }
+        if !actions.isEmpty && !ownershipWatches.isEmpty { checkOwnership() }
     }
 
     private var derivedState: ZooKeeperClient.State {
@@ -613,7 +622,8 @@ final class ClientCore: @unchecked Sendable {
         frame.setInteger(xid, at: frame.readerIndex + 4, endianness: .big)
         pending.append(
             PendingRequest(
-                id: request.id, xid: xid, opCode: request.opCode, watch: request.watch, waiter: request.waiter))
+                id: request.id, xid: xid, sentAt: .now(), opCode: request.opCode, watch: request.watch,
+                waiter: request.waiter))
         write(frame, to: channel)
     }
 
@@ -697,6 +707,7 @@ final class ClientCore: @unchecked Sendable {
         let auth = authWaiters
         authWaiters.removeAll()
         for waiter in auth { waiter?.fail(error) }
+        pingsSent.removeAll()
     }
 
     private func failAll(with error: Error) {
@@ -724,6 +735,7 @@ final class ClientCore: @unchecked Sendable {
         let closing = closeWaiters
         closeWaiters = []
         for waiter in closing { waiter.succeed() }
+        checkOwnership()
     }
 
     private func setState(_ newState: ZooKeeperClient.State) {
@@ -731,6 +743,74 @@ final class ClientCore: @unchecked Sendable {
         logger.debug("state", metadata: ["state": "\(newState)"])
         state = newState
         for listener in stateListeners.values { listener.yield(newState) }
+    }
+
+    // MARK: Ownership
+
+    /// A caller waiting for ownership through session `sessionID` to end.
+    private struct OwnershipWatch {
+        var sessionID: Int64
+        var margin: TimeAmount
+        var promise: EventLoopPromise<OwnershipLost>
+        var timer: Scheduled<Void>?
+    }
+
+    /// Completes once work owned through session `sessionID` must stop: `margin` before the
+    /// server could expire the session (nothing heard from it in time), or at once when the
+    /// session is gone (expired, closed, replaced by a new one). Cancelled by `cancelOwnershipWatch(id:)`.
+    func watchOwnership(id: UInt64, sessionID: Int64, margin: TimeAmount) -> EventLoopFuture<OwnershipLost> {
+        eventLoop.flatSubmit {
+            let promise = self.eventLoop.makePromise(of: OwnershipLost.self)
+            self.ownershipWatches[id] = OwnershipWatch(sessionID: sessionID, margin: margin, promise: promise)
+            self.checkOwnership(id)
+            return promise.futureResult
+        }
+    }
+
+    func cancelOwnershipWatch(id: UInt64) {
+        eventLoop.execute {
+            guard let watch = self.ownershipWatches.removeValue(forKey: id) else { return }
+            watch.timer?.cancel()
+            watch.promise.fail(CancellationError())
+        }
+    }
+
+    private func checkOwnership() {
+        for id in Array(ownershipWatches.keys) { checkOwnership(id) }
+    }
+
+    /// Ends the watch if its ownership is over; otherwise (re)arms its timer for the moment it
+    /// would be, which an answer from the server meanwhile postpones.
+    private func checkOwnership(_ id: UInt64) {
+        guard var watch = ownershipWatches[id] else { return }
+        let ended: OwnershipLost.Reason?
+        let now = NIODeadline.now()
+        var cutoff: NIODeadline?
+        switch machine.phase {
+        case .expired: ended = .sessionExpired
+        case .closing, .closed, .authFailed: ended = .sessionEnded
+        default:
+            if machine.sessionID != watch.sessionID {
+                ended = machine.sessionID == 0 && machine.phase != .idle ? .sessionExpired : .sessionEnded
+            } else if let safeUntil = machine.sessionSafeUntil {
+                cutoff = safeUntil - watch.margin
+                ended = cutoff! <= now ? .noContact : nil
+            } else {
+                ended = .sessionEnded
+            }
+        }
+        if let ended {
+            watch.timer?.cancel()
+            ownershipWatches[id] = nil
+            watch.promise.succeed(OwnershipLost(reason: ended, sessionID: watch.sessionID))
+        } else if watch.timer == nil, let cutoff {
+            // Checked again then: an answer meanwhile will have moved the cutoff on.
+            watch.timer = eventLoop.scheduleTask(deadline: cutoff) {
+                self.ownershipWatches[id]?.timer = nil
+                self.checkOwnership(id)
+            }
+            ownershipWatches[id] = watch
+        }
     }
 
     private let idGenerator = IDGenerator()

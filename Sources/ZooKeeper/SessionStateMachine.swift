@@ -70,6 +70,12 @@ struct SessionStateMachine: Sendable {
     private var failedRounds = 0
     private var lastReceived = NIODeadline.uptimeNanoseconds(0)
     private var lastSent = NIODeadline.uptimeNanoseconds(0)
+    /// When the connect request of the current connection was sent.
+    private var connectRequestSent = NIODeadline.uptimeNanoseconds(0)
+    /// The server heard from this client at this moment or later: the sending time of the latest
+    /// request (or ping, or connect request) that it answered. It expires the session no earlier
+    /// than a session timeout after it last heard from the client.
+    private(set) var heardBy = NIODeadline.uptimeNanoseconds(0)
 
     init(
         hosts: [ConnectString.Host], sessionTimeout: Int32, allowReadOnly: Bool, recreateSessionOnExpiry: Bool,
@@ -108,6 +114,15 @@ struct SessionStateMachine: Sendable {
         return false
     }
 
+    /// The earliest moment at which the server could expire the session (nil without a live
+    /// session): a session timeout after the server last heard from the client, as far as the
+    /// client can tell. Until then nothing owned through the session (its ephemeral nodes) can
+    /// have passed to another client; it moves on with every answered request and ping.
+    var sessionSafeUntil: NIODeadline? {
+        guard sessionID != 0, negotiatedTimeout > 0, !isTerminal else { return nil }
+        return heardBy + .milliseconds(Int64(negotiatedTimeout))
+    }
+
     var isTerminal: Bool {
         switch phase {
         case .closed, .expired, .authFailed: true
@@ -129,6 +144,7 @@ struct SessionStateMachine: Sendable {
         phase = .handshaking(since: now)
         lastReceived = now
         lastSent = now
+        connectRequestSent = now
         return [
             .sendConnectRequest(
                 ConnectRequest(
@@ -169,6 +185,7 @@ struct SessionStateMachine: Sendable {
         sessionID = response.sessionID
         password = response.password
         negotiatedTimeout = response.timeout
+        heardBy = connectRequestSent
         failuresInRound = 0
         failedRounds = 0
         let readOnly = response.readOnly ?? false
@@ -184,6 +201,11 @@ struct SessionStateMachine: Sendable {
     /// A reply to an ordinary request carried this zxid.
     mutating func zxidSeen(_ zxid: Int64) {
         if zxid > lastZxidSeen { lastZxidSeen = zxid }
+    }
+
+    /// The server answered a request (or ping) sent at `sentAt`: it heard from the client then or later.
+    mutating func acknowledged(sentAt: NIODeadline) {
+        if sentAt > heardBy { heardBy = sentAt }
     }
 
     /// Something was written to the connection.

@@ -23,10 +23,10 @@ struct ContenderQueue: Sendable {
         prefix = "_c_\(UUID().uuidString.lowercased())-\(name)-"
     }
 
-    /// Creates this contender's node (parents too) and returns its path. When that fails, e.g. the
+    /// Creates this contender's node (parents too) and returns it. When that fails, e.g. the
     /// task is cancelled while its create is on the way (the server may still carry it out), the
     /// node is looked for by its prefix and withdrawn, so no stray contender blocks the others.
-    func enter(data: [UInt8]) async throws -> String {
+    func enter(data: [UInt8]) async throws -> Contender {
         do {
             return try await create(data: data)
         } catch {
@@ -37,14 +37,18 @@ struct ContenderQueue: Sendable {
         }
     }
 
-    private func create(data: [UInt8]) async throws -> String {
+    private func create(data: [UInt8]) async throws -> Contender {
         var mayExist = false
         while true {
             do {
                 // After a lost reply the create may have happened: look for our prefix first, and
                 // keep looking (not creating) while the connection is down.
-                if mayExist, let mine = try await find() { return mine }
-                return try await client.create(parent + "/" + prefix, data: data, mode: .ephemeralSequential).path
+                if mayExist, let mine = try await find(), let stat = try await client.exists(mine) {
+                    return Contender(path: mine, stat: stat)
+                }
+                let (path, stat) = try await client.create(
+                    parent + "/" + prefix, data: data, mode: .ephemeralSequential)
+                return Contender(path: path, stat: stat)
             } catch let error as ZooKeeperError where error.code == .noNode {
                 try await client.ensurePath(parent)
             } catch let error as ZooKeeperError where error.code == .connectionLoss {
@@ -91,4 +95,11 @@ struct ContenderQueue: Sendable {
     static func sequence(_ name: String) -> Int64 {
         Int64(name.suffix(10)) ?? Int64.max
     }
+}
+
+/// A contender's node, as created.
+struct Contender: Sendable {
+    var path: String
+    /// Its creation stat: `ephemeralOwner` is the session it lives with, `czxid` its fencing token.
+    var stat: Stat
 }

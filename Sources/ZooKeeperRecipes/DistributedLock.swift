@@ -12,10 +12,14 @@ import ZooKeeper
 /// ```
 ///
 /// The lock lives with the session: if the holder's session ends, its node goes and the next
-/// waiter gets the lock. A holder should watch `client.states()` and stop work on `.expired`.
+/// waiter gets the lock. `withLock` cancels its body shortly before the server could expire the
+/// session (when the connection is lost, or frozen, and not back in time), so two bodies never
+/// run at once; a holder that calls `acquire` itself waits on `lost()` for the same moment.
+/// Pass `fencingToken` to the resources the lock protects, so that they can refuse a holder
+/// that was paused past its ownership.
 public final class DistributedLock: Sendable {
     private let queue: ContenderQueue
-    private let held: Mutex<String?> = Mutex(nil)
+    private let held: Mutex<Contender?> = Mutex(nil)
 
     /// - Parameters:
     ///   - client: the session the lock is held with.
@@ -29,7 +33,8 @@ public final class DistributedLock: Sendable {
     ///   `ZooKeeperError`.
     public func acquire(timeout: Duration? = nil) async throws {
         guard held.withLock({ $0 }) == nil else { throw ZooKeeperError(.apiError, "this lock is already held here") }
-        let node = try await queue.enter(data: [])
+        let contender = try await queue.enter(data: [])
+        let node = contender.path
         do {
             let first: Bool
             if let timeout {
@@ -46,9 +51,10 @@ public final class DistributedLock: Sendable {
                 first = try await queue.waitUntilFirst(node)
             }
             guard first else { throw ZooKeeperError(.sessionExpired, "the lock's node vanished", path: node) }
-            held.withLock { $0 = node }
+            held.withLock { $0 = contender }
         } catch {
-            try? await queue.leave(node)
+            // In a task of its own: a cancelled task's requests are abandoned.
+            await uncancelled { [queue] in try? await queue.leave(node) }
             throw error
         }
     }
@@ -60,24 +66,42 @@ public final class DistributedLock: Sendable {
                 defer { current = nil }; return current
             })
         else { return }
-        try await queue.leave(node)
+        try await queue.leave(node.path)
     }
 
     /// Runs `body` while holding the lock, and releases it afterwards.
-    public func withLock<T: Sendable>(timeout: Duration? = nil, _ body: () async throws -> T) async throws -> T {
+    ///
+    /// When the lock can no longer be trusted (see `lost()`), `body`'s task is cancelled; once
+    /// it returns, `withLock` throws `OwnershipLost`. `body` must honour cancellation.
+    public func withLock<T: Sendable>(timeout: Duration? = nil, _ body: @Sendable () async throws -> T)
+        async throws -> T
+    {
         try await acquire(timeout: timeout)
-        do {
-            let result = try await body()
-            try await release()
-            return result
-        } catch {
-            try? await release()
-            throw error
+        let contender = held.withLock { $0! }
+        defer { held.withLock { if $0?.path == contender.path { $0 = nil } } }
+        return try await holding(
+            queue.client, sessionID: contender.stat.ephemeralOwner,
+            release: { [queue] in try await queue.leave(contender.path) }, body)
+    }
+
+    /// Waits until the held lock can no longer be trusted, and says why: shortly before the
+    /// server could expire the session (the connection lost or frozen and not back in time), or
+    /// once the session is gone.
+    /// - Throws: `ZooKeeperError` `.apiError` when the lock is not held here.
+    public func lost() async throws -> OwnershipLost {
+        guard let contender = held.withLock({ $0 }) else {
+            throw ZooKeeperError(.apiError, "this lock is not held here")
         }
+        return try await queue.client.ownershipLost(
+            sessionID: contender.stat.ephemeralOwner, margin: try await ownershipMargin(queue.client))
     }
 
     /// Whether this instance holds the lock.
     public var isHeld: Bool { held.withLock { $0 } != nil }
+
+    /// While held: the zxid that created the lock's node. Every later holder's token is greater,
+    /// so a resource that remembers the greatest token it has seen can refuse a stale holder.
+    public var fencingToken: Int64? { held.withLock { $0?.stat.czxid } }
 }
 
 /// The lock was not acquired in time.

@@ -56,6 +56,15 @@ public struct DistributedSemaphore: Sendable {
         }
     }
 
+    /// Runs `body` holding a lease, and releases it afterwards. When the lease can no longer be
+    /// trusted (see `Lease.lost()`), `body` is cancelled; once it returns, this throws
+    /// `OwnershipLost`.
+    public func withLease<T: Sendable>(timeout: Duration? = nil, _ body: @Sendable () async throws -> T)
+        async throws -> T
+    {
+        try await acquire(timeout: timeout).run(body)
+    }
+
     /// The number of leases held now.
     public func held() async throws -> Int {
         do {

@@ -1,3 +1,4 @@
+import Synchronization
 import ZooKeeper
 
 /// Leader election among the processes that use the same path: candidates queue as
@@ -14,6 +15,7 @@ public final class LeaderElection: Sendable {
     private let queue: ContenderQueue
     private let client: ZooKeeperClient
     private let id: String
+    private let token: Mutex<Int64?> = Mutex(nil)
 
     /// - Parameters:
     ///   - client: the session this candidate runs with; it leads only while the session lives.
@@ -26,36 +28,36 @@ public final class LeaderElection: Sendable {
     }
 
     /// Campaigns, then runs `body` as the leader. Leadership ends when `body` returns (the
-    /// candidate withdraws) or when the session is lost: then `body`'s task is cancelled, since
-    /// another process may already lead.
-    public func lead<T: Sendable>(_ body: @Sendable @escaping () async throws -> T) async throws -> T {
-        let node = try await queue.enter(data: Array(id.utf8))
+    /// candidate withdraws) or when the session could be lost.
+    ///
+    /// Leadership is given up shortly before the server could expire the session (when the
+    /// connection is lost, or frozen, and not back in time; see
+    /// `ZooKeeperClient.ownershipLost(sessionID:margin:)`): `body`'s task is cancelled then, and
+    /// once it returns, `lead` throws `OwnershipLost`. `body` must honour cancellation.
+    public func lead<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        let contender = try await queue.enter(data: Array(id.utf8))
+        let node = contender.path
         do {
             guard try await queue.waitUntilFirst(node) else {
                 throw ZooKeeperError(.sessionExpired, "the candidate's node vanished", path: node)
             }
-            let states = client.states()
-            let result = try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask { try await body() }
-                group.addTask {
-                    for await state in states where state == .suspended || state == .expired || state == .closed {
-                        throw ZooKeeperError(.connectionLoss, "leadership lost: the session is \(state)")
-                    }
-                    return nil
-                }
-                defer { group.cancelAll() }
-                while let next = try await group.next() {
-                    if let value = next { return value }
-                }
-                throw CancellationError()
-            }
-            try await queue.leave(node)
-            return result
         } catch {
-            try? await queue.leave(node)
+            await uncancelled { try? await self.queue.leave(node) }
             throw error
         }
+        token.withLock { $0 = contender.stat.czxid }
+        defer { token.withLock { $0 = nil } }
+        return try await holding(
+            client, sessionID: contender.stat.ephemeralOwner,
+            release: { [queue] in
+                try await queue.leave(node)
+            }, body)
     }
+
+    /// While leading: the zxid that created this candidate's node. Every later leader's token is
+    /// greater, so a resource that remembers the greatest token it has seen can refuse a stale
+    /// leader.
+    public var fencingToken: Int64? { token.withLock { $0 } }
 
     /// The candidates' ids in order; the first leads.
     public func candidates() async throws -> [String] {

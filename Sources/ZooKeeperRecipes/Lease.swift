@@ -5,10 +5,36 @@ import ZooKeeper
 public struct Lease: Hashable, Sendable {
     /// The lease's node.
     public let path: String
+    /// The zxid that created the lease's node: every later holder's token is greater, so a
+    /// resource that remembers the greatest token it has seen can refuse a stale holder's writes.
+    public let fencingToken: Int64
+    /// The session the lease lives with.
+    public let sessionID: Int64
     let queue: ContenderQueue
+
+    init(_ contender: Contender, queue: ContenderQueue) {
+        path = contender.path
+        fencingToken = contender.stat.czxid
+        sessionID = contender.stat.ephemeralOwner
+        self.queue = queue
+    }
 
     /// Gives the lease back: deletes its node (retried across a connection loss; already gone is fine).
     public func release() async throws { try await queue.leave(path) }
+
+    /// Waits until the lease can no longer be trusted, and says why: shortly before the server
+    /// could expire its session (see `ZooKeeperClient.ownershipLost(sessionID:margin:)`), or once
+    /// the session is gone. Stop the work done under the lease then.
+    public func lost() async throws -> OwnershipLost {
+        try await queue.client.ownershipLost(sessionID: sessionID, margin: try await ownershipMargin(queue.client))
+    }
+
+    /// Runs `body` under the lease, cancelling it when the lease can no longer be trusted (see
+    /// `lost()`), then releases the lease.
+    /// - Throws: `OwnershipLost` when the lease was lost (after `body` ended), or `body`'s error.
+    public func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        try await holding(queue.client, sessionID: sessionID, release: release, body)
+    }
 
     /// Leases are the same when their nodes are.
     public static func == (lhs: Lease, rhs: Lease) -> Bool { lhs.path == rhs.path }
@@ -23,10 +49,11 @@ extension ContenderQueue {
         data: [UInt8] = [], timeout: Duration?, operation: String,
         _ wait: @Sendable @escaping (_ node: String) async throws -> Void
     ) async throws -> Lease {
-        let node = try await enter(data: data)
+        let contender = try await enter(data: data)
+        let node = contender.path
         do {
             try await withTimeout(timeout, operation, path: parent) { try await wait(node) }
-            return Lease(path: node, queue: self)
+            return Lease(contender, queue: self)
         } catch {
             await uncancelled { try? await self.leave(node) }
             throw error

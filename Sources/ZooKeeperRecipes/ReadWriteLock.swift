@@ -46,24 +46,23 @@ public struct ReadWriteLock: Sendable {
     }
 
     /// Runs `body` holding a read share, and releases it afterwards.
-    public func withReadLock<T: Sendable>(timeout: Duration? = nil, _ body: () async throws -> T) async throws -> T {
-        try await holding(try await acquireRead(timeout: timeout), body)
+    ///
+    /// When the share can no longer be trusted (see `Lease.lost()`), `body` is cancelled; once it
+    /// returns, this throws `OwnershipLost`.
+    public func withReadLock<T: Sendable>(timeout: Duration? = nil, _ body: @Sendable () async throws -> T)
+        async throws -> T
+    {
+        try await acquireRead(timeout: timeout).run(body)
     }
 
     /// Runs `body` holding the write lock, and releases it afterwards.
-    public func withWriteLock<T: Sendable>(timeout: Duration? = nil, _ body: () async throws -> T) async throws -> T {
-        try await holding(try await acquireWrite(timeout: timeout), body)
-    }
-
-    private func holding<T: Sendable>(_ lease: Lease, _ body: () async throws -> T) async throws -> T {
-        do {
-            let result = try await body()
-            try await lease.release()
-            return result
-        } catch {
-            await uncancelled { try? await lease.release() }
-            throw error
-        }
+    ///
+    /// When the lock can no longer be trusted (see `Lease.lost()`), `body` is cancelled; once it
+    /// returns, this throws `OwnershipLost`.
+    public func withWriteLock<T: Sendable>(timeout: Duration? = nil, _ body: @Sendable () async throws -> T)
+        async throws -> T
+    {
+        try await acquireWrite(timeout: timeout).run(body)
     }
 
     /// Whether a contender name is a writer's (`_c_UUID-write-SEQUENCE`).

@@ -75,6 +75,13 @@ package final class ChildProcess: Sendable {
         }
     }
 
+    /// Ends it at once (SIGKILL), unless it has ended.
+    package func halt() {
+        reaped.withLockedValue { reaped in
+            if !reaped { kill(pid, SIGKILL) }
+        }
+    }
+
     /// Waits for it to end; returns its exit status, or 128 + the number of the signal that ended it.
     package func status() async -> Int32 {
         await withCheckedContinuation { continuation in

@@ -14,6 +14,9 @@ public enum ExitStatus {
     public static let notAuthorized: Int32 = 6
     /// No server reachable, connection lost, session expired or a timeout.
     public static let connection: Int32 = 7
+    /// A command run under a lock or leadership was stopped: the session could have expired
+    /// and another process taken over.
+    public static let ownershipLost: Int32 = 8
     /// Bad command line (sysexits' EX_USAGE, as swift-argument-parser uses).
     public static let usage: Int32 = 64
 
@@ -22,6 +25,7 @@ public enum ExitStatus {
         guard let error = error as? ZooKeeperError else {
             if let exit = error as? ExitCode { return exit.rawValue }
             if let shellError = error as? ShellError { return shellError.status }
+            if error is OwnershipLost { return ownershipLost }
             return failure
         }
         switch error.code {

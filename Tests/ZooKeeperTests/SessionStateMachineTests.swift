@@ -30,6 +30,40 @@ import ZooKeeperTestSupport
             ])
     }
 
+    @Test func theSessionIsSafeUntilATimeoutAfterTheServerLastHeardFromTheClient() {
+        var m = machine()
+        #expect(m.sessionSafeUntil == nil)
+        _ = m.start()
+        _ = m.channelActive(now: t0)
+        #expect(m.sessionSafeUntil == nil)
+        // The connect response comes later; the server heard from the client when it was sent.
+        _ = m.connectResponseReceived(
+            ConnectResponse(timeout: 6000, sessionID: 42, password: Array(repeating: 7, count: 16)),
+            now: t0 + .milliseconds(300))
+        #expect(m.sessionSafeUntil == t0 + .milliseconds(6000))
+        // An answer to a request sent later moves it on; an older one does not move it back.
+        m.acknowledged(sentAt: t0 + .seconds(2))
+        m.acknowledged(sentAt: t0 + .seconds(1))
+        #expect(m.sessionSafeUntil == t0 + .seconds(8))
+        // Frames received (notifications) and the loss of the connection do not move it.
+        m.frameReceived(now: t0 + .seconds(5))
+        _ = m.channelClosed()
+        #expect(m.sessionSafeUntil == t0 + .seconds(8))
+        // A reconnect with the same session does, from when its connect request was sent.
+        _ = m.channelActive(now: t0 + .seconds(6))
+        _ = m.connectResponseReceived(
+            ConnectResponse(timeout: 6000, sessionID: 42, password: Array(repeating: 7, count: 16)),
+            now: t0 + .seconds(7))
+        #expect(m.sessionSafeUntil == t0 + .seconds(12))
+        // An expired session has no such moment.
+        _ = m.channelClosed()
+        _ = m.channelActive(now: t0 + .seconds(20))
+        _ = m.connectResponseReceived(
+            ConnectResponse(timeout: 0, sessionID: 0, password: Array(repeating: 0, count: 16)),
+            now: t0 + .seconds(20))
+        #expect(m.sessionSafeUntil == nil)
+    }
+
     @Test func establishedSessionIsReported() {
         var m = machine()
         _ = m.start()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Synchronization
 import ZooKeeper
 import ZooKeeperRecipes
 
@@ -13,43 +14,73 @@ import ZooKeeperRecipes
 #endif
 
 /// Runs a command as a child process with this process's stdin, stdout and stderr; returns its
-/// exit status. `stop` ends it early (SIGTERM), e.g. when the lock it runs under is lost.
+/// exit status. Cancelling the caller stops the command (SIGTERM).
 enum ChildCommand {
-    static func run(
-        _ arguments: [String], environment: [String: String] = [:], stop: AsyncStream<Void>? = nil
-    ) async throws -> Int32 {
-        var merged = ProcessInfo.processInfo.environment
-        for (key, value) in environment { merged[key] = value }
-        let process = try ChildProcess("/usr/bin/env", arguments: ["env"] + arguments, environment: merged)
-        let stopper = Task {
-            guard let stop else { return }
-            for await _ in stop {
-                process.terminate()
-                return
-            }
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Int32 {
+        let process = try start(arguments, environment: environment)
+        return await withTaskCancellationHandler {
+            await process.status()
+        } onCancel: {
+            process.terminate()
         }
-        // Cancelling the caller (leadership lost) stops the command too.
+    }
+
+    /// Runs a command under ownership held through `sessionID` (a lock, leadership): once the
+    /// server has not answered for so long that it could expire the session within `grace` plus
+    /// a safety margin, the command gets SIGTERM, and SIGKILL at the margin if it is still
+    /// running, so it has ended before another process could take over. Returns its exit
+    /// status; throws `OwnershipLost` when it was stopped so.
+    static func runOwned(
+        _ arguments: [String], environment: [String: String], zk: ZooKeeperClient, sessionID: Int64, grace: Duration?
+    ) async throws -> Int32 {
+        let timeout = try await zk.session().timeout
+        let margin = max(Duration.milliseconds(100), .nanoseconds(timeout.nanoseconds / 10))
+        let grace = grace ?? min(.seconds(10), .nanoseconds(timeout.nanoseconds / 5))
+        let process = try start(arguments, environment: environment)
+        let lost = Mutex<OwnershipLost?>(nil)
+        let watchdog = Task {
+            let loss = try await zk.ownershipLost(sessionID: sessionID, margin: margin + grace)
+            lost.withLock { $0 = loss }
+            process.terminate()
+            _ = try await zk.ownershipLost(sessionID: sessionID, margin: margin)
+            process.halt()
+        }
         let status = await withTaskCancellationHandler {
             await process.status()
         } onCancel: {
             process.terminate()
         }
-        stopper.cancel()
+        watchdog.cancel()
+        if let loss = lost.withLock({ $0 }) { throw loss }
         return status
     }
 
-    /// A stream that fires once the session is expired or closed.
-    static func sessionLost(_ zk: ZooKeeperClient) -> AsyncStream<Void> {
-        let (stream, continuation) = AsyncStream<Void>.makeStream()
-        Task {
-            for await state in zk.states() where state == .expired || state == .closed {
-                continuation.yield()
-                break
-            }
-            continuation.finish()
-        }
-        return stream
+    /// The report of a command stopped because `what` (a lock, leadership) was lost.
+    static func stopped(_ what: String, _ loss: OwnershipLost) -> ShellError {
+        ShellError("\(what) was lost (\(loss)); the command was stopped", status: ExitStatus.ownershipLost)
     }
+
+    private static func start(_ arguments: [String], environment: [String: String]) throws -> ChildProcess {
+        var merged = ProcessInfo.processInfo.environment
+        for (key, value) in environment { merged[key] = value }
+        return try ChildProcess("/usr/bin/env", arguments: ["env"] + arguments, environment: merged)
+    }
+}
+
+/// `--grace`, shared by the commands that run a command under ownership.
+struct GraceOption: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Seconds between SIGTERM and SIGKILL when the session may be lost (default: a fifth of the session timeout, at most 10).",
+            valueName: "seconds"))
+    var grace: Double?
+
+    func validate() throws {
+        if let grace, !(grace >= 0) { throw ValidationError("--grace must be 0 or more seconds") }
+    }
+
+    var duration: Duration? { grace.map { .milliseconds(Int64($0 * 1000)) } }
 }
 
 struct Lock: ShellCommand {
@@ -57,12 +88,17 @@ struct Lock: ShellCommand {
         commandName: "lock",
         abstract: "Run a command while holding a distributed lock; exit with its status.",
         discussion: """
-            Waits for the lock, runs COMMAND, releases the lock when it exits. If the session is
-            lost meanwhile, the command is stopped (SIGTERM), since another process may hold the lock.
+            Waits for the lock, runs COMMAND with $ZK_LOCK_FENCE set to the lock's fencing token \
+            (the zxid that created its node: every later holder's is greater), and releases the \
+            lock when the command exits. When the server has not answered for so long that the \
+            session could expire (a lost or frozen connection that is not back in time), the \
+            command gets SIGTERM, then SIGKILL after --grace seconds, and has ended before the \
+            session could expire and another process take the lock; zk then exits with status 8.
             Example: zk lock /locks/deploy -- ./deploy.sh
             """)
     @OptionGroup var global: GlobalOptions
     @Option(name: .long, help: "Give up after this many seconds (exit 7).") var wait: Double?
+    @OptionGroup var grace: GraceOption
     @Argument(help: "The lock's node.", completion: .znode) var path: String
     @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.") var command: [String]
 
@@ -80,7 +116,13 @@ struct Lock: ShellCommand {
         }
         let status: Int32
         do {
-            status = try await ChildCommand.run(command, stop: ChildCommand.sessionLost(zk))
+            status = try await ChildCommand.runOwned(
+                command, environment: ["ZK_LOCK_FENCE": "\(lock.fencingToken!)"], zk: zk,
+                sessionID: try await zk.session().id, grace: grace.duration)
+        } catch let loss as OwnershipLost {
+            // Released whenever the connection is back, if the session still lives: no waiting for it.
+            Task { try? await lock.release() }
+            throw ChildCommand.stopped("the lock \(path)", loss)
         } catch {
             try? await lock.release()
             throw error
@@ -139,12 +181,16 @@ struct Elect: ShellCommand {
         commandName: "elect",
         abstract: "Run a command only while this process is the leader; --list shows the candidates.",
         discussion: """
-            Joins the election at PATH and waits; once leader, runs COMMAND and leaves the election
-            when it exits (with its status). If the session is lost, the command is stopped
-            (SIGTERM): another candidate may lead by then.
+            Joins the election at PATH and waits; once leader, runs COMMAND with $ZK_LEADER_FENCE \
+            set to its fencing token (the zxid that created its candidate node: every later \
+            leader's is greater), and leaves the election when the command exits (with its \
+            status). When the server has not answered for so long that the session could expire, \
+            the command gets SIGTERM, then SIGKILL after --grace seconds, and has ended before \
+            another candidate could lead; zk then exits with status 8.
             Example: zk elect /election/scheduler --id node-1 -- ./scheduler
             """)
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var grace: GraceOption
     @Option(name: .long, help: "This candidate's name (default: host name and process id).") var id: String?
     @Flag(name: .long, help: "Print the candidates in order (the first leads) and exit.") var list = false
     @Argument(help: "The election's node.", completion: .znode) var path: String
@@ -166,8 +212,17 @@ struct Elect: ShellCommand {
             }
             return
         }
-        let command = self.command
-        let status = try await election.lead { try await ChildCommand.run(command) }
+        let (command, path, grace) = (self.command, self.path, self.grace.duration)
+        let status: Int32
+        do {
+            status = try await election.lead {
+                try await ChildCommand.runOwned(
+                    command, environment: ["ZK_LEADER_FENCE": "\(election.fencingToken ?? 0)"], zk: zk,
+                    sessionID: try await zk.session().id, grace: grace)
+            }
+        } catch let loss as OwnershipLost {
+            throw ChildCommand.stopped("leadership of \(path)", loss)
+        }
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+import ZooKeeper
+import ZooKeeperTestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `zk lock` and `zk elect` whose connection freezes (open, no bytes: a partition) stop their
+/// command before another process can take over: timestamps written by the two commands never
+/// overlap, the frozen one exits with status 8, and fencing tokens grow from holder to holder.
+@Suite(.timeLimit(.minutes(3))) struct OwnedCommandTests {
+    enum Command: String, CaseIterable, Sendable {
+        case lock, elect
+
+        var arguments: [String] { [rawValue, "/owned"] + (self == .elect ? ["--id", "x"] : []) + ["--"] }
+        var fence: String { self == .lock ? "ZK_LOCK_FENCE" : "ZK_LEADER_FENCE" }
+    }
+
+    /// A temporary directory for the commands' records.
+    struct Records {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zk-owned-\(UUID().uuidString)")
+
+        init() throws {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        }
+
+        func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+        /// The `nanoseconds fence` lines of a record.
+        func lines(_ name: String) -> [(time: Int64, fence: Int64)] {
+            let text = (try? String(contentsOfFile: path(name), encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").compactMap { line in
+                let fields = line.split(separator: " ")
+                guard fields.count == 2, let time = Int64(fields[0]), let fence = Int64(fields[1]) else { return nil }
+                return (time, fence)
+            }
+        }
+
+        func remove() { try? FileManager.default.removeItem(at: directory) }
+    }
+
+    /// The connect string through `proxy` to the same server and chroot as `address`.
+    static func proxied(_ address: String, _ proxy: TCPProxy) -> String {
+        let chroot = address.firstIndex(of: "/").map { String(address[$0...]) } ?? ""
+        return "127.0.0.1:\(proxy.port)\(chroot)"
+    }
+
+    static func upstreamPort(_ address: String) -> Int {
+        Int(address.split(separator: "/")[0].split(separator: ",")[0].split(separator: ":")[1])!
+    }
+
+    @Test(arguments: ShellTarget.allCases, Command.allCases)
+    func aFrozenHolderStopsItsCommandBeforeTheNextOneStarts(_ target: ShellTarget, _ command: Command) async throws {
+        try await target.withConnectString { address in
+            let proxy = try await TCPProxy.start(upstreamPort: Self.upstreamPort(address))
+            defer { proxy.stop() }
+            let records = try Records()
+            defer { records.remove() }
+            let zk = ServeCommandTests.zk.path
+            let holding =
+                "while :; do echo \"$(date +%s%N) $\(command.fence)\" >> '\(records.path("a"))'; sleep 0.02; done"
+            let holder = Task {
+                try await ChildProcess.run(
+                    zk,
+                    ["-s", Self.proxied(address, proxy), "--timeout", "4"] + command.arguments + ["sh", "-c", holding])
+            }
+            try await eventually(within: .seconds(60)) { !records.lines("a").isEmpty }
+            proxy.stall()
+            let next = try await ChildProcess.run(
+                zk,
+                ["-s", address] + command.arguments + [
+                    "sh", "-c", "echo \"$(date +%s%N) $\(command.fence)\" > '\(records.path("b"))'",
+                ])
+            let frozen = try await holder.value
+            proxy.unstall()
+            #expect(next.status == 0, "\(next.errorText)")
+            #expect(frozen.status == 8, "\(frozen.errorText)")
+            #expect(frozen.errorText.contains("lost"), "\(frozen.errorText)")
+            #expect(frozen.errorText.split(separator: "\n").count == 1, "\(frozen.errorText)")
+            let (a, b) = (records.lines("a"), try #require(records.lines("b").first))
+            let lastA = try #require(a.last)
+            #expect(
+                lastA.time < b.time,
+                "the frozen holder wrote \((lastA.time - b.time) / 1_000_000) ms after the next began")
+            #expect(b.fence > lastA.fence)
+            #expect(Set(a.map(\.fence)).count == 1)
+        }
+    }
+
+    /// A holder paused whole (zk and its command, as Ctrl-Z or a paused machine would) past its
+    /// session's expiry: the next holder gets a greater fencing token, and once resumed, the
+    /// paused zk stops its command and exits with status 8. (While paused, nothing of the holder
+    /// runs; once resumed, the command may get a step in before it is stopped: a resource that
+    /// checks the fencing token refuses it.)
+    @Test(arguments: Command.allCases)
+    func aPausedHolderIsStoppedOnResumeAndFencedOff(_ command: Command) async throws {
+        try await ShellTarget.embedded.withConnectString { address in
+            let records = try Records()
+            defer { records.remove() }
+            let zk = ServeCommandTests.zk.path
+            let holding =
+                "while :; do echo \"$(date +%s%N) $\(command.fence)\" >> '\(records.path("a"))'; sleep 0.02; done"
+            // `exec setsid`: zk keeps the shell's process ID and leads a process group of its own,
+            // with its command, to pause together.
+            let quoted = ([zk, "-s", address, "--timeout", "4"] + command.arguments + ["sh", "-c", holding])
+                .map { "'\($0.replacingOccurrences(of: "'", with: "'\\''"))'" }.joined(separator: " ")
+            let holder = Task {
+                try await ChildProcess.run(
+                    "/bin/sh", ["-c", "echo $$ > '\(records.path("pid"))'; exec setsid \(quoted)"])
+            }
+            try await eventually(within: .seconds(60)) { !records.lines("a").isEmpty }
+            let group = try #require(
+                pid_t(
+                    try String(contentsOfFile: records.path("pid"), encoding: .utf8).trimmingCharacters(
+                        in: .whitespacesAndNewlines)))
+            kill(-group, SIGSTOP)
+            let next = try await ChildProcess.run(
+                zk,
+                ["-s", address] + command.arguments + [
+                    "sh", "-c", "echo \"$(date +%s%N) $\(command.fence)\" > '\(records.path("b"))'",
+                ])
+            kill(-group, SIGCONT)
+            let paused = try await holder.value
+            #expect(next.status == 0, "\(next.errorText)")
+            #expect(paused.status == 8, "\(paused.errorText)")
+            let b = try #require(records.lines("b").first)
+            #expect(records.lines("a").allSatisfy { $0.fence < b.fence })
+        }
+    }
+}
