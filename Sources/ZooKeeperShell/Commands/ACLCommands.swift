@@ -53,7 +53,7 @@ struct SetACL: ShellCommand {
         let zk = try await shell.zk()
         let node = shell.resolve(path)
         if recursive {
-            for entry in try await Tree.walk(zk, node) { try await zk.setACL(entry.path, acl: entries) }
+            for entry in try await Tree.walk(zk, node).complete() { try await zk.setACL(entry.path, acl: entries) }
         } else {
             try await zk.setACL(node, acl: entries, version: version)
         }

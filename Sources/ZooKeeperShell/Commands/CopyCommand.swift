@@ -32,21 +32,24 @@ struct Copy: ShellCommand {
     static let dataFile = ".zkdata"
 
     func run(in shell: ShellContext) async throws {
-        let nodes = try await read(source, shell)
+        let (nodes, walk) = try await read(source, shell)
         try await write(nodes, to: destination, shell)
         if !shell.json { shell.output.error("copied \(nodes.count) nodes") }
+        try walk?.finish(shell.output)
     }
 
-    private func read(_ place: String, _ shell: ShellContext) async throws -> [Node] {
+    /// The nodes of a place and, for a subtree of the server, the walk that read it (which
+    /// notes the nodes that could not be read).
+    private func read(_ place: String, _ shell: ShellContext) async throws -> ([Node], TreeWalk?) {
         if place.hasPrefix("dir:") {
-            return try readDirectory(String(place.dropFirst(4)))
+            return (try readDirectory(String(place.dropFirst(4))), nil)
         }
         if place.hasPrefix("json:") {
             let file = String(place.dropFirst(5))
             guard let data = FileManager.default.contents(atPath: file),
                 let entries = try? JSONText.decode(data) as? [[String: Any]]
             else { throw ShellError("cannot read a backup from \(file)", status: ExitStatus.usage) }
-            return try entries.map { entry in
+            let nodes = try entries.map { entry in
                 guard let path = entry["path"] as? String, let text = entry["data"] as? String,
                     let acl = entry["acl"] as? [[String: String]]
                 else { throw ShellError("malformed entry in \(file)", status: ExitStatus.usage) }
@@ -62,17 +65,25 @@ struct Copy: ShellCommand {
                 }
                 return Node(relativePath: path, data: bytes, acl: entries)
             }
+            return (nodes, nil)
         }
         let zk = try await shell.zk()
         let root = shell.resolve(place)
+        var walk = try await Tree.walk(zk, root)
         var nodes: [Node] = []
-        for entry in try await Tree.walk(zk, root) {
-            let (data, _) = try await zk.getData(entry.path)
-            let (acl, _) = try await zk.getACL(entry.path)
-            nodes.append(
-                Node(relativePath: String(entry.path.dropFirst(root == "/" ? 0 : root.count)), data: data, acl: acl))
+        for path in walk.paths {
+            do {
+                let (data, _) = try await zk.getData(path)
+                let (acl, _) = try await zk.getACL(path)
+                nodes.append(
+                    Node(relativePath: String(path.dropFirst(root == "/" ? 0 : root.count)), data: data, acl: acl))
+            } catch let error as ZooKeeperError where error.code == .noNode {
+                continue
+            } catch let error as ZooKeeperError where error.code == .noAuth {
+                walk.skip(path)
+            }
         }
-        return nodes
+        return (nodes, walk)
     }
 
     private func write(_ nodes: [Node], to place: String, _ shell: ShellContext) async throws {

@@ -76,7 +76,7 @@ struct Diff: ShellCommand {
     /// Data by path relative to the root ("" for the root itself).
     private func contents(_ zk: ZooKeeperClient, _ root: String) async throws -> [String: [UInt8]] {
         var result: [String: [UInt8]] = [:]
-        for entry in try await Tree.walk(zk, root) {
+        for entry in try await Tree.walk(zk, root).complete() {
             let relative = String(entry.path.dropFirst(root == "/" ? 0 : root.count))
             result[relative.isEmpty ? "." : relative] = try await zk.getData(entry.path).data
         }

@@ -19,8 +19,9 @@ struct List: ShellCommand {
         let zk = try await shell.zk()
         let node = shell.resolve(path ?? ".")
         if recursive {
-            let paths = try await Tree.walk(zk, node).map(\.path)
-            return shell.json ? shell.output.json(paths) : paths.forEach(shell.output.line)
+            let walk = try await Tree.walk(zk, node)
+            shell.json ? shell.output.json(walk.paths) : walk.paths.forEach(shell.output.line)
+            return try walk.finish(shell.output)
         }
         let children: [String]
         let stat: Stat
@@ -209,9 +210,22 @@ struct DeleteAll: ShellCommand {
             throw ShellError("deleteall deletes a whole subtree; add --force to confirm", status: ExitStatus.usage)
         }
         let zk = try await shell.zk()
+        let walk = try await Tree.walk(zk, node)
         // Deepest first, so each delete finds its node childless: the server applies a session's
         // requests in order, batch calls included.
-        try await Tree.delete(Tree.walk(zk, node).reversed().map(\.path), with: zk)
+        var failures = try await Tree.deleteEach(walk.paths.reversed(), with: zk)
+        // A node that may not be read keeps the children the walk could not list, and so do the
+        // nodes above it: that is said once, for the unreadable node. Any other failure is thrown.
+        let kept = failures.filter { $0.error.code == .notEmpty && walk.unreadable.contains($0.path) }.map(\.path)
+        failures.removeAll { failure in
+            failure.error.code == .notEmpty && kept.contains { $0 == failure.path || $0.hasPrefix(failure.path + "/") }
+        }
+        if let failure = failures.first { throw failure.error }
+        guard !kept.isEmpty else { return }
+        for path in kept {
+            shell.output.error("zk: \(path): not allowed to read (NoAuth); not deleted, nor the nodes above it")
+        }
+        throw ExitCode(ExitStatus.notAuthorized)
     }
 }
 

@@ -18,7 +18,8 @@ struct Find: ShellCommand {
     func run(in shell: ShellContext) async throws {
         let pattern = try regex.map { try Regex($0) }
         let zk = try await shell.zk()
-        var matches = try await Tree.walk(zk, shell.resolve(path ?? ".")).map(\.path).filter { path in
+        var walk = try await Tree.walk(zk, shell.resolve(path ?? "."))
+        var matches = walk.paths.filter { path in
             let last = path.split(separator: "/").last.map(String.init) ?? "/"
             if let name, fnmatch(name, last, 0) != 0 { return false }
             if let pattern, (try? pattern.firstMatch(in: path)) == nil { return false }
@@ -26,10 +27,10 @@ struct Find: ShellCommand {
         }
         if ephemeral {
             let stats = try await Tree.inBatches(matches, { try await zk.exists($0) })
-            matches = try zip(matches, stats).filter { try $1.get()?.isEphemeral == true }.map(\.0)
+            matches = try walk.readable(matches, stats).filter { $0.value?.isEphemeral == true }.map(\.path)
         }
-        if shell.json { return shell.output.json(matches) }
-        matches.forEach(shell.output.line)
+        shell.json ? shell.output.json(matches) : matches.forEach(shell.output.line)
+        try walk.finish(shell.output)
     }
 }
 
@@ -52,11 +53,11 @@ struct Grep: ShellCommand {
         }
         let zk = try await shell.zk()
         var found = false
-        let paths = try await Tree.walk(zk, shell.resolve(path ?? ".")).map(\.path)
-        // A node gone or unreadable meanwhile is skipped.
-        for (path, result) in zip(paths, try await Tree.inBatches(paths, { try await zk.getData($0) })) {
-            guard let data = try? result.get().data, let text = String(validating: data, as: UTF8.self)
-            else { continue }
+        var walk = try await Tree.walk(zk, shell.resolve(path ?? "."))
+        let paths = walk.paths
+        let nodes = try walk.readable(paths, try await Tree.inBatches(paths, { try await zk.getData($0) }))
+        for (path, node) in nodes {
+            guard let text = String(validating: node.data, as: UTF8.self) else { continue }
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).filter { $0.contains(regex) }
             guard !lines.isEmpty else { continue }
             found = true
@@ -66,6 +67,7 @@ struct Grep: ShellCommand {
                 for line in lines { shell.output.line("\(path):\(line)") }
             }
         }
+        try walk.finish(shell.output)
         if !found { throw ExitCode(ExitStatus.failure) }
     }
 }
@@ -81,14 +83,20 @@ struct DiskUsage: ShellCommand {
         let root = shell.resolve(path ?? ".")
         var bytes = 0
         var nodes = 0
-        let paths = try await Tree.walk(zk, root).map(\.path)
+        var walk = try await Tree.walk(zk, root)
+        let paths = walk.paths
+        let stats = try await Tree.inBatches(paths, { try await zk.exists($0) })
         // A node gone meanwhile is not counted.
-        for case let stat? in try await Tree.inBatches(paths, { try await zk.exists($0) }).map({ try $0.get() }) {
+        for case let (_, stat?) in try walk.readable(paths, stats) {
             bytes += Int(stat.dataLength)
             nodes += 1
         }
-        if shell.json { return shell.output.json(["path": root, "bytes": bytes, "nodes": nodes]) }
-        shell.output.line("\(bytes)\t\(nodes)\t\(root)")
+        if shell.json {
+            shell.output.json(["path": root, "bytes": bytes, "nodes": nodes])
+        } else {
+            shell.output.line("\(bytes)\t\(nodes)\t\(root)")
+        }
+        try walk.finish(shell.output)
     }
 }
 

@@ -15,43 +15,50 @@ struct Tree: ShellCommand {
     /// Every node of a subtree, parents before children, siblings sorted. The tree is listed a
     /// level at a time with batch calls of many getChildren requests each (pipelined on the
     /// session), so a large subtree costs about one round trip per level rather than one per node.
-    static func walk(_ zk: ZooKeeperClient, _ root: String, maxDepth: Int? = nil) async throws -> [Entry] {
+    /// A node that may not be read is kept, without its children, and noted in the walk; one
+    /// deleted meanwhile is left out. A missing root is an error.
+    static func walk(_ zk: ZooKeeperClient, _ root: String, maxDepth: Int? = nil) async throws -> TreeWalk {
+        try await walk(root, maxDepth: maxDepth) { try await inBatches($0, zk.getChildren) }
+    }
+
+    /// The walk above, with `list` answering each level's getChildren requests.
+    static func walk(
+        _ root: String, maxDepth: Int? = nil,
+        list: ([String]) async throws -> [Result<[String], ZooKeeperError>]
+    ) async throws -> TreeWalk {
         var children: [String: [String]] = [:]
+        var gone: Set<String> = []
+        var unreadable: [String] = []
         var level = [root]
         var depth = 0
         while !level.isEmpty, maxDepth.map({ depth < $0 }) ?? true {
             var next: [String] = []
-            for (path, names) in try await listChildren(zk, level, root: root) {
-                let paths = names.sorted().map { path == "/" ? "/" + $0 : path + "/" + $0 }
-                children[path] = paths
-                next += paths
+            for (path, result) in zip(level, try await list(level)) {
+                switch result {
+                case .success(let names):
+                    let paths = names.sorted().map { path == "/" ? "/" + $0 : path + "/" + $0 }
+                    children[path] = paths
+                    next += paths
+                case .failure(let error) where error.code == .noNode && path != root: gone.insert(path)
+                case .failure(let error) where error.code == .noAuth: unreadable.append(path)
+                case .failure(let error): throw error
+                }
             }
             level = next
             depth += 1
         }
-        var result: [Entry] = []
+        var entries: [Entry] = []
         var stack = [Entry(path: root, depth: 0)]
         while let entry = stack.popLast() {
-            result.append(entry)
+            if gone.contains(entry.path) { continue }
+            entries.append(entry)
             for child in (children[entry.path] ?? []).reversed() {
                 stack.append(Entry(path: child, depth: entry.depth + 1))
             }
         }
-        return result
-    }
-
-    /// The children of each of `paths`. A node deleted meanwhile has none; a missing root is an
-    /// error.
-    private static func listChildren(_ zk: ZooKeeperClient, _ paths: [String], root: String) async throws
-        -> [(String, [String])]
-    {
-        try await zip(paths, inBatches(paths, zk.getChildren)).map { path, result in
-            switch result {
-            case .success(let names): (path, names)
-            case .failure(let error) where error.code == .noNode && path != root: (path, [])
-            case .failure(let error): throw error
-            }
-        }
+        var walk = TreeWalk(entries: entries)
+        unreadable.forEach { walk.skip($0) }
+        return walk
     }
 
     /// Runs a batch call (`zk.getData`, `zk.delete`...) over `paths` a slice of `size` at a time,
@@ -69,22 +76,37 @@ struct Tree: ShellCommand {
     /// node gone meanwhile is no failure, the first other one (a node that gained a child, or no
     /// permission) is thrown once every delete has been tried.
     static func delete(_ paths: [String], with zk: ZooKeeperClient) async throws {
-        for case .failure(let error) in try await inBatches(paths, { try await zk.delete($0) })
-        where error.code != .noNode {
-            throw error
+        if let failure = try await deleteEach(paths, with: zk).first { throw failure.error }
+    }
+
+    /// Deletes `paths` in their order, a batch at a time, and returns every failure but those of
+    /// nodes gone meanwhile.
+    static func deleteEach(_ paths: [String], with zk: ZooKeeperClient) async throws
+        -> [(path: String, error: ZooKeeperError)]
+    {
+        var failures: [(path: String, error: ZooKeeperError)] = []
+        for (path, result) in zip(paths, try await inBatches(paths, { try await zk.delete($0) })) {
+            if case .failure(let error) = result, error.code != .noNode { failures.append((path, error)) }
         }
+        return failures
     }
 
     func run(in shell: ShellContext) async throws {
         let root = shell.resolve(path ?? ".")
-        let entries = try await Self.walk(try await shell.zk(), root, maxDepth: depth)
+        let walk = try await Self.walk(try await shell.zk(), root, maxDepth: depth)
         if shell.json {
-            return shell.output.json(Self.nest(entries, root))
+            shell.output.json(Self.nest(walk.entries, root))
+        } else {
+            draw(walk.entries, to: shell.output)
         }
-        // Box-drawing lines, as tree(1) draws them.
+        try walk.finish(shell.output)
+    }
+
+    /// Box-drawing lines, as tree(1) draws them.
+    private func draw(_ entries: [Entry], to output: Output) {
         for (index, entry) in entries.enumerated() {
             guard entry.depth > 0 else {
-                shell.output.line(entry.path)
+                output.line(entry.path)
                 continue
             }
             var prefix = ""
@@ -92,7 +114,7 @@ struct Tree: ShellCommand {
                 prefix += Self.hasLaterSibling(entries, index, level) ? "│   " : "    "
             }
             prefix += Self.hasLaterSibling(entries, index, entry.depth) ? "├── " : "└── "
-            shell.output.line(prefix + String(entry.path.split(separator: "/").last ?? ""))
+            output.line(prefix + String(entry.path.split(separator: "/").last ?? ""))
         }
     }
 

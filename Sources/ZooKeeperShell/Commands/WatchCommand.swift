@@ -4,7 +4,17 @@ import ZooKeeper
 struct Watch: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Print every change of a node (or, with -R, of its subtree), one line each, until interrupted.")
+        abstract: "Print every change of a node (or, with -R, of its subtree), one line each, until interrupted.",
+        discussion: """
+            When the connection fails, what becomes of the watch is said on stderr, a line each: the \
+            connection is lost (the client reconnects; the watch lives on with the session), reconnected \
+            (the watch goes on), the session expired (the watch is gone; it is set again on the new \
+            session the client starts). Changes made while the connection or the watch was down are not \
+            reported: ZooKeeper does not replay them. With --json these are JSON lines on stdout among \
+            the events ({"type": ..., "path": ...}): {"state": "SUSPENDED"}, {"state": "CONNECTED", \
+            "session": "0x...", "server": "HOST:PORT"}, {"state": "EXPIRED"}, and {"state": "WATCHING", \
+            "path": PATH} once the watch is set again on a new session.
+            """)
     @OptionGroup var global: GlobalOptions
     @Flag(name: .customShort("R"), help: "Watch the whole subtree.") var recursive = false
     @Option(name: .long, help: "Stop after this many events.") var count: Int?
@@ -15,30 +25,9 @@ struct Watch: ShellCommand {
     @Argument(help: "The node.", completion: .znode) var path: String
 
     func run(in shell: ShellContext) async throws {
-        let zk = try await shell.zk()
-        let watch = try await zk.addWatch(shell.resolve(path), mode: recursive ? .persistentRecursive : .persistent)
-        try await Self.stream(watch, in: shell, count: count, exec: exec)
-    }
-
-    /// Prints (or runs `exec` for) each event of a persistent watch, then removes it.
-    static func stream(_ watch: ZooKeeperWatch, in shell: ShellContext, count: Int?, exec: String?) async throws {
-        var seen = 0
-        for try await event in watch {
-            if let exec {
-                let status = try await ChildCommand.run(
-                    ["sh", "-c", exec], environment: ["ZK_EVENT_TYPE": "\(event.type)", "ZK_EVENT_PATH": event.path])
-                if status != 0 {
-                    shell.output.error("zk: --exec exited with status \(status) for \(event.type) \(event.path)")
-                }
-            } else if shell.json {
-                shell.output.json(Formatting.json(event))
-            } else {
-                shell.output.line("\(event.type) \(event.path)")
-            }
-            seen += 1
-            if let count, seen >= count { break }
-        }
-        try? await watch.remove()
+        let stream = WatchStream(
+            path: shell.resolve(path), mode: recursive ? .persistentRecursive : .persistent, count: count, exec: exec)
+        try await stream.run(try await shell.zk(), in: shell)
     }
 }
 
@@ -63,11 +52,11 @@ struct AddWatch: ShellCommand {
     func run(in shell: ShellContext) async throws {
         let zk = try await shell.zk()
         let node = shell.resolve(path)
-        let watch = try await zk.addWatch(node, mode: mode == .persistent ? .persistent : .persistentRecursive)
+        let watchMode: AddWatchMode = mode == .persistent ? .persistent : .persistentRecursive
         if ShellContext.current != nil {
-            return shell.notices.announce(watch)
+            return shell.notices.announce(try await zk.addWatch(node, mode: watchMode))
         }
-        try await Watch.stream(watch, in: shell, count: count, exec: nil)
+        try await WatchStream(path: node, mode: watchMode, count: count, exec: nil).run(zk, in: shell)
     }
 }
 
