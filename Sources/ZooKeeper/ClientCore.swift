@@ -160,7 +160,12 @@ final class ClientCore: @unchecked Sendable {
     @exclusivity(unchecked) private var output: ByteBuffer?
     /// Requests submitted from other threads, taken over by one task on the loop.
     private let inbox = Mutex<[(OutgoingRequest, TimeAmount?)]>([])
-    private var lastConnectError: String?
+    /// Why the latest attempt to each host failed, for the error `connect` fails with.
+    private var connectFailures: [ConnectString.Host: ConnectionFailure] = [:]
+    /// Why the current attempt failed, once it has.
+    private var attemptFailure: ConnectionFailure?
+    /// The servers as the connect string lists them (the machine may try them in another order).
+    private let servers: [ConnectString.Host]
     private var sslContext: NIOSSLContext?
     private(set) var connectedHost: ConnectString.Host?
 
@@ -168,11 +173,13 @@ final class ClientCore: @unchecked Sendable {
         self.eventLoop = eventLoop
         self.configuration = configuration
         self.chroot = Chroot(connectString.chroot)
+        self.servers = connectString.hosts
         let hosts = configuration.shuffleHosts ? connectString.hosts.shuffled() : connectString.hosts
         self.machine = SessionStateMachine(
             hosts: hosts, sessionTimeout: Int32(clamping: configuration.sessionTimeout.milliseconds),
             allowReadOnly: configuration.allowReadOnly,
-            recreateSessionOnExpiry: configuration.recreateSessionOnExpiry, resuming: configuration.resumeSession)
+            recreateSessionOnExpiry: configuration.recreateSessionOnExpiry, failFast: configuration.failFast,
+            resuming: configuration.resumeSession)
         self.credentials = configuration.authentication.map { AuthPacket(scheme: $0.scheme, auth: $0.credentials) }
     }
 
@@ -186,14 +193,7 @@ final class ClientCore: @unchecked Sendable {
             self.sessionWaiters.append(promise)
             let timer = self.eventLoop.scheduleTask(in: timeout) {
                 guard !self.sessionWaiters.isEmpty else { return }
-                let reason = self.lastConnectError.map { " (last error: \($0))" } ?? ""
-                let error = ZooKeeperError(
-                    .connectFailed,
-                    "no server of \(self.machine.hosts.map(\.description).joined(separator: ",")) accepted a session within \(timeout)\(reason)"
-                )
-                let waiters = self.sessionWaiters
-                self.sessionWaiters = []
-                waiters.forEach { $0.fail(error) }
+                self.failSessionWaiters(waited: timeout)
                 self.perform(self.machine.close())
             }
             promise.futureResult.whenComplete { _ in timer.cancel() }
@@ -380,10 +380,10 @@ final class ClientCore: @unchecked Sendable {
             } catch {
                 // A read-only server refuses to create a session with a bare reply header.
                 if frame.readableBytes == 16, let header = try? ReplyHeader(decodingAll: frame), header.error != .ok {
-                    lastConnectError =
-                        "\(connectedHost.map { "\($0)" } ?? "server") refused the session: \(header.error.message)"
+                    attemptFailed(ConnectionFailure(cause: "the server refused the session: \(header.error.message)"))
                     channel?.close(promise: nil)
                 } else {
+                    attemptFailed(ConnectionFailure(NotZooKeeperServer(kind: .unknown)))
                     protocolViolation("unreadable connect response: \(error)")
                 }
             }
@@ -442,13 +442,31 @@ final class ClientCore: @unchecked Sendable {
     func channelInactive(attempt: UInt64) {
         guard attempt == self.attempt else { return }
         channel = nil
-        perform(machine.channelClosed())
+        if case .handshaking = machine.phase, attemptFailure == nil {
+            attemptFailed(ConnectionFailure(cause: "the server closed the connection"))
+        }
+        perform(machine.channelClosed(definitive: attemptFailure?.isDefinitive ?? false))
     }
 
     func connectionError(_ error: Error, attempt: UInt64) {
         guard attempt == self.attempt else { return }
-        lastConnectError = error is NIOSSLError ? "TLS: \(error)" : "\(error)"
+        attemptFailed(ConnectionFailure(error))
         logger.debug("connection error", metadata: ["error": "\(error)"])
+    }
+
+    /// Records why the current attempt failed, for the error `connect` may fail with.
+    private func attemptFailed(_ failure: ConnectionFailure) {
+        attemptFailure = failure
+        connectFailures[machine.currentHost] = failure
+    }
+
+    /// Fails the wait for the first session with each host's cause; `waited`: how long a host
+    /// with none on record was given.
+    private func failSessionWaiters(waited: TimeAmount) {
+        let error = ZooKeeperError.connectFailed(hosts: servers, failures: connectFailures, waited: waited)
+        let waiters = sessionWaiters
+        sessionWaiters = []
+        waiters.forEach { $0.fail(error) }
     }
 
     // MARK: Actions
@@ -474,6 +492,8 @@ final class ClientCore: @unchecked Sendable {
                 channel?.close(promise: nil)
                 channel = nil
                 connectedHost = nil
+            case .giveUpConnecting:
+                failSessionWaiters(waited: .zero)
             case .scheduleReconnect(let delay):
                 reconnectTask = eventLoop.scheduleTask(in: delay) {
                     self.perform(self.machine.reconnectTimerFired())
@@ -525,6 +545,7 @@ final class ClientCore: @unchecked Sendable {
 
     private func connect(to host: ConnectString.Host, timeout: TimeAmount) {
         attempt += 1
+        attemptFailure = nil
         let attempt = self.attempt
         let maxFrameLength = configuration.maxFrameLength
         logger.debug("connecting", metadata: ["server": "\(host)"])
@@ -532,8 +553,8 @@ final class ClientCore: @unchecked Sendable {
         do {
             tls = try tlsContext()
         } catch {
-            lastConnectError = "TLS configuration: \(error)"
-            return perform(machine.connectFailed())
+            attemptFailed(ConnectionFailure(tlsConfiguration: error))
+            return perform(machine.connectFailed(definitive: true))
         }
         // An IP address needs no resolver: connecting to it directly saves a lookup on another thread.
         let address = try? SocketAddress(ipAddress: host.host, port: host.port)
@@ -549,7 +570,7 @@ final class ClientCore: @unchecked Sendable {
                             NIOSSLClientHandler(context: tls, serverHostname: name))
                     }
                     try channel.pipeline.syncOperations.addHandlers(
-                        ByteToMessageHandler(JuteFrameDecoder(maxFrameLength: maxFrameLength)),
+                        ByteToMessageHandler(ClientFrameDecoder(maxFrameLength: maxFrameLength)),
                         ZooKeeperChannelHandler(core: self, attempt: attempt))
                 }
             }
@@ -563,9 +584,10 @@ final class ClientCore: @unchecked Sendable {
                 case .success:
                     self.connectedHost = host
                 case .failure(let error):
-                    self.lastConnectError = "\(host): \(error)"
+                    let failure = ConnectionFailure(error)
+                    self.attemptFailed(failure)
                     self.logger.debug("connect failed", metadata: ["server": "\(host)", "error": "\(error)"])
-                    self.perform(self.machine.connectFailed())
+                    self.perform(self.machine.connectFailed(definitive: failure.isDefinitive))
                 }
             }
     }

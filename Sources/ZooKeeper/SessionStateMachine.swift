@@ -40,6 +40,9 @@ struct SessionStateMachine: Sendable {
         case closeConnection
         /// Start the next round of connection attempts after a delay.
         case scheduleReconnect(after: TimeAmount)
+        /// Connecting cannot succeed: fail the wait for the first session with what each host
+        /// failed with (the client closes next).
+        case giveUpConnecting
         /// The session is gone: fail everything waiting, end every watch.
         case sessionExpired
         /// The server refused the credentials: fail everything and stop.
@@ -56,6 +59,9 @@ struct SessionStateMachine: Sendable {
     let requestedTimeout: Int32
     let allowReadOnly: Bool
     let recreateSessionOnExpiry: Bool
+    /// Whether to give up on the first session once every host has failed definitively (see
+    /// `connectFailed(definitive:)`) in ``roundsBeforeGivingUp`` rounds in a row.
+    let failFast: Bool
 
     private(set) var phase: Phase = .idle
     private(set) var sessionID: Int64 = 0
@@ -68,6 +74,11 @@ struct SessionStateMachine: Sendable {
     private var hostIndex = 0
     private var failuresInRound = 0
     private var failedRounds = 0
+    private var definitiveFailuresInRound = 0
+    /// Rounds in a row in which every attempt failed definitively.
+    private var definitiveRounds = 0
+    /// Whether a session was ever established: from then on the client never gives up.
+    private var hadSession = false
     private var lastReceived = NIODeadline.uptimeNanoseconds(0)
     private var lastSent = NIODeadline.uptimeNanoseconds(0)
     /// When the connect request of the current connection was sent.
@@ -79,7 +90,7 @@ struct SessionStateMachine: Sendable {
 
     init(
         hosts: [ConnectString.Host], sessionTimeout: Int32, allowReadOnly: Bool, recreateSessionOnExpiry: Bool,
-        resuming session: (id: Int64, password: [UInt8])? = nil
+        failFast: Bool = false, resuming session: (id: Int64, password: [UInt8])? = nil
     ) {
         precondition(!hosts.isEmpty, "a session needs at least one host")
         if let session {
@@ -90,6 +101,7 @@ struct SessionStateMachine: Sendable {
         self.requestedTimeout = sessionTimeout
         self.allowReadOnly = allowReadOnly
         self.recreateSessionOnExpiry = recreateSessionOnExpiry
+        self.failFast = failFast
     }
 
     /// The host of the current (or next) connection attempt.
@@ -153,10 +165,11 @@ struct SessionStateMachine: Sendable {
         ]
     }
 
-    /// The TCP connection could not be opened.
-    mutating func connectFailed() -> [Action] {
+    /// The TCP connection could not be opened. `definitive`: trying again soon would fail the
+    /// same way (the host refused the connection, or its name does not resolve).
+    mutating func connectFailed(definitive: Bool = false) -> [Action] {
         guard phase == .connecting else { return [] }
-        return nextAttempt()
+        return nextAttempt(definitive: definitive)
     }
 
     /// The reconnect delay is over.
@@ -187,7 +200,9 @@ struct SessionStateMachine: Sendable {
         negotiatedTimeout = response.timeout
         heardBy = connectRequestSent
         failuresInRound = 0
+        definitiveFailuresInRound = 0
         failedRounds = 0
+        hadSession = true
         let readOnly = response.readOnly ?? false
         phase = .connected(readOnly: readOnly)
         return [.established(sessionID: sessionID, newSession: newSession, readOnly: readOnly)]
@@ -213,11 +228,13 @@ struct SessionStateMachine: Sendable {
         lastSent = now
     }
 
-    /// The current connection closed (by either side, or after an error).
-    mutating func channelClosed() -> [Action] {
+    /// The current connection closed (by either side, or after an error). `definitive`: before
+    /// the session, trying again soon would fail the same way (another kind of server answered,
+    /// or TLS could not agree).
+    mutating func channelClosed(definitive: Bool = false) -> [Action] {
         switch phase {
         case .connecting, .handshaking:
-            return nextAttempt()
+            return nextAttempt(definitive: definitive)
         case .connected:
             advanceHost()
             failuresInRound = 0
@@ -308,12 +325,24 @@ struct SessionStateMachine: Sendable {
         hostIndex = (hostIndex + 1) % hosts.count
     }
 
-    private mutating func nextAttempt() -> [Action] {
+    /// Rounds in a row of definitive failures on every host after which a client with
+    /// ``failFast`` gives up on its first session: two, so a host that has just restarted is
+    /// tried again after the backoff.
+    static let roundsBeforeGivingUp = 2
+
+    private mutating func nextAttempt(definitive: Bool = false) -> [Action] {
         advanceHost()
         failuresInRound += 1
+        if definitive { definitiveFailuresInRound += 1 }
         if failuresInRound >= hosts.count {
+            definitiveRounds = definitiveFailuresInRound == failuresInRound ? definitiveRounds + 1 : 0
             failuresInRound = 0
+            definitiveFailuresInRound = 0
             failedRounds += 1
+            if failFast && !hadSession && definitiveRounds >= Self.roundsBeforeGivingUp {
+                phase = .closed
+                return [.giveUpConnecting, .closed]
+            }
             phase = .waitingToReconnect
             return [.scheduleReconnect(after: Self.backoff(afterFailedRounds: failedRounds))]
         }

@@ -11,6 +11,13 @@ extension ZooKeeperClient {
         /// How long `connect` waits for the first session before it fails with `connectFailed`;
         /// nil means the session timeout.
         public var connectTimeout: Duration?
+        /// Whether `connect` gives up before its connect timeout when waiting cannot help: when
+        /// every server, twice in a row, refused the connection (nothing listens on the port), has
+        /// a name that does not resolve, answered like another kind of server, or failed the TLS
+        /// handshake. Only the first session is concerned: a client that had one keeps trying
+        /// until it is closed. Turn it off to keep trying for the whole connect timeout (while a
+        /// server starts, say).
+        public var failFast = true
         /// How long one request may wait for its reply (nil: no limit beyond connection loss).
         public var requestTimeout: Duration?
         /// Whether a read-only server (one cut off from its quorum) is acceptable.

@@ -31,8 +31,9 @@ public final class ZooKeeperClient: Sendable {
     ///   - configuration: timeouts, read-only mode, credentials, logging.
     ///   - eventLoopGroup: the group whose one event loop runs all of this client's I/O.
     /// - Throws: `ZooKeeperError` with code `.badArguments` for a bad connect string, `.connectFailed`
-    ///   when no server accepts a session within the connect timeout, `.authFailed` when the server
-    ///   refuses the configured credentials.
+    ///   when no server accepts a session within the connect timeout (or sooner, with
+    ///   `Configuration.failFast`, when every server refused twice in a row), its message naming
+    ///   each server and the cause; `.authFailed` when the server refuses the configured credentials.
     public static func connect(
         _ connectString: String,
         configuration: Configuration = Configuration(),

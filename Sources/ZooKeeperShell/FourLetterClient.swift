@@ -15,7 +15,7 @@ enum FourLetterClient {
                     }
                 }
         } catch {
-            throw ZooKeeperError(.connectFailed, "cannot reach \(host):\(port): \(error)")
+            throw ZooKeeperError(connectingTo: ConnectString.Host(host: host, port: port), failedWith: error)
         }
         return try await channel.executeThenClose { inbound, outbound in
             try await outbound.write(ByteBuffer(string: word))

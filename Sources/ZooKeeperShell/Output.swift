@@ -52,6 +52,9 @@ final class Output: @unchecked Sendable {
     /// Reports a failed command on stderr, in one line; returns its exit status.
     func report(_ error: any Error) -> Int32 {
         switch error {
+        case let error as ZooKeeperError where error.code == .connectFailed:
+            // The message names each server and its cause; the code name would add nothing.
+            self.error("zk: \(error.message)")
         case let error as ZooKeeperError:
             self.error("zk: \(error.code.name): \(error.message)\(error.path.map { ": \($0)" } ?? "")")
         case let error as ShellError:

@@ -95,7 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as DataDirectoryError {
             throw ShellError("cannot use --data-dir \(dataDir ?? ""): \(error)")
         } catch {
-            throw ShellError("cannot serve on \(host):\(port): \(error)")
+            throw ShellError(Self.bindFailure(error, host: host, port: port))
         }
         let stopLogger = logger
         let stop = SignalWatcher.stopping(on: [SIGINT, SIGTERM]) {
@@ -107,6 +107,24 @@ struct ServeCommand: AsyncParsableCommand {
             try await server.waitUntilClosed()
         } catch {
             throw ShellError("\(error)")
+        }
+    }
+
+    /// Why the server could not listen on `host`:`port`, in plain words.
+    static func bindFailure(_ error: any Error, host: String, port: Int) -> String {
+        switch error {
+        case let error as IOError where error.errnoCode == EADDRINUSE:
+            "port \(port) is already in use"
+        case let error as IOError where error.errnoCode == EACCES:
+            "no permission to serve on port \(port) (ports below 1024 need privileges)"
+        case let error as IOError where error.errnoCode == EADDRNOTAVAIL:
+            "cannot serve on \(host): not an address of this machine"
+        case let error as IOError:
+            "cannot serve on \(host):\(port): \(String(cString: strerror(error.errnoCode)).lowercased())"
+        case is SocketAddressError.UnknownHost:
+            "cannot serve on \(host): host name not found"
+        default:
+            "cannot serve on \(host):\(port): \(error)"
         }
     }
 }

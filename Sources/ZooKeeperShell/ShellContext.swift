@@ -78,8 +78,7 @@ final class ShellContext: @unchecked Sendable {
             where error.code == .connectFailed && options.server == nil && !options.embedded
         {
             throw ZooKeeperError(
-                .connectFailed,
-                "no ZooKeeper server at \(address); give one with -s HOST:PORT or $ZK_SERVER, or try --embedded")
+                .connectFailed, "\(error.message); give a server with -s HOST:PORT or $ZK_SERVER, or try --embedded")
         }
         return client!
     }

@@ -99,6 +99,11 @@ public struct ZKCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let error as ShellError where error.status != ExitStatus.usage {
+            // A command's own failure at run time (`zk serve`'s): one line and its status, with
+            // no pointer to the help.
+            FileDescriptorIO.writeAll(Array("zk: \(error.message)\n".utf8), to: FileDescriptorIO.standardError)
+            exit(withError: ExitCode(error.status))
         } catch {
             if let line = usageLine(for: error, arguments: arguments) {
                 FileDescriptorIO.writeAll(Array((line + "\n").utf8), to: FileDescriptorIO.standardError)

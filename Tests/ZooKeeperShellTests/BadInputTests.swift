@@ -116,13 +116,11 @@ import ZooKeeperTestSupport
     }
 
     @Test func anUnreachableServerIsOneConnectionError() async throws {
-        let result = try await ShellCommandTests.zk([
-            "-s", "127.0.0.1:\(try freePort())", "--connect-timeout", "1", "ls", "/",
-        ])
+        let port = try freePort()
+        let result = try await ShellCommandTests.zk(["-s", "127.0.0.1:\(port)", "--connect-timeout", "1", "ls", "/"])
         #expect(result.status == 7)
         #expect(result.stdout.isEmpty)
-        #expect(result.errorText.hasPrefix("zk: ConnectFailed:"))
-        #expect(result.errorText.split(separator: "\n").count == 1)
+        #expect(result.errorText == "zk: cannot connect to 127.0.0.1:\(port): connection refused\n")
     }
 }
 

@@ -143,9 +143,7 @@ import ZooKeeperTestSupport
         let result = try await ShellCommandTests.zk(["-s", "127.0.0.1:\(server.port)", "get", "/x"])
         #expect(result.status == 7)
         #expect(result.stdout.isEmpty)
-        #expect(result.errorText.split(separator: "\n").count == 1)
-        #expect(
-            result.errorText.hasPrefix("zk: ConnectFailed: no server of 127.0.0.1:\(server.port) accepted a session"))
+        #expect(result.errorText == "zk: cannot connect to 127.0.0.1:\(server.port): no answer within 5 s\n")
     }
 
     /// With no server answering, the full client's report is unchanged (the direct attempt
@@ -154,8 +152,8 @@ import ZooKeeperTestSupport
         let result = try await ShellCommandTests.zk(["-s", "127.0.0.1:1", "--connect-timeout", "1", "get", "/x"])
         let direct = try await ShellCommandTests.zk(["-s", "127.0.0.1:1", "get", "/x"])
         #expect(result.status == 7 && direct.status == 7)
-        #expect(direct.errorText.split(separator: "\n").count == 1)
-        #expect(direct.errorText.hasPrefix("zk: ConnectFailed: no server of 127.0.0.1:1 accepted a session"))
+        #expect(direct.errorText == "zk: cannot connect to 127.0.0.1:1: connection refused\n")
+        #expect(direct.errorText == result.errorText)
         #expect(direct.stdout.isEmpty)
     }
 }

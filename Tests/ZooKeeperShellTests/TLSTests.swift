@@ -42,7 +42,7 @@ import ZooKeeperTestSupport
             "ssl.trustStore.location=\(certificates.path("ca.pem"))", "ssl.trustStore.type=PEM",
             "ssl.clientAuth=need",
         ]
-        try await ApacheZooKeeper.with(extraConfig: config) { _ in
+        try await ApacheZooKeeper.with(extraConfig: config) { cluster in
             let server = "127.0.0.1:\(securePort)"
             func zk(_ arguments: [String], environment: [String: String] = [:]) async throws -> ChildProcess.Result {
                 try await ShellCommandTests.zk(
@@ -63,11 +63,28 @@ import ZooKeeperTestSupport
             // A server certificate from a CA we do not trust.
             let untrusted = try await zk(["--tls-ca", certificates.path("other-ca.pem")] + client + ["ls", "/"])
             #expect(untrusted.status == 7)
-            #expect(untrusted.errorText.contains("CERTIFICATE_VERIFY_FAILED"), "\(untrusted.errorText)")
+            #expect(
+                untrusted.errorText
+                    == "zk: cannot connect to \(server): TLS handshake failed: certificate verify failed\n")
             // No client certificate: the server ends the handshake.
-            #expect(try await zk(trusted + ["ls", "/"]).status == 7)
+            let anonymous = try await zk(trusted + ["ls", "/"])
+            #expect(anonymous.status == 7)
+            #expect(
+                anonymous.errorText
+                    == "zk: cannot connect to \(server): TLS handshake failed: the server rejected it (bad certificate)\n"
+            )
             // Plain TCP to the TLS port.
-            #expect(try await zk(["ls", "/"]).status == 7)
+            let plain = try await zk(["ls", "/"])
+            #expect(plain.status == 7)
+            #expect(plain.errorText == "zk: cannot connect to \(server): the server closed the connection\n")
+            // TLS to the plain port.
+            let plainPort = try await ShellCommandTests.zk(
+                ["-s", cluster.connectString, "--connect-timeout", "2"] + trusted + client + ["ls", "/"])
+            #expect(plainPort.status == 7)
+            #expect(
+                plainPort.errorText
+                    == "zk: cannot connect to \(cluster.connectString): TLS handshake failed: the server closed the connection\n"
+            )
             // Files that are missing or not PEM are usage errors, before connecting.
             let missing = try await zk(["--tls-ca", certificates.path("nope.pem"), "ls", "/"])
             #expect(missing.status == 64 && missing.errorText.contains("cannot read the CA certificates file"))

@@ -9,8 +9,10 @@ import ZooKeeperTestSupport
     let hosts = [ConnectString.Host(host: "a", port: 1), ConnectString.Host(host: "b", port: 2)]
     let t0 = NIODeadline.uptimeNanoseconds(1_000_000_000)
 
-    func machine(recreate: Bool = true) -> SessionStateMachine {
-        SessionStateMachine(hosts: hosts, sessionTimeout: 6000, allowReadOnly: false, recreateSessionOnExpiry: recreate)
+    func machine(recreate: Bool = true, failFast: Bool = false) -> SessionStateMachine {
+        SessionStateMachine(
+            hosts: hosts, sessionTimeout: 6000, allowReadOnly: false, recreateSessionOnExpiry: recreate,
+            failFast: failFast)
     }
 
     func connected(_ m: inout SessionStateMachine, session: Int64 = 42) {
@@ -209,5 +211,91 @@ import ZooKeeperTestSupport
                     ConnectRequest(
                         timeout: 6000, sessionID: 5, password: Array(repeating: 3, count: 16), readOnly: true))
             ])
+    }
+
+    // MARK: Failing fast
+
+    /// Both hosts fail definitively: one round and the backoff, then the second round gives up.
+    @Test func everyHostRefusingTwiceGivesUp() {
+        var m = machine(failFast: true)
+        _ = m.start()
+        #expect(m.connectFailed(definitive: true) == [.connect(hosts[1], timeout: .seconds(2))])
+        #expect(m.connectFailed(definitive: true) == [.scheduleReconnect(after: .milliseconds(50))])
+        #expect(m.reconnectTimerFired() == [.connect(hosts[0], timeout: .seconds(2))])
+        #expect(m.connectFailed(definitive: true) == [.connect(hosts[1], timeout: .seconds(2))])
+        #expect(m.connectFailed(definitive: true) == [.giveUpConnecting, .closed])
+        #expect(m.phase == .closed)
+        #expect(m.reconnectTimerFired() == [])
+    }
+
+    /// A server of another kind (or a TLS failure) ends the connection after it opened: that
+    /// counts as a definitive failure too.
+    @Test func definitiveFailuresDuringTheHandshakeCount() {
+        var m = machine(failFast: true)
+        _ = m.start()
+        for round in 1...2 {
+            _ = m.channelActive(now: t0)
+            _ = m.channelClosed(definitive: true)
+            _ = m.channelActive(now: t0)
+            let actions = m.channelClosed(definitive: true)
+            if round == 1 {
+                #expect(actions == [.scheduleReconnect(after: .milliseconds(50))])
+                _ = m.reconnectTimerFired()
+            } else {
+                #expect(actions == [.giveUpConnecting, .closed])
+            }
+        }
+    }
+
+    /// A host that might answer later (a timeout, a closed connection) keeps the client trying:
+    /// only rounds in which every attempt failed definitively count, and only in a row.
+    @Test func anyOtherFailureKeepsTrying() {
+        var m = machine(failFast: true)
+        _ = m.start()
+        var rounds: [[SessionStateMachine.Action]] = []
+        // Definitive, then a round with a handshake timeout, then definitive twice.
+        for timedOut in [false, true, false, false] {
+            _ = m.connectFailed(definitive: true)
+            if timedOut {
+                _ = m.channelActive(now: t0)
+                rounds.append(m.tick(now: t0 + .seconds(2)))
+            } else {
+                rounds.append(m.connectFailed(definitive: true))
+            }
+            _ = m.reconnectTimerFired()
+        }
+        #expect(
+            rounds == [
+                [.scheduleReconnect(after: .milliseconds(50))],
+                [.closeConnection, .scheduleReconnect(after: .milliseconds(100))],
+                [.scheduleReconnect(after: .milliseconds(200))],
+                [.giveUpConnecting, .closed],
+            ])
+    }
+
+    @Test func withoutFailFastRefusalsAreRetriedUntilTheTimeout() {
+        var m = machine()
+        _ = m.start()
+        for round in 1...5 {
+            _ = m.connectFailed(definitive: true)
+            let actions = m.connectFailed(definitive: true)
+            #expect(actions == [.scheduleReconnect(after: SessionStateMachine.backoff(afterFailedRounds: round))])
+            _ = m.reconnectTimerFired()
+        }
+        #expect(m.phase == .connecting)
+    }
+
+    /// Only the first session fails fast: a client that had one keeps trying until closed.
+    @Test func aClientThatHadASessionNeverGivesUp() {
+        var m = machine(failFast: true)
+        connected(&m)
+        #expect(m.channelClosed() == [.connectionLost, .connect(hosts[1], timeout: .seconds(2))])
+        for round in 1...5 {
+            _ = m.connectFailed(definitive: true)
+            let actions = m.connectFailed(definitive: true)
+            #expect(actions == [.scheduleReconnect(after: SessionStateMachine.backoff(afterFailedRounds: round))])
+            _ = m.reconnectTimerFired()
+        }
+        #expect(m.sessionID == 42)
     }
 }
