@@ -11,7 +11,11 @@ extension ZooKeeperClient {
         /// How long `connect` waits for the first session before it fails with `connectFailed`;
         /// nil means the session timeout.
         public var connectTimeout: Duration?
-        /// How long one request may wait for its reply (nil: no limit beyond connection loss).
+        /// How long one request may wait for its reply, after which it fails with
+        /// `operationTimeout`. The time it spends waiting for a connection counts: a request made
+        /// while no server is connected waits for the client to reconnect, and without a limit
+        /// (nil, the default) it waits as long as that takes; a request already sent when the
+        /// connection drops fails with `connectionLoss` whatever this is.
         public var requestTimeout: Duration?
         /// Whether a read-only server (one cut off from its quorum) is acceptable.
         public var allowReadOnly = false
