@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import termios
 import time
 
 
@@ -49,8 +50,55 @@ class Terminal:
         os.write(self.fd, keys.encode())
         return self.read(seconds)
 
+    def expect(self, text, seconds=60):
+        """What the screen shows until `text` appears, the shell ends, or `seconds` pass."""
+        out = ""
+        end = time.time() + seconds
+        while text not in out and time.time() < end:
+            ready, _, _ = select.select([self.fd], [], [], 0.1)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk.decode("utf-8", "replace")
+        return out
+
+    def type(self, keys, text, seconds=60, editing=True):
+        """Types `keys` (nothing once the shell has ended); returns the screen until `text` appears.
+        With `editing`, first waits until the line editor reads the terminal: keys typed before,
+        while the terminal still echoes them itself, would show twice."""
+        end = time.time() + seconds
+        while editing and time.time() < end:
+            try:
+                if not termios.tcgetattr(self.fd)[3] & termios.ECHO:
+                    break
+            except termios.error:
+                return ""
+            time.sleep(0.01)
+        try:
+            os.write(self.fd, keys.encode())
+        except OSError:
+            return ""
+        return self.expect(text, seconds)
+
     def wait(self):
         os.waitpid(self.pid, 0)
+
+    def status(self, seconds=60):
+        """The shell's exit status once it ends (128 + N for signal N), or None if it goes on."""
+        end = time.time() + seconds
+        while time.time() < end:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                return os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
+            self.read(0.1)
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        return None
 
 
 def tour(binary, home):

@@ -47,6 +47,13 @@ static inline const char *ceditline_line(EditLine *el, int *cursor, int *length)
     *length = (int)(info->lastchar - info->buffer);
     return info->buffer;
 }
+/// Moves the cursor to the end of the line being edited (a function bound to a key then returns
+/// CC_CURSOR, for libedit to move it on the screen).
+static inline void ceditline_cursor_to_end(EditLine *el) {
+    const LineInfoW *info = el_wline(el);
+    el_cursor(el, (int)(info->lastchar - info->cursor));
+}
+static inline int ceditline_completion_cursor(void) { return CC_CURSOR; }
 static inline int ceditline_completion_refresh(void) { return CC_REFRESH; }
 static inline int ceditline_completion_redisplay(void) { return CC_REDISPLAY; }
 static inline int ceditline_completion_error(void) { return CC_ERROR; }

@@ -197,14 +197,24 @@ final class ClientCore: @unchecked Sendable {
                 self.perform(self.machine.close())
             }
             promise.futureResult.whenComplete { _ in timer.cancel() }
-            let tick = TimeAmount.milliseconds(
-                max(20, min(200, Int64(self.configuration.sessionTimeout.milliseconds) / 20)))
-            self.tickTask = self.eventLoop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in
-                self.perform(self.machine.tick(now: .now()))
-            }
-            self.perform(self.machine.start())
+            self.begin()
             return promise.futureResult
         }
+    }
+
+    /// Starts connecting without waiting: the client tries the hosts until one accepts a
+    /// session, or until it is closed.
+    func start() {
+        eventLoop.execute { self.begin() }
+    }
+
+    /// Starts the clock and the first connection attempt.
+    private func begin() {
+        let tick = TimeAmount.milliseconds(max(20, min(200, Int64(configuration.sessionTimeout.milliseconds) / 20)))
+        tickTask = eventLoop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in
+            self.perform(self.machine.tick(now: .now()))
+        }
+        perform(machine.start())
     }
 
     /// A new request id, for `submit` and `cancel`.

@@ -18,7 +18,11 @@ extension ZooKeeperClient {
         /// until it is closed. Turn it off to keep trying for the whole connect timeout (while a
         /// server starts, say).
         public var failFast = true
-        /// How long one request may wait for its reply (nil: no limit beyond connection loss).
+        /// How long one request may wait for its reply, after which it fails with
+        /// `operationTimeout`. The time it spends waiting for a connection counts: a request made
+        /// while no server is connected waits for the client to reconnect, and without a limit
+        /// (nil, the default) it waits as long as that takes; a request already sent when the
+        /// connection drops fails with `connectionLoss` whatever this is.
         public var requestTimeout: Duration?
         /// Whether a read-only server (one cut off from its quorum) is acceptable.
         public var allowReadOnly = false

@@ -51,6 +51,40 @@ public final class ZooKeeperClient: Sendable {
         return client
     }
 
+    /// Starts connecting and returns at once, without waiting for a session: the client keeps
+    /// trying the servers until one accepts a session or the client is closed, as an interactive
+    /// shell needs when it starts before its server. `states()` tells when the session is
+    /// established (it starts `connecting`).
+    ///
+    /// Requests made meanwhile wait for the session; with ``Configuration/requestTimeout`` they
+    /// give up after it, with `operationTimeout`.
+    ///
+    /// ```swift
+    /// var configuration = ZooKeeperClient.Configuration()
+    /// configuration.requestTimeout = .seconds(5)
+    /// let zk = try ZooKeeperClient.start("127.0.0.1:2181", configuration: configuration)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - connectString: `host1:port1,host2:port2/chroot`.
+    ///   - configuration: timeouts (the request timeout bounds a request's wait for a session),
+    ///     read-only mode, credentials, logging; `failFast` does not apply, the client keeps trying.
+    ///   - eventLoopGroup: the group whose one event loop runs all of this client's I/O.
+    /// - Throws: `ZooKeeperError` with code `.badArguments` for a bad connect string.
+    public static func start(
+        _ connectString: String,
+        configuration: Configuration = Configuration(),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) throws(ZooKeeperError) -> ZooKeeperClient {
+        let parsed = try ConnectString(connectString)
+        // Nobody waits for the first session here: never give up on it.
+        var configuration = configuration
+        configuration.failFast = false
+        let core = ClientCore(connectString: parsed, configuration: configuration, eventLoop: eventLoopGroup.next())
+        core.start()
+        return ZooKeeperClient(core: core)
+    }
+
     /// An executor that runs tasks on this client's I/O thread. A task that sends many requests
     /// through this client runs cheapest with it as its preference: its requests and the replies
     /// that resume it then stay on one thread.

@@ -20,6 +20,17 @@ package final class ChildProcess: Sendable {
     private let pid: pid_t
     /// Whether it has been waited for, after which its process ID may name another process.
     private let reaped = NIOLockedValueBox(false)
+    /// The children started and not yet waited for, and those that SIGINT ended.
+    private static let children = NIOLockedValueBox(Census(running: 0, interrupted: 0))
+
+    /// How many children are running, and how many SIGINT has ended so far. They share the
+    /// terminal: while one runs, and when one has been ended by it, a Ctrl-C was theirs.
+    struct Census: Sendable {
+        var running: Int
+        var interrupted: Int
+    }
+
+    static var census: Census { children.withLockedValue { $0 } }
 
     /// Starts the program at `path`; `arguments` begins with the name it runs under.
     /// `standardStreams`, when given, are the descriptors the child gets as its stdin, stdout
@@ -59,6 +70,7 @@ package final class ChildProcess: Sendable {
             throw ShellError("cannot run \(path): \(String(cString: strerror(result)))", status: 127)
         }
         self.pid = pid
+        Self.children.withLockedValue { $0.running += 1 }
     }
 
     /// This process's open descriptors. (A descriptor closed meanwhile is no error: the child
@@ -92,6 +104,12 @@ package final class ChildProcess: Sendable {
                 var status: Int32 = 0
                 reaped.withLockedValue { reaped in
                     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                    if !reaped {
+                        ChildProcess.children.withLockedValue { children in
+                            children.running -= 1
+                            if status & 0x7f == SIGINT { children.interrupted += 1 }
+                        }
+                    }
                     reaped = true
                 }
                 let signal = status & 0x7f

@@ -19,6 +19,9 @@ public enum ExitStatus {
     public static let ownershipLost: Int32 = 8
     /// Bad command line (sysexits' EX_USAGE, as swift-argument-parser uses).
     public static let usage: Int32 = 64
+    /// Interrupted by Ctrl-C: 128 + SIGINT, as for a process that SIGINT ended (a command in the
+    /// interactive shell, which goes on).
+    public static let interrupted: Int32 = 130
 
     /// The status for an error of a command.
     static func code(for error: any Error) -> Int32 {

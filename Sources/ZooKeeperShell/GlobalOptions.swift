@@ -13,7 +13,7 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     @Option(name: .long, help: "The session timeout in seconds.")
     var timeout: Double = GlobalOptions.defaultTimeout
 
-    @Option(name: .long, help: "Seconds to wait for a server to accept the session.")
+    @Option(name: .long, help: "Seconds to wait for a server to accept the session, or to answer a request.")
     var connectTimeout: Double = 5
 
     static let defaultTimeout: Double = 30

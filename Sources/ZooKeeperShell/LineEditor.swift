@@ -11,7 +11,8 @@ import CEditLine
 #endif
 
 /// Line editing with libedit: emacs keys, Ctrl-R history search, persistent history in
-/// ~/.zk_history, and tab completion of commands and live znode paths.
+/// ~/.zk_history, tab completion of commands and live znode paths, Ctrl-C to drop the line being
+/// typed and Ctrl-D to leave.
 ///
 /// `el_gets` blocks, so it runs on a thread of its own; libedit's C callbacks find this object
 /// through EL_CLIENTDATA.
@@ -25,6 +26,10 @@ final class LineEditor: @unchecked Sendable {
     private var promptBuffer: [CChar] = [0]
     var completer: Completer?
     var interruptions: Interruptions?
+    /// Ctrl-C, which drops the line being typed.
+    var interrupts: Interrupts?
+    /// Set by our reading function when Ctrl-C was pressed, until `el_gets` has returned.
+    private var interrupted = false
 
     /// Lines to print above the one being typed: when `descriptor` is readable, `take` gives them
     /// and `prompt` the prompt to draw again below them.
@@ -34,7 +39,8 @@ final class LineEditor: @unchecked Sendable {
         var prompt: () -> String
     }
 
-    /// The key our reading function hands libedit to redraw the prompt and the line (Ctrl-^).
+    /// The key our reading function hands libedit to redraw the prompt and the line, or after
+    /// Ctrl-C to move the cursor to the end of the line before dropping it (Ctrl-^).
     private static let redisplayKey: wchar_t = 0x1E
 
     init() {
@@ -58,8 +64,11 @@ final class LineEditor: @unchecked Sendable {
             return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().complete(editLine)
         }
         ceditline_bind(editLine, "^I", "zk-complete")
-        ceditline_add_function(editLine, "zk-redisplay", "Redraw the prompt and the line") { _, _ in
-            UInt8(ceditline_completion_redisplay())
+        ceditline_add_function(editLine, "zk-redisplay", "Redraw the prompt and the line") { editLine, _ in
+            guard let editLine, let data = ceditline_get_clientdata(editLine) else {
+                return UInt8(ceditline_completion_redisplay())
+            }
+            return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().redisplay(editLine)
         }
         ceditline_bind(editLine, "^^", "zk-redisplay")
         ceditline_set_getc(editLine) { editLine, character in
@@ -70,13 +79,21 @@ final class LineEditor: @unchecked Sendable {
         ceditline_source(editLine)
     }
 
-    /// Reads a line; nil at end of input (Ctrl-D).
+    /// Reads a line; "" after Ctrl-C, which drops the line being typed (shown ending in ^C); nil
+    /// at end of input (Ctrl-D on an empty line), after ending the prompt's line.
     func readLine(prompt: String) async -> String? {
         await withCheckedContinuation { continuation in
             Blocking.onOwnThread {
                 self.promptBuffer = Array(prompt.utf8CString)
                 var count: Int32 = 0
-                guard let line = el_gets(self.editLine, &count), count > 0 else {
+                let line = el_gets(self.editLine, &count)
+                if self.interrupted {
+                    self.interrupted = false
+                    FileDescriptorIO.writeAll(Array("^C\n".utf8), to: FileDescriptorIO.standardOutput)
+                    return continuation.resume(returning: "")
+                }
+                guard let line, count > 0 else {
+                    FileDescriptorIO.writeAll([UInt8(ascii: "\n")], to: FileDescriptorIO.standardOutput)
                     return continuation.resume(returning: nil)
                 }
                 let text = String(cString: line).trimming(while: \.isNewline)
@@ -106,10 +123,15 @@ final class LineEditor: @unchecked Sendable {
     }
 
     /// libedit's source of characters: the terminal, or, when notices wake us, the redisplay key
-    /// after printing them above the line. Returns 1, 0 at end of input, -1 on error.
+    /// after printing them above the line. After Ctrl-C: the redisplay key, then -1, which ends
+    /// `el_gets`. Returns 1, 0 at end of input, -1 on error.
     private func readCharacter(into character: UnsafeMutablePointer<wchar_t>) -> Int32 {
+        if interrupted { return -1 }
         while true {
-            var descriptors = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)]
+            var descriptors = [
+                pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: interrupts?.descriptor ?? -1, events: Int16(POLLIN), revents: 0),
+            ]
             if let interruptions {
                 descriptors.append(pollfd(fd: interruptions.descriptor, events: Int16(POLLIN), revents: 0))
             }
@@ -117,7 +139,12 @@ final class LineEditor: @unchecked Sendable {
                 if errno == EINTR { continue }
                 return -1
             }
-            if let interruptions, descriptors[1].revents != 0 {
+            if let interrupts, descriptors[1].revents != 0, interrupts.take() {
+                interrupted = true
+                character.pointee = Self.redisplayKey
+                return 1
+            }
+            if let interruptions, descriptors[2].revents != 0 {
                 let lines = interruptions.take()
                 guard !lines.isEmpty else { continue }
                 promptBuffer = Array(interruptions.prompt().utf8CString)
@@ -149,6 +176,14 @@ final class LineEditor: @unchecked Sendable {
         let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first ?? "\u{FFFD}"
         character.pointee = wchar_t(bitPattern: scalar.value)
         return 1
+    }
+
+    /// The redisplay key: redraws the prompt and the line, or after Ctrl-C moves the cursor to
+    /// the end of the line, where ^C is then shown.
+    private func redisplay(_ editLine: OpaquePointer) -> UInt8 {
+        guard interrupted else { return UInt8(ceditline_completion_redisplay()) }
+        ceditline_cursor_to_end(editLine)
+        return UInt8(ceditline_completion_cursor())
     }
 
     /// Tab: completes the word before the cursor; several candidates are listed.

@@ -8,7 +8,9 @@ import ZooKeeper
 #endif
 
 /// The shell: reads command lines (from a terminal, a script or -c), runs each in one shared
-/// context, and keeps going after failures unless asked to stop.
+/// context, and keeps going after failures unless asked to stop. On a terminal, Ctrl-C drops the
+/// line being typed or interrupts the running command, and the shell goes on; in scripts it
+/// ends zk, as it does a one-shot command.
 struct Session {
     let options: GlobalOptions
     let stopOnError: Bool
@@ -30,14 +32,22 @@ struct Session {
         }
         let interactive = lines.editor != nil
         let shell = ShellContext(options: options, interactive: interactive, script: true)
+        let interrupts = interactive ? Interrupts.catching() : nil
         lines.editor?.completer = Completer(shell: shell)
         lines.editor?.interruptions = LineEditor.Interruptions(
             descriptor: shell.notices.wakeDescriptor, take: shell.notices.take, prompt: { Self.prompt(shell) })
+        lines.editor?.interrupts = interrupts
         defer { lines.editor?.close() }
         var status: Int32 = 0
         if interactive {
-            // Connect at once, so the prompt shows the state and a bad server is reported now.
-            do { _ = try await shell.zk() } catch { return shell.report(error) }
+            // Connect at once, so the prompt shows the state and a bad server is reported now;
+            // without a server the shell starts anyway (Ctrl-C stops waiting for one).
+            let opened = await Self.interruptibly(interrupts) { () async -> (any Error)? in
+                do { try await shell.openSession() } catch { return error }
+                return nil
+            }
+            if opened.interrupted { Self.endLine() }
+            if let error = opened.value { return shell.report(error) }
         }
         while true {
             // Events and session changes appear before the next prompt (and above the line being typed).
@@ -78,7 +88,10 @@ struct Session {
                 shell.output.line(history[number - 1])
                 command = again
             }
-            let result = await execute(command, in: shell)
+            let (result, interrupted) = await Self.interruptibly(interrupts) { [self, command] in
+                await execute(command, in: shell)
+            }
+            if interrupted { Self.endLine() }
             if result == Self.quit { break }
             if result != 0 {
                 status = result
@@ -92,7 +105,22 @@ struct Session {
 
     static let quit: Int32 = -1
 
-    /// Runs one command line; returns its status (or `quit`).
+    /// After Ctrl-C, which the terminal showed as ^C where the cursor was: the next prompt starts
+    /// a line of its own.
+    private static func endLine() {
+        FileDescriptorIO.writeAll([UInt8(ascii: "\n")], to: FileDescriptorIO.standardOutput)
+    }
+
+    /// Runs `body`, in the interactive shell as a task that Ctrl-C cancels.
+    private static func interruptibly<T: Sendable>(
+        _ interrupts: Interrupts?, _ body: @escaping @Sendable () async -> T
+    ) async -> (value: T, interrupted: Bool) {
+        guard let interrupts else { return (await body(), false) }
+        return await interrupts.cancelling(body)
+    }
+
+    /// Runs one command line; returns its status (or `quit`). Interrupted (Ctrl-C cancelled its
+    /// task), it reports nothing and returns 130, as for a process ended by SIGINT.
     private func execute(_ words: [String], in shell: ShellContext) async -> Int32 {
         guard Self.command(named: words[0]) != nil else {
             let suggestion = Self.closest(to: words[0]).map { "; did you mean '\($0)'?" } ?? ""
@@ -108,7 +136,9 @@ struct Session {
             try await ShellContext.$current.withValue(shell) {
                 try await asyncCommand.run()
             }
-            return 0
+            return Task.isCancelled ? ExitStatus.interrupted : 0
+        } catch _ where Task.isCancelled {
+            return ExitStatus.interrupted
         } catch is QuitRequested {
             return Self.quit
         } catch let exit as ExitCode {

@@ -47,9 +47,51 @@ final class ShellContext: @unchecked Sendable {
         return connectedTo ?? GlobalOptions.connectString(given: options.server, environment: { environment[$0] })
     }
 
-    /// The session, connecting on first use.
+    /// The session, connecting on first use. In the interactive shell the client comes back at
+    /// once, possibly still connecting: its requests wait for a server at most the connect
+    /// timeout.
     func zk() async throws -> ZooKeeperClient {
         if let client { return client }
+        let client = try await open()
+        notices.follow(client)
+        return client
+    }
+
+    /// Opens the interactive shell's session (at start and on `connect`): waits for a server at
+    /// most the connect timeout, and without one carries on, CONNECTING and still trying, and says
+    /// so. Cancelled (Ctrl-C), it stops waiting.
+    func openSession() async throws {
+        let client = try await open()
+        let connected = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for await state in client.states() where state.isConnected { return true }
+                return false
+            }
+            group.addTask {
+                try? await Task.sleep(for: .milliseconds(Int64(self.options.connectTimeout * 1000)))
+                return false
+            }
+            defer { group.cancelAll() }
+            return await group.next() ?? false
+        }
+        // Announced from here on: the first session's arrival only when the prompt has shown
+        // CONNECTING meanwhile.
+        let state = try await client.session().state
+        notices.state = state
+        notices.follow(client)
+        guard !connected, !Task.isCancelled else { return }
+        if state == .connecting {
+            notices.post(
+                "zk: no server of \(serverAddress) accepted a session within \(Self.seconds(options.connectTimeout)); still trying\(hint)"
+            )
+        } else if let message = Notices.message(for: state, after: .connecting, server: serverAddress) {
+            notices.post(message)
+        }
+    }
+
+    /// Makes the client: in the interactive shell it keeps trying until a server answers; elsewhere
+    /// it waits for the session at most the connect timeout and fails without one.
+    private func open() async throws -> ZooKeeperClient {
         var address = connectString
         if options.embedded && connectedTo == nil {
             if server == nil {
@@ -63,24 +105,39 @@ final class ShellContext: @unchecked Sendable {
         var configuration = ZooKeeperClient.Configuration()
         configuration.sessionTimeout = .milliseconds(Int64(options.timeout * 1000))
         configuration.connectTimeout = .milliseconds(Int64(options.connectTimeout * 1000))
+        // A command waits for a server as long as zk waits for one at the start.
+        configuration.requestTimeout = configuration.connectTimeout
         configuration.tls = try options.tlsConfiguration()
         let credentials = options.auth + (ProcessInfo.processInfo.environment["ZK_AUTH"].map { [$0] } ?? [])
         configuration.authentication = credentials.map { credential in
             let scheme = credential.prefix { $0 != ":" }
             return (String(scheme), Array(credential.dropFirst(scheme.count + 1).utf8))
         }
-        do {
-            let client = try await ZooKeeperClient.connect(address, configuration: configuration)
-            self.client = client
-            notices.state = try? await client.session().state
-            notices.follow(client)
-        } catch let error as ZooKeeperError
-            where error.code == .connectFailed && options.server == nil && !options.embedded
-        {
-            throw ZooKeeperError(
-                .connectFailed, "\(error.message); give a server with -s HOST:PORT or $ZK_SERVER, or try --embedded")
+        let client: ZooKeeperClient
+        if interactive {
+            client = try ZooKeeperClient.start(address, configuration: configuration)
+        } else {
+            do {
+                client = try await ZooKeeperClient.connect(address, configuration: configuration)
+            } catch let error as ZooKeeperError where error.code == .connectFailed && !hint.isEmpty {
+                throw ZooKeeperError(.connectFailed, "\(error.message)\(hint)")
+            }
         }
-        return client!
+        self.client = client
+        notices.state = try? await client.session().state
+        return client
+    }
+
+    /// What to do when no server answers at the default address.
+    private var hint: String {
+        guard options.server == nil && !options.embedded && connectedTo == nil else { return "" }
+        return interactive
+            ? " (connect HOST:PORT names another)" : "; give one with -s HOST:PORT or $ZK_SERVER, or try --embedded"
+    }
+
+    /// Seconds for people: "5 s", "1.5 s".
+    private static func seconds(_ value: Double) -> String {
+        (value == value.rounded() ? "\(Int(value))" : "\(value)") + " s"
     }
 
     /// The connected server, for four-letter words.
@@ -96,7 +153,7 @@ final class ShellContext: @unchecked Sendable {
         connectedTo = address
         cwd = "/"
         previous = "/"
-        _ = try await zk()
+        if interactive { try await openSession() } else { _ = try await zk() }
     }
 
     /// Ends the session but keeps the shell; the next command connects again.
@@ -145,7 +202,19 @@ final class ShellContext: @unchecked Sendable {
 
     /// Reports a failed command on stderr, in one line; returns its exit status.
     func report(_ error: any Error) -> Int32 {
-        output.report(error)
+        output.report(explained(error))
+    }
+
+    /// A request that timed out while no server was connected says so.
+    private func explained(_ error: any Error) -> any Error {
+        guard let error = error as? ZooKeeperError, error.code == .operationTimeout,
+            notices.state?.isConnected != true
+        else { return error }
+        let trying = interactive ? "; still trying" : ""
+        return ZooKeeperError(
+            .connectionLoss,
+            "no server of \(serverAddress) answered within \(Self.seconds(options.connectTimeout))\(trying)\(hint)",
+            path: error.path)
     }
 }
 

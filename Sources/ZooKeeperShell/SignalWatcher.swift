@@ -6,22 +6,33 @@ import Dispatch
     import Darwin
 #endif
 
-/// Turns termination signals into a callback instead of the default exit.
+/// Turns termination signals into a callback instead of the default exit, until cancelled.
 enum SignalWatcher {
     final class Handle {
         private let sources: [any DispatchSourceSignal]
-        init(sources: [any DispatchSourceSignal]) { self.sources = sources }
-        func cancel() { sources.forEach { $0.cancel() } }
+        private let restore: [() -> Void]
+        init(sources: [any DispatchSourceSignal], restore: [() -> Void]) {
+            self.sources = sources
+            self.restore = restore
+        }
+        /// Stops watching and gives the signals back the handling they had before (in the
+        /// shell, Ctrl-C interrupts commands again once `serve` ends).
+        func cancel() {
+            sources.forEach { $0.cancel() }
+            restore.forEach { $0() }
+        }
     }
 
     static func stopping(on signals: [Int32], _ handler: @escaping @Sendable () -> Void) -> Handle {
+        var restore: [() -> Void] = []
         let sources = signals.map { number in
-            signal(number, SIG_IGN)
+            let previous = signal(number, SIG_IGN)
+            restore.append { _ = signal(number, previous) }
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler(handler: handler)
             source.resume()
             return source
         }
-        return Handle(sources: sources)
+        return Handle(sources: sources, restore: restore)
     }
 }

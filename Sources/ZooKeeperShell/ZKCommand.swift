@@ -17,7 +17,8 @@ public struct ZKCommand: AsyncParsableCommand {
             stdin is not a terminal, runs the commands read from it, one per line).
 
             Exit status: 0 success, 1 failure, 2 no node, 3 node exists, 4 bad version, 5 not empty, \
-            6 not authorized, 7 connection failure or session expired, 64 usage error.
+            6 not authorized, 7 connection failure, timeout or session expired, 64 usage error, 130 \
+            interrupted (Ctrl-C).
             """,
         subcommands: [
             List.self, Get.self, SetData.self, Create.self, Delete.self, DeleteAll.self, StatCommand.self,

@@ -4,23 +4,8 @@ import ZooKeeperTestSupport
 
 /// The REPL driven through a pseudo-terminal (scripts/pty_session.py), as a person would use it.
 @Suite(.timeLimit(.minutes(3))) struct InteractiveShellTests {
-    /// Runs a scenario of scripts/pty_session.py; returns what the screen showed after each step,
-    /// and the home directory it used (removed by the caller).
     private func screens(_ scenario: String) async throws -> (screens: [String: String], home: URL) {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("zk-home-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        let output = try await ChildProcess.run(
-            "/usr/bin/env",
-            [
-                "python3", repository.appendingPathComponent("scripts/pty_session.py").path, ServeCommandTests.zk.path,
-                home.path, scenario,
-            ]
-        ).text
-        let screens = try #require(
-            try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: String], "\(output)")
-        return (screens, home)
+        try await PseudoTerminal.screens("pty_session.py", scenario)
     }
 
     @Test func typingCompletionHistoryAndEvents() async throws {
