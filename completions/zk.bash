@@ -1596,7 +1596,7 @@ _zk_lock() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --wait)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --wait --grace)
     __zk_offer_flags_options -1
 
     # Offer option value completions
@@ -1628,6 +1628,9 @@ _zk_lock() {
     '--wait')
         return
         ;;
+    '--grace')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -1643,7 +1646,7 @@ _zk_elect() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --list -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --id)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --grace --id)
     __zk_offer_flags_options -1
 
     # Offer option value completions
@@ -1670,6 +1673,9 @@ _zk_elect() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--grace')
         return
         ;;
     '--id')
