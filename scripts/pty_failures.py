@@ -75,14 +75,19 @@ def await_child(pid, name):
     end = time.time() + 60
     while time.time() < end:
         for task in os.listdir("/proc/%d/task" % pid):
-            with open("/proc/%d/task/%s/children" % (pid, task)) as children:
-                for child in children.read().split():
-                    try:
-                        with open("/proc/%s/comm" % child) as comm:
-                            if comm.read().strip() == name:
-                                return
-                    except OSError:
-                        pass
+            # Threads and children come and go meanwhile: one gone is no error.
+            try:
+                with open("/proc/%d/task/%s/children" % (pid, task)) as children:
+                    listed = children.read().split()
+            except OSError:
+                continue
+            for child in listed:
+                try:
+                    with open("/proc/%s/comm" % child) as comm:
+                        if comm.read().strip() == name:
+                            return
+                except OSError:
+                    pass
         time.sleep(0.05)
 
 

@@ -132,7 +132,7 @@ final class ShellContext: @unchecked Sendable {
     private var hint: String {
         guard options.server == nil && !options.embedded && connectedTo == nil else { return "" }
         return interactive
-            ? " (connect HOST:PORT names another)" : "; give one with -s HOST:PORT or $ZK_SERVER, or try --embedded"
+            ? " (connect HOST:PORT names another)" : "; give a server with -s HOST:PORT or $ZK_SERVER, or try --embedded"
     }
 
     /// Seconds for people: "5 s", "1.5 s".

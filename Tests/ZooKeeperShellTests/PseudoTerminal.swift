@@ -13,15 +13,16 @@ enum PseudoTerminal {
     static func screens(_ script: String, _ scenario: String) async throws -> (screens: [String: String], home: URL) {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("zk-home-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        let output = try await ChildProcess.run(
+        let result = try await ChildProcess.run(
             "/usr/bin/env",
             [
                 "python3", repository.appendingPathComponent("scripts/\(script)").path, ServeCommandTests.zk.path,
                 home.path, scenario,
             ]
-        ).text
+        )
         let screens = try #require(
-            try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: String], "\(output)")
+            try? JSONSerialization.jsonObject(with: Data(result.text.utf8)) as? [String: String],
+            "\(script) \(scenario) printed: \(result.text)\nand on stderr: \(result.errorText)")
         return (screens, home)
     }
 }
