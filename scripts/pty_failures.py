@@ -70,24 +70,37 @@ def await_watch(binary, address, path):
         time.sleep(0.1)
 
 
+def children(pid):
+    """The process IDs of `pid`'s children (threads and children that end meanwhile are skipped)."""
+    found = []
+    try:
+        tasks = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open("/proc/%d/task/%s/children" % (pid, task)) as listed:
+                found += [int(child) for child in listed.read().split()]
+        except OSError:
+            pass
+    return found
+
+
 def await_child(pid, name):
-    """Returns once process `pid` has a child running `name` (after its exec)."""
+    """Returns once a descendant of process `pid` runs `name` (after its exec): zk runs a command
+    under a lock through a guard process of its own."""
     end = time.time() + 60
     while time.time() < end:
-        for task in os.listdir("/proc/%d/task" % pid):
-            # Threads and children come and go meanwhile: one gone is no error.
+        waiting = children(pid)
+        while waiting:
+            child = waiting.pop()
             try:
-                with open("/proc/%d/task/%s/children" % (pid, task)) as children:
-                    listed = children.read().split()
+                with open("/proc/%d/comm" % child) as comm:
+                    if comm.read().strip() == name:
+                        return
             except OSError:
                 continue
-            for child in listed:
-                try:
-                    with open("/proc/%s/comm" % child) as comm:
-                        if comm.read().strip() == name:
-                            return
-                except OSError:
-                    pass
+            waiting += children(child)
         time.sleep(0.05)
 
 

@@ -346,7 +346,8 @@ final class ClientCore: @unchecked Sendable {
             ZooKeeperClient.Session(
                 id: self.machine.sessionID, password: self.machine.password,
                 timeout: .milliseconds(Int64(self.machine.negotiatedTimeout)), state: self.state,
-                server: self.connectedHost, lastZxidSeen: self.machine.lastZxidSeen)
+                server: self.connectedHost, lastZxidSeen: self.machine.lastZxidSeen,
+                safeUntil: self.machine.sessionSafeUntil)
         }
     }
 

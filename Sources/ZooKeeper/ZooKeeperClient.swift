@@ -118,6 +118,10 @@ public final class ZooKeeperClient: Sendable {
         public var server: ConnectString.Host?
         /// The highest zxid the client has seen.
         public var lastZxidSeen: Int64
+        /// The earliest moment the server could expire the session (nil without one): a session
+        /// timeout after the server last heard from the client, as far as the client can tell
+        /// (see `ownershipLost(sessionID:margin:)`).
+        public var safeUntil: NIODeadline?
     }
 
     /// The session's current facts.

@@ -17,7 +17,8 @@ import NIOConcurrencyHelpers
 /// blocked signals (whatever this process ignores or blocks). The test support runs programs
 /// with it too.
 package final class ChildProcess: Sendable {
-    private let pid: pid_t
+    /// Its process ID; valid until it has been waited for.
+    package let pid: pid_t
     /// Whether it has been waited for, after which its process ID may name another process.
     private let reaped = NIOLockedValueBox(false)
     /// The children started and not yet waited for, and those that SIGINT ended.
@@ -34,10 +35,12 @@ package final class ChildProcess: Sendable {
 
     /// Starts the program at `path`; `arguments` begins with the name it runs under.
     /// `standardStreams`, when given, are the descriptors the child gets as its stdin, stdout
-    /// and stderr.
+    /// and stderr; `descriptors` it gets as 3, 4 and so on. `processGroup`, when given, is the
+    /// process group it joins (0: a new one of its own).
     package init(
         _ path: String, arguments: [String], environment: [String: String],
-        standardStreams: (input: Int32, output: Int32, error: Int32)? = nil
+        standardStreams: (input: Int32, output: Int32, error: Int32)? = nil, descriptors: [Int32] = [],
+        processGroup: pid_t? = nil
     ) throws(ShellError) {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -47,7 +50,12 @@ package final class ChildProcess: Sendable {
         posix_spawnattr_setsigdefault(&attributes, &signals)
         sigemptyset(&signals)
         posix_spawnattr_setsigmask(&attributes, &signals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        var flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
+        if let processGroup {
+            posix_spawnattr_setpgroup(&attributes, processGroup)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
         // The child gets none of this process's other descriptors (server connections, pipes):
         // a command that outlives zk must not hold them open.
         var actions = posix_spawn_file_actions_t()
@@ -58,7 +66,10 @@ package final class ChildProcess: Sendable {
             posix_spawn_file_actions_adddup2(&actions, streams.output, 1)
             posix_spawn_file_actions_adddup2(&actions, streams.error, 2)
         }
-        for descriptor in Self.openDescriptors() where descriptor > 2 {
+        for (index, descriptor) in descriptors.enumerated() {
+            posix_spawn_file_actions_adddup2(&actions, descriptor, Int32(3 + index))
+        }
+        for descriptor in Self.openDescriptors() where descriptor > 2 + Int32(descriptors.count) {
             posix_spawn_file_actions_addclose(&actions, descriptor)
         }
         let argv = arguments.map { strdup($0) } + [nil]

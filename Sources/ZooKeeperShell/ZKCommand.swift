@@ -72,10 +72,26 @@ public struct ZKCommand: AsyncParsableCommand {
         var signals = sigset_t()
         sigemptyset(&signals)
         pthread_sigmask(SIG_SETMASK, &signals, nil)
+        if CommandLine.arguments.dropFirst().first == OwnershipGuard.flag {
+            OwnershipGuard.runAndExit(Array(CommandLine.arguments.dropFirst(2)))
+        }
+        executable = readExecutablePath()
         let arguments = GlobalOptions.expandingShorthands(Array(CommandLine.arguments.dropFirst()))
         DirectCommand.runAndExit(arguments)
         runMainAndWait(arguments)
         Self.exit()
+    }
+
+    /// This executable's path, once ``start()`` runs (nil when the shell's commands run in
+    /// another program): `lock` and `elect` start their ownership guard from it. Set on the main
+    /// thread before anything else runs, and only read afterwards.
+    nonisolated(unsafe) static var executable: String?
+
+    private static func readExecutablePath() -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Runs ``runMain(_:)`` in a task and blocks until it returns. (A function of its own: the

@@ -89,44 +89,53 @@ import ZooKeeperTestSupport
         }
     }
 
-    /// A holder paused whole (zk and its command, as Ctrl-Z or a paused machine would) past its
-    /// session's expiry: the next holder gets a greater fencing token, and once resumed, the
-    /// paused zk stops its command and exits with status 8. (While paused, nothing of the holder
-    /// runs; once resumed, the command may get a step in before it is stopped: a resource that
-    /// checks the fencing token refuses it.)
-    @Test(arguments: Command.allCases)
-    func aPausedHolderIsStoppedOnResumeAndFencedOff(_ command: Command) async throws {
+    /// What a pause stops: zk and its command together (Ctrl-Z, `kill -STOP -PGID`), or zk alone
+    /// (a debugger, `kill -STOP PID`).
+    enum Pause: String, CaseIterable, Sendable {
+        case job, zkAlone
+    }
+
+    /// A holder paused past its session's expiry: the ownership guard (a process of its own
+    /// group) kills the command at the deadline, paused or not, so it never acts once another
+    /// holder may have started; once resumed, zk exits with status 8; fencing tokens grow.
+    @Test(arguments: Command.allCases, Pause.allCases)
+    func aPausedHolderNeverActsAfterTheNextOneStarts(_ command: Command, _ pause: Pause) async throws {
         try await ShellTarget.embedded.withConnectString { address in
             let records = try Records()
             defer { records.remove() }
             let zk = ServeCommandTests.zk.path
             let holding =
                 "while :; do echo \"$(date +%s%N) $\(command.fence)\" >> '\(records.path("a"))'; sleep 0.02; done"
-            // `exec setsid`: zk keeps the shell's process ID and leads a process group of its own,
-            // with its command, to pause together.
-            let quoted = ([zk, "-s", address, "--timeout", "4"] + command.arguments + ["sh", "-c", holding])
-                .map { "'\($0.replacingOccurrences(of: "'", with: "'\\''"))'" }.joined(separator: " ")
+            // zk leads a process group of its own, with its command, as a shell's job does (in
+            // this session: a group left without a parent in it would get SIGHUP when stopped).
+            let arguments = [zk, "-s", address, "--timeout", "4"] + command.arguments + ["sh", "-c", holding]
+            let start =
+                "import os, sys; os.setpgid(0, 0); open(sys.argv[1], 'w').write(str(os.getpid())); os.execv(sys.argv[2], sys.argv[2:])"
             let holder = Task {
-                try await ChildProcess.run(
-                    "/bin/sh", ["-c", "echo $$ > '\(records.path("pid"))'; exec setsid \(quoted)"])
+                try await ChildProcess.run("/usr/bin/env", ["python3", "-c", start, records.path("pid")] + arguments)
             }
             try await eventually(within: .seconds(60)) { !records.lines("a").isEmpty }
-            let group = try #require(
+            let zkProcess = try #require(
                 pid_t(
                     try String(contentsOfFile: records.path("pid"), encoding: .utf8).trimmingCharacters(
                         in: .whitespacesAndNewlines)))
-            kill(-group, SIGSTOP)
+            let target = pause == .job ? -zkProcess : zkProcess
+            kill(target, SIGSTOP)
             let next = try await ChildProcess.run(
                 zk,
                 ["-s", address] + command.arguments + [
                     "sh", "-c", "echo \"$(date +%s%N) $\(command.fence)\" > '\(records.path("b"))'",
                 ])
-            kill(-group, SIGCONT)
+            kill(target, SIGCONT)
             let paused = try await holder.value
             #expect(next.status == 0, "\(next.errorText)")
             #expect(paused.status == 8, "\(paused.errorText)")
             let b = try #require(records.lines("b").first)
-            #expect(records.lines("a").allSatisfy { $0.fence < b.fence })
+            let lastA = try #require(records.lines("a").last)
+            #expect(
+                lastA.time < b.time,
+                "the paused holder wrote \((lastA.time - b.time) / 1_000_000) ms after the next began")
+            #expect(lastA.fence < b.fence)
         }
     }
 }

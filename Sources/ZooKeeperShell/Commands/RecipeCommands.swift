@@ -25,34 +25,103 @@ enum ChildCommand {
         }
     }
 
-    /// Runs a command under ownership held through `sessionID` (a lock, leadership): once the
-    /// server has not answered for so long that it could expire the session within `grace` plus
-    /// a safety margin, the command gets SIGTERM, and SIGKILL at the margin if it is still
-    /// running, so it has ended before another process could take over. Returns its exit
-    /// status; throws `OwnershipLost` when it was stopped so.
+    /// Runs a command under ownership held through `sessionID` (a lock, leadership), through an
+    /// `OwnershipGuard` process: once the server has not answered for so long that it could
+    /// expire the session within `grace` plus a safety margin, the command gets SIGTERM, and
+    /// SIGKILL at the margin if it is still running, so it has ended before another process
+    /// could take over, even when zk is paused or dead by then. Returns its exit status; throws
+    /// `OwnershipLost` when it was stopped so.
     static func runOwned(
         _ arguments: [String], environment: [String: String], zk: ZooKeeperClient, sessionID: Int64, grace: Duration?
     ) async throws -> Int32 {
-        let timeout = try await zk.session().timeout
-        let margin = max(Duration.milliseconds(100), .nanoseconds(timeout.nanoseconds / 10))
-        let grace = grace ?? min(.seconds(10), .nanoseconds(timeout.nanoseconds / 5))
-        let process = try start(arguments, environment: environment)
+        guard let executable = ZKCommand.executable else {
+            throw ShellError("a command under a lock or leadership runs only from the zk executable")
+        }
+        let timeout = try await zk.session().timeout.nanoseconds
+        let margin = max(100_000_000, timeout / 10)
+        let grace =
+            grace.map { $0.components.seconds * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000 }
+            ?? min(10_000_000_000, timeout / 5)
+        let (deadlinesIn, deadlinesOut) = try pipeEnds()
+        let (reportIn, reportOut) = try pipeEnds()
+        defer { [deadlinesOut, reportIn].forEach { _ = close($0) } }
+        let process: ChildProcess
+        do {
+            process = try ChildProcess(
+                executable, arguments: ["zk", OwnershipGuard.flag, "\(getpgrp())", "--"] + arguments,
+                environment: merged(environment), descriptors: [deadlinesIn, reportOut], processGroup: 0)
+        } catch {
+            [deadlinesIn, reportOut].forEach { _ = close($0) }
+            throw error
+        }
+        [deadlinesIn, reportOut].forEach { _ = close($0) }
+        _ = fcntl(deadlinesOut, F_SETFL, O_NONBLOCK)
+        // What the guard was told last, and the deadlines of a stop asked for (cancellation),
+        // which later ones never postpone.
+        let told = Mutex<(sent: OwnershipGuard.Deadlines?, stop: OwnershipGuard.Deadlines)>((nil, .never))
+        let send: @Sendable (OwnershipGuard.Deadlines) -> Void = { wanted in
+            told.withLock { told in
+                let deadlines = wanted.earliest(told.stop)
+                guard deadlines != told.sent else { return }
+                var bytes = deadlines.bytes
+                _ = write(deadlinesOut, &bytes, bytes.count)
+                told.sent = deadlines
+            }
+        }
+        // The guard's deadlines move on with every answer from the server.
+        let tick = Duration.nanoseconds(min(200_000_000, max(20_000_000, timeout / 20)))
+        let feeder = Task {
+            while !Task.isCancelled {
+                let session = try await zk.session()
+                let deadlines: OwnershipGuard.Deadlines
+                if session.id == sessionID, let safeUntil = session.safeUntil {
+                    let kill = Int64(safeUntil.uptimeNanoseconds) - margin
+                    deadlines = .init(terminate: kill - grace, kill: kill)
+                } else {
+                    deadlines = .init(terminate: OwnershipGuard.now(), kill: OwnershipGuard.now())
+                }
+                send(deadlines)
+                try await Task.sleep(for: tick)
+            }
+        }
         let lost = Mutex<OwnershipLost?>(nil)
         let watchdog = Task {
-            let loss = try await zk.ownershipLost(sessionID: sessionID, margin: margin + grace)
+            let loss = try await zk.ownershipLost(sessionID: sessionID, margin: .nanoseconds(margin + grace))
             lost.withLock { $0 = loss }
-            process.terminate()
-            _ = try await zk.ownershipLost(sessionID: sessionID, margin: margin)
-            process.halt()
         }
         let status = await withTaskCancellationHandler {
             await process.status()
         } onCancel: {
-            process.terminate()
+            // SIGTERM now, SIGKILL after the grace period or at the deadline, whichever comes first.
+            let now = OwnershipGuard.now()
+            let stop = told.withLock { told in
+                told.stop = OwnershipGuard.Deadlines(terminate: now, kill: min(now + grace, told.sent?.kill ?? .max))
+                return told.stop
+            }
+            send(stop)
         }
+        feeder.cancel()
         watchdog.cancel()
+        var byte: UInt8 = 0
+        _ = fcntl(reportIn, F_SETFL, O_NONBLOCK)
+        let signalled = read(reportIn, &byte, 1) == 1
         if let loss = lost.withLock({ $0 }) { throw loss }
+        if signalled { throw OwnershipLost(reason: .noContact, sessionID: sessionID) }
         return status
+    }
+
+    private static func pipeEnds() throws -> (read: Int32, write: Int32) {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else {
+            throw ShellError("cannot make a pipe: \(String(cString: strerror(errno)))")
+        }
+        return (ends[0], ends[1])
+    }
+
+    private static func merged(_ environment: [String: String]) -> [String: String] {
+        var merged = ProcessInfo.processInfo.environment
+        for (key, value) in environment { merged[key] = value }
+        return merged
     }
 
     /// The report of a command stopped because `what` (a lock, leadership) was lost.
@@ -61,9 +130,7 @@ enum ChildCommand {
     }
 
     private static func start(_ arguments: [String], environment: [String: String]) throws -> ChildProcess {
-        var merged = ProcessInfo.processInfo.environment
-        for (key, value) in environment { merged[key] = value }
-        return try ChildProcess("/usr/bin/env", arguments: ["env"] + arguments, environment: merged)
+        try ChildProcess("/usr/bin/env", arguments: ["env"] + arguments, environment: merged(environment))
     }
 }
 
@@ -93,7 +160,8 @@ struct Lock: ShellCommand {
             lock when the command exits. When the server has not answered for so long that the \
             session could expire (a lost or frozen connection that is not back in time), the \
             command gets SIGTERM, then SIGKILL after --grace seconds, and has ended before the \
-            session could expire and another process take the lock; zk then exits with status 8.
+            session could expire and another process take the lock; zk then exits with status 8. \
+            A guard process does it even while zk is paused (Ctrl-Z, SIGSTOP).
             Example: zk lock /locks/deploy -- ./deploy.sh
             """)
     @OptionGroup var global: GlobalOptions
