@@ -9,8 +9,8 @@
 /// paused command is then killed at the deadline and never resumes as a holder.
 ///
 /// zk starts it as `zk --ownership-guard PGID -- COMMAND...` with two pipes: it reads deadlines
-/// from descriptor 3 (pairs of CLOCK_MONOTONIC nanoseconds, the latest pair counting; the end of
-/// the pipe, zk gone, means now), and writes one byte to descriptor 4 when it signalled the
+/// from descriptor 3 (pairs of CLOCK_MONOTONIC nanoseconds, the latest pair counting; at the end
+/// of the pipe, zk gone, SIGTERM comes at once), and writes one byte to descriptor 4 when it signalled the
 /// command. The command joins process group PGID (zk's, the terminal's job). The guard ends as
 /// its command did: with its exit status, or by its signal.
 enum OwnershipGuard {
@@ -93,12 +93,13 @@ enum OwnershipGuard {
             if waitpid(command, &status, WNOHANG) == command { end(like: status) }
             // New deadlines, or the end of the pipe.
             var buffer = [UInt8](repeating: 0, count: 256)
+            var ended = false
             while !zkGone {
                 let count = read(deadlinesIn, &buffer, buffer.count)
                 if count > 0 {
                     pending += buffer[..<count]
                 } else {
-                    if count == 0 { zkGone = true }
+                    ended = count == 0
                     break
                 }
             }
@@ -107,7 +108,13 @@ enum OwnershipGuard {
                 pending = Array(pending.suffix(pending.count % 16))
             }
             let now = now()
-            if zkGone { deadlines = Deadlines(terminate: now, kill: now) }
+            if ended {
+                // zk is gone (killed, crashed): nobody watches the session any more. It may live on
+                // until its deadline (nobody closed it), so the command gets SIGTERM now and until
+                // then to end.
+                zkGone = true
+                deadlines = Deadlines(terminate: now, kill: min(deadlines.kill, now + 10_000_000_000))
+            }
             if now >= deadlines.kill && !killed {
                 kill(command, SIGKILL)
                 killed = true

@@ -138,4 +138,32 @@ import ZooKeeperTestSupport
             #expect(lastA.fence < b.fence)
         }
     }
+
+    /// zk killed while its command runs under the lock: nobody watches the session any more, so
+    /// the guard gives the command SIGTERM at once (it used to run on, orphaned, for ever).
+    @Test func theCommandOfAKilledZkIsStopped() async throws {
+        try await ShellTarget.embedded.withConnectString { address in
+            let records = try Records()
+            defer { records.remove() }
+            let zk = ServeCommandTests.zk.path
+            let holding =
+                "trap 'echo stopped > \(records.path("term")); exit 0' TERM; echo \"0 0\" > '\(records.path("a"))'; while :; do sleep 0.05; done"
+            let arguments = [zk, "-s", address, "--timeout", "4", "lock", "/owned", "--", "sh", "-c", holding]
+            let start =
+                "import os, sys; open(sys.argv[1], 'w').write(str(os.getpid())); os.execv(sys.argv[2], sys.argv[2:])"
+            let holder = Task {
+                try await ChildProcess.run("/usr/bin/env", ["python3", "-c", start, records.path("pid")] + arguments)
+            }
+            try await eventually(within: .seconds(60)) { !records.lines("a").isEmpty }
+            let zkProcess = try #require(
+                pid_t(
+                    try String(contentsOfFile: records.path("pid"), encoding: .utf8).trimmingCharacters(
+                        in: .whitespacesAndNewlines)))
+            kill(zkProcess, SIGKILL)
+            #expect(try await holder.value.status == 128 + SIGKILL)
+            try await eventually(within: .seconds(60)) {
+                FileManager.default.fileExists(atPath: records.path("term"))
+            }
+        }
+    }
 }
