@@ -357,6 +357,9 @@ import ZooKeeperTestSupport
             let second = try await zk.session()
             #expect(second.id != first.id && second.id != 0)
             try await zk.create("/member", mode: .ephemeral)
+            // Another member may not have applied the create yet (a loaded run saw it behind):
+            // catch up with the leader first.
+            try await observer.sync("/member")
             #expect(try await observer.exists("/member")?.ephemeralOwner == second.id)
             print(
                 "quorum loss: session \(hex(first.id)) resumed after 7 s without a quorum; expired after 7 s "
