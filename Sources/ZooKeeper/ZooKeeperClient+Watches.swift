@@ -114,7 +114,7 @@ extension ZooKeeperClient {
         let (stream, continuation) = AsyncThrowingStream<WatchedEvent, Error>.makeStream()
         let id = try await core.addSink(oneShot ? .oneShot(continuation) : .persistent(continuation)).get()
         let core = self.core
-        let watch = ZooKeeperWatch(stream: stream) { [weak self] in
+        let remove: @Sendable () async throws -> Void = { [weak self] in
             let emptied = try await core.removeWatcher(id).get()
             guard let self else { return }
             for registration in emptied {
@@ -145,6 +145,6 @@ extension ZooKeeperClient {
                 }
             }
         }
-        return (watch, id)
+        return (ZooKeeperWatch(stream: stream, remover: remove), id)
     }
 }

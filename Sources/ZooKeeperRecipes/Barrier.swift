@@ -58,7 +58,7 @@ public struct Barrier: Sendable {
                     try? await watch.remove()
                     return
                 }
-                _ = try await watch.awaitEvent()
+                _ = try await watch.event()
             }
         }
     }

@@ -43,13 +43,17 @@ public struct DistributedQueue: Sendable {
         return nil
     }
 
-    /// Takes the oldest item, or nil when the queue is empty.
+    /// Takes the oldest item, or nil when the queue is empty. An item is taken whole: once its
+    /// delete is sent, it is returned (or the delete's error thrown) even if the task is cancelled.
     public func poll() async throws -> [UInt8]? {
         for name in try await items() {
             let node = path + "/" + name
             guard let (data, stat) = try? await client.getData(node) else { continue }
+            // Not cancelled half way: a delete on its way may still happen, and the item would be
+            // gone without anyone having it. Taken, it is returned even to a cancelled task.
+            let taken = await Task { [client] in try await client.delete(node, version: stat.version) }.result
             do {
-                try await client.delete(node, version: stat.version)
+                try taken.get()
                 return data
             } catch let error as ZooKeeperError where error.code == .noNode || error.code == .badVersion {
                 continue  // another consumer took it
@@ -75,7 +79,7 @@ public struct DistributedQueue: Sendable {
                 try await client.ensurePath(path)
                 continue
             }
-            _ = try await watch.awaitEvent()
+            _ = try await watch.event()
         }
     }
 

@@ -89,7 +89,7 @@ public struct DistributedSemaphore: Sendable {
                 try? await watch.remove()
                 return
             }
-            _ = try await watch.awaitEvent()
+            _ = try await watch.event()
         }
     }
 }

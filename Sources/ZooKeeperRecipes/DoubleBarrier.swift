@@ -81,7 +81,7 @@ public final class DoubleBarrier: Sendable {
             } catch let error as ZooKeeperError where error.code == .nodeExists {}
             return
         }
-        _ = try await watch.awaitEvent()
+        _ = try await watch.event()
     }
 
     /// Leaves and waits until every participant has left.
@@ -116,7 +116,7 @@ public final class DoubleBarrier: Sendable {
                 try? await watch.remove()
                 continue
             }
-            _ = try await watch.awaitEvent()
+            _ = try await watch.event()
         }
     }
 

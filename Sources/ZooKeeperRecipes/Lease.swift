@@ -75,7 +75,7 @@ extension ContenderQueue {
                 try? await watch.remove()
                 continue
             }
-            _ = try await watch.awaitEvent()
+            _ = try await watch.event()
         }
     }
 }

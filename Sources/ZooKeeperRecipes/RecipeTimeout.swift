@@ -29,20 +29,6 @@ func withTimeout<T: Sendable>(
     }
 }
 
-extension ZooKeeperWatch {
-    /// The watch's event; when the waiting task is cancelled, removes the watch and throws
-    /// `CancellationError`.
-    func awaitEvent() async throws -> WatchedEvent {
-        do {
-            return try await event()
-        } catch {
-            guard Task.isCancelled else { throw error }
-            try? await remove()
-            throw CancellationError()
-        }
-    }
-}
-
 /// Runs `body` in a task of its own, so that it completes even when the current task is
 /// cancelled (a cancelled task's requests are abandoned): for withdrawing a recipe's node.
 func uncancelled(_ body: @Sendable @escaping () async -> Void) async {

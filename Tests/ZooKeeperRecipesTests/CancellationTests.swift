@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+import ZooKeeper
+import ZooKeeperRecipes
+import ZooKeeperTestSupport
+
+/// A task cancelled while it waits in a recipe or on a watch throws `CancellationError` and leaves
+/// nothing behind: no contender node in anyone's way, no watch on the server.
+@Suite(.timeLimit(.minutes(3))) struct CancellationTests {
+    enum Waiter: String, CaseIterable, Sendable {
+        case lock, writeLock, semaphore, election
+
+        /// Holds the recipe at `path` through `zk` until `release` returns.
+        func hold(_ zk: ZooKeeperClient, _ path: String, until release: @Sendable () async throws -> Void)
+            async throws
+        {
+            switch self {
+            case .lock: try await DistributedLock(client: zk, path: path).withLock(release)
+            case .writeLock: try await ReadWriteLock(client: zk, path: path).withWriteLock(release)
+            case .semaphore: try await DistributedSemaphore(client: zk, path: path, leases: 1).withLease(release)
+            case .election: try await LeaderElection(client: zk, path: path, id: "x").lead(release)
+            }
+        }
+
+        /// The node whose children are the contenders.
+        func contenders(_ path: String) -> String { self == .semaphore ? path + "/leases" : path }
+    }
+
+    @Test(arguments: Target.allCases, Waiter.allCases)
+    func aCancelledWaiterLeavesNothingInTheWay(_ target: Target, _ waiter: Waiter) async throws {
+        try await target.run { connect, root in
+            let (holder, waiting, third) = (try await connect(), try await connect(), try await connect())
+            try await holder.create(root)
+            let path = root + "/recipe"
+            let (held, release) = AsyncStream<Void>.makeStream()
+            let holding = Task {
+                try await waiter.hold(holder, path) {
+                    release.yield()
+                    try await Task.sleep(for: .seconds(600))
+                }
+            }
+            for await _ in held { break }
+            let cancelled = Task { try await waiter.hold(waiting, path) {} }
+            try await eventually(within: .seconds(30)) {
+                try await holder.getChildren(waiter.contenders(path)).count == 2
+            }
+            cancelled.cancel()
+            await #expect(throws: CancellationError.self) { try await cancelled.value }
+            try await eventually(within: .seconds(30)) {
+                try await holder.getChildren(waiter.contenders(path)).count == 1
+            }
+            // The holder lets go: the third client gets in at once, nobody stands in its way.
+            holding.cancel()
+            _ = await holding.result
+            try await withTimeout(.seconds(30)) { try await waiter.hold(third, path) {} }
+        }
+    }
+
+    @Test(arguments: Target.allCases)
+    func barriersAndQueuesCancelCleanly(_ target: Target) async throws {
+        try await target.run { connect, root in
+            let (zk, other) = (try await connect(), try await connect())
+            try await zk.create(root)
+            // A barrier: its wait is a watch, removed with the cancellation.
+            let barrier = Barrier(client: zk, path: root + "/barrier")
+            _ = try await barrier.set()
+            let passing = Task { try await barrier.wait() }
+            try await eventually(within: .seconds(30)) { try await zk.checkWatches(root + "/barrier", type: .data) }
+            passing.cancel()
+            await #expect(throws: CancellationError.self) { try await passing.value }
+            try await eventually(within: .seconds(30)) {
+                try await !zk.checkWatches(root + "/barrier", type: .data)
+            }
+            // A double barrier: the participant's node is withdrawn.
+            let entering = Task { try await DoubleBarrier(client: zk, path: root + "/double", count: 2).enter() }
+            try await eventually(within: .seconds(30)) {
+                (try? await other.getChildren(root + "/double").count) == 1
+            }
+            entering.cancel()
+            await #expect(throws: CancellationError.self) { try await entering.value }
+            try await eventually(within: .seconds(30)) { try await other.getChildren(root + "/double").isEmpty }
+            // A queue: no watch left, and the next item goes to the next taker.
+            let queue = DistributedQueue(client: zk, path: root + "/queue")
+            let taking = Task { try await queue.take() }
+            try await eventually(within: .seconds(30)) {
+                (try? await zk.checkWatches(root + "/queue", type: .children)) == true
+            }
+            taking.cancel()
+            await #expect(throws: CancellationError.self) { try await taking.value }
+            try await eventually(within: .seconds(30)) {
+                try await !zk.checkWatches(root + "/queue", type: .children)
+            }
+            _ = try await DistributedQueue(client: other, path: root + "/queue").put(Array("job".utf8))
+            #expect(try await queue.take() == Array("job".utf8))
+        }
+    }
+
+    @Test(arguments: Target.allCases)
+    func aCancelledWatchConsumerRemovesTheServersWatch(_ target: Target) async throws {
+        try await target.run { connect, root in
+            let zk = try await connect()
+            try await zk.create(root)
+            // One-shot: event() cancelled.
+            let (_, _, watch) = try await zk.watchData(root)
+            let waiting = Task { try await watch.event() }
+            try await Task.sleep(for: .milliseconds(50))
+            waiting.cancel()
+            await #expect(throws: CancellationError.self) { try await waiting.value }
+            try await eventually(within: .seconds(30)) { try await !zk.checkWatches(root, type: .data) }
+            // Persistent: a `for try await` loop cancelled.
+            let persistent = try await zk.addWatch(root, mode: .persistent)
+            #expect(try await zk.checkWatches(root, type: .any))
+            let looping = Task { for try await _ in persistent {} }
+            looping.cancel()
+            await #expect(throws: CancellationError.self) { try await looping.value }
+            try await eventually(within: .seconds(30)) { try await !zk.checkWatches(root, type: .any) }
+        }
+    }
+}
+
+/// Runs `body`, failing with `TimeoutError` if it takes longer than `limit` (a lock that cannot be
+/// taken because a stray contender is in the way).
+private func withTimeout(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            throw TimeoutError()
+        }
+        defer { group.cancelAll() }
+        try await group.next()
+    }
+}
