@@ -35,12 +35,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         do {
             // The connection goes (channelInactive) as soon as the core closes it.
             while let connection, let inbound = try decoder.decode(buffer: &buffer) {
-                switch inbound {
-                case .fourLetterWord(let word):
-                    core.fourLetterWord(word, on: connection.id)
-                case .frame(let frame):
-                    core.frameReceived(frame, on: connection)
-                }
+                core.received(inbound, on: connection)
             }
         } catch {
             // A malformed or oversized frame ends this connection only.

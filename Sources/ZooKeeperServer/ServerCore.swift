@@ -16,7 +16,8 @@ final class ServerConnection {
     var sent = 0
     /// Whether the client's connect request carried the read-only flag (reply in kind).
     var readOnlyFlag: Bool?
-    /// False once the connection has closed and the core has forgotten it.
+    /// False once the connection has closed and the core has forgotten it, or once the core has
+    /// decided to close it while connections are frozen: nothing more is read from it or written to it.
     var isOpen = true
     /// Messages encoded since its last flush, written to the channel as one buffer.
     var output: ByteBuffer?
@@ -46,6 +47,13 @@ final class ServerCore: @unchecked Sendable {
     @exclusivity(unchecked) private var unflushed: [ServerConnection] = []
     private var flushScheduled = false
     private var timers: [RepeatedTask] = []
+    /// Whether connections are frozen: nothing is read from them or written to them until thawed.
+    /// Read for every frame, hence unchecked too.
+    @exclusivity(unchecked) var frozen = false
+    /// What frozen connections received, in arrival order, to be processed when they thaw.
+    var frozenInbound: [(connection: ServerConnection, inbound: ServerInbound)] = []
+    /// Connections closed while frozen: their pending output is written and they close when they thaw.
+    var closingOnThaw: [ServerConnection] = []
     let statistics = ServerStatistics()
 
     // Durability: set when the server has a data directory.
@@ -230,9 +238,16 @@ final class ServerCore: @unchecked Sendable {
 
     // MARK: Frames
 
-    func frameReceived(_ frame: ByteBuffer, on connection: ServerConnection) {
-        process(frame, on: connection)
-        commitJournal()
+    /// Processes what arrived on a connection, or keeps it for later while connections are frozen.
+    func received(_ inbound: ServerInbound, on connection: ServerConnection) {
+        guard !frozen else { return frozenInbound.append((connection, inbound)) }
+        switch inbound {
+        case .fourLetterWord(let word):
+            fourLetterWord(word, on: connection.id)
+        case .frame(let frame):
+            process(frame, on: connection)
+            commitJournal()
+        }
     }
 
     private func process(_ frame: ByteBuffer, on state: ServerConnection) {
@@ -407,15 +422,19 @@ final class ServerCore: @unchecked Sendable {
 
     private func expireSessions() {
         defer { commitJournal() }
-        for id in sessions.expired(now: .now()) {
-            logger.debug("session expired", metadata: ["session": "\(hex(id))"])
-            let connection = sessions[id]?.connection
-            let (_, notifications) = closeSession(id)
-            deliver(notifications)
-            if let connection {
-                connections[connection]?.session = nil
-                close(connection)
-            }
+        for id in sessions.expired(now: .now()) { expire(id) }
+    }
+
+    /// Ends a session as its timeout does: its ephemeral nodes go (firing their watches) and its
+    /// connection, if any, is closed, so the client learns it when it tries to reconnect.
+    func expire(_ id: Int64) {
+        logger.debug("session expired", metadata: ["session": "\(hex(id))"])
+        let connection = sessions[id]?.connection
+        let (_, notifications) = closeSession(id)
+        deliver(notifications)
+        if let connection {
+            connections[connection]?.session = nil
+            close(connection)
         }
     }
 
@@ -497,9 +516,10 @@ final class ServerCore: @unchecked Sendable {
         encode(&connection.output!)
     }
 
-    /// Writes a connection's pending output to its channel.
+    /// Writes a connection's pending output to its channel (unless connections are frozen: it
+    /// waits for them to thaw).
     func flush(_ connection: ServerConnection) {
-        guard let output = connection.output else { return }
+        guard !frozen, let output = connection.output else { return }
         connection.output = nil
         if connection.isOpen { connection.channel.writeAndFlush(output, promise: nil) }
     }
@@ -520,7 +540,12 @@ final class ServerCore: @unchecked Sendable {
     }
 
     private func closeNow(_ connection: ConnectionID) {
-        guard let connection = connections[connection] else { return }
+        guard let connection = connections[connection], connection.isOpen else { return }
+        if frozen {
+            connection.isOpen = false
+            closingOnThaw.append(connection)
+            return
+        }
         flush(connection)
         connection.channel.close(promise: nil)
     }

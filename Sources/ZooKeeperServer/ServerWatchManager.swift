@@ -100,6 +100,13 @@ struct ServerWatchManager: Sendable {
         return (watches, paths.count, connections.count)
     }
 
+    /// Every watch: its table, path and connection.
+    var all: [(table: Table, path: String, connection: ConnectionID)] {
+        tables.flatMap { table, entries in
+            entries.flatMap { path, watchers in watchers.map { (table, path, $0) } }
+        }
+    }
+
     /// Watches by connection, then path (for `wchc`).
     func byConnection() -> [ConnectionID: Set<String>] {
         var result: [ConnectionID: Set<String>] = [:]

@@ -22,6 +22,8 @@ public final class ZooKeeperServer: Sendable {
     private let channel: any Channel
     /// Why the server stopped by itself, if it did.
     private let failure = NIOLockedValueBox<String?>(nil)
+    /// The shutdown, once one has started.
+    private let stopping = NIOLockedValueBox<Task<Void, any Error>?>(nil)
 
     /// The port the server listens on.
     public let port: Int
@@ -62,7 +64,20 @@ public final class ZooKeeperServer: Sendable {
     }
 
     /// Stops listening and closes every connection; sessions end with the process.
+    ///
+    /// Shutting down again, or concurrently, is harmless: every call returns when the first
+    /// shutdown is over, and throws what it threw.
     public func shutdown() async throws {
+        let stop = stopping.withLockedValue { stopping in
+            if let stopping { return stopping }
+            let stop = Task { try await self.stop() }
+            stopping = stop
+            return stop
+        }
+        try await stop.value
+    }
+
+    private func stop() async throws {
         try await channel.close().get()
         try await core.eventLoop.submit {
             self.core.stopTimers()
@@ -85,7 +100,8 @@ public final class ZooKeeperServer: Sendable {
         public var description: String { "the server stopped: \(reason)" }
     }
 
-    /// Runs `body` with a server on a free loopback port, and shuts it down afterwards.
+    /// Runs `body` with a server on a free loopback port, and shuts it down afterwards (`body` may
+    /// shut it down itself).
     public static func withServer<T>(
         configuration: Configuration = Configuration(port: 0),
         _ body: (ZooKeeperServer) async throws -> T
