@@ -152,7 +152,11 @@ final class ClientCore: @unchecked Sendable {
     private var eventListeners: [UInt64: AsyncStream<WatchedEvent>.Continuation] = [:]
     private(set) var state = ZooKeeperClient.State.connecting
     private var sessionWaiters: [EventLoopPromise<Void>] = []
-    private var closeWaiters: [EventLoopPromise<Void>] = []
+    private var closeWaiters: [EventLoopPromise<ZooKeeperClient.CloseOutcome>] = []
+    /// The server confirmed closeSession.
+    private var sessionClosed = false
+    /// close() came before any session was established.
+    private var hadNoSession = false
     private var tickTask: RepeatedTask?
     private var reconnectTask: Scheduled<Void>?
     private var closeTimeoutTask: Scheduled<Void>?
@@ -351,19 +355,21 @@ final class ClientCore: @unchecked Sendable {
         }
     }
 
-    func close() -> EventLoopFuture<Void> {
+    func close() -> EventLoopFuture<ZooKeeperClient.CloseOutcome> {
         eventLoop.flatSubmit {
-            let promise = self.eventLoop.makePromise(of: Void.self)
+            let promise = self.eventLoop.makePromise(of: ZooKeeperClient.CloseOutcome.self)
             if self.machine.isTerminal {
-                // Expired or refused: the session is gone already; end what is left.
+                // Expired, refused or closed: the session is gone already; end what is left.
                 if self.tickTask != nil { self.finish(with: self.terminalError!, state: self.state) }
-                promise.succeed()
+                promise.succeed(self.sessionClosed ? .sessionClosed : .noSession)
                 return promise.futureResult
             }
+            if self.machine.sessionID == 0 { self.hadNoSession = true }
             self.closeWaiters.append(promise)
             if self.closeTimeoutTask == nil {
-                let limit =
-                    self.machine.isConnected ? min(self.machine.readTimeout, .seconds(2)) : self.machine.connectTimeout
+                // Waiting for a reconnect only to close the session is bounded too: the session
+                // then expires on the server by itself.
+                let limit = min(self.machine.isConnected ? self.machine.readTimeout : self.machine.connectTimeout, .seconds(2))
                 self.closeTimeoutTask = self.eventLoop.scheduleTask(in: limit) {
                     self.perform(self.machine.closeCompleted())
                 }
@@ -371,6 +377,11 @@ final class ClientCore: @unchecked Sendable {
             self.perform(self.machine.close())
             return promise.futureResult
         }
+    }
+
+    /// The caller of `close()` stops waiting for the server: the client closes at once.
+    func stopWaitingToClose() {
+        eventLoop.execute { self.perform(self.machine.closeCompleted()) }
     }
 
     // MARK: Channel events (on the loop)
@@ -446,7 +457,10 @@ final class ClientCore: @unchecked Sendable {
                 }
             }
             request.waiter?.finish(.success(Reply(header: header, body: body)))
-            if request.opCode == .closeSession { perform(machine.closeCompleted()) }
+            if request.opCode == .closeSession {
+                sessionClosed = header.error == .ok
+                perform(machine.closeCompleted())
+            }
         }
     }
 
@@ -767,7 +781,10 @@ final class ClientCore: @unchecked Sendable {
         eventListeners = [:]
         let closing = closeWaiters
         closeWaiters = []
-        for waiter in closing { waiter.succeed() }
+        let outcome: ZooKeeperClient.CloseOutcome =
+            sessionClosed
+            ? .sessionClosed : hadNoSession || state == .expired || state == .authFailed ? .noSession : .sessionLeftToExpire
+        for waiter in closing { waiter.succeed(outcome) }
         checkOwnership()
     }
 
@@ -821,7 +838,8 @@ final class ClientCore: @unchecked Sendable {
         var cutoff: NIODeadline?
         switch machine.phase {
         case .expired: ended = .sessionExpired
-        case .closing, .closed, .authFailed: ended = .sessionEnded
+        case .closing, .closed: ended = .clientClosed
+        case .authFailed: ended = .sessionEnded
         default:
             if machine.sessionID != watch.sessionID {
                 ended = machine.sessionID == 0 && machine.phase != .idle ? .sessionExpired : .sessionEnded

@@ -14,7 +14,9 @@ public struct OwnershipLost: Error, Hashable, Sendable, CustomStringConvertible 
         case noContact
         /// The session expired.
         case sessionExpired
-        /// The session was closed, or the client has another session now.
+        /// The client was closed (and with it the session).
+        case clientClosed
+        /// The client has another session now, or the server refused its credentials.
         case sessionEnded
     }
 
@@ -32,6 +34,7 @@ public struct OwnershipLost: Error, Hashable, Sendable, CustomStringConvertible 
         switch reason {
         case .noContact: "no word from the server in time: the session may expire, and another client take over"
         case .sessionExpired: "the session expired"
+        case .clientClosed: "the client was closed"
         case .sessionEnded: "the session ended"
         }
     }

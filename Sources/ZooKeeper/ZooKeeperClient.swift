@@ -101,8 +101,30 @@ public final class ZooKeeperClient: Sendable {
 
     /// Closes the session: its ephemeral nodes are deleted and its watches end. Requests still
     /// waiting fail with `clientClosed`. Closing twice is harmless.
-    public func close() async throws {
-        try await core.close().get()
+    ///
+    /// The client is closed when this returns, whatever the server said: it waits for the
+    /// server to confirm at most two seconds (reconnecting first if the connection is down), and
+    /// not at all once the calling task is cancelled. The outcome says whether the session was
+    /// closed on the server or is left to expire there (its ephemeral nodes stay until then).
+    @discardableResult
+    public func close() async throws -> CloseOutcome {
+        let core = self.core
+        return try await withTaskCancellationHandler {
+            try await core.close().get()
+        } onCancel: {
+            core.stopWaitingToClose()
+        }
+    }
+
+    /// What became of the session when the client closed.
+    public enum CloseOutcome: Hashable, Sendable {
+        /// The server closed the session: its ephemeral nodes are gone.
+        case sessionClosed
+        /// The server could not be told in time (unreachable, or the caller stopped waiting):
+        /// the session and its ephemeral nodes live on the server until the session expires.
+        case sessionLeftToExpire
+        /// There was no session to close: none was established, or it had expired or been refused.
+        case noSession
     }
 
     /// The session's current facts.

@@ -29,7 +29,7 @@ public final class DistributedLock: Sendable {
     }
 
     /// Waits until this process holds the lock.
-    /// - Throws: `LockTimeout` after `timeout` (the attempt is withdrawn), `CancellationError`, or a
+    /// - Throws: `RecipeTimeout` after `timeout` (the attempt is withdrawn), `CancellationError`, or a
     ///   `ZooKeeperError`.
     public func acquire(timeout: Duration? = nil) async throws {
         guard held.withLock({ $0 }) == nil else { throw ZooKeeperError(.apiError, "this lock is already held here") }
@@ -42,7 +42,7 @@ public final class DistributedLock: Sendable {
                     group.addTask { try await self.queue.waitUntilFirst(node) }
                     group.addTask {
                         try await Task.sleep(for: timeout)
-                        throw LockTimeout(path: self.queue.parent, timeout: timeout)
+                        throw RecipeTimeout(operation: "acquire the lock", path: self.queue.parent, timeout: timeout)
                     }
                     defer { group.cancelAll() }
                     return try await group.next()!
@@ -104,9 +104,3 @@ public final class DistributedLock: Sendable {
     public var fencingToken: Int64? { held.withLock { $0?.stat.czxid } }
 }
 
-/// The lock was not acquired in time.
-public struct LockTimeout: Error, CustomStringConvertible {
-    public var path: String
-    public var timeout: Duration
-    public var description: String { "could not acquire \(path) within \(timeout)" }
-}

@@ -36,7 +36,7 @@ public struct DistributedSemaphore: Sendable {
         let lock = DistributedLock(client: client, path: path + "/lock")
         do {
             try await lock.acquire(timeout: timeout)
-        } catch let error as LockTimeout {
+        } catch let error as RecipeTimeout {
             throw RecipeTimeout(operation: "acquire a lease of", path: path, timeout: error.timeout)
         }
         do {

@@ -91,7 +91,7 @@ enum Target: String, CaseIterable, Sendable {
             try await eventually { try await observer.getChildren(root + "/lock").count == 4 }
             // A fourth gives up after its timeout and leaves no node behind.
             let impatient = DistributedLock(client: try await connect(), path: root + "/lock")
-            await #expect(throws: LockTimeout.self) { try await impatient.acquire(timeout: .milliseconds(300)) }
+            await #expect(throws: RecipeTimeout.self) { try await impatient.acquire(timeout: .milliseconds(300)) }
             #expect(try await observer.getChildren(root + "/lock").count == 4)
             // Each release wakes exactly one waiter (whichever queued first among those left).
             try await holder.release()

@@ -179,7 +179,7 @@ struct Lock: ShellCommand {
         let lock = DistributedLock(client: zk, path: shell.resolve(path))
         do {
             try await lock.acquire(timeout: wait.map { .milliseconds(Int64($0 * 1000)) })
-        } catch let error as LockTimeout {
+        } catch let error as RecipeTimeout {
             throw ShellError("\(error)", status: ExitStatus.connection)
         }
         let status: Int32
