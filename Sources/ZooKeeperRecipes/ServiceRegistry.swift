@@ -7,9 +7,11 @@ import ZooKeeper
 /// ```swift
 /// let registry = ServiceRegistry(client: zk)
 /// let registration = try await registry.register(ServiceInstance(name: "api", address: "10.0.0.5", port: 8080))
-/// let live = try await registry.instances(of: "api")
+/// let live = try await registry.instances(of: "api")     // the instance just registered
+/// try await registration.unregister()                    // or end the session
+///
+/// // Elsewhere: the live instances now, then after every change, until the task is cancelled.
 /// for try await snapshot in registry.updates(of: "api") { print(snapshot.map(\.endpoint)) }
-/// try await registration.unregister()
 /// ```
 public struct ServiceRegistry: Sendable {
     /// The session the recipe works through.

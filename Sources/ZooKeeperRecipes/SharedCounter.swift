@@ -1,11 +1,20 @@
 import ZooKeeper
 
 /// A counter shared through one node, updated by compare-and-set on the node's version, so
-/// concurrent increments are never lost.
+/// concurrent increments are never lost. The node holds the value in decimal.
+///
+/// ```swift
+/// let visits = SharedCounter(client: zk, path: "/counters/visits")
+/// try await visits.add(1)
+/// let total = try await visits.value()
+/// ```
 public struct SharedCounter: Sendable {
+    /// The session the recipe works through.
     public let client: ZooKeeperClient
+    /// The counter's node.
     public let path: String
 
+    /// Works at `path` through `client`; nothing is created until the first `add`.
     public init(client: ZooKeeperClient, path: String) {
         self.client = client
         self.path = path
@@ -20,7 +29,8 @@ public struct SharedCounter: Sendable {
         }
     }
 
-    /// Adds `delta` and returns the new value.
+    /// Adds `delta` and returns the new value. A counter whose node does not exist yet counts
+    /// from 0: its node, and any missing parent, is created.
     @discardableResult
     public func add(_ delta: Int64) async throws -> Int64 {
         while true {
@@ -35,14 +45,17 @@ public struct SharedCounter: Sendable {
                     try await client.create(path, data: Array(String(delta).utf8))
                     return delta
                 } catch let error as ZooKeeperError where error.code == .nodeExists {
+                    continue  // someone else created it first: add to theirs
+                } catch let error as ZooKeeperError where error.code == .noNode {
+                    try await client.ensurePath(NodePath.split(path).parent)
                     continue
                 }
             }
             do {
                 try await client.setData(path, data: Array(String(current + delta).utf8), version: version)
                 return current + delta
-            } catch let error as ZooKeeperError where error.code == .badVersion {
-                continue  // someone else won this round: read again
+            } catch let error as ZooKeeperError where error.code == .badVersion || error.code == .noNode {
+                continue  // someone else won this round, or deleted the counter: read again
             }
         }
     }

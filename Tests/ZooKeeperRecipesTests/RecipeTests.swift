@@ -207,6 +207,55 @@ enum Target: String, CaseIterable, Sendable {
             #expect(try await SharedCounter(client: setup, path: root + "/counter").value() == 100)
         }
     }
+
+    @Test(arguments: Target.allCases)
+    func aCounterCreatesItsNodeAndMissingParents(_ target: Target) async throws {
+        try await target.run { connect, root in
+            let path = root + "/counters/visits"
+            // The first increments race to create the node and its parents: none is lost.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        let counter = SharedCounter(client: try await connect(), path: path)
+                        for _ in 0..<5 { try await counter.add(1) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let zk = try await connect()
+            #expect(try await zk.getData(path).data == Array("20".utf8))
+            #expect(try await zk.getChildren(root) == ["counters"])
+        }
+    }
+
+    @Test(arguments: Target.allCases)
+    func aCounterDeletedMeanwhileCountsFromZeroAgain(_ target: Target) async throws {
+        try await target.run { connect, root in
+            let path = root + "/counter"
+            let zk = try await connect()
+            let counter = SharedCounter(client: try await connect(), path: path)
+            // One session deletes the counter again and again while another adds: an add that
+            // finds the node gone, even between its read and its write, counts from 0 again
+            // instead of failing.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        do {
+                            try await zk.delete(path)
+                        } catch let error as ZooKeeperError where error.code == .noNode {
+                            await Task.yield()
+                        }
+                    }
+                }
+                var restarts = 0
+                while restarts < 20 {
+                    if try await counter.add(1) == 1 { restarts += 1 }
+                }
+                group.cancelAll()
+                try? await group.waitForAll()
+            }
+        }
+    }
 }
 
 /// Counts the times two holders were inside the critical section at once.
