@@ -369,7 +369,8 @@ final class ClientCore: @unchecked Sendable {
             if self.closeTimeoutTask == nil {
                 // Waiting for a reconnect only to close the session is bounded too: the session
                 // then expires on the server by itself.
-                let limit = min(self.machine.isConnected ? self.machine.readTimeout : self.machine.connectTimeout, .seconds(2))
+                let limit = min(
+                    self.machine.isConnected ? self.machine.readTimeout : self.machine.connectTimeout, .seconds(2))
                 self.closeTimeoutTask = self.eventLoop.scheduleTask(in: limit) {
                     self.perform(self.machine.closeCompleted())
                 }
@@ -783,7 +784,8 @@ final class ClientCore: @unchecked Sendable {
         closeWaiters = []
         let outcome: ZooKeeperClient.CloseOutcome =
             sessionClosed
-            ? .sessionClosed : hadNoSession || state == .expired || state == .authFailed ? .noSession : .sessionLeftToExpire
+            ? .sessionClosed
+            : hadNoSession || state == .expired || state == .authFailed ? .noSession : .sessionLeftToExpire
         for waiter in closing { waiter.succeed(outcome) }
         checkOwnership()
     }

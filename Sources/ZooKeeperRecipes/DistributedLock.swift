@@ -103,4 +103,3 @@ public final class DistributedLock: Sendable {
     /// so a resource that remembers the greatest token it has seen can refuse a stale holder.
     public var fencingToken: Int64? { held.withLock { $0?.stat.czxid } }
 }
-

@@ -5,7 +5,8 @@ import Testing
 ///
 /// Every ```` ```swift ```` block of README.md, of the DocC articles (`Sources/*/*.docc/*.md`)
 /// and of the documentation comments in `Sources` is run by a test in this folder, against the
-/// embedded server (`ReadmeSnippetTests`, `ArticleSnippetTests`, `DocCommentSnippetTests`), and
+/// embedded server (`ReadmeSnippetTests`, `ArticleSnippetTests`, `FailureHandlingSnippetTests`,
+/// `DocCommentSnippetTests`), and
 /// this suite fails when one of them is not there any more, word for word:
 ///
 /// - A block is checked in parts, split at blank lines, so that a test may run each paragraph of
