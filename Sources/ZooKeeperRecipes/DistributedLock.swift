@@ -20,6 +20,8 @@ import ZooKeeper
 public final class DistributedLock: Sendable {
     private let queue: ContenderQueue
     private let held: Mutex<Contender?> = Mutex(nil)
+    /// Tasks that share this instance take turns: one holds the lock through it at a time.
+    private let turns = LocalTurns()
 
     /// - Parameters:
     ///   - client: the session the lock is held with.
@@ -28,29 +30,30 @@ public final class DistributedLock: Sendable {
         queue = ContenderQueue(client: client, parent: path, name: "lock")
     }
 
-    /// Waits until this process holds the lock.
+    /// Waits until this process holds the lock. Tasks that share this instance wait for each
+    /// other first, in arrival order, as they would with separate instances.
     /// - Throws: `RecipeTimeout` after `timeout` (the attempt is withdrawn), `CancellationError`, or a
     ///   `ZooKeeperError`.
     public func acquire(timeout: Duration? = nil) async throws {
-        guard held.withLock({ $0 }) == nil else { throw ZooKeeperError(.apiError, "this lock is already held here") }
+        try await withTimeout(timeout, "acquire the lock", path: queue.parent) { [self] in
+            try await turns.take()
+            do {
+                try await take()
+            } catch {
+                turns.give()
+                throw error
+            }
+        }
+    }
+
+    /// This task's turn: queues its contender and waits until it is first.
+    private func take() async throws {
         let contender = try await queue.enter(data: [])
         let node = contender.path
         do {
-            let first: Bool
-            if let timeout {
-                first = try await withThrowingTaskGroup(of: Bool.self) { group in
-                    group.addTask { try await self.queue.waitUntilFirst(node) }
-                    group.addTask {
-                        try await Task.sleep(for: timeout)
-                        throw RecipeTimeout(operation: "acquire the lock", path: self.queue.parent, timeout: timeout)
-                    }
-                    defer { group.cancelAll() }
-                    return try await group.next()!
-                }
-            } else {
-                first = try await queue.waitUntilFirst(node)
+            guard try await queue.waitUntilFirst(node) else {
+                throw ZooKeeperError(.sessionExpired, "the lock's node vanished", path: node)
             }
-            guard first else { throw ZooKeeperError(.sessionExpired, "the lock's node vanished", path: node) }
             held.withLock { $0 = contender }
         } catch {
             // In a task of its own: a cancelled task's requests are abandoned.
@@ -66,6 +69,7 @@ public final class DistributedLock: Sendable {
                 defer { current = nil }; return current
             })
         else { return }
+        defer { turns.give() }
         try await queue.leave(node.path)
     }
 
@@ -78,7 +82,10 @@ public final class DistributedLock: Sendable {
     {
         try await acquire(timeout: timeout)
         let contender = held.withLock { $0! }
-        defer { held.withLock { if $0?.path == contender.path { $0 = nil } } }
+        defer {
+            held.withLock { $0 = nil }
+            turns.give()
+        }
         return try await holding(
             queue.client, sessionID: contender.stat.ephemeralOwner,
             release: { [queue] in try await queue.leave(contender.path) }, body)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import ZooKeeper
 import ZooKeeperRecipes
@@ -130,4 +131,50 @@ private func withTimeout(_ limit: Duration, _ body: @escaping @Sendable () async
         defer { group.cancelAll() }
         try await group.next()
     }
+}
+
+/// One `DistributedLock` shared by several tasks of a process: they take turns, as separate
+/// instances would, instead of failing with "already held here".
+@Suite(.timeLimit(.minutes(3))) struct SharedLockInstanceTests {
+    @Test(arguments: Target.allCases)
+    func tasksSharingALockTakeTurns(_ target: Target) async throws {
+        try await target.run { connect, root in
+            let zk = try await connect()
+            try await zk.create(root)
+            let lock = DistributedLock(client: zk, path: root + "/lock")
+            let critical = CriticalSection()
+            let entries = Entries()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        for _ in 0..<3 {
+                            try await lock.withLock {
+                                critical.enter()
+                                entries.count.withLock { $0 += 1 }
+                                try await Task.sleep(for: .milliseconds(5))
+                                critical.leave()
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(critical.overlaps == 0)
+            #expect(entries.count.withLock { $0 } == 12)
+            #expect(try await zk.getChildren(root + "/lock").isEmpty)
+            // A task waiting for its turn here can be cancelled, and gives its place up.
+            try await lock.acquire()
+            let waiting = Task { try await lock.acquire() }
+            try await Task.sleep(for: .milliseconds(50))
+            waiting.cancel()
+            await #expect(throws: CancellationError.self) { try await waiting.value }
+            try await lock.release()
+            try await lock.withLock {}
+        }
+    }
+}
+
+/// How many times the critical section was entered.
+private final class Entries: Sendable {
+    let count = Mutex(0)
 }
