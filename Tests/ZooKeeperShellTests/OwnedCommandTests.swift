@@ -51,6 +51,22 @@ import ZooKeeperTestSupport
         Int(address.split(separator: "/")[0].split(separator: ",")[0].split(separator: ":")[1])!
     }
 
+    /// Runs `arguments` (zk holding something, its command writing record "a"), in a process
+    /// group of its own if `ownGroup` (in this session: a group left without a parent in it
+    /// would get SIGHUP when stopped); returns once the command has written, with zk's process ID.
+    static func holder(_ arguments: [String], _ records: Records, ownGroup: Bool) async throws -> (
+        Task<ChildProcess.Result, any Error>, pid_t
+    ) {
+        let start =
+            "import os, sys; \(ownGroup ? "os.setpgid(0, 0); " : "")open(sys.argv[1], 'w').write(str(os.getpid())); os.execv(sys.argv[2], sys.argv[2:])"
+        let holder = Task {
+            try await ChildProcess.run("/usr/bin/env", ["python3", "-c", start, records.path("pid")] + arguments)
+        }
+        try await eventually(within: .seconds(60)) { !records.lines("a").isEmpty }
+        let text = try String(contentsOfFile: records.path("pid"), encoding: .utf8)
+        return (holder, try #require(pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))))
+    }
+
     @Test(arguments: ShellTarget.allCases, Command.allCases)
     func aFrozenHolderStopsItsCommandBeforeTheNextOneStarts(_ target: ShellTarget, _ command: Command) async throws {
         try await target.withConnectString { address in
@@ -106,19 +122,10 @@ import ZooKeeperTestSupport
             let zk = ServeCommandTests.zk.path
             let holding =
                 "while :; do echo \"$(date +%s%N) $\(command.fence)\" >> '\(records.path("a"))'; sleep 0.02; done"
-            // zk leads a process group of its own, with its command, as a shell's job does (in
-            // this session: a group left without a parent in it would get SIGHUP when stopped).
-            let arguments = [zk, "-s", address, "--timeout", "4"] + command.arguments + ["sh", "-c", holding]
-            let start =
-                "import os, sys; os.setpgid(0, 0); open(sys.argv[1], 'w').write(str(os.getpid())); os.execv(sys.argv[2], sys.argv[2:])"
-            let holder = Task {
-                try await ChildProcess.run("/usr/bin/env", ["python3", "-c", start, records.path("pid")] + arguments)
-            }
-            try await eventually(within: .seconds(60)) { !records.lines("a").isEmpty }
-            let zkProcess = try #require(
-                pid_t(
-                    try String(contentsOfFile: records.path("pid"), encoding: .utf8).trimmingCharacters(
-                        in: .whitespacesAndNewlines)))
+            // zk leads a process group of its own, with its command, as a shell's job does.
+            let (holder, zkProcess) = try await Self.holder(
+                [zk, "-s", address, "--timeout", "4"] + command.arguments + ["sh", "-c", holding], records,
+                ownGroup: true)
             let target = pause == .job ? -zkProcess : zkProcess
             kill(target, SIGSTOP)
             let next = try await ChildProcess.run(
@@ -148,17 +155,9 @@ import ZooKeeperTestSupport
             let zk = ServeCommandTests.zk.path
             let holding =
                 "trap 'echo stopped > \(records.path("term")); exit 0' TERM; echo \"0 0\" > '\(records.path("a"))'; while :; do sleep 0.05; done"
-            let arguments = [zk, "-s", address, "--timeout", "4", "lock", "/owned", "--", "sh", "-c", holding]
-            let start =
-                "import os, sys; open(sys.argv[1], 'w').write(str(os.getpid())); os.execv(sys.argv[2], sys.argv[2:])"
-            let holder = Task {
-                try await ChildProcess.run("/usr/bin/env", ["python3", "-c", start, records.path("pid")] + arguments)
-            }
-            try await eventually(within: .seconds(60)) { !records.lines("a").isEmpty }
-            let zkProcess = try #require(
-                pid_t(
-                    try String(contentsOfFile: records.path("pid"), encoding: .utf8).trimmingCharacters(
-                        in: .whitespacesAndNewlines)))
+            let (holder, zkProcess) = try await Self.holder(
+                [zk, "-s", address, "--timeout", "4", "lock", "/owned", "--", "sh", "-c", holding], records,
+                ownGroup: false)
             kill(zkProcess, SIGKILL)
             #expect(try await holder.value.status == 128 + SIGKILL)
             try await eventually(within: .seconds(60)) {
