@@ -50,6 +50,9 @@ final class Interrupts: Sendable {
     /// keeps going; a command run under a lock ends, and the lock is then released as usual).
     /// It had it when it was running then, or SIGINT has ended it since the last Ctrl-C.
     func cancelling<T: Sendable>(_ body: @escaping @Sendable () async -> T) async -> (value: T, interrupted: Bool) {
+        // A Ctrl-C still in the pipe was for the command before (it ended before the pipe was
+        // read): it must not cancel this one.
+        _ = take()
         let task = Task { await body() }
         let pressed = NIOLockedValueBox(false)
         let interruptedChildren = NIOLockedValueBox(ChildProcess.census.interrupted)
