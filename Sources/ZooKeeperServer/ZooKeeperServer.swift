@@ -60,7 +60,17 @@ public final class ZooKeeperServer: Sendable {
         try await loop.submit { core.startTimers() }.get()
         configuration.logger.info(
             "serving", metadata: ["address": "\(configuration.host):\(channel.localAddress?.port ?? 0)"])
-        return ZooKeeperServer(core: core, channel: channel)
+        let server = ZooKeeperServer(core: core, channel: channel)
+        // Without its disk the server must not serve on: it stops listening, and
+        // `waitUntilClosed()` says why.
+        try await loop.submit {
+            core.onFatalError = { [weak server] reason in
+                guard let server else { return }
+                server.failure.withLockedValue { $0 = reason }
+                server.channel.close(promise: nil)
+            }
+        }.get()
+        return server
     }
 
     /// Stops listening and closes every connection; sessions end with the process.
@@ -78,7 +88,11 @@ public final class ZooKeeperServer: Sendable {
     }
 
     private func stop() async throws {
-        try await channel.close().get()
+        do {
+            try await channel.close().get()
+        } catch ChannelError.alreadyClosed {
+            // Stopped by itself already (its data directory failed).
+        }
         try await core.eventLoop.submit {
             self.core.stopTimers()
             self.core.closeAll()
