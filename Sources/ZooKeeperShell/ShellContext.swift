@@ -148,7 +148,7 @@ final class ShellContext: @unchecked Sendable {
     /// Moves to another server (a new session); the current directory goes back to "/".
     func connect(to address: String) async throws {
         _ = try ConnectString(address)
-        try? await client?.close()
+        _ = try? await client?.close()
         client = nil
         connectedTo = address
         cwd = "/"
@@ -158,13 +158,13 @@ final class ShellContext: @unchecked Sendable {
 
     /// Ends the session but keeps the shell; the next command connects again.
     func disconnect() async {
-        try? await client?.close()
+        _ = try? await client?.close()
         client = nil
     }
 
     /// Closes the session and any embedded server.
     func close() async {
-        try? await client?.close()
+        _ = try? await client?.close()
         client = nil
         try? await server?.shutdown()
         server = nil

@@ -54,7 +54,7 @@ enum ZnodeCompletion {
             configuration.sessionTimeout = .seconds(4)
             guard let zk = try? await ZooKeeperClient.connect(server, configuration: configuration) else { return [] }
             let children = (try? await zk.getChildren(path)) ?? []
-            try? await zk.close()
+            _ = try? await zk.close()
             return children
         }
     }

@@ -26,7 +26,7 @@ enum ShellTarget: String, CaseIterable, Sendable {
             do {
                 try await body(hosts + root)
             } catch {
-                try? await admin.close()
+                _ = try? await admin.close()
                 throw error
             }
             try await admin.close()

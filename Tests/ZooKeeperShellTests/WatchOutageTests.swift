@@ -73,7 +73,7 @@ import ZooKeeperTestSupport
             do {
                 try await body("127.0.0.1:\(proxy.port)" + root, proxy, zk, root)
             } catch {
-                try? await zk.close()
+                _ = try? await zk.close()
                 throw error
             }
             try await zk.close()

@@ -56,7 +56,7 @@ public final class OpenedClients: @unchecked Sendable {
     private var clients: [ZooKeeperClient] = []
     public func append(_ client: ZooKeeperClient) { lock.withLock { clients.append(client) } }
     public func closeAll() async {
-        for client in lock.withLock({ clients }) { try? await client.close() }
+        for client in lock.withLock({ clients }) { _ = try? await client.close() }
     }
 }
 

@@ -112,7 +112,7 @@ import ZooKeeperTestSupport
             do {
                 try await body(zk, proxy)
             } catch {
-                try? await zk.close()
+                _ = try? await zk.close()
                 throw error
             }
             try await zk.close()

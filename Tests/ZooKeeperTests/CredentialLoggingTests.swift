@@ -72,7 +72,7 @@ import ZooKeeperTestSupport
             await #expect(throws: ZooKeeperError.self) {
                 try await other.addAuth(scheme: "nosuchscheme", credentials: Array("carol:\(secrets[2])".utf8))
             }
-            try? await other.close()
+            _ = try? await other.close()
             try await zk.close()
         }
         let lines = capture.text

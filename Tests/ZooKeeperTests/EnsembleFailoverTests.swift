@@ -38,8 +38,8 @@ import ZooKeeperTestSupport
                 ensemble.connectString, configuration: Self.configuration())
             defer {
                 Task {
-                    try? await zk.close()
-                    try? await observer.close()
+                    _ = try? await zk.close()
+                    _ = try? await observer.close()
                 }
             }
             // Setting up survives a connection loss as well (a follower may drop its clients).

@@ -20,7 +20,7 @@ import ZooKeeperTestSupport
             try await zk.close()
             return result
         } catch {
-            try? await zk.close()
+            _ = try? await zk.close()
             throw error
         }
     }

@@ -45,7 +45,7 @@ import ZooKeeperTestSupport
                 configuration.sessionTimeout = .seconds(10)
                 let zk = try await ZooKeeperClient.connect(
                     "zk1:2181,zk2:2181,zk3:2181/myapp", configuration: configuration)
-                defer { Task { try? await zk.close() } }
+                defer { Task { _ = try? await zk.close() } }
 
                 #expect(zk.chroot == "/myapp")
                 #expect(try await zk.session().timeout == .seconds(10))

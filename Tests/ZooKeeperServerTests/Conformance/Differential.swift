@@ -47,7 +47,7 @@ final class Transcript: @unchecked Sendable {
 
     func closeAll() async {
         for log in lock.withLock({ logs }) { log.stop() }
-        for client in lock.withLock({ clients }) { try? await client.close() }
+        for client in lock.withLock({ clients }) { _ = try? await client.close() }
     }
 
     func note(_ line: String) {
