@@ -86,6 +86,18 @@ def children(pid):
     return found
 
 
+def await_no_watch(binary, address, path):
+    """Whether the server's watch on `path` goes (at most a minute: the shell removes it when the
+    command watching it is cancelled)."""
+    end = time.time() + 60
+    while time.time() < end:
+        listed = subprocess.run([binary, "--server", address, "4lw", "wchp"], capture_output=True, text=True)
+        if path not in listed.stdout.split("\n"):
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def await_child(pid, name):
     """Returns once a descendant of process `pid` runs `name` (after its exec): zk runs a command
     under a lock through a guard process of its own."""
@@ -161,6 +173,7 @@ def interrupts(binary, home):
         shell.type("watch /w\r", "watch /w")
         await_watch(binary, address, "/w")
         screens["watch"] = shell.type("\x03", PROMPT, editing=False)
+        screens["watch-removed"] = str(await_no_watch(binary, address, "/w"))
 
         shell.type("queue take /jobs\r", "queue take /jobs")
         await_watch(binary, address, "/jobs")

@@ -73,6 +73,8 @@ import ZooKeeperTestSupport
             #expect(messages(screen).isEmpty, "\(step): \(screen)")
         }
         #expect(screens["take-after"]?.contains("\r\nitem\r\n") == true, "\(screens["take-after"] ?? "")")
+        // The cancelled watch is gone from the server too, not left for the session's life.
+        #expect(screens["watch-removed"] == "True")
         // The command run under the lock had the Ctrl-C; the lock was released.
         #expect(screens["lock"]?.hasSuffix("CONNECTED] /> ") == true, "\(screens["lock"] ?? "")")
         #expect(screens["lock-after"]?.contains("\r\nagain\r\n") == true, "\(screens["lock-after"] ?? "")")

@@ -79,7 +79,10 @@ struct WatchStream {
                     // Tried again at the next connection.
                 }
             }
-            try? await watch?.remove()
+            // In a task of its own: a cancelled task's requests are abandoned (Ctrl-C in the shell),
+            // and the server would keep the watch for the session's life.
+            let last = watch
+            await Task { try? await last?.remove() }.value
         }
     }
 
