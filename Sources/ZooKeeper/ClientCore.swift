@@ -155,8 +155,6 @@ final class ClientCore: @unchecked Sendable {
     private var closeWaiters: [EventLoopPromise<ZooKeeperClient.CloseOutcome>] = []
     /// The server confirmed closeSession.
     private var sessionClosed = false
-    /// close() came before any session was established.
-    private var hadNoSession = false
     private var tickTask: RepeatedTask?
     private var reconnectTask: Scheduled<Void>?
     private var closeTimeoutTask: Scheduled<Void>?
@@ -364,7 +362,6 @@ final class ClientCore: @unchecked Sendable {
                 promise.succeed(self.sessionClosed ? .sessionClosed : .noSession)
                 return promise.futureResult
             }
-            if self.machine.sessionID == 0 { self.hadNoSession = true }
             self.closeWaiters.append(promise)
             if self.closeTimeoutTask == nil {
                 // Waiting for a reconnect only to close the session is bounded too: the session
@@ -785,7 +782,8 @@ final class ClientCore: @unchecked Sendable {
         let outcome: ZooKeeperClient.CloseOutcome =
             sessionClosed
             ? .sessionClosed
-            : hadNoSession || state == .expired || state == .authFailed ? .noSession : .sessionLeftToExpire
+            // Never established, or expired (which clears it): no session to close.
+            : machine.sessionID == 0 || state == .authFailed ? .noSession : .sessionLeftToExpire
         for waiter in closing { waiter.succeed(outcome) }
         checkOwnership()
     }
@@ -831,32 +829,17 @@ final class ClientCore: @unchecked Sendable {
         for id in Array(ownershipWatches.keys) { checkOwnership(id) }
     }
 
-    /// Ends the watch if its ownership is over; otherwise (re)arms its timer for the moment it
-    /// would be, which an answer from the server meanwhile postpones.
+    /// Ends the watch if its ownership is over; otherwise arms its timer for the moment it would
+    /// be, which an answer from the server meanwhile postpones.
     private func checkOwnership(_ id: UInt64) {
         guard var watch = ownershipWatches[id] else { return }
-        let ended: OwnershipLost.Reason?
-        let now = NIODeadline.now()
-        var cutoff: NIODeadline?
-        switch machine.phase {
-        case .expired: ended = .sessionExpired
-        case .closing, .closed: ended = .clientClosed
-        case .authFailed: ended = .sessionEnded
-        default:
-            if machine.sessionID != watch.sessionID {
-                ended = machine.sessionID == 0 && machine.phase != .idle ? .sessionExpired : .sessionEnded
-            } else if let safeUntil = machine.sessionSafeUntil {
-                cutoff = safeUntil - watch.margin
-                ended = cutoff! <= now ? .noContact : nil
-            } else {
-                ended = .sessionEnded
-            }
-        }
-        if let ended {
+        switch machine.ownership(of: watch.sessionID, margin: watch.margin, now: .now()) {
+        case .lost(let reason):
             watch.timer?.cancel()
             ownershipWatches[id] = nil
-            watch.promise.succeed(OwnershipLost(reason: ended, sessionID: watch.sessionID))
-        } else if watch.timer == nil, let cutoff {
+            watch.promise.succeed(OwnershipLost(reason: reason, sessionID: watch.sessionID))
+        case .safe(let cutoff):
+            guard watch.timer == nil else { return }
             // Checked again then: an answer meanwhile will have moved the cutoff on.
             watch.timer = eventLoop.scheduleTask(deadline: cutoff) {
                 self.ownershipWatches[id]?.timer = nil

@@ -121,6 +121,33 @@ struct SessionStateMachine: Sendable {
     /// A ping is due after this long without sending (a third of the timeout).
     var pingInterval: TimeAmount { .milliseconds(Int64(negotiatedTimeout) / 3) }
 
+    /// What became of ownership held through session `owner` (its ephemeral nodes).
+    enum Ownership: Hashable, Sendable {
+        /// It must end now, for this reason.
+        case lost(OwnershipLost.Reason)
+        /// It lasts at least until this moment, and longer if the server answers meanwhile.
+        case safe(until: NIODeadline)
+    }
+
+    /// Ownership through session `owner` lasts until `margin` before the server could expire the
+    /// session (``sessionSafeUntil``), and ends at once when the session is gone: expired,
+    /// closed, refused, or replaced by another.
+    func ownership(of owner: Int64, margin: TimeAmount, now: NIODeadline) -> Ownership {
+        switch phase {
+        case .expired: return .lost(.sessionExpired)
+        case .closing, .closed: return .lost(.clientClosed)
+        case .authFailed: return .lost(.sessionEnded)
+        default: break
+        }
+        // An expired session, recreated: the id is cleared until the new session comes.
+        guard sessionID == owner else {
+            return .lost(sessionID == 0 && phase != .idle ? .sessionExpired : .sessionEnded)
+        }
+        guard let safeUntil = sessionSafeUntil else { return .lost(.sessionEnded) }
+        let cutoff = safeUntil - margin
+        return cutoff <= now ? .lost(.noContact) : .safe(until: cutoff)
+    }
+
     var isConnected: Bool {
         if case .connected = phase { return true }
         return false

@@ -66,6 +66,31 @@ import ZooKeeperTestSupport
         #expect(m.sessionSafeUntil == nil)
     }
 
+    @Test func ownershipLastsUntilAMarginBeforeTheSessionCouldExpireAndEndsWithTheSession() {
+        var m = machine()
+        connected(&m)  // 6 s, the server heard from the client at t0
+        let margin = TimeAmount.seconds(1)
+        #expect(m.ownership(of: 42, margin: margin, now: t0) == .safe(until: t0 + .seconds(5)))
+        // Not another session's, nor after the cutoff with nothing heard meanwhile.
+        #expect(m.ownership(of: 41, margin: margin, now: t0) == .lost(.sessionEnded))
+        #expect(m.ownership(of: 42, margin: margin, now: t0 + .seconds(5)) == .lost(.noContact))
+        // An answer moves the cutoff on; a lost connection does not end it by itself.
+        m.acknowledged(sentAt: t0 + .seconds(3))
+        _ = m.channelClosed()
+        #expect(m.ownership(of: 42, margin: margin, now: t0 + .seconds(5)) == .safe(until: t0 + .seconds(8)))
+        // Expired (and a new session on its way), or closed: it ends at once.
+        _ = m.channelActive(now: t0 + .seconds(6))
+        var expired = m
+        _ = expired.connectResponseReceived(
+            ConnectResponse(timeout: 0, sessionID: 0, password: Array(repeating: 0, count: 16)), now: t0 + .seconds(6))
+        #expect(expired.ownership(of: 42, margin: margin, now: t0 + .seconds(6)) == .lost(.sessionExpired))
+        _ = m.connectResponseReceived(
+            ConnectResponse(timeout: 6000, sessionID: 42, password: Array(repeating: 7, count: 16)),
+            now: t0 + .seconds(6))
+        _ = m.close()
+        #expect(m.ownership(of: 42, margin: margin, now: t0 + .seconds(6)) == .lost(.clientClosed))
+    }
+
     @Test func establishedSessionIsReported() {
         var m = machine()
         _ = m.start()
