@@ -1,3 +1,11 @@
+import NIOCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -49,11 +57,8 @@ enum OwnershipGuard {
         }
     }
 
-    static func now() -> Int64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
-    }
+    /// Now on the deadlines' clock: the client's (its `Session.safeUntil`).
+    static func now() -> Int64 { Int64(NIODeadline.now().uptimeNanoseconds) }
 
     /// Runs the guard for `arguments` (after the flag: PGID, `--`, the command); never returns.
     static func runAndExit(_ arguments: [String]) -> Never {
@@ -64,19 +69,11 @@ enum OwnershipGuard {
         }
         let (deadlinesIn, reportOut): (Int32, Int32) = (3, 4)
         _ = fcntl(deadlinesIn, F_SETFL, O_NONBLOCK)
-        var environment: [String: String] = [:]
-        var entry = environ
-        while let pointer = entry.pointee {
-            let text = String(cString: pointer)
-            if let equals = text.firstIndex(of: "=") {
-                environment[String(text[..<equals])] = String(text[text.index(after: equals)...])
-            }
-            entry += 1
-        }
         let command: pid_t
         do {
             let child = try ChildProcess(
-                "/usr/bin/env", arguments: ["env"] + arguments.dropFirst(2), environment: environment,
+                "/usr/bin/env", arguments: ["env"] + arguments.dropFirst(2),
+                environment: ProcessInfo.processInfo.environment,
                 processGroup: group)
             command = child.pid
         } catch {
