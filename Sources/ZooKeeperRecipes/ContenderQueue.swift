@@ -68,21 +68,24 @@ struct ContenderQueue: Sendable {
         try await client.getChildren(parent).sorted { Self.sequence($0) < Self.sequence($1) }
     }
 
-    /// Waits until `node` is first. Returns false if it disappeared (its session ended).
-    func waitUntilFirst(_ node: String) async throws -> Bool {
-        let name = String(node.split(separator: "/").last!)
-        while true {
-            let order = try await contenders()
-            guard let index = order.firstIndex(of: name) else { return false }
-            if index == 0 { return true }
-            let predecessor = parent + "/" + order[index - 1]
-            let (stat, watch) = try await client.watchExists(predecessor)
-            if stat == nil {
-                try? await watch.remove()
-                continue
-            }
-            _ = try await watch.event()
+    /// Creates this contender's node, then runs `wait` until it may proceed; on any failure,
+    /// cancellation included, the node is withdrawn (in a task of its own: a cancelled task's
+    /// requests are abandoned), so no stray contender stays in the others' way.
+    func join(data: [UInt8], until wait: @Sendable (_ node: String) async throws -> Void) async throws -> Contender {
+        let contender = try await enter(data: data)
+        do {
+            try await wait(contender.path)
+            return contender
+        } catch {
+            await uncancelled { try? await self.leave(contender.path) }
+            throw error
         }
+    }
+
+    /// Waits until `node` is first (watching only its predecessor). Throws when `node` is gone
+    /// (its session ended).
+    func waitUntilFirst(_ node: String) async throws {
+        try await waitUntilUnblocked(node) { _ in true }
     }
 
     /// Leaves the queue: deletes the node, tolerating that it is already gone, retrying a delete

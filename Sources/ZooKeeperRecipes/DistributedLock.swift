@@ -48,18 +48,8 @@ public final class DistributedLock: Sendable {
 
     /// This task's turn: queues its contender and waits until it is first.
     private func take() async throws {
-        let contender = try await queue.enter(data: [])
-        let node = contender.path
-        do {
-            guard try await queue.waitUntilFirst(node) else {
-                throw ZooKeeperError(.sessionExpired, "the lock's node vanished", path: node)
-            }
-            held.withLock { $0 = contender }
-        } catch {
-            // In a task of its own: a cancelled task's requests are abandoned.
-            await uncancelled { [queue] in try? await queue.leave(node) }
-            throw error
-        }
+        let contender = try await queue.join(data: []) { [queue] in try await queue.waitUntilFirst($0) }
+        held.withLock { $0 = contender }
     }
 
     /// Releases the lock; the next waiter gets it.

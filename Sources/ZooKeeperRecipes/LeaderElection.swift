@@ -35,16 +35,8 @@ public final class LeaderElection: Sendable {
     /// `ZooKeeperClient.ownershipLost(sessionID:margin:)`): `body`'s task is cancelled then, and
     /// once it returns, `lead` throws `OwnershipLost`. `body` must honour cancellation.
     public func lead<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        let contender = try await queue.enter(data: Array(id.utf8))
+        let contender = try await queue.join(data: Array(id.utf8)) { [queue] in try await queue.waitUntilFirst($0) }
         let node = contender.path
-        do {
-            guard try await queue.waitUntilFirst(node) else {
-                throw ZooKeeperError(.sessionExpired, "the candidate's node vanished", path: node)
-            }
-        } catch {
-            await uncancelled { try? await self.queue.leave(node) }
-            throw error
-        }
         token.withLock { $0 = contender.stat.czxid }
         defer { token.withLock { $0 = nil } }
         return try await holding(

@@ -43,21 +43,16 @@ public struct Lease: Hashable, Sendable {
 }
 
 extension ContenderQueue {
-    /// Creates a contender node, then runs `wait` (bounded by `timeout`) until it may proceed;
-    /// on any failure, cancellation or timeout the node is withdrawn.
+    /// Joins the queue and runs `wait` (bounded by `timeout`) until it may proceed; on any
+    /// failure, cancellation or timeout the node is withdrawn (see `join`).
     func lease(
         data: [UInt8] = [], timeout: Duration?, operation: String,
         _ wait: @Sendable @escaping (_ node: String) async throws -> Void
     ) async throws -> Lease {
-        let contender = try await enter(data: data)
-        let node = contender.path
-        do {
+        let contender = try await join(data: data) { node in
             try await withTimeout(timeout, operation, path: parent) { try await wait(node) }
-            return Lease(contender, queue: self)
-        } catch {
-            await uncancelled { try? await self.leave(node) }
-            throw error
         }
+        return Lease(contender, queue: self)
     }
 
     /// Waits until no contender before `node` satisfies `blocks` (watching only the nearest one
