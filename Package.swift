@@ -22,7 +22,10 @@ let package = Package(
     targets: [
         .target(
             name: "ZooKeeperProtocol",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         .target(
             name: "ZooKeeper",
@@ -46,7 +49,7 @@ let package = Package(
         ),
         .target(
             name: "ZooKeeperRecipes",
-            dependencies: ["ZooKeeper"]
+            dependencies: ["ZooKeeper", "ZooKeeperProtocol", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .systemLibrary(
             name: "CEditLine",

@@ -347,9 +347,9 @@ final class ClientCore: @unchecked Sendable {
         eventLoop.submit {
             ZooKeeperClient.Session(
                 id: self.machine.sessionID, password: self.machine.password,
-                timeout: .milliseconds(Int64(self.machine.negotiatedTimeout)), state: self.state,
+                timeout: .milliseconds(self.machine.negotiatedTimeout), state: self.state,
                 server: self.connectedHost, lastZxidSeen: self.machine.lastZxidSeen,
-                safeUntil: self.machine.sessionSafeUntil)
+                safeUntil: self.machine.sessionSafeUntil.map(ContinuousClock.Instant.init))
         }
     }
 

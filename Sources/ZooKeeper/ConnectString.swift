@@ -1,3 +1,5 @@
+import ZooKeeperProtocol
+
 /// A parsed connect string: `host1:port1,host2:port2/chroot`.
 ///
 /// Hosts may be names, IPv4 addresses or bracketed IPv6 addresses (`[::1]:2181`); the port

@@ -90,7 +90,7 @@ struct SessionStateMachine: Sendable {
 
     init(
         hosts: [ConnectString.Host], sessionTimeout: Int32, allowReadOnly: Bool, recreateSessionOnExpiry: Bool,
-        failFast: Bool = false, resuming session: (id: Int64, password: [UInt8])? = nil
+        failFast: Bool = false, resuming session: ZooKeeperClient.SessionCredentials? = nil
     ) {
         precondition(!hosts.isEmpty, "a session needs at least one host")
         if let session {

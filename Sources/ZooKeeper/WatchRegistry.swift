@@ -1,3 +1,5 @@
+import ZooKeeperProtocol
+
 /// Identifies one local watcher: a one-shot watch, a persistent watch or a global listener.
 struct WatcherID: Hashable, Sendable, Comparable {
     var rawValue: UInt64

@@ -14,7 +14,7 @@ import ZooKeeperProtocol
 ///
 /// ```swift
 /// let results = try await zk.getData(["/config/a", "/config/b"])
-/// for case .success(let (data, _)) in results { print(data.count) }
+/// for case .success(let node) in results { print(node.data.count) }
 /// ```
 extension ZooKeeperClient {
     /// Creates nodes (all with the same mode and ACL); each result is the created path (with the
@@ -25,7 +25,7 @@ extension ZooKeeperClient {
     public func create(
         _ nodes: [(path: String, data: [UInt8])], acl: [ACL] = ACL.openUnsafe, mode: CreateMode = .persistent,
         ttl: Duration? = nil
-    ) async throws -> [Result<(path: String, stat: Stat), ZooKeeperError>] {
+    ) async throws -> [Result<CreatedNode, ZooKeeperError>] {
         let operations = nodes.map { node in
             Result { () throws(ZooKeeperError) in
                 try createOperation(node.path, data: node.data, acl: acl, mode: mode, ttl: ttl)
@@ -40,7 +40,7 @@ extension ZooKeeperClient {
         } else {
             responses = try await executeBatch(operations.map { $0.map(\.create2Request!) }, paths: paths)
         }
-        return responses.map { result in result.map { (path: clientPath($0.path), stat: $0.stat) } }
+        return responses.map { result in result.map { CreatedNode(path: clientPath($0.path), stat: $0.stat) } }
     }
 
     /// Deletes nodes; `version` -1 matches any version.
@@ -76,11 +76,11 @@ extension ZooKeeperClient {
     ///
     /// A batch call: one request per node, sent back to back, each result that request's own
     /// outcome, in input order (not atomic).
-    public func getData(_ paths: [String]) async throws -> [Result<(data: [UInt8], stat: Stat), ZooKeeperError>] {
+    public func getData(_ paths: [String]) async throws -> [Result<NodeData, ZooKeeperError>] {
         try await executeBatch(
             paths.map { path in Result { () throws(ZooKeeperError) in GetDataRequest(path: try serverPath(path)) } },
             paths: paths
-        ).map { $0.map { (data: $0.data ?? [], stat: $0.stat) } }
+        ).map { $0.map { NodeData(data: $0.data ?? [], stat: $0.stat) } }
     }
 
     /// Replaces each node's data, whatever its version; each result is the node's new stat.

@@ -31,11 +31,11 @@ extension ZooKeeperClient {
         public var recreateSessionOnExpiry = true
         /// Whether to try the hosts in random order (as ZooKeeper's clients do) rather than as written.
         public var shuffleHosts = true
-        /// An existing session to resume (its id and password, from `ZooKeeperClient.session()`),
-        /// as the Java client's `ZooKeeper(connectString, timeout, watcher, sessionId, passwd)` does.
-        public var resumeSession: (id: Int64, password: [UInt8])?
+        /// An existing session to resume (`ZooKeeperClient.session().credentials`), as the Java
+        /// client's `ZooKeeper(connectString, timeout, watcher, sessionId, passwd)` does.
+        public var resumeSession: SessionCredentials?
         /// Credentials to send on every connection, as `addAuth` would.
-        public var authentication: [(scheme: String, credentials: [UInt8])] = []
+        public var authentication: [Authentication] = []
         /// The largest frame sent to or accepted from a server (`jute.maxbuffer`, 1 MiB less one
         /// byte by default); larger requests fail with `badArguments` before anything is sent.
         public var maxFrameLength = defaultMaxFrameLength
@@ -51,9 +51,53 @@ extension ZooKeeperClient {
     }
 }
 
-extension Duration {
-    var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+extension ZooKeeperClient {
+    /// What identifies a session to a server: enough to resume it from another client. Printed,
+    /// it shows the id only.
+    public struct SessionCredentials: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible,
+        CustomReflectable
+    {
+        /// The session id.
+        public var id: Int64
+        /// The session password the server issued.
+        public var password: [UInt8]
+
+        /// The session `id` with its `password`.
+        public init(id: Int64, password: [UInt8]) {
+            self.id = id
+            self.password = password
+        }
+
+        /// The session id in hexadecimal, as ZooKeeper prints it; never the password.
+        public var description: String { "session 0x\(String(UInt64(bitPattern: id), radix: 16))" }
+        public var debugDescription: String { description }
+        public var customMirror: Mirror { Mirror(self, children: ["id": id]) }
+    }
+
+    /// Credentials for an authentication scheme, sent as `addAuth(scheme:credentials:)` sends them.
+    /// Printed, it shows the scheme only.
+    public struct Authentication: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible,
+        CustomReflectable
+    {
+        /// The scheme, such as `digest`.
+        public var scheme: String
+        /// The scheme's credentials.
+        public var credentials: [UInt8]
+
+        /// Credentials for `scheme`.
+        public init(scheme: String, credentials: [UInt8]) {
+            self.scheme = scheme
+            self.credentials = credentials
+        }
+
+        /// Digest credentials: `user:password`.
+        public static func digest(user: String, password: String) -> Authentication {
+            Authentication(scheme: "digest", credentials: Array("\(user):\(password)".utf8))
+        }
+
+        /// The scheme, never the credentials.
+        public var description: String { "\(scheme) credentials" }
+        public var debugDescription: String { description }
+        public var customMirror: Mirror { Mirror(self, children: ["scheme": scheme]) }
     }
 }

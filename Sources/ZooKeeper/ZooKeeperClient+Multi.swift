@@ -1,3 +1,4 @@
+import NIOCore
 import ZooKeeperProtocol
 
 extension ZooKeeperClient {
@@ -7,14 +8,34 @@ extension ZooKeeperClient {
         let path: String
 
         /// Creates a node. Apache ZooKeeper 3.8 reports it as `.create(path:)`, without a stat.
+        ///
+        /// The data is bytes in any collection; the overloads take a `String` (as UTF-8) or a
+        /// `ByteBuffer`.
         public static func create(
-            _ path: String, data: [UInt8] = [], acl: [ACL] = ACL.openUnsafe, mode: CreateMode = .persistent,
-            ttl: Duration? = nil
+            _ path: String, data: some Collection<UInt8> = [UInt8](), acl: [ACL] = ACL.openUnsafe,
+            mode: CreateMode = .persistent, ttl: Duration? = nil
         ) -> Operation {
-            Operation(
+            let data = Array(data)
+            return Operation(
                 build: { client throws(ZooKeeperError) in
                     try client.createOperation(path, data: data, acl: acl, mode: mode, ttl: ttl)
                 }, path: path)
+        }
+
+        /// Creates a node whose data is `data` in UTF-8.
+        public static func create(
+            _ path: String, data: String, acl: [ACL] = ACL.openUnsafe, mode: CreateMode = .persistent,
+            ttl: Duration? = nil
+        ) -> Operation {
+            create(path, data: data.utf8, acl: acl, mode: mode, ttl: ttl)
+        }
+
+        /// Creates a node whose data is the readable bytes of `data`.
+        public static func create(
+            _ path: String, data: ByteBuffer, acl: [ACL] = ACL.openUnsafe, mode: CreateMode = .persistent,
+            ttl: Duration? = nil
+        ) -> Operation {
+            create(path, data: data.readableBytesView, acl: acl, mode: mode, ttl: ttl)
         }
 
         /// Deletes a node (-1: any version).
@@ -26,11 +47,25 @@ extension ZooKeeperClient {
         }
 
         /// Replaces a node's data (-1: any version).
-        public static func setData(_ path: String, data: [UInt8], version: Int32 = -1) -> Operation {
-            Operation(
+        ///
+        /// The data is bytes in any collection; the overloads take a `String` (as UTF-8) or a
+        /// `ByteBuffer`.
+        public static func setData(_ path: String, data: some Collection<UInt8>, version: Int32 = -1) -> Operation {
+            let data = Array(data)
+            return Operation(
                 build: { client throws(ZooKeeperError) in
                     .setData(SetDataRequest(path: try client.serverPath(path), data: data, version: version))
                 }, path: path)
+        }
+
+        /// Replaces a node's data with `data` in UTF-8 (-1: any version).
+        public static func setData(_ path: String, data: String, version: Int32 = -1) -> Operation {
+            setData(path, data: data.utf8, version: version)
+        }
+
+        /// Replaces a node's data with the readable bytes of `data` (-1: any version).
+        public static func setData(_ path: String, data: ByteBuffer, version: Int32 = -1) -> Operation {
+            setData(path, data: data.readableBytesView, version: version)
         }
 
         /// Fails the transaction unless the node has this version.

@@ -1,3 +1,4 @@
+import NIOCore
 import ZooKeeperProtocol
 
 extension ZooKeeperClient {
@@ -5,7 +6,8 @@ extension ZooKeeperClient {
     ///
     /// - Parameters:
     ///   - path: the node to create; for sequential modes, the prefix of its name.
-    ///   - data: the node's data.
+    ///   - data: the node's data: bytes in any collection (`[UInt8]`, `Data`, a slice); the
+    ///     overloads take a `String` (as UTF-8) or a `ByteBuffer`.
     ///   - acl: who may do what with it (default: anyone, anything).
     ///   - mode: persistent, ephemeral, sequential, container or TTL.
     ///   - ttl: required for the TTL modes (the server must run with `zookeeper.extendedTypesEnabled`).
@@ -13,10 +15,10 @@ extension ZooKeeperClient {
     ///   `.noChildrenForEphemerals`, `.invalidACL`, `.noAuth`.
     @discardableResult
     public func create(
-        _ path: String, data: [UInt8] = [], acl: [ACL] = ACL.openUnsafe, mode: CreateMode = .persistent,
-        ttl: Duration? = nil
-    ) async throws -> (path: String, stat: Stat) {
-        let request = try createOperation(path, data: data, acl: acl, mode: mode, ttl: ttl)
+        _ path: String, data: some Collection<UInt8> = [UInt8](), acl: [ACL] = ACL.openUnsafe,
+        mode: CreateMode = .persistent, ttl: Duration? = nil
+    ) async throws -> CreatedNode {
+        let request = try createOperation(path, data: Array(data), acl: acl, mode: mode, ttl: ttl)
         let response: Create2Response
         switch request {
         case .createContainer(let r): response = try await execute(r, path: path)
@@ -24,7 +26,25 @@ extension ZooKeeperClient {
         case .create2(let r): response = try await execute(r, path: path)
         default: preconditionFailure("createOperation returns create2, container or TTL requests")
         }
-        return (clientPath(response.path), response.stat)
+        return CreatedNode(path: clientPath(response.path), stat: response.stat)
+    }
+
+    /// Creates a node whose data is `data` in UTF-8, as the overload taking bytes does.
+    @discardableResult
+    public func create(
+        _ path: String, data: String, acl: [ACL] = ACL.openUnsafe, mode: CreateMode = .persistent,
+        ttl: Duration? = nil
+    ) async throws -> CreatedNode {
+        try await create(path, data: data.utf8, acl: acl, mode: mode, ttl: ttl)
+    }
+
+    /// Creates a node whose data is the readable bytes of `data`, as the overload taking bytes does.
+    @discardableResult
+    public func create(
+        _ path: String, data: ByteBuffer, acl: [ACL] = ACL.openUnsafe, mode: CreateMode = .persistent,
+        ttl: Duration? = nil
+    ) async throws -> CreatedNode {
+        try await create(path, data: data.readableBytesView, acl: acl, mode: mode, ttl: ttl)
     }
 
     func createOperation(
@@ -70,16 +90,33 @@ extension ZooKeeperClient {
         }
     }
 
-    /// The node's data (empty when stored as null) and stat.
-    public func getData(_ path: String) async throws -> (data: [UInt8], stat: Stat) {
+    /// The node's data (empty when stored as null) and stat; ``NodeData/string`` and
+    /// ``NodeData/decode(_:using:)`` read the data as text or JSON.
+    public func getData(_ path: String) async throws -> NodeData {
         let response = try await execute(GetDataRequest(path: try serverPath(path)), path: path)
-        return (response.data ?? [], response.stat)
+        return NodeData(data: response.data ?? [], stat: response.stat)
     }
 
     /// Replaces the node's data; `version` -1 matches any version. Returns the new stat.
+    ///
+    /// The data is bytes in any collection (`[UInt8]`, `Data`, a slice); the overloads take a
+    /// `String` (as UTF-8) or a `ByteBuffer`.
     @discardableResult
-    public func setData(_ path: String, data: [UInt8], version: Int32 = -1) async throws -> Stat {
-        try await execute(SetDataRequest(path: try serverPath(path), data: data, version: version), path: path).stat
+    public func setData(_ path: String, data: some Collection<UInt8>, version: Int32 = -1) async throws -> Stat {
+        let request = SetDataRequest(path: try serverPath(path), data: Array(data), version: version)
+        return try await execute(request, path: path).stat
+    }
+
+    /// Replaces the node's data with `data` in UTF-8; `version` -1 matches any version.
+    @discardableResult
+    public func setData(_ path: String, data: String, version: Int32 = -1) async throws -> Stat {
+        try await setData(path, data: data.utf8, version: version)
+    }
+
+    /// Replaces the node's data with the readable bytes of `data`; `version` -1 matches any version.
+    @discardableResult
+    public func setData(_ path: String, data: ByteBuffer, version: Int32 = -1) async throws -> Stat {
+        try await setData(path, data: data.readableBytesView, version: version)
     }
 
     /// The names of the node's children, in the server's order (unsorted).
@@ -88,15 +125,15 @@ extension ZooKeeperClient {
     }
 
     /// The names of the node's children and the node's stat.
-    public func getChildrenAndStat(_ path: String) async throws -> (children: [String], stat: Stat) {
+    public func getChildrenAndStat(_ path: String) async throws -> NodeChildren {
         let response = try await execute(GetChildren2Request(path: try serverPath(path)), path: path)
-        return (response.children, response.stat)
+        return NodeChildren(children: response.children, stat: response.stat)
     }
 
     /// The node's ACL and stat.
-    public func getACL(_ path: String) async throws -> (acl: [ACL], stat: Stat) {
+    public func getACL(_ path: String) async throws -> NodeACL {
         let response = try await execute(GetACLRequest(path: try serverPath(path)), path: path)
-        return (response.acl, response.stat)
+        return NodeACL(acl: response.acl, stat: response.stat)
     }
 
     /// Replaces the node's ACL; `version` is compared with the node's `aversion` (-1: any).
@@ -128,20 +165,20 @@ extension ZooKeeperClient {
     }
 
     /// The ensemble's dynamic configuration (the data of `/zookeeper/config`, outside any chroot).
-    public func getConfig() async throws -> (data: [UInt8], stat: Stat) {
+    public func getConfig() async throws -> NodeData {
         let response = try await execute(GetDataRequest(path: configNodePath), path: configNodePath)
-        return (response.data ?? [], response.stat)
+        return NodeData(data: response.data ?? [], stat: response.stat)
     }
 
     /// Changes the ensemble's membership (needs `reconfigEnabled` and admin rights on the server).
     @discardableResult
     public func reconfig(
         joining: String? = nil, leaving: String? = nil, newMembers: String? = nil, fromConfig: Int64 = -1
-    ) async throws -> (data: [UInt8], stat: Stat) {
+    ) async throws -> NodeData {
         let request = ReconfigRequest(
             joiningServers: joining, leavingServers: leaving, newMembers: newMembers, currentConfigID: fromConfig)
         let response = try await execute(request, path: nil)
-        return (response.data ?? [], response.stat)
+        return NodeData(data: response.data ?? [], stat: response.stat)
     }
 
     /// Adds credentials to this connection, and to every later one of the session.
@@ -153,6 +190,7 @@ extension ZooKeeperClient {
 
     /// Adds digest credentials (`user:password`).
     public func addDigestAuth(user: String, password: String) async throws {
-        try await addAuth(scheme: "digest", credentials: Array("\(user):\(password)".utf8))
+        let digest = Authentication.digest(user: user, password: password)
+        try await addAuth(scheme: digest.scheme, credentials: digest.credentials)
     }
 }

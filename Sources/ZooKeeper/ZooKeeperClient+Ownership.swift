@@ -49,8 +49,8 @@ extension ZooKeeperClient {
     /// created an ephemeral node is its `Stat.ephemeralOwner`.
     ///
     /// ```swift
-    /// let (node, stat) = try await zk.create("/workers/w-", mode: .ephemeralSequential)
-    /// let lost = try await zk.ownershipLost(sessionID: stat.ephemeralOwner, margin: .seconds(1))
+    /// let worker = try await zk.create("/workers/w-", mode: .ephemeralSequential)
+    /// let lost = try await zk.ownershipLost(sessionID: worker.stat.ephemeralOwner, margin: .seconds(1))
     /// print("stop working: \(lost)")
     /// ```
     ///

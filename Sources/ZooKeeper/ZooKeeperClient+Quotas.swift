@@ -54,8 +54,18 @@ public struct Quota: Hashable, Sendable {
 /// A quota'd subtree's usage, which the server keeps in `/zookeeper/quota/PATH/zookeeper_stats`:
 /// its nodes (the quota'd node included) and their bytes of data.
 public struct QuotaUsage: Hashable, Sendable {
+    /// The subtree's nodes, the quota'd node included.
     public var count: Int64
+    /// The bytes of data of those nodes.
     public var bytes: Int64
+}
+
+/// A subtree's quota and its usage, as `quota(_:)` reads them.
+public struct QuotaStatus: Hashable, Sendable {
+    /// The limits.
+    public var quota: Quota
+    /// The usage the server keeps, or nil when its stats node is missing.
+    public var usage: QuotaUsage?
 }
 
 extension ZooKeeperClient {
@@ -83,23 +93,23 @@ extension ZooKeeperClient {
         try await ensurePath(Self.quotaRoot + path)
         let limits = Self.limitsPath(path)
         do {
-            let (data, stat) = try await getData(limits)
-            let old = Quota(parsing: data)
+            let current = try await getData(limits)
+            let old = Quota(parsing: current.data)
             let merged = Quota(
                 count: quota.count == -1 ? old.count : quota.count,
                 bytes: quota.bytes == -1 ? old.bytes : quota.bytes,
                 countHardLimit: quota.countHardLimit == -1 ? old.countHardLimit : quota.countHardLimit,
                 byteHardLimit: quota.byteHardLimit == -1 ? old.byteHardLimit : quota.byteHardLimit)
-            _ = try await setData(limits, data: merged.serialized, version: stat.version)
+            _ = try await setData(limits, data: merged.serialized, version: current.stat.version)
         } catch let error as ZooKeeperError where error.code == .noNode {
             // A new quota: the limits, then a stats node whose usage the server computes.
             try await create(limits, data: quota.serialized)
-            try await create(Self.statsPath(path), data: Array("count=0,bytes=0".utf8))
+            try await create(Self.statsPath(path), data: "count=0,bytes=0")
         }
     }
 
     /// A subtree's quota and usage; throws `.noNode` when it has no quota.
-    public func quota(_ path: String) async throws -> (quota: Quota, usage: QuotaUsage?) {
+    public func quota(_ path: String) async throws -> QuotaStatus {
         let limits: [UInt8]
         do {
             limits = try await getData(Self.limitsPath(path)).data
@@ -108,26 +118,26 @@ extension ZooKeeperClient {
         }
         let stats = try? await getData(Self.statsPath(path)).data
         let usage = stats.map(Quota.fields).map { QuotaUsage(count: $0["count"] ?? 0, bytes: $0["bytes"] ?? 0) }
-        return (Quota(parsing: limits), usage)
+        return QuotaStatus(quota: Quota(parsing: limits), usage: usage)
     }
 
     /// Removes a subtree's quota (and the quota nodes left empty above it), or, when `limits`
     /// names some, only those (set back to -1). Throws `.noNode` when it has no quota.
     public func deleteQuota(_ path: String, limits only: Quota.Limits = []) async throws {
         let limits = Self.limitsPath(path)
-        let (data, stat): ([UInt8], Stat)
+        let current: NodeData
         do {
-            (data, stat) = try await getData(limits)
+            current = try await getData(limits)
         } catch let error as ZooKeeperError where error.code == .noNode {
             throw ZooKeeperError(.noNode, "no quota", path: path)
         }
         guard only.isEmpty else {
-            var quota = Quota(parsing: data)
+            var quota = Quota(parsing: current.data)
             if only.contains(.count) { quota.count = -1 }
             if only.contains(.bytes) { quota.bytes = -1 }
             if only.contains(.countHardLimit) { quota.countHardLimit = -1 }
             if only.contains(.byteHardLimit) { quota.byteHardLimit = -1 }
-            _ = try await setData(limits, data: quota.serialized, version: stat.version)
+            _ = try await setData(limits, data: quota.serialized, version: current.stat.version)
             return
         }
         for node in [Self.statsPath(path), limits] {

@@ -35,3 +35,44 @@ extension ZooKeeperClient {
         public var isConnected: Bool { self == .connected || self == .connectedReadOnly }
     }
 }
+
+extension ZooKeeperClient {
+    /// Returns once the client has a session on a server: at once if it has one now, or when it
+    /// has reconnected (or started a new session after an expiry).
+    ///
+    /// ```swift
+    /// let zk = try ZooKeeperClient.start("zk1:2181,zk2:2181")
+    /// try await zk.waitUntilConnected(timeout: .seconds(30))
+    /// ```
+    ///
+    /// - Parameter timeout: how long to wait at most; nil (the default) waits as long as it takes.
+    /// - Throws: `ZooKeeperError` with `.operationTimeout` when `timeout` passed first,
+    ///   `.clientClosed` when the client is (or gets) closed, `.authFailed` when the server
+    ///   refused the credentials, `.sessionExpired` when the session expired and is not
+    ///   recreated; `CancellationError` when the calling task is cancelled.
+    public func waitUntilConnected(timeout: Duration? = nil) async throws {
+        guard let timeout else { return try await waitForSession() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.waitForSession() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw ZooKeeperError(.operationTimeout, "no session within \(timeout)")
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    private func waitForSession() async throws {
+        for await state in states() {
+            switch state {
+            case .connected, .connectedReadOnly: return
+            case .closed: throw ZooKeeperError(.clientClosed, "the client is closed")
+            case .authFailed: throw ZooKeeperError(.authFailed, "the server refused the credentials")
+            default: try Task.checkCancellation()
+            }
+        }
+        try Task.checkCancellation()
+        throw ZooKeeperError(.sessionExpired, "the session ended and is not recreated")
+    }
+}

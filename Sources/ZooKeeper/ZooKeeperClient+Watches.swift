@@ -2,14 +2,14 @@ import ZooKeeperProtocol
 
 extension ZooKeeperClient {
     /// Reads a node's data and sets a one-shot watch that fires on its next change or deletion.
-    public func watchData(_ path: String) async throws -> (data: [UInt8], stat: Stat, watch: ZooKeeperWatch) {
+    public func watchData(_ path: String) async throws -> WatchedData {
         let server = try serverPath(path)
         let (watch, id) = try await makeWatch(oneShot: true)
         do {
             let response = try await execute(
                 GetDataRequest(path: server, watch: true), path: path,
                 watch: WatchRegistration(kind: .data, path: server, watcher: id, existsWatch: false))
-            return (response.data ?? [], response.stat, watch)
+            return WatchedData(data: response.data ?? [], stat: response.stat, watch: watch)
         } catch {
             _ = try? await core.removeWatcher(id).get()
             throw error
@@ -18,16 +18,16 @@ extension ZooKeeperClient {
 
     /// Reads a node's stat (nil when missing) and sets a one-shot watch that fires when it is
     /// created, changed or deleted. The watch is set even when the node does not exist.
-    public func watchExists(_ path: String) async throws -> (stat: Stat?, watch: ZooKeeperWatch) {
+    public func watchExists(_ path: String) async throws -> WatchedStat {
         let server = try serverPath(path)
         let (watch, id) = try await makeWatch(oneShot: true)
         do {
             let response = try await execute(
                 ExistsRequest(path: server, watch: true), path: path,
                 watch: WatchRegistration(kind: .data, path: server, watcher: id, existsWatch: true))
-            return (response.stat, watch)
+            return WatchedStat(stat: response.stat, watch: watch)
         } catch let error as ZooKeeperError where error.code == .noNode {
-            return (nil, watch)
+            return WatchedStat(stat: nil, watch: watch)
         } catch {
             _ = try? await core.removeWatcher(id).get()
             throw error
@@ -36,14 +36,14 @@ extension ZooKeeperClient {
 
     /// Lists a node's children and sets a one-shot watch that fires when a child is added or
     /// removed, or the node is deleted.
-    public func watchChildren(_ path: String) async throws -> (children: [String], stat: Stat, watch: ZooKeeperWatch) {
+    public func watchChildren(_ path: String) async throws -> WatchedChildren {
         let server = try serverPath(path)
         let (watch, id) = try await makeWatch(oneShot: true)
         do {
             let response = try await execute(
                 GetChildren2Request(path: server, watch: true), path: path,
                 watch: WatchRegistration(kind: .child, path: server, watcher: id, existsWatch: false))
-            return (response.children, response.stat, watch)
+            return WatchedChildren(children: response.children, stat: response.stat, watch: watch)
         } catch {
             _ = try? await core.removeWatcher(id).get()
             throw error

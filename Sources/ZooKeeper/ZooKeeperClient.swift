@@ -8,8 +8,9 @@ import ZooKeeperProtocol
 ///
 /// ```swift
 /// let zk = try await ZooKeeperClient.connect("127.0.0.1:2181")
-/// try await zk.create("/config", data: Array("v1".utf8))
-/// let (data, stat) = try await zk.getData("/config")
+/// try await zk.create("/config", data: "v1")
+/// let config = try await zk.getData("/config")
+/// print(try config.string, config.stat.version)
 /// try await zk.close()
 /// ```
 ///
@@ -134,7 +135,8 @@ public final class ZooKeeperClient: Sendable {
         /// The session password, needed to resume the session from elsewhere.
         public var password: [UInt8]
         /// The timeout the server granted.
-        public var timeout: TimeAmount
+        public var timeout: Duration
+        /// The client's state.
         public var state: State
         /// The server of the current connection, if connected.
         public var server: ConnectString.Host?
@@ -143,7 +145,10 @@ public final class ZooKeeperClient: Sendable {
         /// The earliest moment the server could expire the session (nil without one): a session
         /// timeout after the server last heard from the client, as far as the client can tell
         /// (see `ownershipLost(sessionID:margin:)`).
-        public var safeUntil: NIODeadline?
+        public var safeUntil: ContinuousClock.Instant?
+
+        /// The id and password, for `Configuration.resumeSession`.
+        public var credentials: SessionCredentials { SessionCredentials(id: id, password: password) }
     }
 
     /// The session's current facts.

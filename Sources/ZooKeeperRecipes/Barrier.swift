@@ -1,4 +1,5 @@
 import ZooKeeper
+import ZooKeeperProtocol
 
 /// A simple barrier: while its node exists, `wait()` blocks; removing the node lets every
 /// waiter through.
@@ -53,12 +54,12 @@ public struct Barrier: Sendable {
     public func wait(timeout: Duration? = nil) async throws {
         try await withTimeout(timeout, "pass the barrier", path: path) { [client, path] in
             while true {
-                let (stat, watch) = try await client.watchExists(path)
-                guard stat != nil else {
-                    try? await watch.remove()
+                let watched = try await client.watchExists(path)
+                guard watched.stat != nil else {
+                    try? await watched.watch.remove()
                     return
                 }
-                _ = try await watch.event()
+                _ = try await watched.watch.event()
             }
         }
     }

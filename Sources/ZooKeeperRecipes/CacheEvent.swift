@@ -1,19 +1,5 @@
 import ZooKeeper
 
-/// A node as a cache holds it.
-public struct CachedNode: Hashable, Sendable {
-    /// The node's data.
-    public var data: [UInt8]
-    /// The node's stat.
-    public var stat: Stat
-
-    /// A node with this data and stat.
-    public init(data: [UInt8], stat: Stat) {
-        self.data = data
-        self.stat = stat
-    }
-}
-
 /// A change a `NodeCache` or `TreeCache` applied: a node appeared, changed or went.
 public struct CacheEvent: Hashable, Sendable, CustomStringConvertible {
     /// What happened to the node.
@@ -26,10 +12,10 @@ public struct CacheEvent: Hashable, Sendable, CustomStringConvertible {
     /// The node's path.
     public var path: String
     /// The node's data and stat: as now for added and updated, as last known for removed.
-    public var node: CachedNode
+    public var node: NodeData
 
     /// An event of `kind` for the node at `path`.
-    public init(kind: Kind, path: String, node: CachedNode) {
+    public init(kind: Kind, path: String, node: NodeData) {
         self.kind = kind
         self.path = path
         self.node = node

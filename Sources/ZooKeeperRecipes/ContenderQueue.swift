@@ -46,9 +46,8 @@ struct ContenderQueue: Sendable {
                 if mayExist, let mine = try await find(), let stat = try await client.exists(mine) {
                     return Contender(path: mine, stat: stat)
                 }
-                let (path, stat) = try await client.create(
-                    parent + "/" + prefix, data: data, mode: .ephemeralSequential)
-                return Contender(path: path, stat: stat)
+                let created = try await client.create(parent + "/" + prefix, data: data, mode: .ephemeralSequential)
+                return Contender(path: created.path, stat: created.stat)
             } catch let error as ZooKeeperError where error.code == .noNode {
                 try await client.ensurePath(parent)
             } catch let error as ZooKeeperError where error.code == .connectionLoss {

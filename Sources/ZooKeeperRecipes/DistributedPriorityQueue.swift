@@ -1,3 +1,4 @@
+import NIOCore
 import ZooKeeper
 
 /// A distributed queue whose items carry a priority: lower numbers are taken first, items of
@@ -7,7 +8,7 @@ import ZooKeeper
 ///
 /// ```swift
 /// let queue = DistributedPriorityQueue(client: zk, path: "/queues/jobs")
-/// try await queue.put(Array("urgent".utf8), priority: -10)
+/// try await queue.put("urgent", priority: -10)
 /// let next = try await queue.take()
 /// ```
 public struct DistributedPriorityQueue: Sendable {
@@ -22,10 +23,22 @@ public struct DistributedPriorityQueue: Sendable {
         queue = DistributedQueue(client: client, path: path)
     }
 
-    /// Adds an item; returns its node's path.
+    /// Adds an item (bytes in any collection); returns its node's path.
     @discardableResult
-    public func put(_ item: [UInt8], priority: Int32 = 0) async throws -> String {
-        try await queue.put(item, name: "item-" + Self.encode(priority) + "-")
+    public func put(_ item: some Collection<UInt8>, priority: Int32 = 0) async throws -> String {
+        try await queue.put(Array(item), name: "item-" + Self.encode(priority) + "-")
+    }
+
+    /// Adds an item, `item` in UTF-8; returns its node's path.
+    @discardableResult
+    public func put(_ item: String, priority: Int32 = 0) async throws -> String {
+        try await put(item.utf8, priority: priority)
+    }
+
+    /// Adds an item, the readable bytes of `item`; returns its node's path.
+    @discardableResult
+    public func put(_ item: ByteBuffer, priority: Int32 = 0) async throws -> String {
+        try await put(item.readableBytesView, priority: priority)
     }
 
     /// The first item without taking it, or nil when the queue is empty.

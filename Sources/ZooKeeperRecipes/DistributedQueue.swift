@@ -1,3 +1,4 @@
+import NIOCore
 import ZooKeeper
 
 /// A first-in, first-out queue of byte strings: producers add persistent-sequential children,
@@ -18,10 +19,22 @@ public struct DistributedQueue: Sendable {
         self.path = path
     }
 
-    /// Adds an item; returns its node's path.
+    /// Adds an item (bytes in any collection); returns its node's path.
     @discardableResult
-    public func put(_ item: [UInt8]) async throws -> String {
-        try await put(item, name: "item-")
+    public func put(_ item: some Collection<UInt8>) async throws -> String {
+        try await put(Array(item), name: "item-")
+    }
+
+    /// Adds an item, `item` in UTF-8; returns its node's path.
+    @discardableResult
+    public func put(_ item: String) async throws -> String {
+        try await put(item.utf8)
+    }
+
+    /// Adds an item, the readable bytes of `item`; returns its node's path.
+    @discardableResult
+    public func put(_ item: ByteBuffer) async throws -> String {
+        try await put(item.readableBytesView)
     }
 
     /// Adds an item as a sequential node whose name starts with `name` (which starts with `item-`).
@@ -38,7 +51,7 @@ public struct DistributedQueue: Sendable {
     /// The oldest item without taking it, or nil when the queue is empty.
     public func peek() async throws -> [UInt8]? {
         for name in try await items() {
-            if let (data, _) = try? await client.getData(path + "/" + name) { return data }
+            if let item = try? await client.getData(path + "/" + name) { return item.data }
         }
         return nil
     }
@@ -48,13 +61,13 @@ public struct DistributedQueue: Sendable {
     public func poll() async throws -> [UInt8]? {
         for name in try await items() {
             let node = path + "/" + name
-            guard let (data, stat) = try? await client.getData(node) else { continue }
+            guard let item = try? await client.getData(node) else { continue }
             // Not cancelled half way: a delete on its way may still happen, and the item would be
             // gone without anyone having it. Taken, it is returned even to a cancelled task.
-            let taken = await Task { [client] in try await client.delete(node, version: stat.version) }.result
+            let taken = await Task { [client] in try await client.delete(node, version: item.stat.version) }.result
             do {
                 try taken.get()
-                return data
+                return item.data
             } catch let error as ZooKeeperError where error.code == .noNode || error.code == .badVersion {
                 continue  // another consumer took it
             }

@@ -79,7 +79,8 @@ public struct DistributedSemaphore: Sendable {
     private static func waitForRoom(_ queue: ContenderQueue, node: String, leases: Int) async throws {
         let name = String(node.split(separator: "/").last!)
         while true {
-            let (children, _, watch) = try await queue.client.watchChildren(queue.parent)
+            let watched = try await queue.client.watchChildren(queue.parent)
+            let (children, watch) = (watched.children, watched.watch)
             let order = children.sorted { ContenderQueue.sequence($0) < ContenderQueue.sequence($1) }
             guard let index = order.firstIndex(of: name) else {
                 try? await watch.remove()

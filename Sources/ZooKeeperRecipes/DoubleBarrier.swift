@@ -62,10 +62,10 @@ public final class DoubleBarrier: Sendable {
     private func join() async throws {
         try await client.ensurePath(path)
         // Watch `ready` before joining, so its creation by the last participant is not missed.
-        let (readyStat, watch) = try await client.watchExists(ready)
+        let watched = try await client.watchExists(ready)
         while true {
             do {
-                try await client.create(node, data: Array(id.utf8), mode: .ephemeral)
+                try await client.create(node, data: id, mode: .ephemeral)
                 break
             } catch let error as ZooKeeperError where error.code == .nodeExists {
                 break  // created by a first attempt whose reply was lost
@@ -74,14 +74,14 @@ public final class DoubleBarrier: Sendable {
             }
         }
         let arrived = try await members().count
-        if readyStat != nil || arrived >= count {
-            try? await watch.remove()
+        if watched.stat != nil || arrived >= count {
+            try? await watched.watch.remove()
             do {
                 try await client.create(ready)
             } catch let error as ZooKeeperError where error.code == .nodeExists {}
             return
         }
-        _ = try await watch.event()
+        _ = try await watched.watch.event()
     }
 
     /// Leaves and waits until every participant has left.
@@ -111,12 +111,12 @@ public final class DoubleBarrier: Sendable {
                 if present { try await withdraw() }
                 awaited = lowest
             }
-            let (stat, watch) = try await client.watchExists(path + "/" + awaited)
-            if stat == nil {
-                try? await watch.remove()
+            let watched = try await client.watchExists(path + "/" + awaited)
+            if watched.stat == nil {
+                try? await watched.watch.remove()
                 continue
             }
-            _ = try await watch.event()
+            _ = try await watched.watch.event()
         }
     }
 

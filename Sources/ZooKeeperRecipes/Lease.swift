@@ -65,12 +65,12 @@ extension ContenderQueue {
                 throw ZooKeeperError(.sessionExpired, "the contender's node vanished", path: node)
             }
             guard let blocker = order[..<index].last(where: blocks) else { return }
-            let (stat, watch) = try await client.watchExists(parent + "/" + blocker)
-            if stat == nil {
-                try? await watch.remove()
+            let watched = try await client.watchExists(parent + "/" + blocker)
+            if watched.stat == nil {
+                try? await watched.watch.remove()
                 continue
             }
-            _ = try await watch.event()
+            _ = try await watched.watch.event()
         }
     }
 }

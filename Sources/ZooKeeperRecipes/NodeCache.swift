@@ -32,7 +32,7 @@ public final class NodeCache: Sendable {
     public func close() async { await engine.close() }
 
     /// The node as last read, or nil when it does not exist.
-    public var current: CachedNode? { engine.nodes[engine.root] }
+    public var current: NodeData? { engine.nodes[engine.root] }
 
     /// The changes applied from now on, in order, until `close()`. Ask before `start()` to see
     /// the first read too.

@@ -1,4 +1,5 @@
 import ZooKeeper
+import ZooKeeperProtocol
 
 /// Service discovery: each live instance of a service is an ephemeral node
 /// `BASE/NAME/ID` holding its `ServiceInstance` as JSON, so an instance whose process dies
@@ -103,12 +104,12 @@ public struct ServiceRegistry: Sendable {
     private func snapshot(of service: String) async throws -> ([ServiceInstance], ZooKeeperWatch) {
         while true {
             do {
-                let (children, _, watch) = try await client.watchChildren(node(service))
-                return (try await read(children, of: service), watch)
+                let watched = try await client.watchChildren(node(service))
+                return (try await read(watched.children, of: service), watched.watch)
             } catch let error as ZooKeeperError where error.code == .noNode {
-                let (stat, watch) = try await client.watchExists(node(service))
-                if stat == nil { return ([], watch) }
-                try? await watch.remove()
+                let watched = try await client.watchExists(node(service))
+                if watched.stat == nil { return ([], watched.watch) }
+                try? await watched.watch.remove()
             } catch let error as ZooKeeperError where error.isRecoverable {
                 try await client.waitUntilConnected()
             }

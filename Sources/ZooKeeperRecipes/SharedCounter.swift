@@ -1,4 +1,5 @@
 import ZooKeeper
+import ZooKeeperProtocol
 
 /// A counter shared through one node, updated by compare-and-set on the node's version, so
 /// concurrent increments are never lost. The node holds the value in decimal.
@@ -37,12 +38,12 @@ public struct SharedCounter: Sendable {
             let current: Int64
             let version: Int32
             do {
-                let (data, stat) = try await client.getData(path)
-                current = Int64(String(decoding: data, as: UTF8.self)) ?? 0
-                version = stat.version
+                let node = try await client.getData(path)
+                current = Int64(String(decoding: node.data, as: UTF8.self)) ?? 0
+                version = node.stat.version
             } catch let error as ZooKeeperError where error.code == .noNode {
                 do {
-                    try await client.create(path, data: Array(String(delta).utf8))
+                    try await client.create(path, data: String(delta))
                     return delta
                 } catch let error as ZooKeeperError where error.code == .nodeExists {
                     continue  // someone else created it first: add to theirs
@@ -52,7 +53,7 @@ public struct SharedCounter: Sendable {
                 }
             }
             do {
-                try await client.setData(path, data: Array(String(current + delta).utf8), version: version)
+                try await client.setData(path, data: String(current + delta), version: version)
                 return current + delta
             } catch let error as ZooKeeperError where error.code == .badVersion || error.code == .noNode {
                 continue  // someone else won this round, or deleted the counter: read again

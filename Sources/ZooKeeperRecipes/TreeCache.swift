@@ -33,10 +33,10 @@ public final class TreeCache: Sendable {
     public func close() async { await engine.close() }
 
     /// Every node held, by path: one consistent state, as of the last change applied.
-    public func snapshot() -> [String: CachedNode] { engine.nodes }
+    public func snapshot() -> [String: NodeData] { engine.nodes }
 
     /// The node at `path`, if held.
-    public func node(at path: String) -> CachedNode? { engine.nodes[path] }
+    public func node(at path: String) -> NodeData? { engine.nodes[path] }
 
     /// The names of the children of `path` that are held, sorted.
     public func children(of path: String) -> [String] {

@@ -1,5 +1,6 @@
 import Synchronization
 import ZooKeeper
+import ZooKeeperProtocol
 
 /// The engine of `NodeCache` and `TreeCache`: one persistent watch (recursive for a tree) on the
 /// root keeps a map of path to node current. Each event is answered by reading the node again,
@@ -12,7 +13,7 @@ final class WatchedCache: Sendable {
     let recursive: Bool
 
     private struct State {
-        var nodes: [String: CachedNode] = [:]
+        var nodes: [String: NodeData] = [:]
         var listeners: [Int: AsyncStream<CacheEvent>.Continuation] = [:]
         var nextListener = 0
         var loop: Task<Void, Never>?
@@ -99,7 +100,7 @@ final class WatchedCache: Sendable {
         for listener in listeners { listener.finish() }
     }
 
-    var nodes: [String: CachedNode] { state.withLock { $0.nodes } }
+    var nodes: [String: NodeData] { state.withLock { $0.nodes } }
 
     func events() -> AsyncStream<CacheEvent> {
         let (stream, continuation) = AsyncStream<CacheEvent>.makeStream()
@@ -171,8 +172,7 @@ final class WatchedCache: Sendable {
         switch event.type {
         case .nodeCreated, .nodeDataChanged, .nodeChildrenChanged:
             do {
-                let (data, stat) = try await client.getData(event.path)
-                apply([event.path: CachedNode(data: data, stat: stat)], within: nil)
+                apply([event.path: try await client.getData(event.path)], within: nil)
             } catch let error as ZooKeeperError where error.code == .noNode {
                 apply([:], within: event.path)
             }
@@ -186,8 +186,7 @@ final class WatchedCache: Sendable {
         if recursive && event.path != root && (event.type == .nodeCreated || event.type == .nodeDeleted) {
             let parent = NodePath.split(event.path).parent
             do {
-                let (data, stat) = try await client.getData(parent)
-                apply([parent: CachedNode(data: data, stat: stat)], within: nil)
+                apply([parent: try await client.getData(parent)], within: nil)
             } catch let error as ZooKeeperError where error.code == .noNode {
                 apply([:], within: parent)
             }
@@ -196,13 +195,13 @@ final class WatchedCache: Sendable {
 
     /// Reads the whole tree and applies the differences.
     private func resync() async throws {
-        var read: [String: CachedNode] = [:]
+        var read: [String: NodeData] = [:]
         var pending = [root]
         while let path = pending.popLast() {
             do {
-                let (data, stat) = try await client.getData(path)
-                read[path] = CachedNode(data: data, stat: stat)
-                guard recursive, stat.numChildren > 0 else { continue }
+                let node = try await client.getData(path)
+                read[path] = node
+                guard recursive, node.stat.numChildren > 0 else { continue }
                 for name in try await client.getChildren(path) {
                     pending.append(path == "/" ? "/" + name : path + "/" + name)
                 }
@@ -215,7 +214,7 @@ final class WatchedCache: Sendable {
 
     /// Replaces the nodes at and below `scope` (nil: only those in `read`) by `read`, emitting
     /// removals deepest first, then additions and updates parents first.
-    private func apply(_ read: [String: CachedNode], within scope: String?) {
+    private func apply(_ read: [String: NodeData], within scope: String?) {
         state.withLock { state in
             var events: [CacheEvent] = []
             if let scope {

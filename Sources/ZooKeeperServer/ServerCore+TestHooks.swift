@@ -36,7 +36,8 @@ extension ServerCore {
     func sessionList() -> [ZooKeeperServer.SessionInfo] {
         sessions.sessions.values.sorted { $0.id < $1.id }.map { session in
             ZooKeeperServer.SessionInfo(
-                id: session.id, timeout: .milliseconds(session.timeout), expiresAt: session.expiresAt,
+                id: session.id, timeout: .milliseconds(session.timeout),
+                expiresAt: ContinuousClock.Instant(session.expiresAt),
                 isConnected: session.connection != nil,
                 ephemerals: (database.tree.ephemerals[session.id] ?? []).sorted())
         }

@@ -1,5 +1,3 @@
-import NIOCore
-
 extension ZooKeeperServer {
     /// A session as the server sees it, from ``ZooKeeperServer/sessions()``.
     public struct SessionInfo: Hashable, Sendable {
@@ -10,14 +8,16 @@ extension ZooKeeperServer {
         /// When the server expires the session unless it hears from the client first: a timeout
         /// after it last did. Expiry runs every half tick, so it may come up to half a tick later.
         /// The client's `ZooKeeperClient.Session.safeUntil` is never later than this.
-        public var expiresAt: NIODeadline
+        public var expiresAt: ContinuousClock.Instant
         /// Whether a connection carries the session now.
         public var isConnected: Bool
         /// The paths of the session's ephemeral nodes, sorted.
         public var ephemerals: [String]
 
         /// A session's facts.
-        public init(id: Int64, timeout: Duration, expiresAt: NIODeadline, isConnected: Bool, ephemerals: [String]) {
+        public init(
+            id: Int64, timeout: Duration, expiresAt: ContinuousClock.Instant, isConnected: Bool, ephemerals: [String]
+        ) {
             self.id = id
             self.timeout = timeout
             self.expiresAt = expiresAt

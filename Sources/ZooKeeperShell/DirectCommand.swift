@@ -1,4 +1,5 @@
 import ZooKeeper
+import ZooKeeperProtocol
 
 #if canImport(Glibc)
     import Glibc

@@ -1,5 +1,6 @@
 import NIOCore
 import ZooKeeper
+import ZooKeeperProtocol
 
 #if canImport(Glibc)
     import Glibc

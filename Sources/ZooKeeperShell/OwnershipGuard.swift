@@ -57,7 +57,8 @@ enum OwnershipGuard {
         }
     }
 
-    /// Now on the deadlines' clock: the client's (its `Session.safeUntil`).
+    /// Now on the deadlines' clock: NIO's uptime clock, the client's own (`Session.safeUntil`
+    /// converts to it exactly), which zk and its guard process share.
     static func now() -> Int64 { Int64(NIODeadline.now().uptimeNanoseconds) }
 
     /// Runs the guard for `arguments` (after the flag: PGID, `--`, the command); never returns.

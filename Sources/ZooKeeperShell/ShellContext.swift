@@ -111,7 +111,8 @@ final class ShellContext: @unchecked Sendable {
         let credentials = options.auth + (ProcessInfo.processInfo.environment["ZK_AUTH"].map { [$0] } ?? [])
         configuration.authentication = credentials.map { credential in
             let scheme = credential.prefix { $0 != ":" }
-            return (String(scheme), Array(credential.dropFirst(scheme.count + 1).utf8))
+            return ZooKeeperClient.Authentication(
+                scheme: String(scheme), credentials: Array(credential.dropFirst(scheme.count + 1).utf8))
         }
         let client: ZooKeeperClient
         if interactive {
@@ -132,7 +133,8 @@ final class ShellContext: @unchecked Sendable {
     private var hint: String {
         guard options.server == nil && !options.embedded && connectedTo == nil else { return "" }
         return interactive
-            ? " (connect HOST:PORT names another)" : "; give a server with -s HOST:PORT or $ZK_SERVER, or try --embedded"
+            ? " (connect HOST:PORT names another)"
+            : "; give a server with -s HOST:PORT or $ZK_SERVER, or try --embedded"
     }
 
     /// Seconds for people: "5 s", "1.5 s".

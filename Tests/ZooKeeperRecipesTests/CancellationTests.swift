@@ -102,7 +102,7 @@ import ZooKeeperTestSupport
             let zk = try await connect()
             try await zk.create(root)
             // One-shot: event() cancelled.
-            let (_, _, watch) = try await zk.watchData(root)
+            let watch = try await zk.watchData(root).watch
             let waiting = Task { try await watch.event() }
             try await Task.sleep(for: .milliseconds(50))
             waiting.cancel()

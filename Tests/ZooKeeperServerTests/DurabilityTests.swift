@@ -25,7 +25,8 @@ import ZooKeeperTestSupport
 
     /// Every node's path, data, ACL and stat.
     static func dump(_ zk: ZooKeeperClient, _ path: String = "/") async throws -> [String] {
-        let (data, stat) = try await zk.getData(path)
+        let node = try await zk.getData(path)
+        let (data, stat) = (node.data, node.stat)
         let acl = try await zk.getACL(path).acl
         var lines = ["\(path) \(data) \(acl) \(stat)"]
         for child in try await zk.getChildren(path).sorted() {
@@ -46,7 +47,7 @@ import ZooKeeperTestSupport
         try await zk.create("/app", data: [1, 2, 3])
         try await zk.create("/app/config", data: Array("v1".utf8))
         try await zk.setData("/app/config", data: Array("v2".utf8))
-        let (first, _) = try await zk.create("/app/q-", mode: .persistentSequential)
+        let first = try await zk.create("/app/q-", mode: .persistentSequential).path
         try await zk.create("/app/q-", mode: .persistentSequential)
         try await zk.delete(first)
         try await zk.addDigestAuth(user: "u", password: "p")
@@ -62,15 +63,15 @@ import ZooKeeperTestSupport
         let restarted = try await ZooKeeperServer.start(
             configuration: Self.configuration(directory, snapshotEvery: snapshotEvery))
         var resume = clientConfiguration
-        resume.resumeSession = (session.id, session.password)
+        resume.resumeSession = session.credentials
         resume.recreateSessionOnExpiry = false
-        resume.authentication = [("digest", Array("u:p".utf8))]
+        resume.authentication = [.digest(user: "u", password: "p")]
         let again = try await ZooKeeperClient.connect(restarted.connectString, configuration: resume)
         #expect(try await again.session().id == session.id)
         let after = try await Self.dump(again)
         #expect(after == before, "differences: \(after.difference(from: before).map { "\($0)" })")
         // Zxids continue from where they were.
-        let (_, stat) = try await again.create("/after")
+        let stat = try await again.create("/after").stat
         #expect(stat.czxid > session.lastZxidSeen)
         try await again.close()
         try await zk.close()

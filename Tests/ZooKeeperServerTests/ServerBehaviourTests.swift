@@ -62,7 +62,7 @@ import ZooKeeperTestSupport
             let observer = try await Self.client(server.connectString)
             let zk = try await Self.client("127.0.0.1:\(proxy.port)", timeout: .seconds(1))
             try await zk.create("/member", mode: .ephemeral)
-            let (_, _, watch) = try await observer.watchData("/member")
+            let watch = try await observer.watchData("/member").watch
             let states = zk.states()
             proxy.block()
             #expect(try await watch.event() == WatchedEvent(type: .nodeDeleted, path: "/member"))
@@ -83,11 +83,11 @@ import ZooKeeperTestSupport
             try await writer.create("/data", data: [1])
             try await writer.create("/stable")
             try await writer.create("/gone")
-            let (_, _, changed) = try await zk.watchData("/data")
-            let (_, created) = try await zk.watchExists("/new")
-            let (_, _, children) = try await zk.watchChildren("/stable")
-            let (_, _, deleted) = try await zk.watchData("/gone")
-            let (_, _, untouched) = try await zk.watchData("/stable")
+            let changed = try await zk.watchData("/data").watch
+            let created = try await zk.watchExists("/new").watch
+            let children = try await zk.watchChildren("/stable").watch
+            let deleted = try await zk.watchData("/gone").watch
+            let untouched = try await zk.watchData("/stable").watch
             let session = try await zk.session().id
             proxy.block()
             try await eventually { try await zk.session().state == .suspended }
@@ -114,7 +114,7 @@ import ZooKeeperTestSupport
             let zk = try await Self.client(server.connectString)
             let session = try await zk.session()
             var configuration = ZooKeeperClient.Configuration()
-            configuration.resumeSession = (session.id, Array(repeating: 1, count: 16))
+            configuration.resumeSession = .init(id: session.id, password: Array(repeating: 1, count: 16))
             configuration.recreateSessionOnExpiry = false
             configuration.connectTimeout = .seconds(3)
             // The server refuses the session as unknown: resuming it fails as expired.

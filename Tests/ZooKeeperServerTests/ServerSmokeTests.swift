@@ -7,9 +7,10 @@ import ZooKeeperServer
         try await ZooKeeperServer.withServer { server in
             let zk = try await ZooKeeperClient.connect(server.connectString)
             let other = try await ZooKeeperClient.connect(server.connectString)
-            let (path, stat) = try await zk.create("/a", data: Array("x".utf8))
+            let created = try await zk.create("/a", data: Array("x".utf8))
+            let (path, stat) = (created.path, created.stat)
             #expect(path == "/a" && stat.version == 0)
-            let (_, _, watch) = try await zk.watchData("/a")
+            let watch = try await zk.watchData("/a").watch
             try await other.setData("/a", data: Array("y".utf8))
             #expect(try await watch.event() == WatchedEvent(type: .nodeDataChanged, path: "/a"))
             #expect(try await zk.getData("/a").data == Array("y".utf8))

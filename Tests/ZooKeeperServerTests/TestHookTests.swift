@@ -26,7 +26,7 @@ import ZooKeeperTestSupport
             let zk = try await Self.client(server.connectString)
             let session = try await zk.session()
             try await zk.create("/member", mode: .ephemeral)
-            let (_, watch) = try await observer.watchExists("/member")
+            let watch = try await observer.watchExists("/member").watch
             let states = zk.states()
 
             #expect(try await server.expireSession(session.id))
@@ -37,7 +37,7 @@ import ZooKeeperTestSupport
             #expect(try await zk.session().id != session.id)
             // Whoever tries to resume the session is refused.
             var configuration = ZooKeeperClient.Configuration()
-            configuration.resumeSession = (session.id, session.password)
+            configuration.resumeSession = session.credentials
             configuration.recreateSessionOnExpiry = false
             await #expect(throws: ZooKeeperError(.sessionExpired, "the session expired")) {
                 try await ZooKeeperClient.connect(server.connectString, configuration: configuration)
@@ -54,7 +54,7 @@ import ZooKeeperTestSupport
             let zk = try await Self.client(server.connectString)
             let id = try await zk.session().id
             try await zk.create("/member", mode: .ephemeral)
-            let (_, _, watch) = try await zk.watchData("/member")
+            let watch = try await zk.watchData("/member").watch
             let states = zk.states()
 
             try await server.dropConnections()
@@ -78,9 +78,9 @@ import ZooKeeperTestSupport
         try await ZooKeeperServer.withServer(configuration: Self.configuration()) { server in
             let observer = try await Self.client(server.connectString)
             let zk = try await Self.client(server.connectString, timeout: .seconds(2))
-            let (_, stat) = try await zk.create("/member", mode: .ephemeral)
+            let stat = try await zk.create("/member", mode: .ephemeral).stat
             let id = stat.ephemeralOwner
-            let (_, _, watch) = try await observer.watchData("/member")
+            let watch = try await observer.watchData("/member").watch
             let states = zk.states()
 
             try await server.freezeConnections()
@@ -112,7 +112,7 @@ import ZooKeeperTestSupport
             let zk = try await Self.client(server.connectString, timeout: .seconds(20))
             let id = try await zk.session().id
             try await writer.create("/a")
-            let (_, _, watch) = try await zk.watchData("/a")
+            let watch = try await zk.watchData("/a").watch
 
             try await server.freezeConnections()
             let frozen = try #require(try await server.sessions().first { $0.id == id })
@@ -144,7 +144,7 @@ import ZooKeeperTestSupport
             try await a.create("/app/a0", mode: .ephemeral)
             try await b.create("/b", mode: .ephemeral)
             _ = try await a.watchData("/app")
-            let (_, existsWatch) = try await a.watchExists("/missing")
+            let existsWatch = try await a.watchExists("/missing").watch
             _ = try await a.watchChildren("/app")
             _ = try await b.addWatch("/app", mode: .persistent)
             _ = try await b.addWatch("/", mode: .persistentRecursive)

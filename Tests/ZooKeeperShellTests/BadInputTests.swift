@@ -83,7 +83,7 @@ import ZooKeeperTestSupport
         let arguments = badInput.arguments.map { $0 == "@FILE" ? "@" + file.path : $0 }
         try await ZooKeeperServer.withServer { server in
             var configuration = ZooKeeperClient.Configuration()
-            configuration.authentication = [("digest", Array("alice:pw".utf8))]
+            configuration.authentication = [.digest(user: "alice", password: "pw")]
             let zk = try await ZooKeeperClient.connect(server.connectString, configuration: configuration)
             try await zk.create("/existing", data: Array("kept".utf8))
             try await zk.create(

@@ -187,12 +187,12 @@ import ZooKeeperTestSupport
                 group.addTask {
                     var notified: Bool?
                     while true {
-                        let (data, _, watch) = try await Self.retrying { try await watcher.watchData("/watched") }
-                        let value = Int(String(decoding: data, as: UTF8.self)) ?? -1
+                        let watched = try await Self.retrying { try await watcher.watchData("/watched") }
+                        let value = Int(try watched.string) ?? -1
                         ledger.saw(value, notified: notified)
                         if let final = ledger.with({ $0.finalChange }), value >= final { return }
                         do {
-                            let event = try await watch.event()
+                            let event = try await watched.watch.event()
                             notified = event.type == .nodeDataChanged
                         } catch {
                             notified = false
@@ -335,7 +335,7 @@ import ZooKeeperTestSupport
             let observer = try await ZooKeeperClient.connect(
                 ensemble.address(of: 1), configuration: Self.configuration())
             #expect(try await observer.exists("/member")?.ephemeralOwner == first.id)
-            let (_, _, watch) = try await zk.watchData("/member")
+            let watch = try await zk.watchData("/member").watch
 
             // Again, but the client stays cut off until the restored ensemble has expired it.
             proxy.block()

@@ -51,7 +51,7 @@ import ZooKeeperTestSupport
             try await zk.addDigestAuth(user: "carol", password: "pw")
             try await zk.create("/private", data: "p".bytes, acl: ACL.creatorAll)
             var configuration = SharedApacheZooKeeper.configuration()
-            configuration.authentication = [(scheme: "digest", credentials: "carol:pw".bytes)]
+            configuration.authentication = [.digest(user: "carol", password: "pw")]
             let client = try await ZooKeeperClient.connect(
                 try await SharedApacheZooKeeper.connectString() + root, configuration: configuration)
             #expect(try await client.getData("/private").data == "p".bytes)

@@ -28,6 +28,36 @@ import ZooKeeperTestSupport
         try await zk.close()
     }
 
+    /// `waitUntilConnected` gives up after its timeout while no server answers, can be
+    /// cancelled, returns once a server comes up (and at once while connected), and fails once
+    /// the client is closed.
+    @Test func waitUntilConnectedWaitsForTheSession() async throws {
+        let port = try freePort()
+        let zk = try ZooKeeperClient.start("127.0.0.1:\(port)")
+
+        let asked = ContinuousClock.now
+        let timedOut = await #expect(throws: ZooKeeperError.self) {
+            try await zk.waitUntilConnected(timeout: .milliseconds(300))
+        }
+        #expect(timedOut?.code == .operationTimeout)
+        #expect(ContinuousClock.now - asked >= .milliseconds(300))
+
+        let cancelled = Task { try await zk.waitUntilConnected() }
+        cancelled.cancel()
+        await #expect(throws: CancellationError.self) { try await cancelled.value }
+
+        let waiting = Task { try await zk.waitUntilConnected() }
+        let (server, _) = try await ServeProcess.start(port: port)
+        defer { server.terminate() }
+        try await waiting.value
+        #expect(try await zk.session().state == .connected)
+        try await zk.waitUntilConnected()  // connected: returns at once
+
+        try await zk.close()
+        let closed = await #expect(throws: ZooKeeperError.self) { try await zk.waitUntilConnected() }
+        #expect(closed?.code == .clientClosed)
+    }
+
     @Test func badConnectStringIsRejectedAtOnce() {
         let error = #expect(throws: ZooKeeperError.self) { try ZooKeeperClient.start("host:notaport") }
         #expect(error?.code == .badArguments)

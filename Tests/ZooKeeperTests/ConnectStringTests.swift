@@ -1,4 +1,5 @@
 import Testing
+import ZooKeeperProtocol
 import ZooKeeperTestSupport
 
 @testable import ZooKeeper

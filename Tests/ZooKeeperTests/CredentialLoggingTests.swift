@@ -45,7 +45,7 @@ import ZooKeeperTestSupport
             let proxy = try await TCPProxy.start(upstreamPort: Int(upstream.split(separator: ":").last!)!)
             defer { proxy.stop() }
             var configuration = SharedApacheZooKeeper.configuration(sessionTimeout: .seconds(6))
-            configuration.authentication = [("digest", Array("alice:\(secrets[0])".utf8))]
+            configuration.authentication = [.digest(user: "alice", password: secrets[0])]
             configuration.logger = capture.logger("zookeeper.client")
             let zk = try await ZooKeeperClient.connect("127.0.0.1:\(proxy.port)\(root)", configuration: configuration)
             try await zk.addDigestAuth(user: "bob", password: secrets[1])

@@ -46,7 +46,7 @@ import ZooKeeperTestSupport
             try await Self.createAcknowledged(zk, "/stream")
             try await Self.createAcknowledged(zk, "/member", mode: .ephemeral)
             try await Self.createAcknowledged(observer, "/watched", data: "0".bytes)
-            let (_, _, dataWatch) = try await zk.watchData("/watched")
+            let dataWatch = try await zk.watchData("/watched").watch
             let recursive = try await zk.addWatch("/stream", mode: .persistentRecursive)
             let before = try await zk.session()
             let states = zk.states()

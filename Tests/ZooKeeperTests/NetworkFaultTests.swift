@@ -39,7 +39,7 @@ import ZooKeeperTestSupport
             let states = zk.states()
             try await zk.create("/member", mode: .ephemeral)
             try await observer.create("/data", data: "1".bytes)
-            let (_, _, watch) = try await zk.watchData("/data")
+            let watch = try await zk.watchData("/data").watch
             let before = try await zk.session()
 
             // Three faults in a row, each with writes in flight: every create either succeeds

@@ -7,10 +7,12 @@ import ZooKeeperTestSupport
 @Suite(.timeLimit(.minutes(3))) struct NodeOperationTests {
     @Test func createReadUpdateDelete() async throws {
         try await SharedApacheZooKeeper.withClient { zk, _, _ in
-            let (path, created) = try await zk.create("/config", data: "v1".bytes)
+            let result = try await zk.create("/config", data: "v1".bytes)
+            let (path, created) = (result.path, result.stat)
             #expect(path == "/config")
             #expect(created.version == 0 && created.dataLength == 2 && created.czxid == created.mzxid)
-            let (data, stat) = try await zk.getData("/config")
+            let node = try await zk.getData("/config")
+            let (data, stat) = (node.data, node.stat)
             #expect(data == "v1".bytes && stat == created)
             let updated = try await zk.setData("/config", data: "v2".bytes, version: 0)
             #expect(updated.version == 1 && updated.mzxid > created.mzxid && updated.czxid == created.czxid)
@@ -48,7 +50,8 @@ import ZooKeeperTestSupport
             for name in ["x", "y", "z"] { try await zk.create("/p/\(name)") }
             try await zk.delete("/p/y")
             #expect(try await zk.getChildren("/p").sorted() == ["x", "z"])
-            let (children, stat) = try await zk.getChildrenAndStat("/p")
+            let listing = try await zk.getChildrenAndStat("/p")
+            let (children, stat) = (listing.children, listing.stat)
             #expect(children.sorted() == ["x", "z"])
             #expect(stat.numChildren == 2)
             // The visible cversion rises with each child create and delete.
@@ -82,13 +85,14 @@ import ZooKeeperTestSupport
         try await SharedApacheZooKeeper.withClient { zk, _, connect in
             let member = try await connect()
             try await zk.create("/cluster")
-            let (_, stat) = try await member.create(
-                "/cluster/server-001", data: "10.0.0.1:8080".bytes, mode: .ephemeral)
+            let stat = try await member.create(
+                "/cluster/server-001", data: "10.0.0.1:8080".bytes, mode: .ephemeral
+            ).stat
             let session = try await member.session()
             #expect(stat.ephemeralOwner == session.id)
             #expect(try await member.getEphemerals(prefix: "/cluster") == ["/cluster/server-001"])
             #expect(try await zk.getEphemerals().isEmpty)
-            let (_, _, watch) = try await zk.watchChildren("/cluster")
+            let watch = try await zk.watchChildren("/cluster").watch
             try await member.close()
             let event = try await watch.event()
             #expect(event == WatchedEvent(type: .nodeChildrenChanged, path: "/cluster"))
@@ -102,7 +106,7 @@ import ZooKeeperTestSupport
                 try await zk.create("/big", data: [UInt8](repeating: 1, count: 1_048_576))
             }
             #expect(error?.code == .badArguments)
-            let (_, stat) = try await zk.create("/fits", data: [UInt8](repeating: 1, count: 1_000_000))
+            let stat = try await zk.create("/fits", data: [UInt8](repeating: 1, count: 1_000_000)).stat
             #expect(stat.dataLength == 1_000_000)
             #expect(try await zk.session().state == .connected)
         }
@@ -110,9 +114,9 @@ import ZooKeeperTestSupport
 
     @Test func containerAndTTLNodes() async throws {
         try await SharedApacheZooKeeper.withClient { zk, _, _ in
-            let (_, container) = try await zk.create("/c", mode: .container)
+            let container = try await zk.create("/c", mode: .container).stat
             #expect(container.ephemeralOwner == 0)
-            let (path, _) = try await zk.create("/ttl-", mode: .persistentSequentialWithTTL, ttl: .seconds(60))
+            let path = try await zk.create("/ttl-", mode: .persistentSequentialWithTTL, ttl: .seconds(60)).path
             #expect(path == "/ttl-0000000001")
             await #expect(throws: ZooKeeperError.self) { try await zk.create("/nottl", mode: .persistentWithTTL) }
         }

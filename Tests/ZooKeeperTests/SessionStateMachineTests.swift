@@ -228,7 +228,7 @@ import ZooKeeperTestSupport
     @Test func resumedSessionSendsItsIDAndPassword() {
         var m = SessionStateMachine(
             hosts: hosts, sessionTimeout: 6000, allowReadOnly: true, recreateSessionOnExpiry: true,
-            resuming: (id: 5, password: Array(repeating: 3, count: 16)))
+            resuming: ZooKeeperClient.SessionCredentials(id: 5, password: Array(repeating: 3, count: 16)))
         _ = m.start()
         #expect(
             m.channelActive(now: t0) == [

@@ -31,7 +31,7 @@ import ZooKeeperTestSupport
                 let states = zk.states()
                 try await zk.create("/member", mode: .ephemeral)
                 try await observer.create("/data")
-                let (_, _, watch) = try await zk.watchData("/data")
+                let watch = try await zk.watchData("/data").watch
                 let old = try await zk.session()
                 #expect(old.timeout <= .seconds(1))
 
@@ -85,8 +85,8 @@ import ZooKeeperTestSupport
                 configuration: SharedApacheZooKeeper.configuration(sessionTimeout: .seconds(6)))
             try await zk.create("/member", mode: .ephemeral)
             try await observer.create("/data", data: "1".bytes)
-            let (_, _, dataWatch) = try await zk.watchData("/data")
-            let (_, existsWatch) = try await zk.watchExists("/later")
+            let dataWatch = try await zk.watchData("/data").watch
+            let existsWatch = try await zk.watchExists("/later").watch
             let recursive = try await zk.addWatch("/data", mode: .persistentRecursive)
             let before = try await zk.session()
 

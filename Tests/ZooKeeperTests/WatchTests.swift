@@ -8,11 +8,12 @@ import ZooKeeperTestSupport
         try await SharedApacheZooKeeper.withClient { zk, _, connect in
             let writer = try await connect()
             try await zk.create("/config", data: "a".bytes)
-            let (data, _, watch) = try await zk.watchData("/config")
+            let watched = try await zk.watchData("/config")
+            let (data, watch) = (watched.data, watched.watch)
             #expect(data == "a".bytes)
             try await writer.setData("/config", data: "b".bytes)
             // The event is delivered before the reply of a later read that shows the change.
-            let (newData, _) = try await zk.getData("/config")
+            let newData = try await zk.getData("/config").data
             #expect(newData == "b".bytes)
             var iterator = watch.makeAsyncIterator()
             #expect(try await iterator.next() == WatchedEvent(type: .nodeDataChanged, path: "/config"))
@@ -23,12 +24,13 @@ import ZooKeeperTestSupport
     @Test func existsWatchOnAMissingNodeFiresOnCreation() async throws {
         try await SharedApacheZooKeeper.withClient { zk, _, connect in
             let writer = try await connect()
-            let (stat, watch) = try await zk.watchExists("/master")
+            let watched = try await zk.watchExists("/master")
+            let (stat, watch) = (watched.stat, watched.watch)
             #expect(stat == nil)
             #expect(try await zk.checkWatches("/master", type: .data))
             try await writer.create("/master", data: "node-1".bytes, mode: .ephemeral)
             #expect(try await watch.event() == WatchedEvent(type: .nodeCreated, path: "/master"))
-            let (_, second) = try await zk.watchExists("/master")
+            let second = try await zk.watchExists("/master").watch
             try await writer.close()
             #expect(try await second.event() == WatchedEvent(type: .nodeDeleted, path: "/master"))
         }
@@ -39,7 +41,8 @@ import ZooKeeperTestSupport
             let writer = try await connect()
             try await zk.create("/services")
             let events = zk.events()
-            let (children, _, watch) = try await zk.watchChildren("/services")
+            let watched = try await zk.watchChildren("/services")
+            let (children, watch) = (watched.children, watched.watch)
             #expect(children.isEmpty)
             try await writer.create("/services/a")
             #expect(try await watch.event() == WatchedEvent(type: .nodeChildrenChanged, path: "/services"))
@@ -91,7 +94,7 @@ import ZooKeeperTestSupport
     @Test func removeWatchesEndsTheWatchAndTheServerForgetsIt() async throws {
         try await SharedApacheZooKeeper.withClient { zk, _, _ in
             try await zk.create("/w")
-            let (_, _, watch) = try await zk.watchData("/w")
+            let watch = try await zk.watchData("/w").watch
             #expect(try await zk.checkWatches("/w", type: .data))
             try await zk.removeWatches("/w", type: .data)
             var iterator = watch.makeAsyncIterator()
@@ -106,8 +109,8 @@ import ZooKeeperTestSupport
     @Test func removingAOneShotWatchHandleRemovesItOnTheServer() async throws {
         try await SharedApacheZooKeeper.withClient { zk, _, _ in
             try await zk.create("/h")
-            let (_, _, first) = try await zk.watchData("/h")
-            let (_, _, second) = try await zk.watchData("/h")
+            let first = try await zk.watchData("/h").watch
+            let second = try await zk.watchData("/h").watch
             try await first.remove()
             // The second watcher still needs the server's watch.
             #expect(try await zk.checkWatches("/h", type: .data))

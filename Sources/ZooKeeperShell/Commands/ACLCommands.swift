@@ -29,13 +29,13 @@ struct GetACL: ShellCommand {
     @Argument(help: "The node.", completion: .znode) var path: String
 
     func run(in shell: ShellContext) async throws {
-        let (acl, stat) = try await shell.zk().getACL(shell.resolve(path))
-        if shell.json { return shell.output.json(acl.map(Formatting.json)) }
-        for entry in acl {
+        let current = try await shell.zk().getACL(shell.resolve(path))
+        if shell.json { return shell.output.json(current.acl.map(Formatting.json)) }
+        for entry in current.acl {
             shell.output.line("'\(entry.id.scheme),'\(entry.id.id)")
             shell.output.line(": \(entry.permissions)")
         }
-        if self.stat { shell.output.line(Formatting.text(stat)) }
+        if self.stat { shell.output.line(Formatting.text(current.stat)) }
     }
 }
 

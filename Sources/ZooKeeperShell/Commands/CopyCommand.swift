@@ -73,8 +73,8 @@ struct Copy: ShellCommand {
         var nodes: [Node] = []
         for path in walk.paths {
             do {
-                let (data, _) = try await zk.getData(path)
-                let (acl, _) = try await zk.getACL(path)
+                let data = try await zk.getData(path).data
+                let acl = try await zk.getACL(path).acl
                 nodes.append(
                     Node(relativePath: String(path.dropFirst(root == "/" ? 0 : root.count)), data: data, acl: acl))
             } catch let error as ZooKeeperError where error.code == .noNode {

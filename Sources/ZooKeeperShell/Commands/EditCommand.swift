@@ -18,9 +18,9 @@ struct Edit: ShellCommand {
     func run(in shell: ShellContext) async throws {
         let zk = try await shell.zk()
         let node = shell.resolve(path)
-        let (data, stat) = try await zk.getData(node)
+        let current = try await zk.getData(node)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("zk-edit-\(UUID().uuidString)")
-        try Data(data).write(to: file)
+        try Data(current.data).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let environment = ProcessInfo.processInfo.environment
         let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
@@ -30,12 +30,12 @@ struct Edit: ShellCommand {
         let status = await process.status()
         guard status == 0 else { throw ShellError("the editor exited with status \(status); nothing written") }
         let edited = Array(try Data(contentsOf: file))
-        guard edited != data else {
+        guard edited != current.data else {
             shell.output.error("no change")
             return
         }
         do {
-            try await zk.setData(node, data: edited, version: stat.version)
+            try await zk.setData(node, data: edited, version: current.stat.version)
         } catch let error as ZooKeeperError where error.code == .badVersion {
             throw ShellError("\(node) changed while you edited it; nothing written", status: ExitStatus.badVersion)
         }

@@ -25,7 +25,8 @@ struct Config: ShellCommand {
             (data, stat) = (result.data, result.stat)
             shell.watching(Self.path, result.watch)
         } else {
-            (data, stat) = try await zk.getConfig()
+            let config = try await zk.getConfig()
+            (data, stat) = (config.data, config.stat)
         }
         Self.print(data, stat: self.stat ? stat : nil, clientAddressesOnly: clientAddresses, in: shell)
     }
@@ -118,11 +119,11 @@ struct Reconfig: ShellCommand {
             }
             newMembers = servers.joined(separator: ",")
         }
-        let (data, stat) = try await shell.zk().reconfig(
+        let config = try await shell.zk().reconfig(
             joining: add.isEmpty ? nil : add.joined(separator: ","),
             leaving: remove.isEmpty ? nil : remove.joined(separator: ","), newMembers: newMembers,
             fromConfig: version.flatMap(Self.configVersion) ?? -1)
-        Config.print(data, stat: self.stat ? stat : nil, in: shell)
+        Config.print(config.data, stat: self.stat ? config.stat : nil, in: shell)
     }
 
     /// A version as the configuration shows it: hex, with or without 0x.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ZooKeeper
+import ZooKeeperProtocol
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -30,7 +31,8 @@ struct List: ShellCommand {
             (children, stat) = (result.children, result.stat)
             shell.watching(node, result.watch)
         } else {
-            (children, stat) = try await zk.getChildrenAndStat(node)
+            let listing = try await zk.getChildrenAndStat(node)
+            (children, stat) = (listing.children, listing.stat)
         }
         Self.print(children, stat, node: node, withStat: self.stat, json: shell.json, to: shell.output)
     }
@@ -69,7 +71,8 @@ struct Get: ShellCommand {
             (data, stat) = (result.data, result.stat)
             shell.watching(node, result.watch)
         } else {
-            (data, stat) = try await zk.getData(node)
+            let read = try await zk.getData(node)
+            (data, stat) = (read.data, read.stat)
         }
         Self.print(
             data, stat, node: node, withStat: self.stat, base64: base64, hex: hex, json: shell.json, to: shell.output)
@@ -174,10 +177,10 @@ struct Create: ShellCommand {
         if parents {
             try await zk.ensurePath(NodePath.split(node).parent)
         }
-        let (created, stat) = try await zk.create(
+        let created = try await zk.create(
             node, data: bytes, acl: entries, mode: mode, ttl: ttl.map { .milliseconds($0) })
-        if shell.json { return shell.output.json(["path": created, "stat": Formatting.json(stat)]) }
-        shell.output.line(created)
+        if shell.json { return shell.output.json(["path": created.path, "stat": Formatting.json(created.stat)]) }
+        shell.output.line(created.path)
     }
 }
 

@@ -44,7 +44,8 @@ struct ListQuota: ShellCommand {
 
     func run(in shell: ShellContext) async throws {
         let node = shell.resolve(path)
-        let (quota, usage) = try await shell.zk().quota(node)
+        let status = try await shell.zk().quota(node)
+        let (quota, usage) = (status.quota, status.usage)
         let limits: KeyValuePairs<String, Int64> = [
             "count": quota.count, "bytes": quota.bytes, "countHardLimit": quota.countHardLimit,
             "byteHardLimit": quota.byteHardLimit,

@@ -1,6 +1,8 @@
 import ArgumentParser
+import NIOCore
 import Synchronization
 import ZooKeeper
+import ZooKeeperProtocol
 import ZooKeeperRecipes
 
 #if canImport(FoundationEssentials)
@@ -39,9 +41,7 @@ enum ChildCommand {
         }
         let timeout = try await zk.session().timeout.nanoseconds
         let margin = max(100_000_000, timeout / 10)
-        let grace =
-            grace.map { $0.components.seconds * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000 }
-            ?? min(10_000_000_000, timeout / 5)
+        let grace = grace?.nanoseconds ?? min(10_000_000_000, timeout / 5)
         let (deadlinesIn, deadlinesOut) = try pipeEnds()
         let (reportIn, reportOut) = try pipeEnds()
         defer { [deadlinesOut, reportIn].forEach { _ = close($0) } }
@@ -75,7 +75,7 @@ enum ChildCommand {
                 let session = try await zk.session()
                 let deadlines: OwnershipGuard.Deadlines
                 if session.id == sessionID, let safeUntil = session.safeUntil {
-                    let kill = Int64(safeUntil.uptimeNanoseconds) - margin
+                    let kill = Int64(NIODeadline(safeUntil).uptimeNanoseconds) - margin
                     deadlines = .init(terminate: kill - grace, kill: kill)
                 } else {
                     deadlines = .init(terminate: OwnershipGuard.now(), kill: OwnershipGuard.now())

@@ -141,9 +141,9 @@ struct Transaction: ShellCommand {
         }
         switch (words.first, words.count) {
         case ("create", 2...3):
-            return .create(shell.resolve(words[1]), data: Array((words.count > 2 ? words[2] : "").utf8))
+            return .create(shell.resolve(words[1]), data: words.count > 2 ? words[2] : "")
         case ("set", 3...4):
-            return .setData(shell.resolve(words[1]), data: Array(words[2].utf8), version: try version(3))
+            return .setData(shell.resolve(words[1]), data: words[2], version: try version(3))
         case ("delete", 2...3): return .delete(shell.resolve(words[1]), version: try version(2))
         case ("check", 3): return .check(shell.resolve(words[1]), version: try version(2))
         default: throw ShellError("cannot read operation '\(text)'", status: ExitStatus.usage)

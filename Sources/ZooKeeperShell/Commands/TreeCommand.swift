@@ -1,5 +1,6 @@
 import ArgumentParser
 import ZooKeeper
+import ZooKeeperProtocol
 
 struct Tree: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "tree", abstract: "Draw a subtree.")

@@ -25,12 +25,12 @@ import ZooKeeperTestSupport
             try await admin.create("/myapp")
 
             let zk = try await ZooKeeperClient.connect("zk1:2181,zk2:2181,zk3:2181/myapp")
-            try await zk.create("/config", data: Array("v1".utf8))
-            let (data, stat) = try await zk.getData("/config")
-            try await zk.setData("/config", data: Array("v2".utf8), version: stat.version)
+            try await zk.create("/config", data: "v1")
+            let config = try await zk.getData("/config")
+            try await zk.setData("/config", data: "v2", version: config.stat.version)
             try await zk.close()
 
-            #expect(data == Array("v1".utf8))
+            #expect(config.data == Array("v1".utf8))
             #expect(try await admin.getData("/myapp/config").data == Array("v2".utf8))
         }
     }
@@ -60,16 +60,17 @@ import ZooKeeperTestSupport
         try await withSnippetServer { zk in
             try await zk.create("/config")
 
-            try await zk.create("/config/db", data: Array("postgres://db1".utf8))
-            let (data, stat) = try await zk.getData("/config/db")
+            try await zk.create("/config/db", data: "postgres://db1")
+            let db = try await zk.getData("/config/db")
+            print(try db.string)  // postgres://db1
             do {
-                try await zk.setData("/config/db", data: Array("postgres://db2".utf8), version: stat.version)
+                try await zk.setData("/config/db", data: "postgres://db2", version: db.stat.version)
             } catch let error as ZooKeeperError where error.code == .badVersion {
                 // somebody else changed it first: read again and retry
             }
             let children = try await zk.getChildren("/config")
 
-            #expect(data == Array("postgres://db1".utf8))
+            #expect(log.lines == ["postgres://db1"])
             #expect(children == ["db"])
             #expect(try await zk.getData("/config/db").data == Array("postgres://db2".utf8))
         }
@@ -82,7 +83,7 @@ import ZooKeeperTestSupport
             let payload = Array("resize image 42".utf8)
 
             try await zk.create("/members/worker-1", data: [], mode: .ephemeral)
-            let (path, _) = try await zk.create("/queue/task-", data: payload, mode: .persistentSequential)
+            let path = try await zk.create("/queue/task-", data: payload, mode: .persistentSequential).path
 
             #expect(try await zk.exists("/members/worker-1")?.ephemeralOwner == (try await zk.session().id))
             #expect(path == "/queue/task-0000000000")
@@ -96,7 +97,7 @@ import ZooKeeperTestSupport
             try await zk.create("/config/cache", data: Array("redis://cache1".utf8))
 
             let results = try await zk.getData(["/config/db", "/config/cache", "/config/missing"])
-            for case .success(let (data, _)) in results { print(String(decoding: data, as: UTF8.self)) }
+            for case .success(let node) in results { print(try node.string) }
             // results[2] is .failure(ZooKeeperError(.noNode, path: "/config/missing"))
 
             #expect(log.lines == ["postgres://db1", "redis://cache1"])
@@ -109,10 +110,10 @@ import ZooKeeperTestSupport
             try await zk.create("/config")
             try await zk.create("/config/db", data: Array("postgres://db1".utf8))
             let watching = log.background {
-                let (value, _, changed) = try await zk.watchData("/config/db")
-                _ = try await changed.event()  // the next NodeDataChanged or NodeDeleted
+                let db = try await zk.watchData("/config/db")  // the data and stat now, and the watch
+                _ = try await db.watch.event()  // the next NodeDataChanged or NodeDeleted
 
-                #expect(value == Array("postgres://db1".utf8))
+                #expect(db.data == Array("postgres://db1".utf8))
             }
             try await log.until { _ in try await zk.checkWatches("/config/db", type: .data) }
             try await zk.setData("/config/db", data: Array("postgres://db2".utf8))
@@ -182,7 +183,7 @@ import ZooKeeperTestSupport
         try await closingSnippetClients {
             try await ZooKeeperServer.withServer { server in
                 let zk = try await ZooKeeperClient.connect(server.connectString)
-                try await zk.create("/hello", data: Array("world".utf8))
+                try await zk.create("/hello", data: "world")
             }
         }
     }

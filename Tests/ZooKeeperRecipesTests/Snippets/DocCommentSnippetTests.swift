@@ -17,12 +17,12 @@ import ZooKeeperServer
     @Test func zooKeeperClient() async throws {
         try await withSnippetServer { admin in
             let zk = try await ZooKeeperClient.connect("127.0.0.1:2181")
-            try await zk.create("/config", data: Array("v1".utf8))
-            let (data, stat) = try await zk.getData("/config")
+            try await zk.create("/config", data: "v1")
+            let config = try await zk.getData("/config")
+            print(try config.string, config.stat.version)
             try await zk.close()
 
-            #expect(data == Array("v1".utf8))
-            #expect(stat.version == 0)
+            #expect(log.lines == ["v1 0"])
             #expect(try await admin.exists("/config") != nil)
         }
     }
@@ -36,6 +36,30 @@ import ZooKeeperServer
             // A request waits for the session.
             try await zk.create("/started")
             #expect(try await zk.session().state == .connected)
+        }
+    }
+
+    @Test func waitUntilConnected() async throws {
+        try await withSnippetServer { _ in
+            let zk = try ZooKeeperClient.start("zk1:2181,zk2:2181")
+            try await zk.waitUntilConnected(timeout: .seconds(30))
+
+            #expect(try await zk.session().state == .connected)
+        }
+    }
+
+    struct Limits: Codable, Equatable {
+        var connections: Int
+    }
+
+    @Test func nodeDataDecodesJSON() async throws {
+        try await withSnippetServer { zk in
+            try await zk.create("/config")
+            try await zk.create("/config/limits", data: #"{"connections": 100}"#)
+
+            let limits = try await zk.getData("/config/limits").decode(Limits.self)
+
+            #expect(limits == Limits(connections: 100))
         }
     }
 
@@ -59,7 +83,7 @@ import ZooKeeperServer
             try await zk.create("/config/b", data: Array("22".utf8))
 
             let results = try await zk.getData(["/config/a", "/config/b"])
-            for case .success(let (data, _)) in results { print(data.count) }
+            for case .success(let node) in results { print(node.data.count) }
 
             #expect(log.lines == ["1", "2"])
         }
@@ -70,11 +94,11 @@ import ZooKeeperServer
             try await admin.create("/workers")
             let zk = try await connectToSnippetServer()
             let working = log.background {
-                let (node, stat) = try await zk.create("/workers/w-", mode: .ephemeralSequential)
-                let lost = try await zk.ownershipLost(sessionID: stat.ephemeralOwner, margin: .seconds(1))
+                let worker = try await zk.create("/workers/w-", mode: .ephemeralSequential)
+                let lost = try await zk.ownershipLost(sessionID: worker.stat.ephemeralOwner, margin: .seconds(1))
                 print("stop working: \(lost)")
 
-                #expect(node == "/workers/w-0000000000")
+                #expect(worker.path == "/workers/w-0000000000")
             }
             try await log.until { _ in try await admin.getChildren("/workers") == ["w-0000000000"] }
             try await zk.close()
@@ -191,7 +215,7 @@ import ZooKeeperServer
     @Test func distributedPriorityQueue() async throws {
         try await withSnippetServer { zk in
             let queue = DistributedPriorityQueue(client: zk, path: "/queues/jobs")
-            try await queue.put(Array("urgent".utf8), priority: -10)
+            try await queue.put("urgent", priority: -10)
             let next = try await queue.take()
 
             #expect(next == Array("urgent".utf8))

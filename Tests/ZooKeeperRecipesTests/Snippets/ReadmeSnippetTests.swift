@@ -27,12 +27,13 @@ import ZooKeeperServer
             try await admin.create("/myapp")
 
             let zk = try await ZooKeeperClient.connect("zk1:2181,zk2:2181,zk3:2181/myapp")
-            try await zk.create("/config", data: Array("v1".utf8))
-            let (data, stat) = try await zk.getData("/config")
-            try await zk.setData("/config", data: Array("v2".utf8), version: stat.version)  // no lost update
+            try await zk.create("/config", data: "v1")  // String, [UInt8], Data or ByteBuffer
+            let config = try await zk.getData("/config")
+            print(try config.string)  // or config.data, or .decode(Settings.self)
+            try await zk.setData("/config", data: "v2", version: config.stat.version)  // no lost update
             try await zk.close()
 
-            #expect(data == Array("v1".utf8))
+            #expect(log.lines == ["v1"])
             #expect(try await admin.getData("/myapp/config").data == Array("v2".utf8))
         }
     }
@@ -45,7 +46,7 @@ import ZooKeeperServer
             try await zk.setData("/services/userService", data: Array("10.0.0.7:8080".utf8))
 
             // Naming service: resolve a name; an address change is one setData, no code change anywhere.
-            let address = String(decoding: try await zk.getData("/services/userService").data, as: UTF8.self)
+            let address = try await zk.getData("/services/userService").string
 
             #expect(address == "10.0.0.7:8080")
         }
@@ -61,7 +62,7 @@ import ZooKeeperServer
                 let changes = try await zk.addWatch("/config/prod", mode: .persistentRecursive)
                 for try await event in changes {  // NodeCreated / NodeDataChanged / NodeDeleted
                     do {
-                        let (value, _) = try await zk.getData(event.path)
+                        let value = try await zk.getData(event.path).data
                         apply(event.path, value)
                     } catch let error as ZooKeeperError where error.code == .noNode {
                         remove(event.path)  // deleted (perhaps since the event): forget it
@@ -95,11 +96,12 @@ import ZooKeeperServer
             try await zk.create("/cluster")
             let membership = log.background {
                 // Cluster membership: an ephemeral node lives exactly as long as the session.
-                try await zk.create("/cluster/server-001", data: Array("10.0.0.1:8080".utf8), mode: .ephemeral)
-                let (members, _, membershipChanged) = try await zk.watchChildren("/cluster")
-                _ = try await membershipChanged.event()  // fires when a server joins or dies
+                try await zk.create("/cluster/server-001", data: "10.0.0.1:8080", mode: .ephemeral)
+                let cluster = try await zk.watchChildren("/cluster")
+                print(cluster.children)  // the members now
+                _ = try await cluster.watch.event()  // fires when a server joins or dies
 
-                #expect(members == ["server-001"])
+                #expect(cluster.children == ["server-001"])
             }
             try await log.until { _ in try await zk.checkWatches("/cluster", type: .children) }
             let other = try await connectToSnippetServer()
@@ -117,10 +119,10 @@ import ZooKeeperServer
 
             // Master election: whoever creates the ephemeral node leads; the others watch it.
             do {
-                try await zk.create("/master/leader", data: Array(myID.utf8), mode: .ephemeral)
+                try await zk.create("/master/leader", data: myID, mode: .ephemeral)
             } catch let error as ZooKeeperError where error.code == .nodeExists {
-                let (_, leaderGone) = try await zk.watchExists("/master/leader")
-                _ = try await leaderGone.event()  // NodeDeleted: try again
+                let leader = try await zk.watchExists("/master/leader")
+                _ = try await leader.watch.event()  // NodeDeleted: try again
             }
 
             #expect(try await zk.getData("/master/leader").data == Array("node-1".utf8))
@@ -130,20 +132,20 @@ import ZooKeeperServer
     @Test func masterElectionWaitsUntilTheLeaderIsGone() async throws {
         try await withSnippetServer { zk in
             try await zk.create("/master")
-            let leader = try await connectToSnippetServer()
-            try await leader.create("/master/leader", data: Array("node-0".utf8), mode: .ephemeral)
+            let incumbent = try await connectToSnippetServer()
+            try await incumbent.create("/master/leader", data: "node-0", mode: .ephemeral)
             let myID = "node-1"
             let follower = log.background {
                 // Master election: whoever creates the ephemeral node leads; the others watch it.
                 do {
-                    try await zk.create("/master/leader", data: Array(myID.utf8), mode: .ephemeral)
+                    try await zk.create("/master/leader", data: myID, mode: .ephemeral)
                 } catch let error as ZooKeeperError where error.code == .nodeExists {
-                    let (_, leaderGone) = try await zk.watchExists("/master/leader")
-                    _ = try await leaderGone.event()  // NodeDeleted: try again
+                    let leader = try await zk.watchExists("/master/leader")
+                    _ = try await leader.watch.event()  // NodeDeleted: try again
                 }
             }
             try await log.until { _ in try await zk.checkWatches("/master/leader", type: .data) }
-            try await leader.close()
+            try await incumbent.close()
             try await follower.value
             #expect(try await zk.exists("/master/leader") == nil)
         }
@@ -155,7 +157,7 @@ import ZooKeeperServer
             let payload = Array("resize image 42".utf8)
 
             // Queue: sequential nodes keep arrival order.
-            let (task, _) = try await zk.create("/queue/task-", data: payload, mode: .persistentSequential)
+            let task = try await zk.create("/queue/task-", data: payload, mode: .persistentSequential).path
             // task == "/queue/task-0000000042"
 
             #expect(task == "/queue/task-0000000000")
@@ -173,7 +175,7 @@ import ZooKeeperServer
             // Atomic multi-step update: all or nothing.
             try await zk.multi([
                 .check("/stock/product-123", version: stockVersion),
-                .setData("/stock/product-123", data: Array("41".utf8), version: stockVersion),
+                .setData("/stock/product-123", data: "41", version: stockVersion),
                 .create("/orders/order-", data: order, mode: .persistentSequential),
             ])
 
@@ -191,7 +193,7 @@ import ZooKeeperServer
             // Batch: many requests of one kind sent back to back, one result each (not atomic); cheaper on
             // the client than one call per request. Also create, setData, delete, exists and getChildren.
             let configs = try await zk.getData(["/config/db", "/config/cache"])
-            if case .success(let (data, _)) = configs[0] { print(String(decoding: data, as: UTF8.self)) }
+            if case .success(let db) = configs[0] { print(try db.string) }
 
             #expect(log.lines == ["postgres://db1"])
             #expect(try configs[1].get().data == Array("redis://cache1".utf8))
@@ -241,7 +243,7 @@ import ZooKeeperServer
         try await withSnippetServer { zk in
             // Queue: each item is taken by exactly one consumer.
             let queue = DistributedQueue(client: zk, path: "/queue/tasks")
-            try await queue.put(Array("resize image 42".utf8))
+            try await queue.put("resize image 42")
             let task = try await queue.take()  // waits for an item
 
             #expect(task == Array("resize image 42".utf8))
@@ -334,7 +336,7 @@ import ZooKeeperServer
             try await ReadWriteLock(client: zk, path: "/locks/catalog").withReadLock { try await readCatalog() }
             let lease = try await DistributedSemaphore(client: zk, path: "/semaphores/db", leases: 3).acquire(
                 timeout: .seconds(5))
-            try await DistributedPriorityQueue(client: zk, path: "/queue/jobs").put(Array("urgent".utf8), priority: -10)
+            try await DistributedPriorityQueue(client: zk, path: "/queue/jobs").put("urgent", priority: -10)
 
             #expect(log.lines == ["readCatalog"])
             #expect(try await DistributedSemaphore(client: zk, path: "/semaphores/db", leases: 3).held() == 1)

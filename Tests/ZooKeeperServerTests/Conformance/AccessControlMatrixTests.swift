@@ -20,10 +20,10 @@ import ZooKeeperServer
 
     @Test func eachPermissionForEachSchemeAndCaller() async throws {
         try await expectSameBehaviour(superDigest: Id.digest(user: "super", password: "boss").id) { t in
-            let (owner, _) = try await t.connect(authentication: [("digest", "alice:pw".utf8Bytes)])
+            let (owner, _) = try await t.connect(authentication: [.digest(user: "alice", password: "pw")])
             var clients: [(String, ZooKeeperClient)] = [("anonymous", try await t.connect().0), ("alice", owner)]
-            clients.append(("bob", try await t.connect(authentication: [("digest", "bob:pw".utf8Bytes)]).0))
-            clients.append(("super", try await t.connect(authentication: [("digest", "super:boss".utf8Bytes)]).0))
+            clients.append(("bob", try await t.connect(authentication: [.digest(user: "bob", password: "pw")]).0))
+            clients.append(("super", try await t.connect(authentication: [.digest(user: "super", password: "boss")]).0))
             try await owner.create("/m")
             for (scheme, id) in Self.schemes {
                 for (bit, permissions) in Self.permissions {

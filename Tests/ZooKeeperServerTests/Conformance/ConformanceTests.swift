@@ -10,11 +10,13 @@ import ZooKeeperServer
         try await expectSameBehaviour { t in
             let (zk, _) = try await t.connect()
             await t.step("create /a") {
-                let (p, s) = try await zk.create("/a", data: "1".utf8Bytes); return "\(p) \(t.render(s))"
+                let created = try await zk.create("/a", data: "1".utf8Bytes)
+                let (p, s) = (created.path, created.stat); return "\(p) \(t.render(s))"
             }
             await t.step("create /a/b") { try await zk.create("/a/b").path }
             await t.step("get /a") {
-                let (d, s) = try await zk.getData("/a"); return "\(d.text) \(t.render(s))"
+                let node = try await zk.getData("/a")
+                let (d, s) = (node.data, node.stat); return "\(d.text) \(t.render(s))"
             }
             await t.step("set /a v0") { t.render(try await zk.setData("/a", data: "22".utf8Bytes, version: 0)) }
             await t.step("set /a v0 again") { t.render(try await zk.setData("/a", data: "3".utf8Bytes, version: 0)) }
@@ -22,7 +24,8 @@ import ZooKeeperServer
             await t.step("exists /a") { try await zk.exists("/a").map(t.render) ?? "nil" }
             await t.step("exists /nope") { try await zk.exists("/nope").map(t.render) ?? "nil" }
             await t.step("children /a") {
-                let (c, s) = try await zk.getChildrenAndStat("/a"); return "\(c) \(t.render(s))"
+                let listing = try await zk.getChildrenAndStat("/a")
+                return "\(listing.children) \(t.render(listing.stat))"
             }
             await t.step("delete /a") {
                 try await zk.delete("/a"); return "ok"
@@ -34,7 +37,8 @@ import ZooKeeperServer
                 try await zk.delete("/a/b", version: 0); return "ok"
             }
             await t.step("children /a after") {
-                let (c, s) = try await zk.getChildrenAndStat("/a"); return "\(c) \(t.render(s))"
+                let listing = try await zk.getChildrenAndStat("/a")
+                return "\(listing.children) \(t.render(listing.stat))"
             }
             await t.step("delete /a") {
                 try await zk.delete("/a"); return "ok"

@@ -27,7 +27,7 @@ final class Transcript: @unchecked Sendable {
 
     /// A new client; its session gets the next name (S1, S2, ...).
     func connect(
-        authentication: [(scheme: String, credentials: [UInt8])] = []
+        authentication: [ZooKeeperClient.Authentication] = []
     ) async throws -> (ZooKeeperClient, EventLog) {
         var configuration = ZooKeeperClient.Configuration()
         configuration.sessionTimeout = .seconds(10)
