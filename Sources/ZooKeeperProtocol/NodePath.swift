@@ -1,17 +1,21 @@
 /// Structure of absolute node paths, shared by the client, the server and the shell.
 public enum NodePath {
     /// The parent's path and the last name of a path other than "/" (`/a/b` -> `/a`, `b`).
+    ///
+    /// Works on the path's code units: a name may begin with a combining mark, which Swift's
+    /// characters would fold into the slash before it.
     public static func split(_ path: String) -> (parent: String, name: String) {
-        guard let slash = path.lastIndex(of: "/") else { return ("/", path) }
-        let parent = slash == path.startIndex ? "/" : String(path[..<slash])
-        return (parent, String(path[path.index(after: slash)...]))
+        let bytes = path.utf8
+        guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return ("/", path) }
+        let parent = slash == bytes.startIndex ? "/" : String(Substring(bytes[..<slash]))
+        return (parent, String(Substring(bytes[bytes.index(after: slash)...])))
     }
 
     /// The path itself, then each ancestor up to "/" (`/a/b` -> `/a/b`, `/a`, `/`).
     public static func selfAndAncestors(of path: String) -> [String] {
         var result = [path]
         var current = path
-        while current != "/" && current.contains("/") {
+        while current != "/" && current.utf8.contains(UInt8(ascii: "/")) {
             current = split(current).parent
             result.append(current)
         }

@@ -16,7 +16,8 @@ struct DataNode: Sendable {
     /// The owning session for ephemeral nodes, else 0.
     var ephemeralOwner: Int64 = 0
     var pzxid: Int64
-    var children: Set<String> = []
+    /// The children's names, listed in Apache ZooKeeper's order.
+    var children = JavaHashSet()
     var mode: CreateMode
     /// Time-to-live in milliseconds for TTL nodes.
     var ttl: Int64 = 0

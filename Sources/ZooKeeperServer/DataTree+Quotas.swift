@@ -26,7 +26,7 @@ extension DataTree {
     /// After a create: a limits node puts its path under quota; a stats node gets the usage.
     mutating func quotaNodeCreated(_ path: String) {
         if let quotaPath = Self.quotaPath(limitsNode: path) {
-            quotaPaths.insert(quotaPath)
+            quotaPaths.insert(ExactString(quotaPath))
         } else if let quotaPath = Self.quotaPath(of: path, named: Self.statsName) {
             let (count, bytes) = usage(of: quotaPath)
             setStats(path, count: count, bytes: bytes)
@@ -36,7 +36,9 @@ extension DataTree {
     /// Adds a change below a quota'd path to that path's stats node (the deepest such path).
     mutating func updateQuotaUsage(of path: String, bytes: Int, count: Int) {
         guard !quotaPaths.isEmpty,
-            let quotaPath = NodePath.selfAndAncestors(of: path).first(where: { $0 != "/" && quotaPaths.contains($0) })
+            let quotaPath = NodePath.selfAndAncestors(of: path).first(where: {
+                $0 != "/" && quotaPaths.contains(ExactString($0))
+            })
         else { return }
         let statsPath = Self.quotaRoot + quotaPath + "/" + Self.statsName
         guard let stats = nodes[statsPath] else { return }
@@ -48,7 +50,7 @@ extension DataTree {
     private func usage(of path: String) -> (count: Int64, bytes: Int64) {
         guard let node = nodes[path] else { return (0, 0) }
         var total = (count: Int64(1), bytes: Int64(node.data?.count ?? 0))
-        for child in node.children {
+        for child in node.children.unordered {
             let below = usage(of: Self.childPath(path, child))
             total.count += below.count
             total.bytes += below.bytes

@@ -5,12 +5,13 @@ import ZooKeeperProtocol
 /// Pure state with no I/O; the request processor validates requests and decides the order of
 /// errors, the tree applies what passed. Every mutation takes the zxid and time of its transaction.
 struct DataTree: Sendable {
-    private(set) var nodes: [String: DataNode] = [:]
+    /// The nodes by path, paths compared code unit by code unit, as ZooKeeper does.
+    private(set) var nodes = ExactDictionary<DataNode>()
     /// Ephemeral node paths by owning session.
-    private(set) var ephemerals: [Int64: Set<String>] = [:]
+    private var ephemerals: [Int64: Set<ExactString>] = [:]
     /// Paths with a quota (a `zookeeper_limits` node under /zookeeper/quota), whose usage the
     /// tree keeps in their `zookeeper_stats` node.
-    var quotaPaths: Set<String> = []
+    var quotaPaths: Set<ExactString> = []
 
     /// The special nodes every tree has; they cannot be deleted.
     static let systemPaths: Set<String> = ["/", "/zookeeper", "/zookeeper/quota", "/zookeeper/config"]
@@ -21,28 +22,57 @@ struct DataTree: Sendable {
         nodes["/zookeeper"] = DataNode(data: [], acl: open, zxid: 0, time: 0, mode: .persistent)
         nodes["/zookeeper/quota"] = DataNode(data: [], acl: open, zxid: 0, time: 0, mode: .persistent)
         nodes["/zookeeper/config"] = DataNode(data: [], acl: ACL.readUnsafe, zxid: 0, time: 0, mode: .persistent)
-        nodes["/"]!.children = ["zookeeper"]
-        nodes["/zookeeper"]!.children = ["quota", "config"]
+        nodes["/"]!.children.insert("zookeeper")
+        nodes["/zookeeper"]!.children.insert("quota")
+        nodes["/zookeeper"]!.children.insert("config")
         nodes["/zookeeper/config"]!.aversion = -1
     }
 
-    /// A tree of exactly these nodes, with children and ephemerals derived from them.
+    /// A tree of exactly these nodes, with children and ephemerals derived from them. Each
+    /// parent gets its children in the order given, as Apache ZooKeeper's do when it loads a
+    /// snapshot (written in ``preorder``).
     init(nodes restored: [(path: String, node: DataNode)]) {
         for (path, var node) in restored {
-            node.children = []
+            node.children = JavaHashSet()
             nodes[path] = node
         }
-        for path in nodes.keys where path != "/" {
+        for (path, _) in restored where path != "/" {
             let (parent, name) = NodePath.split(path)
             nodes[parent]?.children.insert(name)
-            if let owner = nodes[path]?.ephemeralOwner, owner != 0 { ephemerals[owner, default: []].insert(path) }
-            if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.insert(quotaPath) }
+            if let owner = nodes[path]?.ephemeralOwner, owner != 0 {
+                ephemerals[owner, default: []].insert(ExactString(path))
+            }
+            if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.insert(ExactString(quotaPath)) }
         }
+    }
+
+    /// Every node, parents before their children and children in their listed order: the order
+    /// of Apache ZooKeeper's snapshots.
+    var preorder: [(path: String, node: DataNode)] {
+        var result: [(path: String, node: DataNode)] = []
+        result.reserveCapacity(nodes.count)
+        var pending = ["/"]
+        while let path = pending.popLast() {
+            guard let node = nodes[path] else { continue }
+            result.append((path, node))
+            pending.append(contentsOf: node.children.ordered.reversed().map { Self.childPath(path, $0) })
+        }
+        return result
     }
 
     subscript(path: String) -> DataNode? { nodes[path] }
 
     var nodeCount: Int { nodes.count }
+
+    /// The paths of a session's ephemeral nodes, sorted.
+    func ephemeralPaths(of session: Int64) -> [String] {
+        (ephemerals[session] ?? []).map(\.string).sorted()
+    }
+
+    /// The number of sessions with ephemeral nodes, and of those nodes.
+    var ephemeralCounts: (sessions: Int, nodes: Int) {
+        (ephemerals.count, ephemerals.values.reduce(0) { $0 + $1.count })
+    }
 
     /// Adds a node; the caller checked that the parent exists and the node does not.
     mutating func create(
@@ -57,7 +87,7 @@ struct DataTree: Sendable {
         nodes[parent]!.children.insert(name)
         nodes[parent]!.childrenCreated &+= 1
         nodes[parent]!.pzxid = zxid
-        if mode.isEphemeral { ephemerals[owner, default: []].insert(path) }
+        if mode.isEphemeral { ephemerals[owner, default: []].insert(ExactString(path)) }
         quotaNodeCreated(path)
         updateQuotaUsage(of: path, bytes: data?.count ?? 0, count: 1)
     }
@@ -69,10 +99,10 @@ struct DataTree: Sendable {
         nodes[parent]?.children.remove(name)
         if let pzxid = nodes[parent]?.pzxid, zxid > pzxid { nodes[parent]!.pzxid = zxid }
         if node.ephemeralOwner != 0 {
-            ephemerals[node.ephemeralOwner]?.remove(path)
+            ephemerals[node.ephemeralOwner]?.remove(ExactString(path))
             if ephemerals[node.ephemeralOwner]?.isEmpty == true { ephemerals[node.ephemeralOwner] = nil }
         }
-        if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.remove(quotaPath) }
+        if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.remove(ExactString(quotaPath)) }
         updateQuotaUsage(of: path, bytes: -(node.data?.count ?? 0), count: -1)
     }
 
@@ -98,7 +128,7 @@ struct DataTree: Sendable {
     func descendantCount(_ path: String) -> Int {
         guard let node = nodes[path] else { return 0 }
         var count = 0
-        for child in node.children {
+        for child in node.children.unordered {
             count += 1 + descendantCount(Self.childPath(path, child))
         }
         return count
@@ -111,7 +141,7 @@ struct DataTree: Sendable {
     /// Containers with no children that once had some, and TTL nodes with no children whose
     /// time-to-live has passed since their last change: what the server's reaper deletes.
     func expiredContainersAndTTLs(now: Int64) -> [String] {
-        nodes.compactMap { path, node in
+        nodes.pairs.compactMap { path, node in
             guard node.children.isEmpty else { return nil }
             if node.mode.isContainer && node.childrenCreated > 0 { return path }
             if node.mode.isTTL && now - node.mtime > node.ttl { return path }

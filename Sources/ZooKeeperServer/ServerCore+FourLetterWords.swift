@@ -55,7 +55,7 @@ extension ServerCore {
                 ("zk_outstanding_requests", "0"),
                 ("zk_znode_count", "\(database.tree.nodeCount)"),
                 ("zk_watch_count", "\(watchSummary.watches)"),
-                ("zk_ephemerals_count", "\(database.tree.ephemerals.values.reduce(0) { $0 + $1.count })"),
+                ("zk_ephemerals_count", "\(database.tree.ephemeralCounts.nodes)"),
                 ("zk_approximate_data_size", "\(database.tree.approximateDataSize)"),
                 ("zk_global_sessions", "\(sessions.count)"),
             ]
@@ -97,10 +97,10 @@ extension ServerCore {
         case "dump":
             let lines = sessions.sessions.values.sorted(by: { $0.id < $1.id }).map { session in
                 hex(session.id) + "\n"
-                    + (database.tree.ephemerals[session.id] ?? []).sorted().map { "\t\($0)\n" }.joined()
+                    + database.tree.ephemeralPaths(of: session.id).map { "\t\($0)\n" }.joined()
             }
             return
-                "SessionTracker dump:\nSession Sets (\(sessions.count)):\nephemeral nodes dump:\nSessions with Ephemerals (\(database.tree.ephemerals.count)):\n"
+                "SessionTracker dump:\nSession Sets (\(sessions.count)):\nephemeral nodes dump:\nSessions with Ephemerals (\(database.tree.ephemeralCounts.sessions)):\n"
                 + lines.joined()
         default:
             return "\(word) is not supported by this server.\n"
@@ -136,6 +136,6 @@ func fixed4(_ x: Double) -> String {
 extension DataTree {
     /// The bytes of all paths and data, as ZooKeeper's `approximateDataSize` counts them.
     var approximateDataSize: Int {
-        nodes.reduce(0) { $0 + $1.key.utf8.count + ($1.value.data?.count ?? 0) }
+        nodes.pairs.reduce(0) { $0 + $1.key.utf8.count + ($1.value.data?.count ?? 0) }
     }
 }

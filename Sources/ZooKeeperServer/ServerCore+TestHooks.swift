@@ -39,7 +39,7 @@ extension ServerCore {
                 id: session.id, timeout: .milliseconds(session.timeout),
                 expiresAt: ContinuousClock.Instant(session.expiresAt),
                 isConnected: session.connection != nil,
-                ephemerals: (database.tree.ephemerals[session.id] ?? []).sorted())
+                ephemerals: database.tree.ephemeralPaths(of: session.id))
         }
     }
 

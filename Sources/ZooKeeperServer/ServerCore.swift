@@ -166,7 +166,7 @@ final class ServerCore: @unchecked Sendable {
     private func currentSnapshot() -> Snapshot {
         Snapshot(
             lastZxid: database.lastZxid,
-            nodes: database.tree.nodes.map { ($0.key, $0.value) },
+            nodes: database.tree.preorder,
             sessions: sessions.sessions.values.map { ($0.id, $0.timeout, $0.password) })
     }
 

@@ -87,7 +87,7 @@ struct ServerDatabase: Sendable {
         let zxid = nextZxid()
         record(zxid, .closeSession(id: session))
         var events: [(EventType, String)] = []
-        for path in (tree.ephemerals[session] ?? []).sorted(by: >) {
+        for path in tree.ephemeralPaths(of: session).reversed() {
             tree.delete(path, zxid: zxid)
             events.append((.nodeDeleted, path))
             events.append((.nodeChildrenChanged, NodePath.split(path).parent))
@@ -163,10 +163,10 @@ struct ServerDatabase: Sendable {
                 }
             case .getEphemerals:
                 let prefix = try GetEphemeralsRequest(from: &body).path
-                let paths = (tree.ephemerals[context.session] ?? []).filter {
-                    prefix.isEmpty || prefix == "/" || $0.hasPrefix(prefix)
+                let paths = tree.ephemeralPaths(of: context.session).filter {
+                    prefix.isEmpty || prefix == "/" || $0.utf8.starts(with: prefix.utf8)
                 }
-                return Outcome(error: .ok, body: GetEphemeralsResponse(ephemerals: paths.sorted()), zxid: lastZxid)
+                return Outcome(error: .ok, body: GetEphemeralsResponse(ephemerals: paths), zxid: lastZxid)
             case .sync:
                 let request = try SyncRequest(from: &body)
                 guard PathValidation.isValid(request.path) else { return .error(.badArguments, zxid: lastZxid) }
@@ -442,8 +442,8 @@ struct ServerDatabase: Sendable {
     {
         let outcome = read(request.path, .read, context: context) { node in
             withStat
-                ? GetChildren2Response(children: node.children.sorted(), stat: node.stat) as any JuteEncodable
-                : GetChildrenResponse(children: node.children.sorted())
+                ? GetChildren2Response(children: node.children.ordered, stat: node.stat) as any JuteEncodable
+                : GetChildrenResponse(children: node.children.ordered)
         }
         if outcome.error == .ok && request.watch {
             watches.add(.child, path: request.path, connection: context.connection)
@@ -480,7 +480,7 @@ struct ServerDatabase: Sendable {
             case .getChildren(let r):
                 let (node, error) = readable(r.path, .read, context: context)
                 if let node {
-                    results.append(.getChildren(children: node.children.sorted()))
+                    results.append(.getChildren(children: node.children.ordered))
                     if r.watch { watches.add(.child, path: r.path, connection: context.connection) }
                 } else {
                     results.append(.error(error))
@@ -511,7 +511,7 @@ struct ServerDatabase: Sendable {
         case .createSession, .error:
             break
         case .closeSession(let id):
-            for path in (tree.ephemerals[id] ?? []).sorted(by: >) { tree.delete(path, zxid: zxid) }
+            for path in tree.ephemeralPaths(of: id).reversed() { tree.delete(path, zxid: zxid) }
         case .create(let path, let data, let acl, let mode, let owner, let ttl):
             tree.create(path, data: data, acl: acl, mode: mode, owner: owner, ttl: ttl, zxid: zxid, time: time)
         case .delete(let path):

@@ -12,19 +12,20 @@ struct ServerWatchManager: Sendable {
         case data, child, persistent, persistentRecursive
     }
 
-    private var tables: [Table: [String: Set<ConnectionID>]] = [:]
+    private var tables: [Table: [ExactString: Set<ConnectionID>]] = [:]
 
     mutating func add(_ table: Table, path: String, connection: ConnectionID) {
-        tables[table, default: [:]][path, default: []].insert(connection)
+        tables[table, default: [:]][ExactString(path), default: []].insert(connection)
     }
 
     func contains(_ table: Table, path: String, connection: ConnectionID) -> Bool {
-        tables[table]?[path]?.contains(connection) ?? false
+        tables[table]?[ExactString(path)]?.contains(connection) ?? false
     }
 
     /// Removes a connection's watches of a type on a path; returns whether any was removed.
     mutating func remove(path: String, type: WatcherType, connection: ConnectionID) -> Bool {
         var removed = false
+        let path = ExactString(path)
         for table in Self.tables(for: type) {
             if tables[table]?[path]?.remove(connection) != nil {
                 removed = true
@@ -63,8 +64,9 @@ struct ServerWatchManager: Sendable {
 
     /// The connections an event reaches, consuming the standard watches it fires. A connection
     /// is told once per event even when several of its watches match.
-    mutating func trigger(_ type: EventType, path: String) -> [ConnectionID] {
+    mutating func trigger(_ type: EventType, path name: String) -> [ConnectionID] {
         var fired = Set<ConnectionID>()
+        let path = ExactString(name)
         switch type {
         case .nodeCreated, .nodeDataChanged:
             fired.formUnion(tables[.data]?.removeValue(forKey: path) ?? [])
@@ -78,8 +80,8 @@ struct ServerWatchManager: Sendable {
         }
         fired.formUnion(tables[.persistent]?[path] ?? [])
         if type != .nodeChildrenChanged, let recursive = tables[.persistentRecursive], !recursive.isEmpty {
-            for ancestor in NodePath.selfAndAncestors(of: path) {
-                fired.formUnion(recursive[ancestor] ?? [])
+            for ancestor in NodePath.selfAndAncestors(of: name) {
+                fired.formUnion(recursive[ExactString(ancestor)] ?? [])
             }
         }
         return fired.sorted()
@@ -87,7 +89,7 @@ struct ServerWatchManager: Sendable {
 
     /// The number of watches, watched paths and watching connections (for `wchs`).
     var summary: (watches: Int, paths: Int, connections: Int) {
-        var paths = Set<String>()
+        var paths = Set<ExactString>()
         var connections = Set<ConnectionID>()
         var watches = 0
         for table in tables.values {
@@ -103,7 +105,7 @@ struct ServerWatchManager: Sendable {
     /// Every watch: its table, path and connection.
     var all: [(table: Table, path: String, connection: ConnectionID)] {
         tables.flatMap { table, entries in
-            entries.flatMap { path, watchers in watchers.map { (table, path, $0) } }
+            entries.flatMap { path, watchers in watchers.map { (table, path.string, $0) } }
         }
     }
 
@@ -112,7 +114,7 @@ struct ServerWatchManager: Sendable {
         var result: [ConnectionID: Set<String>] = [:]
         for table in tables.values {
             for (path, watchers) in table {
-                for connection in watchers { result[connection, default: []].insert(path) }
+                for connection in watchers { result[connection, default: []].insert(path.string) }
             }
         }
         return result

@@ -1,0 +1,76 @@
+/// A set of strings that iterates in the order Java's `HashSet<String>` would, given the same
+/// history of insertions and removals: Apache ZooKeeper lists a node's children in that order.
+///
+/// Java's table has a capacity (a power of two) that doubles when the set outgrows three
+/// quarters of it, or when a bucket's chain grows past eight while the table is smaller than 64,
+/// and never shrinks. An element's bucket is its `String.hashCode`, spread (`h ^ h >>> 16`), masked
+/// by the capacity; iteration goes bucket by bucket, and within a bucket in the order the
+/// elements came (resizing keeps that order). So the order follows from each element's hash and
+/// insertion sequence and the capacity the set's history reached, which is all this keeps.
+///
+/// Not reproduced: the order inside a bucket that Java turned into a tree (more than eight names
+/// of one bucket in a table of 64 or more), which no ordinary naming reaches.
+struct JavaHashSet: Sendable {
+    /// Each element's spread hash and insertion sequence.
+    private var entries: [ExactString: (hash: UInt32, sequence: UInt64)] = [:]
+    private var nextSequence: UInt64 = 0
+    /// Java's table capacity: 0 until the first insertion (Java allocates the table then).
+    private(set) var capacity = 0
+    /// The capacity of the first table: `new HashSet<>(8)` for a node's children.
+    private let initialCapacity: Int
+
+    init(initialCapacity: Int = 8) {
+        self.initialCapacity = initialCapacity
+    }
+
+    var count: Int { entries.count }
+    var isEmpty: Bool { entries.isEmpty }
+
+    func contains(_ element: String) -> Bool { entries[ExactString(element)] != nil }
+
+    /// Adds `element` unless present (then nothing changes, as in Java); true when added.
+    @discardableResult
+    mutating func insert(_ element: String) -> Bool {
+        let key = ExactString(element)
+        guard entries[key] == nil else { return false }
+        if capacity == 0 { capacity = initialCapacity }
+        let hash = Self.spreadHash(element)
+        entries[key] = (hash, nextSequence)
+        nextSequence += 1
+        // A chain longer than eight in a small table makes Java resize instead of building a
+        // tree; the table holds at most 48 elements then, so counting them is cheap.
+        if capacity < 64 {
+            let mask = UInt32(capacity - 1)
+            let chain = entries.values.lazy.filter { $0.hash & mask == hash & mask }.count
+            if chain > 8 { capacity *= 2 }
+        }
+        if entries.count > capacity / 4 * 3 { capacity *= 2 }
+        return true
+    }
+
+    /// Removes `element`; true when it was there. The capacity stays.
+    @discardableResult
+    mutating func remove(_ element: String) -> Bool {
+        entries.removeValue(forKey: ExactString(element)) != nil
+    }
+
+    /// The elements in Java's iteration order.
+    var ordered: [String] {
+        let mask = UInt32(max(capacity, 1) - 1)
+        return entries.sorted { left, right in
+            let (l, r) = (left.value, right.value)
+            return (l.hash & mask, l.sequence) < (r.hash & mask, r.sequence)
+        }.map(\.key.string)
+    }
+
+    /// The elements in no particular order, for work that does not show it.
+    var unordered: some Sequence<String> { entries.keys.lazy.map(\.string) }
+
+    /// Java's `HashMap.hash` of a string: its `hashCode` (over UTF-16 code units) with the high
+    /// half folded into the low half.
+    static func spreadHash(_ string: String) -> UInt32 {
+        var hash: UInt32 = 0
+        for unit in string.utf16 { hash = hash &* 31 &+ UInt32(unit) }
+        return hash ^ (hash >> 16)
+    }
+}
