@@ -184,7 +184,7 @@ struct ServerDatabase: Sendable {
                 guard (1...3).contains(request.type.rawValue) else { return .error(.marshallingError, zxid: lastZxid) }
                 let found =
                     opCode == .checkWatches
-                    ? watches.has(path: request.path, type: request.type, connection: context.connection)
+                    ? watches.has(path: request.path, type: request.type)
                     : watches.remove(path: request.path, type: request.type, connection: context.connection)
                 return found
                     ? Outcome(error: .ok, body: EmptyResponse(), zxid: lastZxid) : .error(.noWatcher, zxid: lastZxid)
