@@ -9,7 +9,7 @@ APT_PACKAGES := libedit-dev zookeeper zookeeper-bin openssl zsh fish mandoc
 BUILD_PACKAGES := libedit-dev
 PYTHON ?= python3
 
-.PHONY: all build build-deps release shell test fuzz fuzz-libfuzzer deps format lint clean completions man install uninstall docs
+.PHONY: all build build-deps release shell test fuzz fuzz-diff fuzz-libfuzzer deps format lint clean completions man install uninstall docs
 PREFIX ?= /usr/local
 DESTDIR ?=
 
@@ -55,6 +55,14 @@ FUZZ_ITERATIONS ?= 500000
 fuzz: build-deps
 	$(SWIFT) build --build-tests
 	FUZZ_ITERATIONS=$(FUZZ_ITERATIONS) $(SWIFT) test --skip-build --filter ServerFuzzTests
+
+## A longer generative differential run than `make test` does: N random operation sequences,
+## each against Apache ZooKeeper and the embedded server (SEED: the first sequence's seed).
+N ?= 100000
+SEED ?= 1
+fuzz-diff: deps
+	$(SWIFT) build --build-tests
+	DIFF_SEQUENCES=$(N) DIFF_SEED=$(SEED) $(SWIFT) test --skip-build --filter GenerativeDifferentialTests
 
 ## Coverage-guided fuzzing of the server with libFuzzer (Fuzz/ package) for FUZZ_SECONDS; new
 ## inputs go to Fuzz/.work, crashers to Fuzz/crash-*. Add a crasher to Fuzz/corpus once fixed.

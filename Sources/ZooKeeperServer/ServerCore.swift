@@ -409,13 +409,16 @@ final class ServerCore: @unchecked Sendable {
         for path in request.persistentRecursiveWatches {
             database.watches.add(.persistentRecursive, path: path, connection: connection)
         }
-        deliver(events.map { ([connection], $0) })
+        // Re-armed watches report what they missed whatever the ACL, as in Apache ZooKeeper.
+        for event in events {
+            reply(to: connection, ReplyHeader(xid: SpecialXid.notification, zxid: -1), body: event)
+        }
         reply(to: connection, ReplyHeader(xid: header.xid, zxid: database.lastZxid), body: nil)
     }
 
     // MARK: Sessions
 
-    private func closeSession(_ session: Int64) -> (Int64, [(connections: [ConnectionID], event: WatcherEvent)]) {
+    private func closeSession(_ session: Int64) -> (Int64, [ServerDatabase.Notification]) {
         sessions.remove(session)
         return database.closeSession(session)
     }
@@ -451,9 +454,12 @@ final class ServerCore: @unchecked Sendable {
 
     // MARK: Output
 
-    private func deliver(_ notifications: [(connections: [ConnectionID], event: WatcherEvent)]) {
-        for (targets, event) in notifications {
+    /// Sends each notification to the connections whose watches it fired and that may read the
+    /// node (the watch is used up either way, as in Apache ZooKeeper 3.8).
+    private func deliver(_ notifications: [ServerDatabase.Notification]) {
+        for (targets, event, acl) in notifications {
             for target in targets {
+                guard let ids = connections[target]?.ids, AccessControl.allows(acl, .read, ids: ids) else { continue }
                 reply(to: target, ReplyHeader(xid: SpecialXid.notification, zxid: -1), body: event)
             }
         }

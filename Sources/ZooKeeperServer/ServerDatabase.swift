@@ -28,7 +28,7 @@ struct Outcome {
     /// The zxid the reply carries.
     var zxid: Int64
     /// Notifications to send, each to its connections, before the reply.
-    var notifications: [(connections: [ConnectionID], event: WatcherEvent)] = []
+    var notifications: [ServerDatabase.Notification] = []
     /// Close the connection after replying (unknown opcode, closeSession).
     var closeAfterReply = false
 
@@ -40,6 +40,13 @@ struct Outcome {
 /// The server's state machine: the data tree, the watch tables and the zxid, and how each
 /// request changes them, with Apache ZooKeeper's validation order and stat rules. No I/O.
 struct ServerDatabase: Sendable {
+    /// A change to announce: what happened where, and the ACL of the node concerned (the parent's
+    /// for NodeChildrenChanged), on which a watcher needs READ to hear of it (Apache ZooKeeper
+    /// 3.8 checks it when it delivers, after the watch fired).
+    typealias Change = (type: EventType, path: String, acl: [ACL])
+    /// An event, the connections whose watches it fired, and the ACL that decides who hears it.
+    typealias Notification = (connections: [ConnectionID], event: WatcherEvent, acl: [ACL])
+
     var tree = DataTree()
     var watches = ServerWatchManager()
     /// The last zxid handed out.
@@ -82,15 +89,17 @@ struct ServerDatabase: Sendable {
 
     /// Ends a session: one zxid, its ephemeral nodes deleted (firing their events).
     mutating func closeSession(_ session: Int64) -> (
-        zxid: Int64, notifications: [(connections: [ConnectionID], event: WatcherEvent)]
+        zxid: Int64, notifications: [Notification]
     ) {
         let zxid = nextZxid()
         record(zxid, .closeSession(id: session))
-        var events: [(EventType, String)] = []
+        var events: [Change] = []
         for path in tree.ephemeralPaths(of: session).reversed() {
+            let acl = tree[path]?.acl ?? []
             tree.delete(path, zxid: zxid)
-            events.append((.nodeDeleted, path))
-            events.append((.nodeChildrenChanged, NodePath.split(path).parent))
+            let parent = NodePath.split(path).parent
+            events.append((.nodeDeleted, path, acl))
+            events.append((.nodeChildrenChanged, parent, tree[parent]?.acl ?? []))
         }
         return (zxid, fire(events))
     }
@@ -118,7 +127,7 @@ struct ServerDatabase: Sendable {
             case .create, .create2, .createContainer, .createTTL:
                 let zxid = nextZxid()
                 let request = try decodeCreate(opCode, &body)
-                var events: [(EventType, String)] = []
+                var events: [Change] = []
                 let result = create(request, opCode: opCode, context: context, zxid: zxid, events: &events)
                 return finish(result, zxid: zxid, events: events) { path, stat in
                     opCode == .create
@@ -127,13 +136,13 @@ struct ServerDatabase: Sendable {
             case .delete:
                 let zxid = nextZxid()
                 let request = try DeleteRequest(from: &body)
-                var events: [(EventType, String)] = []
+                var events: [Change] = []
                 let result = delete(request, context: context, zxid: zxid, events: &events)
                 return finish(result, zxid: zxid, events: events) { _, _ in EmptyResponse() }
             case .setData:
                 let zxid = nextZxid()
                 let request = try SetDataRequest(from: &body)
-                var events: [(EventType, String)] = []
+                var events: [Change] = []
                 let result = setData(request, context: context, zxid: zxid, events: &events)
                 return finish(result, zxid: zxid, events: events) { _, stat in StatResponse(stat: stat) }
             case .setACL:
@@ -229,7 +238,7 @@ struct ServerDatabase: Sendable {
     }
 
     private mutating func finish(
-        _ result: WriteResult, zxid: Int64, events: [(EventType, String)],
+        _ result: WriteResult, zxid: Int64, events: [Change],
         body: (String, Stat) -> any JuteEncodable
     ) -> Outcome {
         switch result {
@@ -242,7 +251,7 @@ struct ServerDatabase: Sendable {
 
     private mutating func create(
         _ request: CreateTTLRequest, opCode: OpCode, context: RequestContext, zxid: Int64,
-        events: inout [(EventType, String)]
+        events: inout [Change]
     ) -> WriteResult {
         // createContainer makes a container whatever the flags say, as Apache ZooKeeper does.
         let mode = opCode == .createContainer ? .container : request.fields.mode
@@ -279,8 +288,8 @@ struct ServerDatabase: Sendable {
             .create(
                 path: finalPath, data: request.fields.data, acl: acl, mode: mode, owner: owner, ttl: max(request.ttl, 0)
             ))
-        events.append((.nodeCreated, finalPath))
-        events.append((.nodeChildrenChanged, parentPath))
+        events.append((.nodeCreated, finalPath, acl))
+        events.append((.nodeChildrenChanged, parentPath, parent.acl))
         return .success((finalPath, tree[finalPath]!.stat))
     }
 
@@ -292,7 +301,7 @@ struct ServerDatabase: Sendable {
     }
 
     private mutating func delete(
-        _ request: DeleteRequest, context: RequestContext, zxid: Int64, events: inout [(EventType, String)]
+        _ request: DeleteRequest, context: RequestContext, zxid: Int64, events: inout [Change]
     ) -> WriteResult {
         let path = request.path
         guard PathValidation.isValid(path), !DataTree.systemPaths.contains(path) else {
@@ -306,13 +315,13 @@ struct ServerDatabase: Sendable {
         guard node.children.isEmpty else { return .failure(.notEmpty) }
         tree.delete(path, zxid: zxid)
         record(zxid, .delete(path: path))
-        events.append((.nodeDeleted, path))
-        events.append((.nodeChildrenChanged, parentPath))
+        events.append((.nodeDeleted, path, node.acl))
+        events.append((.nodeChildrenChanged, parentPath, parent.acl))
         return .success((path, Stat()))
     }
 
     private mutating func setData(
-        _ request: SetDataRequest, context: RequestContext, zxid: Int64, events: inout [(EventType, String)]
+        _ request: SetDataRequest, context: RequestContext, zxid: Int64, events: inout [Change]
     ) -> WriteResult {
         let path = request.path
         guard PathValidation.isValid(path) else { return .failure(.badArguments) }
@@ -321,7 +330,7 @@ struct ServerDatabase: Sendable {
         guard request.version == -1 || request.version == node.version else { return .failure(.badVersion) }
         tree.setData(path, data: request.data, zxid: zxid, time: now())
         record(zxid, .setData(path: path, data: request.data))
-        events.append((.nodeDataChanged, path))
+        events.append((.nodeDataChanged, path, node.acl))
         return .success((path, tree[path]!.stat))
     }
 
@@ -349,7 +358,7 @@ struct ServerDatabase: Sendable {
     /// earlier ones changed. All share one zxid; events fire only when every operation succeeded.
     private mutating func multi(_ request: MultiRequest, context: RequestContext, zxid: Int64) -> Outcome {
         let saved = (tree: tree, watches: watches, journal: journal.count)
-        var events: [(EventType, String)] = []
+        var events: [Change] = []
         var results: [MultiResult] = []
         for operation in request.operations {
             let result: WriteResult
@@ -528,10 +537,10 @@ struct ServerDatabase: Sendable {
     // MARK: Events
 
     /// Turns changes into notifications, consuming the standard watches they fire.
-    mutating func fire(_ events: [(EventType, String)]) -> [(connections: [ConnectionID], event: WatcherEvent)] {
-        events.compactMap { type, path in
+    mutating func fire(_ events: [Change]) -> [Notification] {
+        events.compactMap { type, path, acl in
             let connections = watches.trigger(type, path: path)
-            return connections.isEmpty ? nil : (connections, WatcherEvent(type: type, path: path))
+            return connections.isEmpty ? nil : (connections, WatcherEvent(type: type, path: path), acl)
         }
     }
 }

@@ -349,6 +349,30 @@ import ZooKeeperServer
         }
     }
 
+    /// A watch fires for a node the watcher may not read, but the notification is not sent
+    /// (Apache ZooKeeper 3.8 checks READ on delivery): found by the generative test.
+    @Test func notificationsNeedRead() async throws {
+        try await expectSameBehaviour { t in
+            let (watcher, events) = try await t.connect()
+            let (alice, _) = try await t.connect(authentication: [.digest(user: "alice", password: "pw")])
+            let secret = [ACL.digest(user: "alice", password: "pw")]
+            try await alice.create("/open")
+            _ = try await watcher.watchExists("/open/secret")
+            _ = try await watcher.watchChildren("/open")
+            await t.step("create unreadable") { try await alice.create("/open/secret", acl: secret).path }
+            await t.step("events") { try await events.drain() }
+            await t.step("watch used up") { "\(try await watcher.checkWatches("/open/secret", type: .data))" }
+            try await alice.create("/hidden", acl: secret)
+            _ = try await watcher.addWatch("/hidden", mode: .persistent)
+            await t.step("child of unreadable") { try await alice.create("/hidden/c").path }
+            await t.step("set unreadable") { t.render(try await alice.setData("/hidden", data: [1])) }
+            await t.step("events under unreadable") { try await events.drain() }
+            try await alice.setACL("/hidden", acl: ACL.openUnsafe)
+            await t.step("set readable") { t.render(try await alice.setData("/hidden", data: [2])) }
+            await t.step("events when readable") { try await events.drain() }
+        }
+    }
+
     @Test func containersAndTTL() async throws {
         try await expectSameBehaviour(extendedTypes: true) { t in
             let (zk, _) = try await t.connect()

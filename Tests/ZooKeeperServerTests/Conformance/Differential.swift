@@ -18,9 +18,13 @@ final class Transcript: @unchecked Sendable {
     private var clients: [ZooKeeperClient] = []
     private var logs: [EventLog] = []
     let connectString: String
+    /// Subtracted from every zxid shown: a run that does not start on a fresh server shows its
+    /// zxids relative to a point both servers share.
+    let zxidBase: Int64
 
-    init(connectString: String) {
+    init(connectString: String, zxidBase: Int64 = 0) {
         self.connectString = connectString
+        self.zxidBase = zxidBase
     }
 
     var text: [String] { lock.withLock { lines } }
@@ -71,7 +75,8 @@ final class Transcript: @unchecked Sendable {
 
     func render(_ stat: Stat) -> String {
         // Times differ between runs: only their sanity is compared.
-        "czxid=\(stat.czxid) mzxid=\(stat.mzxid) pzxid=\(stat.pzxid) times=\(stat.mtime >= stat.ctime ? "ok" : "bad")"
+        "czxid=\(stat.czxid - zxidBase) mzxid=\(stat.mzxid - zxidBase) pzxid=\(stat.pzxid - zxidBase)"
+            + " times=\(stat.mtime >= stat.ctime ? "ok" : "bad")"
             + " version=\(stat.version) cversion=\(stat.cversion) aversion=\(stat.aversion)"
             + " owner=\(session(stat.ephemeralOwner)) length=\(stat.dataLength) children=\(stat.numChildren)"
     }
