@@ -14,6 +14,8 @@ final class ServerConnection {
     var ids: [Id]
     var received = 0
     var sent = 0
+    /// Its last operation and latencies, for `cons`.
+    var statistics = ConnectionStatistics()
     /// Whether the client's connect request carried the read-only flag (reply in kind).
     var readOnlyFlag: Bool?
     /// False once the connection has closed and the core has forgotten it, or once the core has
@@ -264,7 +266,13 @@ final class ServerCore: @unchecked Sendable {
         guard let header = try? RequestHeader(from: &body) else {
             return close(connection)
         }
-        defer { statistics.record(latency: .now() - started) }
+        defer {
+            let ended = NIODeadline.now()
+            statistics.record(latency: ended - started)
+            state.statistics.record(
+                cxid: header.xid, zxid: database.lastZxid, operation: header.opCode.shortName, started: started,
+                ended: ended)
+        }
         switch header.opCode {
         case .ping:
             reply(to: state, ReplyHeader(xid: header.xid, zxid: database.lastZxid), body: nil)
@@ -472,10 +480,12 @@ final class ServerCore: @unchecked Sendable {
 
     private func reply(to connection: ServerConnection, _ header: ReplyHeader, body: (any JuteEncodable)?) {
         write(to: connection) { buffer in
+            let start = buffer.writerIndex
             buffer.writeJuteFrame { frame in
                 header.encode(into: &frame)
                 if header.error == .ok, let body { body.encode(into: &frame) }
             }
+            statistics.recordResponse(size: buffer.writerIndex - start)
         }
     }
 

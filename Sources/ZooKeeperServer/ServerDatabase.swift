@@ -48,6 +48,8 @@ struct ServerDatabase: Sendable {
     typealias Notification = (connections: [ConnectionID], event: WatcherEvent, acl: [ACL])
 
     var tree = DataTree()
+    /// Bytes read and written per namespace, for `mntr`.
+    var namespaces = NamespaceMetrics()
     var watches = ServerWatchManager()
     /// The last zxid handed out.
     private(set) var lastZxid: Int64 = 0
@@ -288,6 +290,7 @@ struct ServerDatabase: Sendable {
             .create(
                 path: finalPath, data: request.fields.data, acl: acl, mode: mode, owner: owner, ttl: max(request.ttl, 0)
             ))
+        namespaces.write(finalPath, bytes: request.fields.data?.count ?? 0)
         events.append((.nodeCreated, finalPath, acl))
         events.append((.nodeChildrenChanged, parentPath, parent.acl))
         return .success((finalPath, tree[finalPath]!.stat))
@@ -315,6 +318,7 @@ struct ServerDatabase: Sendable {
         guard node.children.isEmpty else { return .failure(.notEmpty) }
         tree.delete(path, zxid: zxid)
         record(zxid, .delete(path: path))
+        namespaces.write(path, bytes: 0)
         events.append((.nodeDeleted, path, node.acl))
         events.append((.nodeChildrenChanged, parentPath, parent.acl))
         return .success((path, Stat()))
@@ -330,6 +334,7 @@ struct ServerDatabase: Sendable {
         guard request.version == -1 || request.version == node.version else { return .failure(.badVersion) }
         tree.setData(path, data: request.data, zxid: zxid, time: now())
         record(zxid, .setData(path: path, data: request.data))
+        namespaces.write(path, bytes: request.data?.count ?? 0)
         events.append((.nodeDataChanged, path, node.acl))
         return .success((path, tree[path]!.stat))
     }
@@ -435,13 +440,15 @@ struct ServerDatabase: Sendable {
     private mutating func exists(_ request: ExistsRequest, context: RequestContext) -> Outcome {
         if request.watch { watches.add(.data, path: request.path, connection: context.connection) }
         guard let node = tree[Self.lookupPath(request.path)] else { return .error(.noNode, zxid: lastZxid) }
+        namespaces.read(request.path, bytes: 0)
         return Outcome(error: .ok, body: StatResponse(stat: node.stat), zxid: lastZxid)
     }
 
     private mutating func getData(_ request: GetDataRequest, context: RequestContext) -> Outcome {
         let outcome = read(request.path, .read, context: context) { GetDataResponse(data: $0.data, stat: $0.stat) }
-        if outcome.error == .ok && request.watch {
-            watches.add(.data, path: request.path, connection: context.connection)
+        if outcome.error == .ok {
+            namespaces.read(request.path, bytes: tree[request.path]?.data?.count ?? 0)
+            if request.watch { watches.add(.data, path: request.path, connection: context.connection) }
         }
         return outcome
     }
@@ -454,8 +461,10 @@ struct ServerDatabase: Sendable {
                 ? GetChildren2Response(children: node.children.ordered, stat: node.stat) as any JuteEncodable
                 : GetChildrenResponse(children: node.children.ordered)
         }
-        if outcome.error == .ok && request.watch {
-            watches.add(.child, path: request.path, connection: context.connection)
+        if outcome.error == .ok {
+            let names = tree[request.path]?.children.unordered.reduce(0) { $0 + $1.utf16.count } ?? 0
+            namespaces.read(request.path, bytes: names)
+            if request.watch { watches.add(.child, path: request.path, connection: context.connection) }
         }
         return outcome
     }
