@@ -16,10 +16,12 @@ package struct Chroot: Sendable, Hashable {
     /// The caller's path for a server path; paths outside the chroot are returned unchanged.
     package func clientPath(_ serverPath: String) -> String {
         guard let root else { return serverPath }
-        if serverPath == root { return "/" }
-        if serverPath.hasPrefix(root), serverPath.utf8.dropFirst(root.utf8.count).first == UInt8(ascii: "/") {
-            return String(serverPath.dropFirst(root.count))
-        }
-        return serverPath
+        // Code units, not characters: a name may begin with a combining mark, and "é" written
+        // two ways is two different paths to the server.
+        let bytes = serverPath.utf8
+        guard bytes.starts(with: root.utf8) else { return serverPath }
+        let rest = bytes.dropFirst(root.utf8.count)
+        if rest.isEmpty { return "/" }
+        return rest.first == UInt8(ascii: "/") ? String(Substring(rest)) : serverPath
     }
 }

@@ -26,12 +26,14 @@ struct WatchRegistry: Sendable {
         var isPersistent: Bool { self == .persistent || self == .persistentRecursive }
     }
 
-    private var tables: [Kind: [String: [WatcherID]]] = [:]
+    /// Watchers by kind and path; paths compared code unit by code unit, as the server does.
+    private var tables: [Kind: [ExactString: [WatcherID]]] = [:]
 
     var isEmpty: Bool { tables.values.allSatisfy(\.isEmpty) }
 
     /// Adds a watcher; the same id is not added twice to one path and kind.
     mutating func add(_ kind: Kind, path: String, watcher: WatcherID) {
+        let path = ExactString(path)
         var watchers = tables[kind, default: [:]][path, default: []]
         guard !watchers.contains(watcher) else { return }
         watchers.append(watcher)
@@ -40,7 +42,7 @@ struct WatchRegistry: Sendable {
 
     /// Whether any watcher of `kind` is registered on `path`.
     func contains(_ kind: Kind, path: String) -> Bool {
-        !(tables[kind]?[path]?.isEmpty ?? true)
+        !(tables[kind]?[ExactString(path)]?.isEmpty ?? true)
     }
 
     /// Removes one watcher wherever it is registered; returns the (kind, path) registrations that
@@ -52,7 +54,7 @@ struct WatchRegistry: Sendable {
             for (path, watchers) in table where watchers.contains(watcher) {
                 let rest = watchers.filter { $0 != watcher }
                 tables[kind]![path] = rest.isEmpty ? nil : rest
-                if rest.isEmpty { emptied.append((kind, path)) }
+                if rest.isEmpty { emptied.append((kind, path.string)) }
             }
         }
         return emptied
@@ -70,7 +72,7 @@ struct WatchRegistry: Sendable {
         }
         var removed: [WatcherID] = []
         for kind in kinds {
-            removed += tables[kind]?.removeValue(forKey: path) ?? []
+            removed += tables[kind]?.removeValue(forKey: ExactString(path)) ?? []
         }
         return Self.unique(removed)
     }
@@ -88,10 +90,10 @@ struct WatchRegistry: Sendable {
         default:
             break
         }
-        fired += tables[.persistent]?[path] ?? []
+        fired += tables[.persistent]?[ExactString(path)] ?? []
         if type != .nodeChildrenChanged, let recursive = tables[.persistentRecursive], !recursive.isEmpty {
             for ancestor in NodePath.selfAndAncestors(of: path) {
-                fired += recursive[ancestor] ?? []
+                fired += recursive[ExactString(ancestor)] ?? []
             }
         }
         return Self.unique(fired)
@@ -106,11 +108,11 @@ struct WatchRegistry: Sendable {
 
     /// The paths to re-register after a reconnect, by kind.
     func paths(_ kind: Kind) -> [String] {
-        (tables[kind] ?? [:]).filter { !$0.value.isEmpty }.keys.sorted()
+        (tables[kind] ?? [:]).filter { !$0.value.isEmpty }.keys.map(\.string).sorted()
     }
 
     private mutating func take(_ kind: Kind, _ path: String) -> [WatcherID] {
-        tables[kind]?.removeValue(forKey: path) ?? []
+        tables[kind]?.removeValue(forKey: ExactString(path)) ?? []
     }
 
     private static func unique(_ ids: [WatcherID]) -> [WatcherID] {

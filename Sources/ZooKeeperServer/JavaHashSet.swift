@@ -1,3 +1,5 @@
+import ZooKeeperProtocol
+
 /// A set of strings that iterates in the order Java's `HashSet<String>` would, given the same
 /// history of insertions and removals: Apache ZooKeeper lists a node's children in that order.
 ///

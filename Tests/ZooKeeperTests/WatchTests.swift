@@ -118,4 +118,38 @@ import ZooKeeperTestSupport
             #expect(try await zk.checkWatches("/h", type: .data) == false)
         }
     }
+
+    /// "é" as one code point and "e" with a combining accent are two nodes to ZooKeeper (Java
+    /// compares code units); a watch on one must not fire for the other, also under a chroot
+    /// whose name holds one of them.
+    @Test func canonicallyEquivalentPathsAreDifferentNodes() async throws {
+        try await SharedApacheZooKeeper.withClient { zk, root, _ in
+            let (composed, decomposed) = ("/\u{E9}", "/e\u{301}")
+            try await zk.create(composed, data: "one")
+            try await zk.create(decomposed, data: "two")
+            #expect(
+                Set(try await zk.getChildren("/").map { Array($0.utf8) }) == [
+                    Array("\u{E9}".utf8), Array("e\u{301}".utf8),
+                ])
+            let onComposed = try await zk.watchData(composed)
+            let onDecomposed = try await zk.watchData(decomposed)
+            try await zk.setData(decomposed, data: "changed")
+            // Swift's == would call the two paths equal: compare their code units.
+            #expect(Array(try await onDecomposed.watch.event().path.utf8) == Array(decomposed.utf8))
+            // The other watch is still there, for its own node.
+            try await zk.setData(composed, data: "changed")
+            #expect(Array(try await onComposed.watch.event().path.utf8) == Array(composed.utf8))
+
+            let chrooted = try await ZooKeeperClient.connect(
+                try await SharedApacheZooKeeper.connectString() + root + decomposed,
+                configuration: SharedApacheZooKeeper.configuration())
+            try await chrooted.create("/inside")
+            #expect(try await zk.getChildren(decomposed) == ["inside"])
+            #expect(try await zk.getChildren(composed) == [])
+            let inside = try await chrooted.watchData("/inside")
+            try await zk.setData(decomposed + "/inside", data: "x")
+            #expect(try await inside.watch.event() == WatchedEvent(type: .nodeDataChanged, path: "/inside"))
+            _ = try await chrooted.close()
+        }
+    }
 }

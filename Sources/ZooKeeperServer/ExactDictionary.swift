@@ -1,22 +1,4 @@
-/// A path or a name compared as ZooKeeper compares them: code unit by code unit. Swift's `String`
-/// equality follows canonical equivalence, under which "é" written as one code point and "e"
-/// followed by a combining accent are equal; to ZooKeeper they are two different nodes.
-struct ExactString: Hashable, Sendable {
-    let string: String
-
-    init(_ string: String) {
-        self.string = string
-    }
-
-    static func == (left: ExactString, right: ExactString) -> Bool {
-        left.string.utf8.elementsEqual(right.string.utf8)
-    }
-
-    func hash(into hasher: inout Hasher) {
-        var string = string
-        string.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-    }
-}
+import ZooKeeperProtocol
 
 /// Values by path, the paths compared exactly (see ``ExactString``).
 struct ExactDictionary<Value: Sendable>: Sendable {
