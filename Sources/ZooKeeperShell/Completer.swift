@@ -24,10 +24,16 @@ final class Completer: @unchecked Sendable {
             return values.filter { $0.hasPrefix(word) }.sorted()
         }
         let shell = self.shell
-        return PathCandidates.complete(word, resolve: { shell.resolve($0.isEmpty ? "." : $0) }) { directory in
+        let paths = PathCandidates.complete(word, resolve: { shell.resolve($0.isEmpty ? "." : $0) }) { directory in
             // Asked from libedit's thread: wait at most a second.
             Blocking.wait(atMost: .seconds(1), or: []) { (try? await shell.zk().getChildren(directory)) ?? [] }
         }
+        // One node, with children: completed up to its slash, ready for the next name.
+        guard paths.count == 1, let only = paths.first else { return paths }
+        let hasChildren = Blocking.wait(atMost: .seconds(1), or: false) {
+            ((try? await shell.zk().exists(shell.resolve(only)))?.numChildren ?? 0) > 0
+        }
+        return [hasChildren ? only + "/" : only]
     }
 }
 
@@ -41,7 +47,8 @@ struct CommandOptions {
     private var options: [Option] = []
     /// Options that only make sense on zk's own command line, not on a line of the shell.
     private static let processOnly: Set<String> = [
-        "--server", "--timeout", "--connect-timeout", "--auth", "--embedded",
+        "--server", "--timeout", "--connect-timeout", "--auth", "--embedded", "--tls", "--tls-ca", "--tls-cert",
+        "--tls-key", "--insecure-skip-tls-verify",
     ]
 
     init(command: String) {

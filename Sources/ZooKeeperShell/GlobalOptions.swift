@@ -89,6 +89,16 @@ extension GlobalOptions {
         return result
     }
 
+    /// Where the command name is in arguments given to zk (after ``expandingShorthands(_:)``):
+    /// the first word that is neither an option before it nor an option's value.
+    static func commandIndex(in arguments: [String]) -> Int? {
+        arguments.indices.first { index in
+            let argument = arguments[index]
+            if argument == "--" { return false }
+            return !argument.hasPrefix("-") && (index == 0 || !takesValue(arguments[index - 1]))
+        }
+    }
+
     /// The connect string zk uses: the one given with --server, else $ZK_SERVER, else
     /// $ZOOKEEPER_CONNECT, else the local default.
     static func connectString(given server: String?, environment: (String) -> String?) -> String {
@@ -107,7 +117,10 @@ extension GlobalOptions {
 
     /// Whether a global option before the command consumes the next word.
     private static func takesValue(_ argument: String) -> Bool {
-        ["-s", "--server", "--timeout", "--connect-timeout", "--auth", "-c", "--command", "-f", "--file"].contains(
+        [
+            "-s", "--server", "--timeout", "--connect-timeout", "--auth", "-c", "--command", "-f", "--file", "--tls-ca",
+            "--tls-cert", "--tls-key",
+        ].contains(
             argument)
     }
 }

@@ -6,8 +6,18 @@ protocol ShellCommand: AsyncParsableCommand {
     func run(in shell: ShellContext) async throws
 }
 
+/// A command that only means something in the shell or a script (`cd`, `printwatches`...): run
+/// once, it would do nothing, so it is refused.
+protocol ShellOnlyCommand: ShellCommand {}
+
 extension ShellCommand {
     func run() async throws {
+        if Self.self is any ShellOnlyCommand.Type && ShellContext.current == nil {
+            let name = Self.configuration.commandName ?? Self._commandName
+            let message = "zk: \(name) works in the interactive shell or a script only (zk -c '\(name) ...; ...')\n"
+            FileDescriptorIO.writeAll(Array(message.utf8), to: FileDescriptorIO.standardError)
+            throw ExitCode(ExitStatus.usage)
+        }
         if let shell = ShellContext.current {
             return try await ShellContext.$commandWantsJSON.withValue(global.json) { try await run(in: shell) }
         }

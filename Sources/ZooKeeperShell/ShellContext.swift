@@ -1,5 +1,6 @@
 import Logging
 import ZooKeeper
+import ZooKeeperRecipes
 import ZooKeeperServer
 
 #if canImport(FoundationEssentials)
@@ -132,7 +133,8 @@ final class ShellContext: @unchecked Sendable {
     private var hint: String {
         guard options.server == nil && !options.embedded && connectedTo == nil else { return "" }
         return interactive
-            ? " (connect HOST:PORT names another)" : "; give a server with -s HOST:PORT or $ZK_SERVER, or try --embedded"
+            ? " (connect HOST:PORT names another)"
+            : "; give a server with -s HOST:PORT or $ZK_SERVER, or try --embedded"
     }
 
     /// Seconds for people: "5 s", "1.5 s".
@@ -227,4 +229,9 @@ package struct ShellError: Error, CustomStringConvertible {
         self.status = status
     }
     package var description: String { message }
+
+    /// A `--wait` that passed: "gave up waiting: could not ... within ...", status 9.
+    static func gaveUp(_ timeout: RecipeTimeout) -> ShellError {
+        ShellError("gave up waiting: \(timeout)", status: ExitStatus.gaveUp)
+    }
 }

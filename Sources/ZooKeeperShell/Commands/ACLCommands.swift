@@ -24,7 +24,7 @@ enum ACLArgument {
 
 struct GetACL: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "getAcl", abstract: "Print a node's ACL.")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @Flag(name: .short, help: "Also print the stat.") var stat = false
     @Argument(help: "The node.", completion: .znode) var path: String
 
@@ -41,10 +41,14 @@ struct GetACL: ShellCommand {
 
 struct SetACL: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "setAcl", abstract: "Replace a node's ACL.")
-    @OptionGroup var global: GlobalOptions
-    @Option(name: .short, help: ArgumentHelp("Only if the ACL has this version.", valueName: "version")) var version:
-        Int32 = -1
-    @Flag(name: .short, help: "Apply to the whole subtree.") var recursive = false
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @Option(
+        name: .short, parsing: .unconditional,
+        help: ArgumentHelp("Only if the ACL has this version (-1: any).", valueName: "version"))
+    var version: Int32 = -1
+    @Flag(name: [.customShort("R"), .customShort("r")], help: "Apply to the whole subtree (-R, as zkCli; or -r).")
+    var recursive = false
+    @Flag(name: .short, help: "Print the node's stat afterwards.") var stat = false
     @Argument(help: "The node.", completion: .znode) var path: String
     @Argument(help: "scheme:id:perms[,scheme:id:perms...]") var acl: String
 
@@ -52,18 +56,23 @@ struct SetACL: ShellCommand {
         let entries = try ACLArgument.parse(acl)
         let zk = try await shell.zk()
         let node = shell.resolve(path)
+        let result: Stat
         if recursive {
             for entry in try await Tree.walk(zk, node).complete() { try await zk.setACL(entry.path, acl: entries) }
+            guard let stat = try await zk.exists(node) else { throw ZooKeeperError(.noNode, path: node) }
+            result = stat
         } else {
-            try await zk.setACL(node, acl: entries, version: version)
+            result = try await zk.setACL(node, acl: entries, version: version)
         }
+        if shell.json { return shell.output.json(["path": node, "stat": Formatting.json(result)]) }
+        if stat { shell.output.line(Formatting.text(result)) }
     }
 }
 
 struct AddAuth: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "addauth", abstract: "Add credentials to the session, e.g. `addauth digest user:password`.")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @Argument(help: "The scheme (digest, ...).") var scheme: String
     @Argument(help: "The credentials.") var credentials: String
 
@@ -74,7 +83,7 @@ struct AddAuth: ShellCommand {
 
 struct WhoAmI: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "whoami", abstract: "Print the session's identities.")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
 
     func run(in shell: ShellContext) async throws {
         let identities = try await shell.zk().whoAmI()

@@ -23,7 +23,7 @@ struct Bench: ShellCommand {
             one call per request.
             """)
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
 
     @Option(name: .long, help: "The number of znodes.")
     var count = 10_000

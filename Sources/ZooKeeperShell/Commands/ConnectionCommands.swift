@@ -1,9 +1,9 @@
 import ArgumentParser
 
-struct Connect: ShellCommand {
+struct Connect: ShellOnlyCommand {
     static let configuration = CommandConfiguration(
         commandName: "connect", abstract: "Connect the shell to another server (a new session).")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @Argument(help: "The connect string, host:port[,host:port...][/chroot].") var server: String
 
     func run(in shell: ShellContext) async throws {
@@ -11,21 +11,21 @@ struct Connect: ShellCommand {
     }
 }
 
-struct Close: ShellCommand {
+struct Close: ShellOnlyCommand {
     static let configuration = CommandConfiguration(
         commandName: "close",
         abstract: "Close the session (its ephemeral nodes go); the next command opens a new one.")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
 
     func run(in shell: ShellContext) async throws {
         await shell.disconnect()
     }
 }
 
-struct PrintWatches: ShellCommand {
+struct PrintWatches: ShellOnlyCommand {
     static let configuration = CommandConfiguration(
         commandName: "printwatches", abstract: "Turn the printing of -w watch events on or off in the shell.")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @Argument(help: "on or off (default: show the setting).", completion: .list(["on", "off"])) var setting: String?
 
     func validate() throws {

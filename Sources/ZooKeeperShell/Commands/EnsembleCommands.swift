@@ -11,7 +11,7 @@ import ZooKeeper
 struct Config: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "config", abstract: "Print the ensemble's configuration (/zookeeper/config).")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @Flag(name: .short, help: "Print only the version and the servers' client addresses.") var clientAddresses = false
     @Flag(name: .short, help: "Also print the stat.") var stat = false
     @Flag(name: .short, help: "Set a watch on the configuration.") var watch = false
@@ -26,6 +26,10 @@ struct Config: ShellCommand {
             shell.watching(Self.path, result.watch)
         } else {
             (data, stat) = try await zk.getConfig()
+        }
+        guard !data.isEmpty else {
+            throw ShellError(
+                "the server has no dynamic configuration (a standalone server, or one without reconfigEnabled)")
         }
         Self.print(data, stat: self.stat ? stat : nil, clientAddressesOnly: clientAddresses, in: shell)
     }
@@ -68,7 +72,7 @@ struct Reconfig: ShellCommand {
             The server must run with reconfigEnabled=true, and the session needs the right to write \
             /zookeeper/config (the super user, or skipACL on the server). Prints the new configuration.
             """)
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @Flag(name: .short, help: "Also print the new configuration's stat.") var stat = false
     @Option(
         name: .short,
@@ -107,8 +111,10 @@ struct Reconfig: ShellCommand {
     func run(in shell: ShellContext) async throws {
         var newMembers = members
         if let file {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw ShellError("cannot read \(file)", status: ExitStatus.usage)
+            let text: String
+            switch FileDescriptorIO.readFile(file) {
+            case .success(let bytes): text = String(decoding: bytes, as: UTF8.self)
+            case .failure(let error): throw ShellError(error.message, status: ExitStatus.usage)
             }
             let servers = text.split(separator: "\n").map { $0.trimmingWhitespace() }.filter {
                 $0.hasPrefix("server.")

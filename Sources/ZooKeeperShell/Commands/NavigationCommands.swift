@@ -1,9 +1,9 @@
 import ArgumentParser
 
-struct ChangeDirectory: ShellCommand {
+struct ChangeDirectory: ShellOnlyCommand {
     static let configuration = CommandConfiguration(
         commandName: "cd", abstract: "Change the current node ('-': back, '..': up).")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @Argument(help: "The node (default: /).", completion: .znode) var path: String = "/"
 
     func run(in shell: ShellContext) async throws {
@@ -11,19 +11,19 @@ struct ChangeDirectory: ShellCommand {
     }
 }
 
-struct PrintDirectory: ShellCommand {
+struct PrintDirectory: ShellOnlyCommand {
     static let configuration = CommandConfiguration(commandName: "pwd", abstract: "Print the current node.")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
 
     func run(in shell: ShellContext) async throws {
         shell.output.line(shell.cwd)
     }
 }
 
-struct Quit: ShellCommand {
+struct Quit: ShellOnlyCommand {
     static let configuration = CommandConfiguration(
         commandName: "quit", abstract: "Leave the shell.", aliases: ["exit"])
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
 
     func run(in shell: ShellContext) async throws {
         throw QuitRequested()
