@@ -207,13 +207,13 @@ __zk_main() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    ls|get|set|create|delete|deleteall|stat|exists|tree|find|grep|du|cp|txn|getAcl|setAcl|addauth|whoami|sync|getAllChildrenNumber|getEphemerals|session|config|watch|addWatch|removewatches|setquota|listquota|delquota|reconfig|4lw|lock|elect|queue|edit|diff|connect|close|printwatches|cd|pwd|quit|version|serve|register|services|barrier|bench|help)
+    ls|get|set|create|delete|deleteall|stat|exists|tree|find|grep|du|cp|txn|getAcl|setAcl|addauth|whoami|digest|sync|getAllChildrenNumber|getEphemerals|session|config|watch|addWatch|removewatches|setquota|listquota|delquota|reconfig|4lw|lock|elect|queue|edit|diff|connect|close|printwatches|cd|pwd|quit|version|serve|register|services|barrier|bench|help)
         # Offer subcommand argument completions
         "_zk_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'ls get set create delete deleteall stat exists tree find grep du cp txn getAcl setAcl addauth whoami sync getAllChildrenNumber getEphemerals session config watch addWatch removewatches setquota listquota delquota reconfig 4lw lock elect queue edit diff connect close printwatches cd pwd quit version serve register services barrier bench help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'ls get set create delete deleteall stat exists tree find grep du cp txn getAcl setAcl addauth whoami digest sync getAllChildrenNumber getEphemerals session config watch addWatch removewatches setquota listquota delquota reconfig 4lw lock elect queue edit diff connect close printwatches cd pwd quit version serve register services barrier bench help' -- "${cur}"))
         ;;
     esac
 }
@@ -536,6 +536,14 @@ _zk_whoami() {
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 0
+}
+
+_zk_digest() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __zk_offer_flags_options 1
 }
 
 _zk_sync() {
@@ -970,11 +978,15 @@ _zk_serve() {
     repeating_flags=()
     non_repeating_flags=(--extended-types -v --verbose -h --help)
     repeating_options=()
-    non_repeating_options=(--host -p --port --tick-time --min-session-timeout --max-session-timeout --max-client-connections --4lw-whitelist --super-digest --data-dir --snapshot-every)
+    non_repeating_options=(--config --host -p --port --tick-time --min-session-timeout --max-session-timeout --max-client-connections --4lw-whitelist --super-digest --data-dir --snapshot-every)
     __zk_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
+    '--config')
+        __zk_add_completions -o plusdirs -fX '!*.@(cfg)'
+        return
+        ;;
     '--host')
         return
         ;;

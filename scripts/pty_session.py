@@ -133,6 +133,10 @@ def tour(binary, home):
     screens["history-search"] = send("\r")
     # redo 1 runs the first history entry ("create /config hello") again: the node exists now.
     screens["redo"] = send("redo 1\r")
+    # ';' separates commands on a line, except quoted.
+    screens["semicolon"] = shell.type("create /semi 'a;b'; get /semi\r", "a;b\r\n")
+    # history numbers are right-aligned.
+    screens["history"] = shell.type("history\r", "  history\r\n")
     screens["quit"] = send("quit\r", 2)
     shell.wait()
     return screens

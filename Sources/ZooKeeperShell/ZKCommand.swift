@@ -27,7 +27,7 @@ public struct ZKCommand: AsyncParsableCommand {
         subcommands: [
             List.self, Get.self, SetData.self, Create.self, Delete.self, DeleteAll.self, StatCommand.self,
             Exists.self, Tree.self, Find.self, Grep.self, DiskUsage.self, Copy.self, Transaction.self, GetACL.self,
-            SetACL.self, AddAuth.self, WhoAmI.self, Sync.self,
+            SetACL.self, AddAuth.self, WhoAmI.self, Digest.self, Sync.self,
             AllChildrenNumber.self, Ephemerals.self, SessionInfo.self, Config.self, Watch.self, AddWatch.self,
             RemoveWatches.self, SetQuota.self, ListQuota.self, DeleteQuota.self, Reconfig.self, FourLetterWord.self,
             Lock.self, Elect.self, Queue.self, Edit.self, Diff.self, Connect.self, Close.self, PrintWatches.self,

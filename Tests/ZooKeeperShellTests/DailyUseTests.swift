@@ -220,4 +220,35 @@ import ZooKeeperTestSupport
             #expect(try await holder.value.status == 0)
         }
     }
+
+    /// zk digest computes the id as Apache ZooKeeper's DigestAuthenticationProvider does (the
+    /// password may hold colons: the user ends at the first).
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/share/java/zookeeper.jar")))
+    func digestIsApacheZooKeepers() async throws {
+        let ours = try await ShellCommandTests.zk(["digest", "alice:s3cr:et"])
+        #expect(ours.status == 0, "\(ours.errorText)")
+        let apache = try await ChildProcess.run(
+            "/usr/bin/env",
+            [
+                "java", "-cp", "/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-api.jar",
+                "org.apache.zookeeper.server.auth.DigestAuthenticationProvider", "alice:s3cr:et",
+            ])
+        // alice:s3cr:et->alice:HASH
+        let line = try #require(apache.text.split(separator: "\n").last { $0.hasPrefix("alice:s3cr:et->") })
+        #expect(ours.text == line.dropFirst("alice:s3cr:et->".count) + "\n")
+        #expect(try await ShellCommandTests.zk(["digest", "nocolon"]).status == 64)
+    }
+
+    /// watch --exec hands the node's new data and version to the command.
+    @Test func watchExecGetsTheData() async throws {
+        try await ShellCommandTests.withServer { (zk, address) async throws in
+            _ = try await zk(["create", "/w", "old"], [])
+            let command =
+                "printf '%s|%s|%s|%s' \"$ZK_EVENT_TYPE\" \"$ZK_EVENT_DATA\" \"$ZK_EVENT_VERSION\" \"$ZK_EVENT_DATA_ENCODING\""
+            async let watching = ShellCommandTests.zk(["-s", address, "watch", "--count", "1", "--exec", command, "/w"])
+            try await ShellCommandTests.awaitWatch(on: "/w", zk)
+            _ = try await zk(["set", "/w", "new value"], [])
+            #expect(try await watching.text == "NodeDataChanged|new value|1|utf-8")
+        }
+    }
 }

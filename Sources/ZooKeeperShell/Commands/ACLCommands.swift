@@ -92,3 +92,30 @@ struct WhoAmI: ShellCommand {
         for identity in identities { shell.output.line("\(identity.authScheme): \(identity.user)") }
     }
 }
+
+/// `zk digest user:password`: the id of a `digest:` ACL entry, as the server computes it.
+struct Digest: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "digest",
+        abstract: "Print the digest ACL id of user:password, user:base64(sha1(user:password)).",
+        discussion: """
+            The id goes in a digest ACL entry, e.g. setAcl /x digest:$(zk digest alice:secret):cdrwa, or \
+            in zk serve --super-digest. Nothing is sent to a server. With --json: {"user": ..., "id": \
+            ..., "scheme": "digest"}.
+            """)
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The user and the password.", valueName: "user:password")) var credentials: String
+
+    func validate() throws {
+        guard let colon = credentials.firstIndex(of: ":"), colon != credentials.startIndex else {
+            throw ValidationError("digest takes user:password, got '\(credentials)'")
+        }
+    }
+
+    func run(in shell: ShellContext) async throws {
+        let user = String(credentials.prefix { $0 != ":" })
+        let id = Id.digest(user: user, password: String(credentials.dropFirst(user.count + 1)))
+        if shell.json { return shell.output.json(["user": user, "id": id.id, "scheme": id.scheme]) }
+        shell.output.line(id.id)
+    }
+}
