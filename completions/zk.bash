@@ -1135,6 +1135,8 @@ _zk() {
     # bash replaces only what follows the word's last break character.
     local kept="${word%"${word##*[${COMP_WORDBREAKS// /}]}"}"
     if [[ -n "${kept}" ]]; then COMPREPLY=("${COMPREPLY[@]#"${kept}"}"); fi
+    # A lone node with children comes with its slash: the next name follows without a space.
+    if [[ ${#COMPREPLY[@]} -eq 1 && "${COMPREPLY[0]}" == */ ]]; then compopt -o nospace 2>/dev/null; fi
 }
 
 complete -o filenames -F _zk zk

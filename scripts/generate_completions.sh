@@ -10,7 +10,8 @@
 #               fish 3's non-interactive `complete -C`);
 #   bash:       the words are split at white space only, not at COMP_WORDBREAKS' ':' and '=', so that
 #               `-s host:port` stays one word (argument-parser's function runs as __zk_main inside
-#               a _zk that re-splits the line, and trims what bash will not replace from the answers).
+#               a _zk that re-splits the line, and trims what bash will not replace from the answers;
+#               a lone node with children completes with its slash and no space after it).
 # usage: generate_completions.sh ZK_BINARY DIRECTORY      (make completions: into completions/)
 set -eu
 zk=$1
@@ -35,6 +36,8 @@ _zk() {
     # bash replaces only what follows the word's last break character.
     local kept="${word%"${word##*[${COMP_WORDBREAKS// /}]}"}"
     if [[ -n "${kept}" ]]; then COMPREPLY=("${COMPREPLY[@]#"${kept}"}"); fi
+    # A lone node with children comes with its slash: the next name follows without a space.
+    if [[ ${#COMPREPLY[@]} -eq 1 && "${COMPREPLY[0]}" == */ ]]; then compopt -o nospace 2>/dev/null; fi
 }
 
 complete -o filenames -F _zk zk

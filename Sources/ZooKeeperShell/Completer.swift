@@ -24,16 +24,13 @@ final class Completer: @unchecked Sendable {
             return values.filter { $0.hasPrefix(word) }.sorted()
         }
         let shell = self.shell
-        let paths = PathCandidates.complete(word, resolve: { shell.resolve($0.isEmpty ? "." : $0) }) { directory in
-            // Asked from libedit's thread: wait at most a second.
-            Blocking.wait(atMost: .seconds(1), or: []) { (try? await shell.zk().getChildren(directory)) ?? [] }
+        // Asked from libedit's thread: wait at most a second.
+        return Blocking.wait(atMost: .seconds(1), or: []) {
+            await PathCandidates.complete(
+                word, resolve: { shell.resolve($0.isEmpty ? "." : $0) },
+                children: { (try? await shell.zk().getChildren($0)) ?? [] },
+                hasChildren: { ((try? await shell.zk().exists($0))?.numChildren ?? 0) > 0 })
         }
-        // One node, with children: completed up to its slash, ready for the next name.
-        guard paths.count == 1, let only = paths.first else { return paths }
-        let hasChildren = Blocking.wait(atMost: .seconds(1), or: false) {
-            ((try? await shell.zk().exists(shell.resolve(only)))?.numChildren ?? 0) > 0
-        }
-        return [hasChildren ? only + "/" : only]
     }
 }
 
