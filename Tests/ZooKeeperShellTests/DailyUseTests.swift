@@ -152,6 +152,8 @@ import ZooKeeperTestSupport
             let diffJSON = try #require(
                 try Self.json(try await zk(["--json", "diff", "/a", "/b"], [])) as? [[String: Any]])
             #expect(diffJSON.first?["old"] as? String == "old" && diffJSON.first?["new"] as? String == "new\nline")
+            let small = try await zk(["-c", "cd /a; pwd --json; printwatches --json; sync --json /a"], [])
+            #expect(small.text == "{\"path\":\"/a\"}\n{\"printwatches\":true}\n{\"path\":\"/a\",\"synced\":true}\n")
         }
     }
 

@@ -34,6 +34,7 @@ struct PrintWatches: ShellOnlyCommand {
 
     func run(in shell: ShellContext) async throws {
         if let setting { shell.notices.printsWatches = setting == "on" }
+        if shell.json { return shell.output.json(["printwatches": shell.notices.printsWatches]) }
         shell.output.line("printwatches is \(shell.notices.printsWatches ? "on" : "off")")
     }
 }

@@ -16,7 +16,7 @@ struct PrintDirectory: ShellOnlyCommand {
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
 
     func run(in shell: ShellContext) async throws {
-        shell.output.line(shell.cwd)
+        shell.json ? shell.output.json(["path": shell.cwd]) : shell.output.line(shell.cwd)
     }
 }
 

@@ -10,6 +10,7 @@ struct Sync: ShellCommand {
 
     func run(in shell: ShellContext) async throws {
         try await shell.zk().sync(shell.resolve(path))
+        if shell.json { return shell.output.json(["path": shell.resolve(path), "synced": true]) }
         if shell.interactive { shell.output.line("Sync is OK") }
     }
 }
@@ -188,6 +189,6 @@ struct Version: ShellCommand {
     static let line = "zk \(version) (swift-zookeeper)"
 
     func run(in shell: ShellContext) async throws {
-        shell.output.line(Self.line)
+        shell.json ? shell.output.json(["version": Self.version]) : shell.output.line(Self.line)
     }
 }
