@@ -163,7 +163,7 @@ __zk_main() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --stop-on-error --version -h --help)
+    local -a non_repeating_flags=(--embedded --read-only --json --tls --insecure-skip-tls-verify --stop-on-error --version -h --help)
     local -a repeating_options=(--auth)
     local -a non_repeating_options=(-s -c -f --server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --command --file)
     __zk_offer_flags_options 0

@@ -20,7 +20,7 @@ function __zk_parse_tokens -S
     set -l unparsed_tokens (__zk_tokens -pc)
     switch $unparsed_tokens[1]
     case 'zk'
-        __zk_parse_subcommand 0 's/server=' 'c=' 'f=' 'timeout=' 'connect-timeout=' 'auth=+' 'embedded' 'json' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'insecure-skip-tls-verify' 'command=' 'file=' 'stop-on-error' 'version' 'h/help'
+        __zk_parse_subcommand 0 's/server=' 'c=' 'f=' 'timeout=' 'connect-timeout=' 'auth=+' 'embedded' 'read-only' 'json' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'insecure-skip-tls-verify' 'command=' 'file=' 'stop-on-error' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'ls'
             __zk_parse_subcommand 1 's' 'R' 'w' 'h/help'
@@ -180,6 +180,7 @@ complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" tim
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" connect-timeout' -l 'connect-timeout' -d 'Seconds to wait for a server to accept the session, or to answer a request.' -rfka ''
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk"' -l 'auth' -d 'Credentials as scheme:secret, e.g. digest:user:password (repeatable; also $ZK_AUTH).' -rfka ''
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" embedded' -l 'embedded' -d 'Start an in-process server on a free port and connect to it.'
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" read-only' -l 'read-only' -d 'Also accept a read-only server (one cut off from its quorum). Before the command name, -r is short for it.'
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" json' -l 'json' -d 'Print JSON (JSON Lines for streams).'
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" tls' -l 'tls' -d 'Connect with TLS (the servers\' secureClientPort), trusting the system\'s CAs (also $ZK_TLS=1).'
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" tls-ca' -l 'tls-ca' -d 'Trust the CA certificates in this PEM file; implies --tls (also $ZK_TLS_CA).' -rfa '(set -l exts \'pem\' \'crt\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'

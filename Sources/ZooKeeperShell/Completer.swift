@@ -45,7 +45,7 @@ struct CommandOptions {
     /// Options that only make sense on zk's own command line, not on a line of the shell.
     private static let processOnly: Set<String> = [
         "--server", "--timeout", "--connect-timeout", "--auth", "--embedded", "--tls", "--tls-ca", "--tls-cert",
-        "--tls-key", "--insecure-skip-tls-verify",
+        "--tls-key", "--insecure-skip-tls-verify", "--read-only",
     ]
 
     init(command: String) {

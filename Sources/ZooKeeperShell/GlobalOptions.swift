@@ -24,6 +24,13 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     @Flag(name: .long, help: "Start an in-process server on a free port and connect to it.")
     var embedded = false
 
+    @Flag(
+        name: .long,
+        help:
+            "Also accept a read-only server (one cut off from its quorum). Before the command name, -r is short for it."
+    )
+    var readOnly = false
+
     @Flag(name: .long, help: "Print JSON (JSON Lines for streams).")
     var json = false
 
@@ -68,11 +75,23 @@ public struct GlobalOptions: ParsableArguments, Sendable {
 extension GlobalOptions {
     /// Before the command name, `-s` means `--server`, `-c` `--command` and `-f` `--file`; after
     /// it, commands use those letters as zkCli does (`stat -s`, `create -s`, `removewatches -c`).
-    /// Rewrites the arguments accordingly.
+    /// zkCli.sh's own options are accepted there too: `-server HOST:PORT`, `-timeout MS` (in
+    /// milliseconds) and `-r`. Rewrites the arguments accordingly.
     static func expandingShorthands(_ arguments: [String]) -> [String] {
         var result: [String] = []
         var commandSeen = false
+        var timeoutInMilliseconds = false
         for (index, argument) in arguments.enumerated() {
+            if timeoutInMilliseconds {
+                timeoutInMilliseconds = false
+                result.append(Double(argument).map { "\($0 / 1000)" } ?? argument)
+                continue
+            }
+            if !commandSeen, let long = zkCliOption(argument) {
+                result.append(long)
+                timeoutInMilliseconds = argument == "-timeout"
+                continue
+            }
             if !commandSeen, argument.utf8.count >= 2, argument.first == "-", !argument.hasPrefix("--"),
                 let name = longName(of: argument.dropFirst().first!)
             {
@@ -105,6 +124,17 @@ extension GlobalOptions {
         server ?? environment("ZK_SERVER") ?? environment("ZOOKEEPER_CONNECT") ?? "127.0.0.1:2181"
     }
 
+    /// The option of zk's that one of zkCli.sh's stands for (no dictionary: this runs on the
+    /// one-shot reads' direct path, where a dictionary's first use costs a conformance scan).
+    private static func zkCliOption(_ argument: String) -> String? {
+        switch argument {
+        case "-server": "--server"
+        case "-timeout": "--timeout"
+        case "-r": "--read-only"
+        default: nil
+        }
+    }
+
     /// The long option a letter before the command stands for.
     private static func longName(of letter: Character) -> String? {
         switch letter {
@@ -118,7 +148,9 @@ extension GlobalOptions {
     /// Whether a global option before the command consumes the next word.
     private static func takesValue(_ argument: String) -> Bool {
         [
-            "-s", "--server", "--timeout", "--connect-timeout", "--auth", "-c", "--command", "-f", "--file", "--tls-ca",
+            "-s", "--server", "-server", "--timeout", "-timeout", "--connect-timeout", "--auth", "-c", "--command",
+            "-f",
+            "--file", "--tls-ca",
             "--tls-cert", "--tls-key",
         ].contains(
             argument)

@@ -109,6 +109,7 @@ final class ShellContext: @unchecked Sendable {
         // A command waits for a server as long as zk waits for one at the start.
         configuration.requestTimeout = configuration.connectTimeout
         configuration.tls = try options.tlsConfiguration()
+        configuration.allowReadOnly = options.readOnly
         let credentials = options.auth + (ProcessInfo.processInfo.environment["ZK_AUTH"].map { [$0] } ?? [])
         configuration.authentication = credentials.map { credential in
             let scheme = credential.prefix { $0 != ":" }

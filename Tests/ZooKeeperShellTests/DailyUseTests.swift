@@ -253,4 +253,16 @@ import ZooKeeperTestSupport
             #expect(try await watching.text == "NodeDataChanged|new value|1|utf-8")
         }
     }
+
+    /// zkCli.sh's own options before the command: -server, -timeout in milliseconds, -r.
+    @Test func zkCliCommandLineOptions() async throws {
+        try await ZooKeeperServer.withServer(configuration: .init(port: 0)) { server in
+            let session = try await ShellCommandTests.zk(
+                ["-server", server.connectString, "-timeout", "10000", "-r", "session"])
+            #expect(session.status == 0, "\(session.errorText)")
+            #expect(session.text.contains("timeout: 10000 ms"), "\(session.text)")
+            let listed = try await ShellCommandTests.zk(["-server", server.connectString, "ls", "/"])
+            #expect(listed.text == "[zookeeper]\n", "\(listed.errorText)")
+        }
+    }
 }
