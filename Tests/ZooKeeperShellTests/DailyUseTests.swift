@@ -87,6 +87,14 @@ import ZooKeeperTestSupport
         let ours = try await ShellCommandTests.zk(["-s", hosts], input: Array(ourLines.joined(separator: "\n").utf8))
         #expect(ours.status == 0, "\(ours.errorText)")
         #expect(ours.errorText.isEmpty, "\(ours.errorText)")
+        // Apache's srvr and mntr as JSON fields.
+        let srvr = try #require(
+            try Self.json(try await ShellCommandTests.zk(["-s", hosts, "--json", "4lw", "srvr"])) as? [[String: Any]])
+        #expect(srvr.first?["mode"] as? String == "standalone", "\(srvr)")
+        #expect(srvr.first?["latency_max"] is Int && srvr.first?["node_count"] is Int, "\(srvr)")
+        let mntr = try #require(
+            try Self.json(try await ShellCommandTests.zk(["-s", hosts, "4lw", "mntr", "--json"])) as? [[String: Any]])
+        #expect(mntr.first?["zk_znode_count"] is Int && mntr.first?["zk_version"] is String, "\(mntr)")
         for suffix in ["", "-cli"] {
             let stat = try Self.json(
                 try await ShellCommandTests.zk(["-s", hosts, "--json", "stat", root + suffix + "/c"]))

@@ -173,7 +173,16 @@ struct FourLetterWord: ShellCommand {
             for line in text.split(separator: "\n") {
                 guard let colon = line.firstIndex(of: ":") else { continue }
                 let key = String(line[..<colon].trimmingWhitespace().lowercased().map { $0 == " " ? "_" : $0 })
-                object[key] = value(line[line.index(after: colon)...])
+                let text = line[line.index(after: colon)...]
+                // "Latency min/avg/max: 0/0.5/3": latency_min, latency_avg, latency_max.
+                let names = key.split(separator: "_").last?.split(separator: "/") ?? []
+                let values = text.split(separator: "/")
+                if names.count > 1 && names.count == values.count {
+                    let stem = key.split(separator: "_").dropLast().joined(separator: "_")
+                    for (name, part) in zip(names, values) { object[stem + "_" + name] = value(part) }
+                } else {
+                    object[key] = value(text)
+                }
             }
         default:
             object["answer"] = text
