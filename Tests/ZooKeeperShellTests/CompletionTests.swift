@@ -56,6 +56,8 @@ import ZooKeeperTestSupport
             #expect(commands.contains("getEphemerals"), "\(commands)")
             let flags = try await Self.complete(shell, "zk get --ba").text
             #expect(flags.contains("--base64"), "\(flags)")
+            let words = try await Self.complete(shell, "zk 4lw mn").text
+            #expect(words.contains("mntr"), "\(words)")
 
             // A path from the server named by -s before the command, by --server, or by ZK_SERVER.
             // (bash splits the line at ':' too: the host:port must stay one word.)
