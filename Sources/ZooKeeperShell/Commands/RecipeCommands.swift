@@ -16,8 +16,30 @@ import ZooKeeperRecipes
 /// Runs a command as a child process with this process's stdin, stdout and stderr; returns its
 /// exit status. Cancelling the caller stops the command (SIGTERM).
 enum ChildCommand {
-    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Int32 {
-        let process = try start(arguments, environment: environment)
+    /// - Parameter input: when given, the command's stdin is a pipe that delivers these bytes and
+    ///   then ends (written on a thread of its own; a command that does not read them is fine).
+    static func run(_ arguments: [String], environment: [String: String] = [:], input: [UInt8]? = nil) async throws
+        -> Int32
+    {
+        let process: ChildProcess
+        if let input {
+            let (readEnd, writeEnd) = try pipeEnds()
+            do {
+                defer { close(readEnd) }
+                process = try ChildProcess(
+                    "/usr/bin/env", arguments: ["env"] + arguments, environment: merged(environment),
+                    standardStreams: (readEnd, FileDescriptorIO.standardOutput, FileDescriptorIO.standardError))
+            } catch {
+                close(writeEnd)
+                throw error
+            }
+            Blocking.onOwnThread {
+                FileDescriptorIO.writeAll(input, to: writeEnd)
+                close(writeEnd)
+            }
+        } else {
+            process = try start(arguments, environment: environment)
+        }
         return await withTaskCancellationHandler {
             await process.status()
         } onCancel: {

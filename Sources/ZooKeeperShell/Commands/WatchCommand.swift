@@ -29,7 +29,8 @@ struct Watch: ShellCommand {
         help: """
             Run this shell command for each event (one at a time), with $ZK_EVENT_TYPE, $ZK_EVENT_PATH and, \
             unless the node is gone, $ZK_EVENT_DATA ($ZK_EVENT_DATA_ENCODING: utf-8, or base64 for binary \
-            data), $ZK_EVENT_VERSION, $ZK_EVENT_ZXID and $ZK_EVENT_MTIME (ms) set.
+            data), $ZK_EVENT_VERSION, $ZK_EVENT_ZXID and $ZK_EVENT_MTIME (ms) set, and the data, raw, on \
+            its stdin.
             """)
     var exec: String?
     @Argument(help: "The node.", completion: .znode) var path: String

@@ -114,7 +114,8 @@ struct WatchStream {
                 environment["ZK_EVENT_ZXID"] = Formatting.hex(node.stat.mzxid)
                 environment["ZK_EVENT_MTIME"] = "\(node.stat.mtime)"
             }
-            let status = try await ChildCommand.run(["sh", "-c", exec], environment: environment)
+            let status = try await ChildCommand.run(
+                ["sh", "-c", exec], environment: environment, input: node?.data ?? [])
             if status != 0 {
                 shell.output.error("zk: --exec exited with status \(status) for \(event.type) \(event.path)")
             }
