@@ -70,6 +70,8 @@ struct Session {
                     status = result
                     if stopOnError { break commands }
                 }
+                // Ctrl-C drops the rest of the line too, as in sh.
+                if result == ExitStatus.interrupted && interrupts != nil { break }
             }
         }
         await printNotifications(shell)
