@@ -131,6 +131,9 @@ extension GlobalOptions {
         case "-server": "--server"
         case "-timeout": "--timeout"
         case "-r": "--read-only"
+        // Not supported: left as they are, for the parser to reject by name (not read as
+        // -c LIENT-CONFIGURATION).
+        case "-client-configuration", "-waitforconnection": argument
         default: nil
         }
     }
@@ -150,7 +153,7 @@ extension GlobalOptions {
         [
             "-s", "--server", "-server", "--timeout", "-timeout", "--connect-timeout", "--auth", "-c", "--command",
             "-f",
-            "--file", "--tls-ca",
+            "--file", "--tls-ca", "-client-configuration",
             "--tls-cert", "--tls-key",
         ].contains(
             argument)

@@ -65,6 +65,10 @@ import ZooKeeperTestSupport
             name: "unclosed quote in -c", arguments: ["-c", "set /existing 'a;b"], status: 64,
             error: "zk: unclosed quote in: set /existing 'a;b", untouched: "/existing"),
         Case(
+            name: "zkCli's -client-configuration, not supported",
+            arguments: ["-client-configuration", "zk.properties", "ls", "/"], status: 64,
+            error: "zk: Unknown option '-client-configuration'"),
+        Case(
             name: "typo of a command", arguments: ["lss", "/"], status: 64,
             error: "zk: unknown command 'lss'; did you mean 'ls'?"),
         Case(
