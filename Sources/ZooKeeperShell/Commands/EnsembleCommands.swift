@@ -53,7 +53,7 @@ struct Config: ShellCommand {
         if clientAddressesOnly {
             shell.output.line(([version] + [clients.joined(separator: ",")]).joined(separator: " "))
         } else {
-            shell.output.data(data)
+            shell.output.data(data, endingLine: stat != nil)
         }
         if let stat { shell.output.line(Formatting.text(stat)) }
     }
