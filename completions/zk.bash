@@ -163,7 +163,7 @@ __zk_main() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--embedded --read-only --json --tls --insecure-skip-tls-verify --stop-on-error --version -h --help)
+    local -a non_repeating_flags=(--embedded --read-only --tls --insecure-skip-tls-verify --json --stop-on-error --version -h --help)
     local -a repeating_options=(--auth)
     local -a non_repeating_options=(-s -c -f --server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --command --file)
     __zk_offer_flags_options 0
@@ -220,7 +220,7 @@ __zk_main() {
 
 _zk_ls() {
     repeating_flags=()
-    non_repeating_flags=(-s -R -w -h --help)
+    non_repeating_flags=(--json -s -R -w -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 1
@@ -236,7 +236,7 @@ _zk_ls() {
 
 _zk_get() {
     repeating_flags=()
-    non_repeating_flags=(-s -w -b --base64 -x --hex -h --help)
+    non_repeating_flags=(--json -s -w -b --base64 -x --hex -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 1
@@ -252,7 +252,7 @@ _zk_get() {
 
 _zk_set() {
     repeating_flags=()
-    non_repeating_flags=(-s -b --base64 -h --help)
+    non_repeating_flags=(--json -s -b --base64 -h --help)
     repeating_options=()
     non_repeating_options=(-v)
     __zk_offer_flags_options 2
@@ -275,7 +275,7 @@ _zk_set() {
 
 _zk_create() {
     repeating_flags=()
-    non_repeating_flags=(-e -s -c --parents -h --help)
+    non_repeating_flags=(--json -e -s -c --parents -h --help)
     repeating_options=()
     non_repeating_options=(-t)
     __zk_offer_flags_options 3
@@ -298,7 +298,7 @@ _zk_create() {
 
 _zk_delete() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=(-v)
     __zk_offer_flags_options 1
@@ -321,7 +321,7 @@ _zk_delete() {
 
 _zk_deleteall() {
     repeating_flags=()
-    non_repeating_flags=(--force -h --help)
+    non_repeating_flags=(--json --force -h --help)
     repeating_options=()
     non_repeating_options=(-b)
     __zk_offer_flags_options 1
@@ -344,7 +344,7 @@ _zk_deleteall() {
 
 _zk_stat() {
     repeating_flags=()
-    non_repeating_flags=(-w -h --help)
+    non_repeating_flags=(--json -w -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 1
@@ -360,7 +360,7 @@ _zk_stat() {
 
 _zk_exists() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 1
@@ -376,7 +376,7 @@ _zk_exists() {
 
 _zk_tree() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=(--depth -d)
     __zk_offer_flags_options 1
@@ -399,7 +399,7 @@ _zk_tree() {
 
 _zk_find() {
     repeating_flags=()
-    non_repeating_flags=(--ephemeral -h --help)
+    non_repeating_flags=(--json --ephemeral -h --help)
     repeating_options=()
     non_repeating_options=(--name --regex)
     __zk_offer_flags_options 1
@@ -425,7 +425,7 @@ _zk_find() {
 
 _zk_grep() {
     repeating_flags=()
-    non_repeating_flags=(-l -i -h --help)
+    non_repeating_flags=(--json -l -i -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 2
@@ -441,7 +441,7 @@ _zk_grep() {
 
 _zk_du() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 1
@@ -457,7 +457,7 @@ _zk_du() {
 
 _zk_cp() {
     repeating_flags=()
-    non_repeating_flags=(--force -h --help)
+    non_repeating_flags=(--json --force -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 2
@@ -477,7 +477,7 @@ _zk_cp() {
 
 _zk_txn() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options -1
@@ -485,7 +485,7 @@ _zk_txn() {
 
 _zk_getAcl() {
     repeating_flags=()
-    non_repeating_flags=(-s -h --help)
+    non_repeating_flags=(--json -s -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 1
@@ -501,7 +501,7 @@ _zk_getAcl() {
 
 _zk_setAcl() {
     repeating_flags=()
-    non_repeating_flags=(-R -r -s -h --help)
+    non_repeating_flags=(--json -R -r -s -h --help)
     repeating_options=()
     non_repeating_options=(-v)
     __zk_offer_flags_options 2
@@ -524,7 +524,7 @@ _zk_setAcl() {
 
 _zk_addauth() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 2
@@ -532,7 +532,7 @@ _zk_addauth() {
 
 _zk_whoami() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 0
@@ -540,7 +540,7 @@ _zk_whoami() {
 
 _zk_digest() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 1
@@ -548,7 +548,7 @@ _zk_digest() {
 
 _zk_sync() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 1
@@ -564,7 +564,7 @@ _zk_sync() {
 
 _zk_getAllChildrenNumber() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 1
@@ -580,7 +580,7 @@ _zk_getAllChildrenNumber() {
 
 _zk_getEphemerals() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 1
@@ -596,7 +596,7 @@ _zk_getEphemerals() {
 
 _zk_session() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 0
@@ -604,7 +604,7 @@ _zk_session() {
 
 _zk_config() {
     repeating_flags=()
-    non_repeating_flags=(-c -s -w -h --help)
+    non_repeating_flags=(--json -c -s -w -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 0
@@ -612,7 +612,7 @@ _zk_config() {
 
 _zk_watch() {
     repeating_flags=()
-    non_repeating_flags=(-R -h --help)
+    non_repeating_flags=(--json -R -h --help)
     repeating_options=()
     non_repeating_options=(--count --exec)
     __zk_offer_flags_options 1
@@ -638,7 +638,7 @@ _zk_watch() {
 
 _zk_addWatch() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=(-m --count)
     __zk_offer_flags_options 1
@@ -665,7 +665,7 @@ _zk_addWatch() {
 
 _zk_removewatches() {
     repeating_flags=()
-    non_repeating_flags=(-c -d -a -l -h --help)
+    non_repeating_flags=(--json -c -d -a -l -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 1
@@ -681,7 +681,7 @@ _zk_removewatches() {
 
 _zk_setquota() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=(-n -b -N -B)
     __zk_offer_flags_options 1
@@ -713,7 +713,7 @@ _zk_setquota() {
 
 _zk_listquota() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 1
@@ -729,7 +729,7 @@ _zk_listquota() {
 
 _zk_delquota() {
     repeating_flags=()
-    non_repeating_flags=(-n -b -N -B -h --help)
+    non_repeating_flags=(--json -n -b -N -B -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 1
@@ -745,7 +745,7 @@ _zk_delquota() {
 
 _zk_reconfig() {
     repeating_flags=()
-    non_repeating_flags=(-s -h --help)
+    non_repeating_flags=(--json -s -h --help)
     repeating_options=(-add --add -remove --remove)
     non_repeating_options=(-v -members --members -file --file)
     __zk_offer_flags_options 0
@@ -773,7 +773,7 @@ _zk_reconfig() {
 
 _zk_4lw() {
     repeating_flags=()
-    non_repeating_flags=(--all --no-all -h --help)
+    non_repeating_flags=(--json --all --no-all -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 1
@@ -789,7 +789,7 @@ _zk_4lw() {
 
 _zk_lock() {
     repeating_flags=()
-    non_repeating_flags=(--list -h --help)
+    non_repeating_flags=(--json --list -h --help)
     repeating_options=()
     non_repeating_options=(--wait --grace)
     __zk_offer_flags_options -1
@@ -815,7 +815,7 @@ _zk_lock() {
 
 _zk_elect() {
     repeating_flags=()
-    non_repeating_flags=(--list -h --help)
+    non_repeating_flags=(--json --list -h --help)
     repeating_options=()
     non_repeating_options=(--grace --id)
     __zk_offer_flags_options -1
@@ -841,7 +841,7 @@ _zk_elect() {
 
 _zk_queue() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=(--wait)
     __zk_offer_flags_options 3
@@ -868,7 +868,7 @@ _zk_queue() {
 
 _zk_edit() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 1
@@ -884,7 +884,7 @@ _zk_edit() {
 
 _zk_diff() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 2
@@ -904,7 +904,7 @@ _zk_diff() {
 
 _zk_connect() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 1
@@ -912,7 +912,7 @@ _zk_connect() {
 
 _zk_close() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 0
@@ -920,7 +920,7 @@ _zk_close() {
 
 _zk_printwatches() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 1
@@ -936,7 +936,7 @@ _zk_printwatches() {
 
 _zk_cd() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 1
@@ -952,7 +952,7 @@ _zk_cd() {
 
 _zk_pwd() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 0
@@ -960,7 +960,7 @@ _zk_pwd() {
 
 _zk_quit() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 0
@@ -968,7 +968,7 @@ _zk_quit() {
 
 _zk_version() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=()
     __zk_offer_flags_options 0
@@ -1022,7 +1022,7 @@ _zk_serve() {
 
 _zk_register() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=(--id --data --base)
     __zk_offer_flags_options -1
@@ -1043,7 +1043,7 @@ _zk_register() {
 
 _zk_services() {
     repeating_flags=()
-    non_repeating_flags=(--watch -h --help)
+    non_repeating_flags=(--json --watch -h --help)
     repeating_options=()
     non_repeating_options=(--base)
     __zk_offer_flags_options 1
@@ -1058,7 +1058,7 @@ _zk_services() {
 
 _zk_barrier() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--json -h --help)
     repeating_options=()
     non_repeating_options=(--count --wait --id)
     __zk_offer_flags_options -1
@@ -1087,7 +1087,7 @@ _zk_barrier() {
 
 _zk_bench() {
     repeating_flags=()
-    non_repeating_flags=(--latency --keep -h --help)
+    non_repeating_flags=(--json --latency --keep -h --help)
     repeating_options=()
     non_repeating_options=(--count --size --window --sessions --path --ops --batch)
     __zk_offer_flags_options 0

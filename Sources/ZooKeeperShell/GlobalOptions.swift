@@ -31,9 +31,6 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     )
     var readOnly = false
 
-    @Flag(name: .long, help: "Print JSON (JSON Lines for streams).")
-    var json = false
-
     @Flag(
         name: .long,
         help: "Connect with TLS (the servers' secureClientPort), trusting the system's CAs (also $ZK_TLS=1).")
@@ -70,6 +67,15 @@ public struct GlobalOptions: ParsableArguments, Sendable {
             throw ValidationError("--auth takes scheme:secret, got '\(credential)'")
         }
     }
+}
+
+/// --json, which every command takes (and zk itself, for every command of a script): apart from
+/// the connection options so that each command's help and completion show it.
+public struct OutputOptions: ParsableArguments, Sendable {
+    @Flag(name: .long, help: "Print JSON (JSON Lines for streams).")
+    var json = false
+
+    public init() {}
 }
 
 extension GlobalOptions {

@@ -13,6 +13,8 @@ import ZooKeeper
 /// ends zk, as it does a one-shot command.
 struct Session {
     let options: GlobalOptions
+    /// Every command prints JSON (`zk --json`).
+    var json = false
     let stopOnError: Bool
 
     /// Runs and returns the exit status: 0, or the status of the last failing command.
@@ -34,7 +36,7 @@ struct Session {
             lines = LineSource(.standardInput)
         }
         let interactive = lines.editor != nil
-        let shell = ShellContext(options: options, interactive: interactive, script: true)
+        let shell = ShellContext(options: options, interactive: interactive, script: true, json: json)
         let interrupts = interactive ? Interrupts.catching() : nil
         lines.editor?.completer = Completer(shell: shell)
         lines.editor?.interruptions = LineEditor.Interruptions(

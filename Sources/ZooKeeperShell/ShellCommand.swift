@@ -3,6 +3,7 @@ import ArgumentParser
 /// A command that works on a shell context: the REPL's, or a fresh one for a one-shot run.
 protocol ShellCommand: AsyncParsableCommand {
     var global: GlobalOptions { get }
+    var output: OutputOptions { get }
     func run(in shell: ShellContext) async throws
 }
 
@@ -19,9 +20,9 @@ extension ShellCommand {
             throw ExitCode(ExitStatus.usage)
         }
         if let shell = ShellContext.current {
-            return try await ShellContext.$commandWantsJSON.withValue(global.json) { try await run(in: shell) }
+            return try await ShellContext.$commandWantsJSON.withValue(output.json) { try await run(in: shell) }
         }
-        let shell = ShellContext(options: global)
+        let shell = ShellContext(options: global, json: output.json)
         do {
             try await run(in: shell)
             try await shell.finishOneShot()

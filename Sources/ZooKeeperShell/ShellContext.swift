@@ -30,9 +30,13 @@ final class ShellContext: @unchecked Sendable {
     /// A server chosen with `connect`, replacing the one from the command line.
     private var connectedTo: String?
 
+    /// Every command prints JSON (`zk --json`).
+    private let printsJSON: Bool
+
     /// - Parameter script: several commands in a row (a script or the shell), not one-shot.
-    init(options: GlobalOptions, interactive: Bool = false, script: Bool = false) {
+    init(options: GlobalOptions, interactive: Bool = false, script: Bool = false, json: Bool = false) {
         self.options = options
+        printsJSON = json
         self.interactive = interactive
         output = Output(separatesData: script || interactive)
     }
@@ -40,7 +44,7 @@ final class ShellContext: @unchecked Sendable {
     /// Whether the running command was given --json (on its own line, in the shell or a script).
     @TaskLocal static var commandWantsJSON = false
 
-    var json: Bool { options.json || Self.commandWantsJSON }
+    var json: Bool { printsJSON || Self.commandWantsJSON }
 
     /// The connect string: --server, $ZK_SERVER, $ZOOKEEPER_CONNECT, or the local default.
     var connectString: String {

@@ -40,6 +40,8 @@ public struct ZKCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Connection options") var global: GlobalOptions
 
+    @OptionGroup var output: OutputOptions
+
     @Option(name: .long, help: "Run these commands (separated by ';' or newlines), then exit. -c is short for it.")
     var command: String?
 
@@ -63,7 +65,8 @@ public struct ZKCommand: AsyncParsableCommand {
             FileDescriptorIO.writeAll(Array(Version.line.utf8) + [10], to: FileDescriptorIO.standardOutput)
             return
         }
-        let status = try await Session(options: global, stopOnError: stopOnError).run(command: command, file: file)
+        let status = try await Session(options: global, json: output.json, stopOnError: stopOnError).run(
+            command: command, file: file)
         if status != 0 { throw ExitCode(status) }
     }
 

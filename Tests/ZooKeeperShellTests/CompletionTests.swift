@@ -56,6 +56,8 @@ import ZooKeeperTestSupport
             #expect(commands.contains("getEphemerals"), "\(commands)")
             let flags = try await Self.complete(shell, "zk get --ba").text
             #expect(flags.contains("--base64"), "\(flags)")
+            let json = try await Self.complete(shell, "zk ls --js").text
+            #expect(json.contains("--json"), "\(json)")
             let words = try await Self.complete(shell, "zk 4lw mn").text
             #expect(words.contains("mntr"), "\(words)")
 

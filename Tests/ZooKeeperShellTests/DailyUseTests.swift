@@ -195,6 +195,7 @@ import ZooKeeperTestSupport
         let help = try await ShellCommandTests.zk(["get", "--help"])
         #expect(help.status == 0)
         #expect(!help.text.contains("--tls-ca") && !help.text.contains("--server"), "\(help.text)")
+        #expect(help.text.contains("--json"), "\(help.text)")
         let overview = try await ShellCommandTests.zk(["--help"])
         #expect(overview.text.contains("CONNECTION OPTIONS:") && overview.text.contains("--tls-ca"))
     }

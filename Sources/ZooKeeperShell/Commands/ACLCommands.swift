@@ -25,6 +25,7 @@ enum ACLArgument {
 struct GetACL: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "getAcl", abstract: "Print a node's ACL.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .short, help: "Also print the stat.") var stat = false
     @Argument(help: "The node.", completion: .znode) var path: String
 
@@ -42,6 +43,7 @@ struct GetACL: ShellCommand {
 struct SetACL: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "setAcl", abstract: "Replace a node's ACL.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Option(
         name: .short, parsing: .unconditional,
         help: ArgumentHelp("Only if the ACL has this version (-1: any).", valueName: "version"))
@@ -73,6 +75,7 @@ struct AddAuth: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "addauth", abstract: "Add credentials to the session, e.g. `addauth digest user:password`.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The scheme (digest, ...).") var scheme: String
     @Argument(help: "The credentials.") var credentials: String
 
@@ -84,6 +87,7 @@ struct AddAuth: ShellCommand {
 struct WhoAmI: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "whoami", abstract: "Print the session's identities.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
 
     func run(in shell: ShellContext) async throws {
         let identities = try await shell.zk().whoAmI()
@@ -104,6 +108,7 @@ struct Digest: ShellCommand {
             ..., "scheme": "digest"}.
             """)
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: ArgumentHelp("The user and the password.", valueName: "user:password")) var credentials: String
 
     func validate() throws {

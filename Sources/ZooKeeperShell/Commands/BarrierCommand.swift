@@ -19,6 +19,7 @@ struct BarrierCommand: ShellCommand {
             Example: zk barrier /barriers/batch --count 3 -- ./step.sh
             """)
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Option(name: .long, help: "How many participants to wait for.") var count: Int
     @Option(name: .long, help: "Give up a wait after this many seconds (exit 9).") var wait: Double?
     @Option(name: .long, help: "This participant's name (default: host name and process id).") var id: String?

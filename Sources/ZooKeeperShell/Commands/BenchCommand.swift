@@ -24,6 +24,7 @@ struct Bench: ShellCommand {
             """)
 
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
 
     @Option(name: .long, help: "The number of znodes.")
     var count = 10_000

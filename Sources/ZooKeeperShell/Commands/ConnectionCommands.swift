@@ -4,6 +4,7 @@ struct Connect: ShellOnlyCommand {
     static let configuration = CommandConfiguration(
         commandName: "connect", abstract: "Connect the shell to another server (a new session).")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The connect string, host:port[,host:port...][/chroot].") var server: String
 
     func run(in shell: ShellContext) async throws {
@@ -16,6 +17,7 @@ struct Close: ShellOnlyCommand {
         commandName: "close",
         abstract: "Close the session (its ephemeral nodes go); the next command opens a new one.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
 
     func run(in shell: ShellContext) async throws {
         await shell.disconnect()
@@ -26,6 +28,7 @@ struct PrintWatches: ShellOnlyCommand {
     static let configuration = CommandConfiguration(
         commandName: "printwatches", abstract: "Turn the printing of -w watch events on or off in the shell.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "on or off (default: show the setting).", completion: .list(["on", "off"])) var setting: String?
 
     func validate() throws {

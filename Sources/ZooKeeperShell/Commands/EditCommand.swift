@@ -17,6 +17,7 @@ struct Edit: ShellCommand {
             is kept in a file whose path is printed: nothing of the work is lost.
             """)
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The node.", completion: .znode) var path: String
 
     func run(in shell: ShellContext) async throws {
@@ -65,6 +66,7 @@ struct Diff: ShellCommand {
             when they are the same, 1 when they differ.
             """)
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The first subtree.", completion: .znode) var first: String
     @Argument(help: "The second subtree.", completion: .znode) var second: String
 

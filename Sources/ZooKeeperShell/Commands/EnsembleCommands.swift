@@ -12,6 +12,7 @@ struct Config: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "config", abstract: "Print the ensemble's configuration (/zookeeper/config).")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .short, help: "Print only the version and the servers' client addresses.") var clientAddresses = false
     @Flag(name: .short, help: "Also print the stat.") var stat = false
     @Flag(name: .short, help: "Set a watch on the configuration.") var watch = false
@@ -73,6 +74,7 @@ struct Reconfig: ShellCommand {
             /zookeeper/config (the super user, or skipACL on the server). Prints the new configuration.
             """)
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .short, help: "Also print the new configuration's stat.") var stat = false
     @Option(
         name: .short,

@@ -4,6 +4,7 @@ struct ChangeDirectory: ShellOnlyCommand {
     static let configuration = CommandConfiguration(
         commandName: "cd", abstract: "Change the current node ('-': back, '..': up).")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The node (default: /).", completion: .znode) var path: String = "/"
 
     func run(in shell: ShellContext) async throws {
@@ -14,6 +15,7 @@ struct ChangeDirectory: ShellOnlyCommand {
 struct PrintDirectory: ShellOnlyCommand {
     static let configuration = CommandConfiguration(commandName: "pwd", abstract: "Print the current node.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
 
     func run(in shell: ShellContext) async throws {
         shell.json ? shell.output.json(["path": shell.cwd]) : shell.output.line(shell.cwd)
@@ -24,6 +26,7 @@ struct Quit: ShellOnlyCommand {
     static let configuration = CommandConfiguration(
         commandName: "quit", abstract: "Leave the shell.", aliases: ["exit"])
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
 
     func run(in shell: ShellContext) async throws {
         throw QuitRequested()

@@ -10,6 +10,7 @@ import ZooKeeper
 struct List: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "ls", abstract: "List a node's children (sorted).")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .short, help: "Also print the node's stat.") var stat = false
     @Flag(name: .customShort("R"), help: "List the whole subtree, one path per line.") var recursive = false
     @Flag(name: .short, help: "Set a watch on the children.") var watch = false
@@ -53,6 +54,7 @@ struct Get: ShellCommand {
         commandName: "get",
         abstract: "Print a node's data: raw bytes on stdout (a newline is added on a terminal only).")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .short, help: "Also print the stat.") var stat = false
     @Flag(name: .short, help: "Set a watch on the data.") var watch = false
     @Flag(name: [.short, .long], help: "Print the data in base64.") var base64 = false
@@ -108,6 +110,7 @@ struct Get: ShellCommand {
 struct SetData: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "set", abstract: "Replace a node's data.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .short, help: "Print the new stat.") var stat = false
     @Option(
         name: .short, parsing: .unconditional,
@@ -137,6 +140,7 @@ struct Create: ShellCommand {
         commandName: "create",
         abstract: "Create a node; prints the created path (with its sequence number).")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .short, help: "Ephemeral: gone with the session.") var ephemeral = false
     @Flag(name: .short, help: "Sequential: a 10-digit suffix is appended.") var sequential = false
     @Flag(name: .short, help: "Container: removed once its last child goes.") var container = false
@@ -193,6 +197,7 @@ struct Delete: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete", abstract: "Delete a node (it must have no children).")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Option(
         name: .short, parsing: .unconditional,
         help: ArgumentHelp("Only if the node has this version (-1: any).", valueName: "version"))
@@ -208,6 +213,7 @@ struct DeleteAll: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "deleteall", abstract: "Delete a node and its whole subtree.", aliases: ["rmr"])
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .long, help: "Required outside the interactive shell.") var force = false
     @Option(
         name: .short, parsing: .unconditional,
@@ -250,6 +256,7 @@ struct DeleteAll: ShellCommand {
 struct StatCommand: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "stat", abstract: "Print a node's stat.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .short, help: "Set a watch on the node.") var watch = false
     @Argument(help: "The node.", completion: .znode) var path: String
 
@@ -278,6 +285,7 @@ struct Exists: ShellCommand {
         commandName: "exists",
         abstract: "Exit 0 when the node exists, 2 when it does not (prints nothing; for `if`).")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The node.", completion: .znode) var path: String
 
     func run(in shell: ShellContext) async throws {

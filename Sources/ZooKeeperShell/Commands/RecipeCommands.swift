@@ -188,6 +188,7 @@ struct Lock: ShellCommand {
             Example: zk lock /locks/deploy -- ./deploy.sh
             """)
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Option(name: .long, help: "Give up after this many seconds (exit 9).") var wait: Double?
     @Flag(name: .long, help: "Print the holder and the waiters in order and exit.") var list = false
     @OptionGroup var grace: GraceOption
@@ -259,6 +260,7 @@ struct Queue: ShellCommand {
         commandName: "queue",
         abstract: "A distributed queue: put DATA, take (waits for an item), peek, ls, count.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Option(name: .long, help: "For take: give up after this many seconds (exit 9).") var wait: Double?
     @Argument(help: "put, take, peek, ls or count.", completion: .list(["put", "take", "peek", "ls", "count"]))
     var action: String
@@ -359,6 +361,7 @@ struct Elect: ShellCommand {
             Example: zk elect /election/scheduler --id node-1 -- ./scheduler
             """)
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @OptionGroup var grace: GraceOption
     @Option(name: .long, help: "This candidate's name (default: host name and process id).") var id: String?
     @Flag(name: .long, help: "Print the candidates in order (the first leads) and exit.") var list = false

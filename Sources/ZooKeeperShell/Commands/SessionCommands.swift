@@ -6,6 +6,7 @@ struct Sync: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync", abstract: "Wait until the server has caught up with the leader.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The node.", completion: .znode) var path: String = "/"
 
     func run(in shell: ShellContext) async throws {
@@ -19,6 +20,7 @@ struct AllChildrenNumber: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "getAllChildrenNumber", abstract: "Count every descendant of a node.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The node.", completion: .znode) var path: String = "/"
 
     func run(in shell: ShellContext) async throws {
@@ -32,6 +34,7 @@ struct Ephemerals: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "getEphemerals", abstract: "List this session's ephemeral nodes (under a prefix).")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "A path prefix.", completion: .znode) var prefix: String = "/"
 
     func run(in shell: ShellContext) async throws {
@@ -44,6 +47,7 @@ struct Ephemerals: ShellCommand {
 struct SessionInfo: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "session", abstract: "Print the session's facts.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
 
     func run(in shell: ShellContext) async throws {
         let zk = try await shell.zk()
@@ -78,6 +82,7 @@ struct FourLetterWord: ShellCommand {
             """,
         aliases: ["four-letter"])
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(
         inversion: .prefixedNo,
         help: "Ask every server of the connect string, not only the first (default: for srvr, mntr and ruok).")
@@ -194,6 +199,7 @@ struct FourLetterWord: ShellCommand {
 struct Version: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "version", abstract: "Print zk's version.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     static let version = "0.1.0"
     static let line = "zk \(version) (swift-zookeeper)"
 

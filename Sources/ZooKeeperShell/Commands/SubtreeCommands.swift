@@ -10,6 +10,7 @@ struct Find: ShellCommand {
         commandName: "find",
         abstract: "Print the paths of a subtree that match (all of) the filters.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Option(name: .long, help: "A glob on the node's name, e.g. 'server-*'.") var name: String?
     @Option(name: .long, help: "A regular expression on the full path.") var regex: String?
     @Flag(name: .long, help: "Only ephemeral nodes.") var ephemeral = false
@@ -39,6 +40,7 @@ struct Grep: ShellCommand {
         commandName: "grep",
         abstract: "Search the data of a subtree: prints path:line for every matching line (UTF-8 data only).")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .short, help: "Print only the paths of matching nodes.") var listOnly = false
     @Flag(name: .short, help: "Ignore case.") var ignoreCase = false
     @Argument(help: "A regular expression.") var pattern: String
@@ -80,6 +82,7 @@ struct DiskUsage: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "du", abstract: "Print the data bytes and node count of a subtree.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The root (default: the current node).", completion: .znode) var path: String?
 
     func run(in shell: ShellContext) async throws {
@@ -115,6 +118,7 @@ struct Transaction: ShellCommand {
               zk txn 'check /stock 3' 'set /stock 41 3' 'create -s /orders/o- x'
             """)
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The operations.") var operations: [String]
 
     func validate() throws {

@@ -4,6 +4,7 @@ import ZooKeeper
 struct Tree: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "tree", abstract: "Draw a subtree.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Option(name: .shortAndLong, help: "Descend at most this many levels.") var depth: Int?
     @Argument(help: "The root of the subtree (default: the current node).", completion: .znode) var path: String?
 

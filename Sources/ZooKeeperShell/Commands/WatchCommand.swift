@@ -22,6 +22,7 @@ struct Watch: ShellCommand {
             "version", "zxid", "mtime"}.
             """)
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .customShort("R"), help: "Watch the whole subtree.") var recursive = false
     @Option(name: .long, help: "Stop after this many events.") var count: Int?
     @Option(
@@ -49,6 +50,7 @@ struct AddWatch: ShellCommand {
         commandName: "addWatch",
         abstract: "Add a persistent watch (recursive by default); its events are announced until removewatches.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Option(name: .short, help: ArgumentHelp("PERSISTENT or PERSISTENT_RECURSIVE.", valueName: "mode")) var mode = Mode
         .persistentRecursive
     @Option(name: .long, help: "Run once: stop after this many events.") var count: Int?
@@ -76,6 +78,7 @@ struct RemoveWatches: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "removewatches", abstract: "Remove this session's watches on a node.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .short, help: "Remove child watches.") var children = false
     @Flag(name: .short, help: "Remove data watches.") var data = false
     @Flag(name: .short, help: "Remove watches of any kind (the default).") var any = false
