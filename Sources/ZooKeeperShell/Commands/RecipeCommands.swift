@@ -301,7 +301,12 @@ struct Queue: ShellCommand {
             let names = (try? await zk.getChildren(root))?.sorted() ?? []
             var items: [Any] = []
             for name in names {
-                guard let data = try? await zk.getData(root + "/" + name).data else { continue }  // taken meanwhile
+                let data: [UInt8]
+                do {
+                    data = try await zk.getData(root + "/" + name).data
+                } catch let error as ZooKeeperError where error.code == .noNode {
+                    continue  // taken meanwhile
+                }
                 if shell.json {
                     var item = Formatting.json(data: data)
                     item["name"] = name
