@@ -44,10 +44,7 @@ struct SetACL: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "setAcl", abstract: "Replace a node's ACL.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @OptionGroup var output: OutputOptions
-    @Option(
-        name: .short, parsing: .unconditional,
-        help: ArgumentHelp("Only if the ACL has this version (-1: any).", valueName: "version"))
-    var version: Int32 = -1
+    @OptionGroup var expected: ExpectedVersion
     @Flag(name: [.customShort("R"), .customShort("r")], help: "Apply to the whole subtree (-R, as zkCli; or -r).")
     var recursive = false
     @Flag(name: .short, help: "Print the node's stat afterwards.") var stat = false
@@ -64,7 +61,7 @@ struct SetACL: ShellCommand {
             guard let stat = try await zk.exists(node) else { throw ZooKeeperError(.noNode, path: node) }
             result = stat
         } else {
-            result = try await zk.setACL(node, acl: entries, version: version)
+            result = try await zk.setACL(node, acl: entries, version: expected.version)
         }
         if shell.json { return shell.output.json(["path": node, "stat": Formatting.json(result)]) }
         if stat { shell.output.line(Formatting.text(result)) }

@@ -112,10 +112,7 @@ struct SetData: ShellCommand {
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @OptionGroup var output: OutputOptions
     @Flag(name: .short, help: "Print the new stat.") var stat = false
-    @Option(
-        name: .short, parsing: .unconditional,
-        help: ArgumentHelp("Only if the node has this version (-1: any).", valueName: "version"))
-    var version: Int32 = -1
+    @OptionGroup var expected: ExpectedVersion
     @Flag(name: [.short, .long], help: "The data is base64.") var base64 = false
     @Argument(help: "The node.", completion: .znode) var path: String
     @Argument(help: "The data; '-' reads stdin, '@file' reads a file, '@@text' is '@text'.") var data: String
@@ -129,7 +126,7 @@ struct SetData: ShellCommand {
             }
             bytes = Array(decoded)
         }
-        let result = try await shell.zk().setData(shell.resolve(path), data: bytes, version: version)
+        let result = try await shell.zk().setData(shell.resolve(path), data: bytes, version: expected.version)
         if shell.json { return shell.output.json(Formatting.json(result)) }
         if stat { shell.output.line(Formatting.text(result)) }
     }
@@ -198,14 +195,11 @@ struct Delete: ShellCommand {
         commandName: "delete", abstract: "Delete a node (it must have no children).")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @OptionGroup var output: OutputOptions
-    @Option(
-        name: .short, parsing: .unconditional,
-        help: ArgumentHelp("Only if the node has this version (-1: any).", valueName: "version"))
-    var version: Int32 = -1
+    @OptionGroup var expected: ExpectedVersion
     @Argument(help: "The node.", completion: .znode) var path: String
 
     func run(in shell: ShellContext) async throws {
-        try await shell.zk().delete(shell.resolve(path), version: version)
+        try await shell.zk().delete(shell.resolve(path), version: expected.version)
     }
 }
 
@@ -303,6 +297,15 @@ struct Exists: ShellCommand {
         }
         return exists ? ExitStatus.success : ExitStatus.noNode
     }
+}
+
+/// zkCli's -v of set, delete and setAcl: the version the change expects, -1 (any) included.
+struct ExpectedVersion: ParsableArguments {
+    @Option(
+        name: .short, parsing: .unconditional,
+        help: ArgumentHelp(
+            "Only if the version (setAcl: of the ACL) is this; -1: any.", valueName: "version"))
+    var version: Int32 = -1
 }
 
 extension String {
