@@ -274,4 +274,18 @@ import ZooKeeperTestSupport
             #expect(listed.text == "[zookeeper]\n", "\(listed.errorText)")
         }
     }
+
+    /// A word Apache ZooKeeper refuses (not in its 4lw.commands.whitelist): status 1, the
+    /// refusal on stderr, nothing on stdout.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/share/java/zookeeper.jar")))
+    func aRefusedWordFailsAgainstApache() async throws {
+        try await ApacheZooKeeper.with(extraConfig: ["4lw.commands.whitelist=srvr"]) { apache in
+            let refused = try await ShellCommandTests.zk(["-s", apache.connectString, "4lw", "dump"])
+            #expect(refused.status == 1)
+            #expect(refused.stdout.isEmpty, "\(refused.text)")
+            #expect(refused.errorText.contains("dump is not executed because it is not in the whitelist"))
+            let allowed = try await ShellCommandTests.zk(["-s", apache.connectString, "4lw", "srvr"])
+            #expect(allowed.status == 0 && allowed.text.contains("Mode: standalone"), "\(allowed.errorText)")
+        }
+    }
 }
