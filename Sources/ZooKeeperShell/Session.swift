@@ -95,7 +95,7 @@ struct Session {
             guard let type = Self.command(named: words[1]) else {
                 return shell.report(Self.unknownCommand(words[1]))
             }
-            shell.output.line(ZKCommand.helpMessage(for: type))
+            shell.output.line(ZKCommand.withConnectionOptionsHint(ZKCommand.helpMessage(for: type), for: type))
             return 0
         }
         guard let editor = lines.editor else {

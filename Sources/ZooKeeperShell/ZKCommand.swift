@@ -144,6 +144,12 @@ public struct ZKCommand: AsyncParsableCommand {
                 FileDescriptorIO.writeAll(Array((line + "\n").utf8), to: FileDescriptorIO.standardError)
                 exit(withError: exitCode(for: error))
             }
+            if exitCode(for: error) == .success, let type = helpedCommand(in: arguments) {
+                // A command's help: its own options, then where the connection options are.
+                let text = withConnectionOptionsHint(fullMessage(for: error), for: type) + "\n"
+                FileDescriptorIO.writeAll(Array(text.utf8), to: FileDescriptorIO.standardOutput)
+                Self.exit()
+            }
             exit(withError: error)
         }
     }
@@ -167,6 +173,26 @@ public struct ZKCommand: AsyncParsableCommand {
             return ShellError("\(name) works in the interactive shell only", status: ExitStatus.usage)
         }
         return Session.command(named: name) == nil ? Session.unknownCommand(name) : nil
+    }
+
+    /// The command whose help the arguments ask for (`zk get --help`, `zk help get`).
+    private static func helpedCommand(in arguments: [String]) -> (any ParsableCommand.Type)? {
+        guard let index = GlobalOptions.commandIndex(in: arguments) else { return nil }
+        let name = arguments[index] == "help" && index + 1 < arguments.count ? arguments[index + 1] : arguments[index]
+        return Session.command(named: name)
+    }
+
+    /// A command's help, ending with where the connection options it takes but does not list are.
+    static func withConnectionOptionsHint(_ help: String, for type: any ParsableCommand.Type) -> String {
+        let help = help.trimming(while: \.isNewline)
+        guard type is any ShellCommand.Type else { return help }
+        return help + """
+
+
+            CONNECTION OPTIONS:
+              --server (-s before the command name), --timeout, --connect-timeout, --auth,
+              --embedded, --read-only and the TLS options: see 'zk --help'.
+            """
     }
 
     /// A parse or validation error as one line, `zk: MESSAGE (see 'zk COMMAND --help')`; nil for

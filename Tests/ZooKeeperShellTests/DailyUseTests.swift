@@ -194,8 +194,12 @@ import ZooKeeperTestSupport
         #expect(version.status == 0 && version.text.hasPrefix("zk "), "\(version.errorText)")
         let help = try await ShellCommandTests.zk(["get", "--help"])
         #expect(help.status == 0)
-        #expect(!help.text.contains("--tls-ca") && !help.text.contains("--server"), "\(help.text)")
+        #expect(!help.text.contains("--tls-ca") && !help.text.contains("--server <server>"), "\(help.text)")
         #expect(help.text.contains("--json"), "\(help.text)")
+        // ... and says where the connection options are.
+        #expect(help.text.hasSuffix("--embedded, --read-only and the TLS options: see 'zk --help'.\n"), "\(help.text)")
+        let viaHelp = try await ShellCommandTests.zk(["help", "get"])
+        #expect(viaHelp.status == 0 && viaHelp.text == help.text)
         let overview = try await ShellCommandTests.zk(["--help"])
         #expect(overview.text.contains("CONNECTION OPTIONS:") && overview.text.contains("--tls-ca"))
     }
