@@ -144,7 +144,7 @@ __zk_custom_complete() {
     "${COMP_WORDS[0]}" "${@}" "${words[@]}"
 }
 
-_zk() {
+__zk_main() {
     local state
     state="$(shopt -p;shopt -po)"
     trap "${state//$'\n'/;}" RETURN
@@ -163,7 +163,7 @@ _zk() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --stop-on-error -h --help)
+    local -a non_repeating_flags=(--embedded --read-only --tls --insecure-skip-tls-verify --json --stop-on-error --version -h --help)
     local -a repeating_options=(--auth)
     local -a non_repeating_options=(-s -c -f --server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --command --file)
     __zk_offer_flags_options 0
@@ -207,51 +207,23 @@ _zk() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    ls|get|set|create|delete|deleteall|stat|exists|tree|find|grep|du|cp|txn|getAcl|setAcl|addauth|whoami|sync|getAllChildrenNumber|getEphemerals|session|config|watch|addWatch|removewatches|setquota|listquota|delquota|reconfig|4lw|lock|elect|queue|edit|diff|connect|close|printwatches|cd|pwd|quit|version|serve|register|services|barrier|bench|help)
+    ls|get|set|create|delete|deleteall|stat|exists|tree|find|grep|du|cp|txn|getAcl|setAcl|addauth|whoami|digest|sync|getAllChildrenNumber|getEphemerals|session|config|watch|addWatch|removewatches|setquota|listquota|delquota|reconfig|4lw|lock|elect|queue|edit|diff|connect|close|printwatches|cd|pwd|quit|version|serve|register|services|barrier|bench|help)
         # Offer subcommand argument completions
         "_zk_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'ls get set create delete deleteall stat exists tree find grep du cp txn getAcl setAcl addauth whoami sync getAllChildrenNumber getEphemerals session config watch addWatch removewatches setquota listquota delquota reconfig 4lw lock elect queue edit diff connect close printwatches cd pwd quit version serve register services barrier bench help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'ls get set create delete deleteall stat exists tree find grep du cp txn getAcl setAcl addauth whoami digest sync getAllChildrenNumber getEphemerals session config watch addWatch removewatches setquota listquota delquota reconfig 4lw lock elect queue edit diff connect close printwatches cd pwd quit version serve register services barrier bench help' -- "${cur}"))
         ;;
     esac
 }
 
 _zk_ls() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -s -R -w -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -s -R -w -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 1
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -264,38 +236,10 @@ _zk_ls() {
 
 _zk_get() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -s -w -b --base64 -x --hex -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -s -w -b --base64 -x --hex -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 1
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -308,37 +252,13 @@ _zk_get() {
 
 _zk_set() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -s -b --base64 -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key -v)
+    non_repeating_flags=(--json -s -b --base64 -h --help)
+    repeating_options=()
+    non_repeating_options=(-v)
     __zk_offer_flags_options 2
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
     '-v')
         return
         ;;
@@ -355,37 +275,13 @@ _zk_set() {
 
 _zk_create() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -e -s -c --parents -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key -t)
+    non_repeating_flags=(--json -e -s -c --parents -h --help)
+    repeating_options=()
+    non_repeating_options=(-t)
     __zk_offer_flags_options 3
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
     '-t')
         return
         ;;
@@ -402,37 +298,13 @@ _zk_create() {
 
 _zk_delete() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key -v)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(-v)
     __zk_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
     '-v')
         return
         ;;
@@ -449,35 +321,14 @@ _zk_delete() {
 
 _zk_deleteall() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --force -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json --force -h --help)
+    repeating_options=()
+    non_repeating_options=(-b)
     __zk_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+    '-b')
         return
         ;;
     esac
@@ -493,38 +344,10 @@ _zk_deleteall() {
 
 _zk_stat() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -w -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -w -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 1
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -537,38 +360,10 @@ _zk_stat() {
 
 _zk_exists() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 1
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -581,37 +376,13 @@ _zk_exists() {
 
 _zk_tree() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --depth -d)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--depth -d)
     __zk_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
     '--depth'|'-d')
         return
         ;;
@@ -628,37 +399,13 @@ _zk_tree() {
 
 _zk_find() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --ephemeral -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --name --regex)
+    non_repeating_flags=(--json --ephemeral -h --help)
+    repeating_options=()
+    non_repeating_options=(--name --regex)
     __zk_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
     '--name')
         return
         ;;
@@ -678,38 +425,10 @@ _zk_find() {
 
 _zk_grep() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -l -i -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -l -i -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 2
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -722,38 +441,10 @@ _zk_grep() {
 
 _zk_du() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 1
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -766,38 +457,10 @@ _zk_du() {
 
 _zk_cp() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --force -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json --force -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 2
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -814,74 +477,18 @@ _zk_cp() {
 
 _zk_txn() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options -1
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 }
 
 _zk_getAcl() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -s -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -s -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 1
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -894,37 +501,13 @@ _zk_getAcl() {
 
 _zk_setAcl() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -r -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key -v)
+    non_repeating_flags=(--json -R -r -s -h --help)
+    repeating_options=()
+    non_repeating_options=(-v)
     __zk_offer_flags_options 2
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
     '-v')
         return
         ;;
@@ -941,110 +524,34 @@ _zk_setAcl() {
 
 _zk_addauth() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 2
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 }
 
 _zk_whoami() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 0
+}
 
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
+_zk_digest() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __zk_offer_flags_options 1
 }
 
 _zk_sync() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 1
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -1057,38 +564,10 @@ _zk_sync() {
 
 _zk_getAllChildrenNumber() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 1
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -1101,38 +580,10 @@ _zk_getAllChildrenNumber() {
 
 _zk_getEphemerals() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 1
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -1145,109 +596,29 @@ _zk_getEphemerals() {
 
 _zk_session() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 0
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 }
 
 _zk_config() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -c -s -w -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -c -s -w -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 0
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 }
 
 _zk_watch() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -R -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --count --exec)
+    non_repeating_flags=(--json -R -h --help)
+    repeating_options=()
+    non_repeating_options=(--count --exec)
     __zk_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
     '--count')
         return
         ;;
@@ -1267,37 +638,13 @@ _zk_watch() {
 
 _zk_addWatch() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key -m --count)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(-m --count)
     __zk_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
     '-m')
         __zk_add_completions -W 'PERSISTENT'$'\n''PERSISTENT_RECURSIVE'
         return
@@ -1318,38 +665,10 @@ _zk_addWatch() {
 
 _zk_removewatches() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -c -d -a -l -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -c -d -a -l -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 1
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -1362,37 +681,13 @@ _zk_removewatches() {
 
 _zk_setquota() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key -n -b -N -B)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(-n -b -N -B)
     __zk_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
     '-n')
         return
         ;;
@@ -1418,38 +713,10 @@ _zk_setquota() {
 
 _zk_listquota() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 1
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -1462,38 +729,10 @@ _zk_listquota() {
 
 _zk_delquota() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -n -b -N -B -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -n -b -N -B -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 1
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -1506,37 +745,13 @@ _zk_delquota() {
 
 _zk_reconfig() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -s -h --help)
-    repeating_options=(--auth -add --add -remove --remove)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key -v -members --members -file --file)
+    non_repeating_flags=(--json -s -h --help)
+    repeating_options=(-add --add -remove --remove)
+    non_repeating_options=(-v -members --members -file --file)
     __zk_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
     '-v')
         return
         ;;
@@ -1558,35 +773,15 @@ _zk_reconfig() {
 
 _zk_4lw() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json --all --no-all -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 1
 
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __zk_add_completions -W 'conf'$'\n''cons'$'\n''crst'$'\n''dirs'$'\n''dump'$'\n''envi'$'\n''gtmk'$'\n''hash'$'\n''isro'$'\n''mntr'$'\n''ruok'$'\n''srst'$'\n''srvr'$'\n''stat'$'\n''stmk'$'\n''wchc'$'\n''wchp'$'\n''wchs'
         return
         ;;
     esac
@@ -1594,37 +789,13 @@ _zk_4lw() {
 
 _zk_lock() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --wait --grace)
+    non_repeating_flags=(--json --list -h --help)
+    repeating_options=()
+    non_repeating_options=(--wait --grace)
     __zk_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
     '--wait')
         return
         ;;
@@ -1644,37 +815,13 @@ _zk_lock() {
 
 _zk_elect() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --list -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --grace --id)
+    non_repeating_flags=(--json --list -h --help)
+    repeating_options=()
+    non_repeating_options=(--grace --id)
     __zk_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
     '--grace')
         return
         ;;
@@ -1694,35 +841,14 @@ _zk_elect() {
 
 _zk_queue() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--wait)
     __zk_offer_flags_options 3
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+    '--wait')
         return
         ;;
     esac
@@ -1742,38 +868,10 @@ _zk_queue() {
 
 _zk_edit() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 1
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -1786,38 +884,10 @@ _zk_edit() {
 
 _zk_diff() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 2
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -1834,110 +904,26 @@ _zk_diff() {
 
 _zk_connect() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 1
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 }
 
 _zk_close() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 0
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 }
 
 _zk_printwatches() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 1
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -1950,38 +936,10 @@ _zk_printwatches() {
 
 _zk_cd() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 1
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 
     # Offer positional completions
     case "${positional_number}" in
@@ -1994,121 +952,41 @@ _zk_cd() {
 
 _zk_pwd() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 0
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 }
 
 _zk_quit() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 0
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 }
 
 _zk_version() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
     __zk_offer_flags_options 0
-
-    # Offer option value completions
-    case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
-    esac
 }
 
 _zk_serve() {
     repeating_flags=()
     non_repeating_flags=(--extended-types -v --verbose -h --help)
     repeating_options=()
-    non_repeating_options=(--host -p --port --tick-time --min-session-timeout --max-session-timeout --max-client-connections --4lw-whitelist --super-digest --data-dir --snapshot-every)
+    non_repeating_options=(--config --host -p --port --tick-time --min-session-timeout --max-session-timeout --max-client-connections --4lw-whitelist --super-digest --data-dir --snapshot-every)
     __zk_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
+    '--config')
+        __zk_add_completions -o plusdirs -fX '!*.@(cfg)'
+        return
+        ;;
     '--host')
         return
         ;;
@@ -2144,37 +1022,13 @@ _zk_serve() {
 
 _zk_register() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --id --data --base)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--id --data --base)
     __zk_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
     '--id')
         return
         ;;
@@ -2189,37 +1043,13 @@ _zk_register() {
 
 _zk_services() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --watch -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --base)
+    non_repeating_flags=(--json --watch -h --help)
+    repeating_options=()
+    non_repeating_options=(--base)
     __zk_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
     '--base')
         return
         ;;
@@ -2228,37 +1058,13 @@ _zk_services() {
 
 _zk_barrier() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --count --wait --id)
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--count --wait --id)
     __zk_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
     '--count')
         return
         ;;
@@ -2281,37 +1087,13 @@ _zk_barrier() {
 
 _zk_bench() {
     repeating_flags=()
-    non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --latency --keep -h --help)
-    repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --count --size --window --sessions --path --ops --batch)
+    non_repeating_flags=(--json --latency --keep -h --help)
+    repeating_options=()
+    non_repeating_options=(--count --size --window --sessions --path --ops --batch)
     __zk_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
-        return
-        ;;
-    '--timeout')
-        return
-        ;;
-    '--connect-timeout')
-        return
-        ;;
-    '--auth')
-        return
-        ;;
-    '--tls-ca')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-cert')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
-        return
-        ;;
-    '--tls-key')
-        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
-        return
-        ;;
     '--count')
         return
         ;;
@@ -2338,6 +1120,23 @@ _zk_bench() {
 
 _zk_help() {
     :
+}
+
+# The words as zk reads them, split at white space only: bash also splits at COMP_WORDBREAKS (':',
+# '='...), which would make `-s host:port` three words.
+_zk() {
+    local line="${COMP_LINE:0:COMP_POINT}"
+    local -a COMP_WORDS
+    read -ra COMP_WORDS <<<"${line}"
+    if [[ -z "${line}" || "${line}" == *[[:space:]] ]]; then COMP_WORDS+=(''); fi
+    local COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+    local word="${COMP_WORDS[COMP_CWORD]}"
+    __zk_main "${1}" "${word}" "${COMP_WORDS[COMP_CWORD - 1]}"
+    # bash replaces only what follows the word's last break character.
+    local kept="${word%"${word##*[${COMP_WORDBREAKS// /}]}"}"
+    if [[ -n "${kept}" ]]; then COMPREPLY=("${COMPREPLY[@]#"${kept}"}"); fi
+    # A lone node with children comes with its slash: the next name follows without a space.
+    if [[ ${#COMPREPLY[@]} -eq 1 && "${COMPREPLY[0]}" == */ ]]; then compopt -o nospace 2>/dev/null; fi
 }
 
 complete -o filenames -F _zk zk

@@ -4,7 +4,8 @@ for the completion tests.
 
 usage: complete_line.py bash|zsh|fish COMPLETIONS_DIRECTORY LINE
 zk must be on PATH.
-  bash: the completion function is called as bash's programmable completion would (COMP_WORDS...);
+  bash: the completion function is called as bash's programmable completion would (COMP_WORDS split
+        at COMP_WORDBREAKS, ':' included...);
         prints the candidates, one per line.
   fish: `complete -C LINE`; prints the candidates, one per line (with their descriptions).
   zsh:  an interactive zsh in a pseudo-terminal with compinit; LINE is typed, then Tab twice;
@@ -24,13 +25,32 @@ def bash(directory, line):
     script = r'''
 source "$1/zk.bash"
 COMP_LINE="$2"; COMP_POINT=${#COMP_LINE}
-read -ra COMP_WORDS <<< "$COMP_LINE"
-if [[ "$COMP_LINE" == *" " ]]; then COMP_WORDS+=(""); fi
+COMP_WORDS=("${@:3}")
 COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
 _zk zk "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
 printf '%s\n' "${COMPREPLY[@]}"
 '''
-    return subprocess.run(["bash", "-c", script, "bash", directory, line], capture_output=True, text=True)
+    return subprocess.run(["bash", "-c", script, "bash", directory, line] + bash_words(line),
+                          capture_output=True, text=True)
+
+
+def bash_words(line):
+    """COMP_WORDS as bash's readline makes them: split at white space and at COMP_WORDBREAKS'
+    other characters, a run of which is a word of its own (host:port is three words)."""
+    breaks = "\"'><=;|&(:"
+    words, current = [], ""
+    for character in line:
+        if character.isspace():
+            if current:
+                words.append(current)
+            current = ""
+            continue
+        if current and (character in breaks) != (current[-1] in breaks):
+            words.append(current)
+            current = ""
+        current += character
+    words.append(current)
+    return words
 
 
 def fish(directory, line):

@@ -170,10 +170,12 @@ def interrupts(binary, home):
         screens["after-half-line"] = shell.type("pwd\r", PROMPT)
 
         shell.type("create /w\r", PROMPT)
-        shell.type("watch /w\r", "watch /w")
+        # Ctrl-C drops the rest of the line too: the create after the watch does not run.
+        shell.type("watch /w; create /after-watch\r", "watch /w")
         await_watch(binary, address, "/w")
         screens["watch"] = shell.type("\x03", PROMPT, editing=False)
         screens["watch-removed"] = str(await_no_watch(binary, address, "/w"))
+        screens["rest-of-line"] = shell.type("ls /\r", PROMPT)
 
         shell.type("queue take /jobs\r", "queue take /jobs")
         await_watch(binary, address, "/jobs")

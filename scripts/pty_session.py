@@ -103,37 +103,52 @@ class Terminal:
 
 def tour(binary, home):
     shell = Terminal(binary, home, ["--embedded"])
-    send = shell.send
-    screens = {"start": shell.read(3)}
-    screens["create"] = send("create /config hello\r")
-    send("create /config/database-url jdbc\r")
+    # Each step waits (generously) for what ends its output, not for a fixed time: on a loaded
+    # machine the shell may answer late. Keys that only edit the line are just typed.
+    step = shell.type
+    prompt, config_prompt = "CONNECTED] /> ", "CONNECTED] /config> "
+
+    def keys(text):
+        os.write(shell.fd, text.encode())
+
+    screens = {"start": shell.expect(prompt)}
+    screens["create"] = step("create /config hello\r", prompt)
+    step("create /config/database-url jdbc\r", prompt)
     # Tab completes a path only the server knows: "/config/da" -> "/config/database-url".
-    screens["complete"] = send("get /config/da\t")
-    screens["completed-get"] = send("\r")
+    screens["complete"] = step("get /config/da\t", "tabase-url")
+    screens["completed-get"] = step("\r", prompt)
     # Tab on the first word completes command names.
-    screens["complete-command"] = send("getEph\t")
-    send("\x15")  # Ctrl-U: clear the line
+    screens["complete-command"] = step("getEph\t", "emerals")
+    keys("\x15")  # Ctrl-U: clear the line
     # After the command, Tab completes its flags, and the values of an option that has a set.
-    screens["complete-flag"] = send("ls --js\t")
-    send("\x15")
-    screens["complete-value"] = send("addWatch -m PERSISTENT_R\t")
-    send("\x15")
-    screens["cd"] = send("cd /config\r")
-    screens["relative"] = send("get database-url\r")
+    screens["complete-flag"] = step("ls --js\t", "on")
+    keys("\x15")
+    screens["complete-value"] = step("addWatch -m PERSISTENT_R\t", "ECURSIVE")
+    keys("\x15")
+    screens["cd"] = step("cd /config\r", config_prompt)
+    screens["relative"] = step("get database-url\r", config_prompt)
     # Up arrow recalls the previous line.
-    screens["history-recall"] = send("\x1b[A")
-    send("\x15")
-    screens["typo"] = send("lss\r")
+    screens["history-recall"] = step("\x1b[A", "get database-url")
+    keys("\x15")
+    screens["typo"] = step("lss\r", config_prompt)
     # A watch set with -w is announced when it fires.
-    send("get -w /config\r")
-    screens["watch-fired"] = send("set /config changed\r")
+    step("get -w /config\r", config_prompt)
+    screens["watch-fired"] = step("set /config changed\r", "NodeDataChanged /config")
+    # The prompt is drawn again after the announcement: type on once it is.
+    screens["watch-fired"] += shell.expect(config_prompt)
     # Ctrl-R searches the history: "database" finds "get database-url", Enter runs it.
-    send("\x12")
-    send("database")
-    screens["history-search"] = send("\r")
+    # (Each key once the shell has shown what the one before did: libedit's search reads them
+    # one by one.)
+    step("\x12", "bck:")
+    step("database", "get database-url")
+    screens["history-search"] = step("\r", "jdbc")
     # redo 1 runs the first history entry ("create /config hello") again: the node exists now.
-    screens["redo"] = send("redo 1\r")
-    screens["quit"] = send("quit\r", 2)
+    screens["redo"] = step("redo 1\r", "NodeExists")
+    # ';' separates commands on a line, except quoted.
+    screens["semicolon"] = step("create /semi 'a;b'; get /semi\r", "a;b\r\n")
+    # history numbers are right-aligned.
+    screens["history"] = step("history\r", "  history\r\n")
+    screens["quit"] = step("quit\r", "\n")
     shell.wait()
     return screens
 

@@ -222,12 +222,18 @@ final class ServerCore: @unchecked Sendable {
         nextConnection += 1
         let connection = ServerConnection(id: nextConnection, channel: channel, remoteIP: ip)
         connections[nextConnection] = connection
+        logger.debug(
+            "connection opened",
+            metadata: ["connection": "\(nextConnection)", "client": "\(channel.remoteAddress.map { "\($0)" } ?? ip)"])
         return connection
     }
 
     func connectionClosed(_ connection: ConnectionID) {
         guard let closed = connections.removeValue(forKey: connection) else { return }
         closed.isOpen = false
+        logger.debug(
+            "connection closed",
+            metadata: ["connection": "\(connection)", "session": "\(closed.session.map(hex) ?? "none")"])
         database.connectionClosed(connection)
         if let session = closed.session, sessions[session]?.connection == connection {
             sessions.attach(session, to: nil)
@@ -281,6 +287,7 @@ final class ServerCore: @unchecked Sendable {
         case .setWatches, .setWatches2:
             setWatches(&body, header: header, on: connection)
         case .closeSession:
+            logger.debug("session closed", metadata: ["session": "\(hex(session))"])
             let (zxid, notifications) = closeSession(session)
             deliver(notifications)
             reply(to: connection, ReplyHeader(xid: header.xid, zxid: zxid), body: nil)
@@ -310,6 +317,12 @@ final class ServerCore: @unchecked Sendable {
             let password = (0..<16).map { _ in UInt8.random(in: 0...255) }
             let session = sessions.create(timeout: timeout, now: now, password: password)
             database.createSession(id: session.id, timeout: timeout, password: password)
+            logger.debug(
+                "session created",
+                metadata: [
+                    "session": "\(hex(session.id))", "connection": "\(connection)",
+                    "timeout": "\(timeout) ms",
+                ])
             attach(session.id, to: connection)
             send(
                 ConnectResponse(timeout: timeout, sessionID: session.id, password: password, readOnly: readOnlyFlag),
@@ -318,6 +331,9 @@ final class ServerCore: @unchecked Sendable {
         }
         guard let session = sessions[request.sessionID], session.password == request.password else {
             // Unknown or expired session, or a wrong password: refuse, then close.
+            logger.debug(
+                "session refused (unknown, expired or a wrong password)",
+                metadata: ["session": "\(hex(request.sessionID))", "connection": "\(connection)"])
             send(
                 ConnectResponse(
                     timeout: 0, sessionID: 0, password: Array(repeating: 0, count: 16), readOnly: readOnlyFlag),
@@ -330,6 +346,7 @@ final class ServerCore: @unchecked Sendable {
         }
         sessions.setTimeout(session.id, timeout)
         sessions.touch(session.id, now: now)
+        logger.debug("session resumed", metadata: ["session": "\(hex(session.id))", "connection": "\(connection)"])
         attach(session.id, to: connection)
         send(
             ConnectResponse(

@@ -24,9 +24,12 @@ final class Completer: @unchecked Sendable {
             return values.filter { $0.hasPrefix(word) }.sorted()
         }
         let shell = self.shell
-        return PathCandidates.complete(word, resolve: { shell.resolve($0.isEmpty ? "." : $0) }) { directory in
-            // Asked from libedit's thread: wait at most a second.
-            Blocking.wait(atMost: .seconds(1), or: []) { (try? await shell.zk().getChildren(directory)) ?? [] }
+        // Asked from libedit's thread: wait at most a second.
+        return Blocking.wait(atMost: .seconds(1), or: []) {
+            await PathCandidates.complete(
+                word, resolve: { shell.resolve($0.isEmpty ? "." : $0) },
+                children: { (try? await shell.zk().getChildren($0)) ?? [] },
+                hasChildren: { ((try? await shell.zk().exists($0))?.numChildren ?? 0) > 0 })
         }
     }
 }
@@ -41,7 +44,8 @@ struct CommandOptions {
     private var options: [Option] = []
     /// Options that only make sense on zk's own command line, not on a line of the shell.
     private static let processOnly: Set<String> = [
-        "--server", "--timeout", "--connect-timeout", "--auth", "--embedded",
+        "--server", "--timeout", "--connect-timeout", "--auth", "--embedded", "--tls", "--tls-ca", "--tls-cert",
+        "--tls-key", "--insecure-skip-tls-verify", "--read-only",
     ]
 
     init(command: String) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ZooKeeper
+import ZooKeeperRecipes
 
 /// The documented exit statuses of `zk`.
 public enum ExitStatus {
@@ -17,6 +18,9 @@ public enum ExitStatus {
     /// A command run under a lock or leadership was stopped: the session could have expired
     /// and another process taken over.
     public static let ownershipLost: Int32 = 8
+    /// `--wait` passed before what was waited for came (`lock`, `barrier`, `queue take`): zk
+    /// gave up waiting and withdrew what it had queued.
+    public static let gaveUp: Int32 = 9
     /// Bad command line (sysexits' EX_USAGE, as swift-argument-parser uses).
     public static let usage: Int32 = 64
     /// Interrupted by Ctrl-C: 128 + SIGINT, as for a process that SIGINT ended (a command in the
@@ -29,6 +33,7 @@ public enum ExitStatus {
             if let exit = error as? ExitCode { return exit.rawValue }
             if let shellError = error as? ShellError { return shellError.status }
             if error is OwnershipLost { return ownershipLost }
+            if error is RecipeTimeout { return gaveUp }
             return failure
         }
         switch error.code {

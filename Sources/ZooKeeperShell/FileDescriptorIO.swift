@@ -47,4 +47,28 @@ package enum FileDescriptorIO {
             }
         }
     }
+
+    /// A whole file's bytes, or why it cannot be read: "No such file or directory", "Permission
+    /// denied", "Is a directory".
+    static func readFile(_ path: String) -> Result<[UInt8], FileError> {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return .failure(FileError(path: path, number: errno)) }
+        defer { close(descriptor) }
+        var status = stat()
+        if fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR {
+            return .failure(FileError(path: path, number: EISDIR))
+        }
+        errno = 0
+        let bytes = readAll(descriptor)
+        if errno != 0 && errno != EINTR { return .failure(FileError(path: path, number: errno)) }
+        return .success(bytes)
+    }
+
+    /// A file that could not be read: "cannot read PATH: REASON".
+    struct FileError: Error {
+        var path: String
+        var number: Int32
+        var reason: String { String(cString: strerror(number)) }
+        var message: String { "cannot read \(path): \(reason)" }
+    }
 }

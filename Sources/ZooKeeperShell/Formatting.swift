@@ -1,4 +1,5 @@
 import ZooKeeper
+import ZooKeeperProtocol
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -57,6 +58,21 @@ enum Formatting {
         return ["data": Data(data).base64EncodedString(), "encoding": "base64"]
     }
 
+    /// Data on one line: UTF-8 text with \\ and newlines escaped (\\\\, \\n), else "base64:" and
+    /// its base64.
+    static func oneLine(_ data: [UInt8]) -> String {
+        guard let text = String(validating: data, as: UTF8.self) else { return "base64:" + Base64.encode(data) }
+        var line = ""
+        for character in text {
+            switch character {
+            case "\\": line += "\\\\"
+            case "\n": line += "\\n"
+            default: line.append(character)
+            }
+        }
+        return line
+    }
+
     static func json(_ acl: ACL) -> [String: Any] {
         ["scheme": acl.id.scheme, "id": acl.id.id, "perms": acl.permissions.description]
     }
@@ -66,7 +82,8 @@ enum Formatting {
     }
 }
 
-/// Node data given on the command line: the text itself, "-" for stdin, "@file" for a file.
+/// Node data given on the command line: the text itself, "-" for stdin, "@file" for a file, and
+/// "@@text" for text that starts with "@" (one "@" is dropped).
 enum DataArgument {
     static func read(_ argument: String?) async throws -> [UInt8] {
         guard let argument else { return [] }
@@ -77,12 +94,13 @@ enum DataArgument {
                 }
             }
         }
+        if argument.hasPrefix("@@") { return Array(argument.utf8.dropFirst()) }
         if argument.hasPrefix("@") {
-            let path = String(argument.dropFirst())
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ShellError("cannot read \(path)")
+            switch FileDescriptorIO.readFile(String(argument.dropFirst())) {
+            case .success(let bytes): return bytes
+            case .failure(let error):
+                throw ShellError("\(error.message) (data that starts with '@' is written '@@...')")
             }
-            return Array(data)
         }
         return Array(argument.utf8)
     }

@@ -24,8 +24,12 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     @Flag(name: .long, help: "Start an in-process server on a free port and connect to it.")
     var embedded = false
 
-    @Flag(name: .long, help: "Print JSON (JSON Lines for streams).")
-    var json = false
+    @Flag(
+        name: .long,
+        help:
+            "Also accept a read-only server (one cut off from its quorum). Before the command name, -r is short for it."
+    )
+    var readOnly = false
 
     @Flag(
         name: .long,
@@ -65,14 +69,35 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     }
 }
 
+/// --json, which every command takes (and zk itself, for every command of a script): apart from
+/// the connection options so that each command's help and completion show it.
+public struct OutputOptions: ParsableArguments, Sendable {
+    @Flag(name: .long, help: "Print JSON (JSON Lines for streams).")
+    var json = false
+
+    public init() {}
+}
+
 extension GlobalOptions {
     /// Before the command name, `-s` means `--server`, `-c` `--command` and `-f` `--file`; after
     /// it, commands use those letters as zkCli does (`stat -s`, `create -s`, `removewatches -c`).
-    /// Rewrites the arguments accordingly.
+    /// zkCli.sh's own options are accepted there too: `-server HOST:PORT`, `-timeout MS` (in
+    /// milliseconds) and `-r`. Rewrites the arguments accordingly.
     static func expandingShorthands(_ arguments: [String]) -> [String] {
         var result: [String] = []
         var commandSeen = false
+        var timeoutInMilliseconds = false
         for (index, argument) in arguments.enumerated() {
+            if timeoutInMilliseconds {
+                timeoutInMilliseconds = false
+                result.append(Double(argument).map { "\($0 / 1000)" } ?? argument)
+                continue
+            }
+            if !commandSeen, let long = zkCliOption(argument) {
+                result.append(long)
+                timeoutInMilliseconds = argument == "-timeout"
+                continue
+            }
             if !commandSeen, argument.utf8.count >= 2, argument.first == "-", !argument.hasPrefix("--"),
                 let name = longName(of: argument.dropFirst().first!)
             {
@@ -89,10 +114,34 @@ extension GlobalOptions {
         return result
     }
 
+    /// Where the command name is in arguments given to zk (after ``expandingShorthands(_:)``):
+    /// the first word that is neither an option before it nor an option's value.
+    static func commandIndex(in arguments: [String]) -> Int? {
+        arguments.indices.first { index in
+            let argument = arguments[index]
+            if argument == "--" { return false }
+            return !argument.hasPrefix("-") && (index == 0 || !takesValue(arguments[index - 1]))
+        }
+    }
+
     /// The connect string zk uses: the one given with --server, else $ZK_SERVER, else
     /// $ZOOKEEPER_CONNECT, else the local default.
     static func connectString(given server: String?, environment: (String) -> String?) -> String {
         server ?? environment("ZK_SERVER") ?? environment("ZOOKEEPER_CONNECT") ?? "127.0.0.1:2181"
+    }
+
+    /// The option of zk's that one of zkCli.sh's stands for (no dictionary: this runs on the
+    /// one-shot reads' direct path, where a dictionary's first use costs a conformance scan).
+    private static func zkCliOption(_ argument: String) -> String? {
+        switch argument {
+        case "-server": "--server"
+        case "-timeout": "--timeout"
+        case "-r": "--read-only"
+        // Not supported: left as they are, for the parser to reject by name (not read as
+        // -c LIENT-CONFIGURATION).
+        case "-client-configuration", "-waitforconnection": argument
+        default: nil
+        }
     }
 
     /// The long option a letter before the command stands for.
@@ -107,7 +156,12 @@ extension GlobalOptions {
 
     /// Whether a global option before the command consumes the next word.
     private static func takesValue(_ argument: String) -> Bool {
-        ["-s", "--server", "--timeout", "--connect-timeout", "--auth", "-c", "--command", "-f", "--file"].contains(
+        [
+            "-s", "--server", "-server", "--timeout", "-timeout", "--connect-timeout", "--auth", "-c", "--command",
+            "-f",
+            "--file", "--tls-ca", "-client-configuration",
+            "--tls-cert", "--tls-key",
+        ].contains(
             argument)
     }
 }

@@ -26,9 +26,10 @@ final class Output: @unchecked Sendable {
         self.standardError = standardError
     }
 
-    func data(_ bytes: [UInt8]) {
+    /// Node data, raw; `endingLine`: followed by a newline if it has none (more follows it).
+    func data(_ bytes: [UInt8], endingLine: Bool = false) {
         var bytes = bytes
-        if separatesData && bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
+        if (separatesData || endingLine) && bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
         write(bytes, to: standardOutput)
     }
 

@@ -20,17 +20,29 @@ struct ServeCommand: AsyncParsableCommand {
             Logs go to stderr; the first line names the address served. Ctrl-C (SIGINT) or SIGTERM \
             stops it cleanly. Data lives in memory unless --data-dir names a directory for the \
             transaction log and snapshots.
+
+            --config reads a ZooKeeper zoo.cfg: clientPort, clientPortAddress, tickTime, \
+            minSessionTimeout, maxSessionTimeout, maxClientCnxns, 4lw.commands.whitelist, dataDir, \
+            snapCount, extendedTypesEnabled and DigestAuthenticationProvider.superDigest (also with \
+            the zookeeper. prefix). Any other setting (an ensemble's server.N, initLimit, TLS, the \
+            admin server...) is named on stderr as ignored. Options given on the command line win.
             """
     )
 
-    @Option(name: .long, help: "The address to bind.")
-    var host = "127.0.0.1"
+    @Option(
+        name: .long, help: "A ZooKeeper configuration file (zoo.cfg) to read the supported settings from.",
+        completion: .file(extensions: ["cfg"]))
+    var config: String?
 
-    @Option(name: [.short, .long], help: "The client port (0 picks a free one).")
-    var port = 2181
+    @Option(name: .long, help: "The address to bind (default: 127.0.0.1).")
+    var host: String?
 
-    @Option(name: .long, help: "The tick time in milliseconds; session timeouts are 2 to 20 ticks.")
-    var tickTime = 2000
+    @Option(name: [.short, .long], help: "The client port (0 picks a free one; default: 2181).")
+    var port: Int?
+
+    @Option(
+        name: .long, help: "The tick time in milliseconds; session timeouts are 2 to 20 ticks (default: 2000).")
+    var tickTime: Int?
 
     @Option(name: .long, help: "The smallest session timeout in milliseconds (default: 2 ticks).")
     var minSessionTimeout: Int?
@@ -38,13 +50,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The largest session timeout in milliseconds (default: 20 ticks).")
     var maxSessionTimeout: Int?
 
-    @Option(name: .long, help: "Connections allowed per client address (0: no limit).")
-    var maxClientConnections = 60
+    @Option(name: .long, help: "Connections allowed per client address (0: no limit; default: 60).")
+    var maxClientConnections: Int?
 
     @Option(
         name: .customLong("4lw-whitelist"),
-        help: "Four-letter words answered, comma-separated ('*' for all).")
-    var fourLetterWords = "srvr"
+        help: "Four-letter words answered, comma-separated ('*' for all; default: srvr).")
+    var fourLetterWords: String?
 
     @Option(name: .long, help: "The super user's digest, user:base64(sha1(user:password)).")
     var superDigest: String?
@@ -52,8 +64,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Keep a transaction log and snapshots here; every write is on disk before its reply.")
     var dataDir: String?
 
-    @Option(name: .long, help: "Transactions between snapshots.")
-    var snapshotEvery = 100_000
+    @Option(name: .long, help: "Transactions between snapshots (default: 100000).")
+    var snapshotEvery: Int?
 
     @Flag(name: .long, help: "Allow TTL nodes (zookeeper.extendedTypesEnabled).")
     var extendedTypes = false
@@ -62,12 +74,16 @@ struct ServeCommand: AsyncParsableCommand {
     var verbose = false
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        guard tickTime > 0 else { throw ValidationError("--tick-time must be positive") }
-        guard snapshotEvery > 0 else { throw ValidationError("--snapshot-every must be positive") }
+        try Self.check(port: port, tickTime: tickTime, snapshotEvery: snapshotEvery, superDigest: superDigest)
         if let min = minSessionTimeout, let max = maxSessionTimeout, min > max {
             throw ValidationError("--min-session-timeout is above --max-session-timeout")
         }
+    }
+
+    private static func check(port: Int?, tickTime: Int?, snapshotEvery: Int?, superDigest: String?) throws {
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
+        if let tickTime, tickTime <= 0 { throw ValidationError("--tick-time must be positive") }
+        if let snapshotEvery, snapshotEvery <= 0 { throw ValidationError("--snapshot-every must be positive") }
         if let superDigest, superDigest.split(separator: ":", omittingEmptySubsequences: false).count != 2 {
             throw ValidationError("--super-digest must be user:digest")
         }
@@ -76,19 +92,36 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "zk.serve") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = verbose ? .debug : .info
-        var configuration = ZooKeeperServer.Configuration(port: port)
-        configuration.host = host
-        configuration.tickTime = .milliseconds(tickTime)
-        configuration.minSessionTimeout = minSessionTimeout.map { .milliseconds($0) }
-        configuration.maxSessionTimeout = maxSessionTimeout.map { .milliseconds($0) }
-        configuration.maxClientConnections = maxClientConnections
+        var file = ZooConfig()
+        if let config {
+            switch FileDescriptorIO.readFile(config) {
+            case .success(let bytes): file = try ZooConfig(String(decoding: bytes, as: UTF8.self), name: config)
+            case .failure(let error): throw ShellError(error.message, status: ExitStatus.usage)
+            }
+            for key in file.ignored { logger.warning("\(config): ignoring \(key) (not supported by zk serve)") }
+        }
+        do {
+            try Self.check(
+                port: file.port, tickTime: file.tickTime, snapshotEvery: file.snapshotEvery,
+                superDigest: file.superDigest)
+        } catch let error as ValidationError {
+            throw ShellError("\(config ?? ""): \(error.message)", status: ExitStatus.usage)
+        }
+        var configuration = ZooKeeperServer.Configuration(port: port ?? file.port ?? 2181)
+        configuration.host = host ?? file.host ?? "127.0.0.1"
+        configuration.tickTime = .milliseconds(tickTime ?? file.tickTime ?? 2000)
+        configuration.minSessionTimeout = (minSessionTimeout ?? file.minSessionTimeout).map { .milliseconds($0) }
+        configuration.maxSessionTimeout = (maxSessionTimeout ?? file.maxSessionTimeout).map { .milliseconds($0) }
+        configuration.maxClientConnections = maxClientConnections ?? file.maxClientConnections ?? 60
         configuration.fourLetterWordWhitelist = Set(
-            fourLetterWords.split(separator: ",").map { $0.trimmingWhitespace() })
-        configuration.superDigest = superDigest
-        configuration.extendedTypesEnabled = extendedTypes
-        configuration.dataDirectory = dataDir
-        configuration.snapshotEvery = snapshotEvery
+            (fourLetterWords ?? file.fourLetterWords ?? "srvr").split(separator: ",").map { $0.trimmingWhitespace() })
+        configuration.superDigest = superDigest ?? file.superDigest
+        configuration.extendedTypesEnabled = extendedTypes || file.extendedTypes
+        configuration.dataDirectory = dataDir ?? file.dataDir
+        configuration.snapshotEvery = snapshotEvery ?? file.snapshotEvery ?? 100_000
         configuration.logger = logger
+        let (host, port) = (configuration.host, configuration.port)
+        let dataDir = configuration.dataDirectory
         let server: ZooKeeperServer
         do {
             server = try await ZooKeeperServer.start(configuration: configuration)
@@ -107,6 +140,64 @@ struct ServeCommand: AsyncParsableCommand {
             try await server.waitUntilClosed()
         } catch {
             throw ShellError("\(error)")
+        }
+    }
+
+    /// The settings of a ZooKeeper configuration file (zoo.cfg) that `zk serve` supports, and
+    /// the names of those it ignores.
+    struct ZooConfig {
+        var host: String?
+        var port: Int?
+        var tickTime: Int?
+        var minSessionTimeout: Int?
+        var maxSessionTimeout: Int?
+        var maxClientConnections: Int?
+        var fourLetterWords: String?
+        var dataDir: String?
+        var snapshotEvery: Int?
+        var extendedTypes = false
+        var superDigest: String?
+        /// Settings present but not supported, in file order.
+        var ignored: [String] = []
+
+        init() {}
+
+        /// Reads `key=value` lines (Java properties as ZooKeeper writes them: `#` and `!`
+        /// comments, blank lines); `name` is the file's, for errors.
+        init(_ text: String, name: String) throws {
+            for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let line = rawLine.trimmingWhitespace()
+                guard !line.isEmpty, !line.hasPrefix("#"), !line.hasPrefix("!") else { continue }
+                guard let separator = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
+                    throw ShellError(
+                        "\(name):\(index + 1): expected key=value, got '\(line)'", status: ExitStatus.usage)
+                }
+                let key = line[..<separator].trimmingWhitespace()
+                let value = line[line.index(after: separator)...].trimmingWhitespace()
+                func integer() throws -> Int {
+                    guard let integer = Int(value) else {
+                        throw ShellError(
+                            "\(name):\(index + 1): \(key) takes a whole number, got '\(value)'",
+                            status: ExitStatus.usage)
+                    }
+                    return integer
+                }
+                let bare = key.hasPrefix("zookeeper.") ? String(key.dropFirst("zookeeper.".count)) : key
+                switch bare {
+                case "clientPort": port = try integer()
+                case "clientPortAddress": host = value
+                case "tickTime": tickTime = try integer()
+                case "minSessionTimeout": minSessionTimeout = try integer()
+                case "maxSessionTimeout": maxSessionTimeout = try integer()
+                case "maxClientCnxns": maxClientConnections = try integer()
+                case "4lw.commands.whitelist": fourLetterWords = value
+                case "dataDir": dataDir = value
+                case "snapCount": snapshotEvery = try integer()
+                case "extendedTypesEnabled": extendedTypes = value.lowercased() == "true"
+                case "DigestAuthenticationProvider.superDigest": superDigest = value
+                default: ignored.append(key)
+                }
+            }
         }
     }
 

@@ -13,25 +13,30 @@ import ZooKeeper
 /// ends zk, as it does a one-shot command.
 struct Session {
     let options: GlobalOptions
+    /// Every command prints JSON (`zk --json`).
+    var json = false
     let stopOnError: Bool
 
     /// Runs and returns the exit status: 0, or the status of the last failing command.
     func run(command: String?, file: String?) async throws -> Int32 {
         let lines: LineSource
         if let command {
-            lines = LineSource(.fixed(command.split(whereSeparator: { $0 == ";" || $0 == "\n" }).map(String.init)))
+            lines = LineSource(.fixed(command.split(separator: "\n").map(String.init)))
         } else if let file {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw ShellError("cannot read \(file)", status: ExitStatus.usage)
+            switch FileDescriptorIO.readFile(file) {
+            case .success(let bytes):
+                lines = LineSource(
+                    .fixed(String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)))
+            case .failure(let error):
+                throw ShellError(error.message, status: ExitStatus.usage)
             }
-            lines = LineSource(.fixed(text.split(separator: "\n").map(String.init)))
         } else if LineEditor.isInteractive {
             lines = LineSource(.editor(LineEditor()))
         } else {
             lines = LineSource(.standardInput)
         }
         let interactive = lines.editor != nil
-        let shell = ShellContext(options: options, interactive: interactive, script: true)
+        let shell = ShellContext(options: options, interactive: interactive, script: true, json: json)
         let interrupts = interactive ? Interrupts.catching() : nil
         lines.editor?.completer = Completer(shell: shell)
         lines.editor?.interruptions = LineEditor.Interruptions(
@@ -49,58 +54,91 @@ struct Session {
             if opened.interrupted { Self.endLine() }
             if let error = opened.value { return shell.report(error) }
         }
-        while true {
+        commands: while true {
             // Events and session changes appear before the next prompt (and above the line being typed).
             await printNotifications(shell)
             guard let line = await lines.next(prompt: interactive ? Self.prompt(shell) : "") else { break }
-            let words: [String]
+            let commands: [[String]]
             do {
-                words = try CommandLineWords.split(line)
+                commands = try CommandLineWords.commands(line)
             } catch {
                 status = shell.report(error)
                 if stopOnError { break } else { continue }
             }
-            guard let name = words.first, !name.hasPrefix("#") else { continue }
-            if name == "redo" && lines.editor == nil {
-                status = shell.report(ShellError("redo works in the interactive shell only", status: ExitStatus.usage))
-                continue
-            }
-            if name == "help" {
-                shell.output.line(
-                    words.count > 1
-                        ? ZKCommand.helpMessage(for: Self.command(named: words[1]) ?? ZKCommand.self) : Self.overview)
-                continue
-            }
-            if name == "history", let editor = lines.editor {
-                for (index, entry) in editor.history.enumerated() { shell.output.line("\(index + 1)  \(entry)") }
-                continue
-            }
-            var command = words
-            if name == "redo", let editor = lines.editor {
-                // redo N runs history entry N again (the redo line itself is not counted).
-                let history = editor.history.dropLast()
-                guard words.count == 2, let number = Int(words[1]), history.indices.contains(number - 1),
-                    let again = try? CommandLineWords.split(history[number - 1]), !again.isEmpty
-                else {
-                    status = shell.report(ShellError("redo takes a number from history", status: ExitStatus.usage))
-                    continue
+            for words in commands {
+                let result = await perform(words, lines: lines, shell: shell, interrupts: interrupts)
+                if result == Self.quit { break commands }
+                if result != 0 {
+                    status = result
+                    if stopOnError { break commands }
                 }
-                shell.output.line(history[number - 1])
-                command = again
-            }
-            let (result, interrupted) = await Self.interruptibly(interrupts) { [self, command] in
-                await execute(command, in: shell)
-            }
-            if interrupted { Self.endLine() }
-            if result == Self.quit { break }
-            if result != 0 {
-                status = result
-                if stopOnError { break }
+                // Ctrl-C drops the rest of the line too, as in sh.
+                if result == ExitStatus.interrupted && interrupts != nil { break }
             }
         }
         await printNotifications(shell)
         await shell.close()
         return status
+    }
+
+    /// Runs one command of a line, the shell's own (`help`, `history`, `redo`) included; returns
+    /// its status, or `quit`.
+    private func perform(
+        _ words: [String], lines: LineSource, shell: ShellContext, interrupts: Interrupts?
+    ) async -> Int32 {
+        let name = words[0]
+        if name == "help" {
+            guard words.count > 1 else {
+                shell.output.line(Self.overview)
+                return 0
+            }
+            guard let type = Self.command(named: words[1]) else {
+                return shell.report(Self.unknownCommand(words[1]))
+            }
+            shell.output.line(ZKCommand.withConnectionOptionsHint(ZKCommand.helpMessage(for: type), for: type))
+            return 0
+        }
+        guard let editor = lines.editor else {
+            if name == "redo" || name == "history" {
+                return shell.report(
+                    ShellError("\(name) works in the interactive shell only", status: ExitStatus.usage))
+            }
+            return await run(words, shell: shell, interrupts: interrupts)
+        }
+        if name == "history" {
+            let width = String(editor.history.count).count
+            for (index, entry) in editor.history.enumerated() {
+                let number = String(index + 1)
+                shell.output.line(String(repeating: " ", count: width - number.count) + number + "  " + entry)
+            }
+            return 0
+        }
+        guard name == "redo" else { return await run(words, shell: shell, interrupts: interrupts) }
+        // redo N runs history entry N again (the redo line itself is not counted).
+        let history = editor.history.dropLast()
+        guard words.count == 2, let number = Int(words[1]), history.indices.contains(number - 1),
+            let again = try? CommandLineWords.commands(history[number - 1]), !again.isEmpty,
+            !again.contains(where: { $0.first == "redo" })
+        else {
+            return shell.report(ShellError("redo takes a number from history", status: ExitStatus.usage))
+        }
+        shell.output.line(history[number - 1])
+        var status: Int32 = 0
+        for command in again {
+            let result = await run(command, shell: shell, interrupts: interrupts)
+            if result == Self.quit { return result }
+            if result != 0 { status = result }
+        }
+        return status
+    }
+
+    /// Runs a command of zk's in the shell's context, interruptibly.
+    private func run(_ command: [String], shell: ShellContext, interrupts: Interrupts?) async -> Int32 {
+        let (result, interrupted) = await Self.interruptibly(interrupts) { [self, command] in
+            await execute(command, in: shell)
+        }
+        if interrupted { Self.endLine() }
+        return result
     }
 
     static let quit: Int32 = -1
@@ -122,11 +160,7 @@ struct Session {
     /// Runs one command line; returns its status (or `quit`). Interrupted (Ctrl-C cancelled its
     /// task), it reports nothing and returns 130, as for a process ended by SIGINT.
     private func execute(_ words: [String], in shell: ShellContext) async -> Int32 {
-        guard Self.command(named: words[0]) != nil else {
-            let suggestion = Self.closest(to: words[0]).map { "; did you mean '\($0)'?" } ?? ""
-            shell.output.error("zk: unknown command '\(words[0])'\(suggestion)")
-            return ExitStatus.usage
-        }
+        guard Self.command(named: words[0]) != nil else { return shell.report(Self.unknownCommand(words[0])) }
         do {
             var command = try ZKCommand.parseAsRoot(words)
             guard var asyncCommand = command as? any AsyncParsableCommand, !(command is ZKCommand) else {
@@ -178,6 +212,12 @@ struct Session {
         } + ["help", "history", "redo"]
     }
 
+    /// `unknown command 'lss'; did you mean 'ls'?`
+    static func unknownCommand(_ name: String) -> ShellError {
+        let suggestion = closest(to: name).map { "; did you mean '\($0)'?" } ?? ""
+        return ShellError("unknown command '\(name)'\(suggestion)", status: ExitStatus.usage)
+    }
+
     /// The known command nearest to a mistyped one (edit distance at most 2).
     static func closest(to word: String) -> String? {
         let scored = names.map { ($0, EditDistance.between($0.lowercased(), word.lowercased())) }
@@ -215,15 +255,44 @@ enum EditDistance {
     }
 }
 
-/// Splits a command line into words: whitespace separates, '...' and "..." quote, \ escapes.
+/// zk's one tokenizer, for the shell's lines, `-c`, `-f` and scripts on stdin: whitespace
+/// separates words, `;` and newlines separate commands, '...' quotes everything, "..." quotes all
+/// but \, and \ escapes the next character. Quoted or escaped, `;` is an ordinary character. A
+/// line whose first word starts with `#` is a comment.
 enum CommandLineWords {
+    /// The commands of a text, each as its words (empty commands left out).
+    static func commands(_ text: String) throws -> [[String]] {
+        try tokenize(text, separatesCommands: true)
+    }
+
+    /// The words of one command (`;` is an ordinary character here: `txn` operations).
     static func split(_ line: String) throws -> [String] {
+        try tokenize(line, separatesCommands: false).first ?? []
+    }
+
+    private static func tokenize(_ text: String, separatesCommands: Bool) throws -> [[String]] {
+        var commands: [[String]] = []
         var words: [String] = []
         var current = ""
         var inWord = false
         var quote: Character?
         var escaped = false
-        for character in line {
+        var comment = false
+        func endWord() {
+            if inWord { words.append(current) }
+            current = ""
+            inWord = false
+        }
+        func endCommand() {
+            endWord()
+            if !words.isEmpty { commands.append(words) }
+            words = []
+        }
+        for character in text {
+            if comment {
+                if character == "\n" { comment = false }
+                continue
+            }
             if escaped {
                 current.append(character)
                 escaped = false
@@ -235,17 +304,22 @@ enum CommandLineWords {
             } else if character == "'" || character == "\"" {
                 quote = character
                 inWord = true
+            } else if separatesCommands && (character == ";" || character == "\n") {
+                endCommand()
             } else if character.isWhitespace {
-                if inWord { words.append(current) }
-                current = ""
-                inWord = false
+                endWord()
+            } else if character == "#" && !inWord && words.isEmpty {
+                comment = true
             } else {
                 current.append(character)
                 inWord = true
             }
         }
-        if quote != nil { throw ShellError("unclosed quote in: \(line)", status: ExitStatus.usage) }
-        if inWord { words.append(current) }
-        return words
+        if quote != nil || escaped {
+            let what = quote != nil ? "unclosed quote" : "a \\ with nothing after it"
+            throw ShellError("\(what) in: \(text)", status: ExitStatus.usage)
+        }
+        endCommand()
+        return commands
     }
 }

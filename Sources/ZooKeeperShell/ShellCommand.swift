@@ -3,15 +3,26 @@ import ArgumentParser
 /// A command that works on a shell context: the REPL's, or a fresh one for a one-shot run.
 protocol ShellCommand: AsyncParsableCommand {
     var global: GlobalOptions { get }
+    var output: OutputOptions { get }
     func run(in shell: ShellContext) async throws
 }
 
+/// A command that only means something in the shell or a script (`cd`, `printwatches`...): run
+/// once, it would do nothing, so it is refused.
+protocol ShellOnlyCommand: ShellCommand {}
+
 extension ShellCommand {
     func run() async throws {
-        if let shell = ShellContext.current {
-            return try await ShellContext.$commandWantsJSON.withValue(global.json) { try await run(in: shell) }
+        if Self.self is any ShellOnlyCommand.Type && ShellContext.current == nil {
+            let name = Self.configuration.commandName ?? Self._commandName
+            let message = "zk: \(name) works in the interactive shell or a script only (zk -c '\(name) ...; ...')\n"
+            FileDescriptorIO.writeAll(Array(message.utf8), to: FileDescriptorIO.standardError)
+            throw ExitCode(ExitStatus.usage)
         }
-        let shell = ShellContext(options: global)
+        if let shell = ShellContext.current {
+            return try await ShellContext.$commandWantsJSON.withValue(output.json) { try await run(in: shell) }
+        }
+        let shell = ShellContext(options: global, json: output.json)
         do {
             try await run(in: shell)
             try await shell.finishOneShot()

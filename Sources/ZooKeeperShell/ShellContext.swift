@@ -1,5 +1,6 @@
 import Logging
 import ZooKeeper
+import ZooKeeperRecipes
 import ZooKeeperServer
 
 #if canImport(FoundationEssentials)
@@ -29,9 +30,13 @@ final class ShellContext: @unchecked Sendable {
     /// A server chosen with `connect`, replacing the one from the command line.
     private var connectedTo: String?
 
+    /// Every command prints JSON (`zk --json`).
+    private let printsJSON: Bool
+
     /// - Parameter script: several commands in a row (a script or the shell), not one-shot.
-    init(options: GlobalOptions, interactive: Bool = false, script: Bool = false) {
+    init(options: GlobalOptions, interactive: Bool = false, script: Bool = false, json: Bool = false) {
         self.options = options
+        printsJSON = json
         self.interactive = interactive
         output = Output(separatesData: script || interactive)
     }
@@ -39,7 +44,7 @@ final class ShellContext: @unchecked Sendable {
     /// Whether the running command was given --json (on its own line, in the shell or a script).
     @TaskLocal static var commandWantsJSON = false
 
-    var json: Bool { options.json || Self.commandWantsJSON }
+    var json: Bool { printsJSON || Self.commandWantsJSON }
 
     /// The connect string: --server, $ZK_SERVER, $ZOOKEEPER_CONNECT, or the local default.
     var connectString: String {
@@ -108,6 +113,7 @@ final class ShellContext: @unchecked Sendable {
         // A command waits for a server as long as zk waits for one at the start.
         configuration.requestTimeout = configuration.connectTimeout
         configuration.tls = try options.tlsConfiguration()
+        configuration.allowReadOnly = options.readOnly
         let credentials = options.auth + (ProcessInfo.processInfo.environment["ZK_AUTH"].map { [$0] } ?? [])
         configuration.authentication = credentials.map { credential in
             let scheme = credential.prefix { $0 != ":" }
@@ -229,4 +235,9 @@ package struct ShellError: Error, CustomStringConvertible {
         self.status = status
     }
     package var description: String { message }
+
+    /// A `--wait` that passed: "gave up waiting: could not ... within ...", status 9.
+    static func gaveUp(_ timeout: RecipeTimeout) -> ShellError {
+        ShellError("gave up waiting: \(timeout)", status: ExitStatus.gaveUp)
+    }
 }

@@ -17,13 +17,17 @@ public struct ZKCommand: AsyncParsableCommand {
             stdin is not a terminal, runs the commands read from it, one per line).
 
             Exit status: 0 success, 1 failure, 2 no node, 3 node exists, 4 bad version, 5 not empty, \
-            6 not authorized, 7 connection failure, timeout or session expired, 64 usage error, 130 \
-            interrupted (Ctrl-C).
+            6 not authorized, 7 connection failure, timeout or session expired, 8 a command under a lock \
+            or leadership stopped (the session could have expired), 9 gave up waiting (--wait), 64 usage \
+            error, 130 interrupted (Ctrl-C), 141 the reader of the output went away.
+
+            The connection options below go before or after the command name; each command's help \
+            shows only its own options.
             """,
         subcommands: [
             List.self, Get.self, SetData.self, Create.self, Delete.self, DeleteAll.self, StatCommand.self,
             Exists.self, Tree.self, Find.self, Grep.self, DiskUsage.self, Copy.self, Transaction.self, GetACL.self,
-            SetACL.self, AddAuth.self, WhoAmI.self, Sync.self,
+            SetACL.self, AddAuth.self, WhoAmI.self, Digest.self, Sync.self,
             AllChildrenNumber.self, Ephemerals.self, SessionInfo.self, Config.self, Watch.self, AddWatch.self,
             RemoveWatches.self, SetQuota.self, ListQuota.self, DeleteQuota.self, Reconfig.self, FourLetterWord.self,
             Lock.self, Elect.self, Queue.self, Edit.self, Diff.self, Connect.self, Close.self, PrintWatches.self,
@@ -34,7 +38,9 @@ public struct ZKCommand: AsyncParsableCommand {
         ]
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Connection options") var global: GlobalOptions
+
+    @OptionGroup var output: OutputOptions
 
     @Option(name: .long, help: "Run these commands (separated by ';' or newlines), then exit. -c is short for it.")
     var command: String?
@@ -45,6 +51,9 @@ public struct ZKCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "In scripts, stop at the first failing command (and exit with its status).")
     var stopOnError = false
 
+    @Flag(name: .long, help: "Print zk's version and exit.")
+    var version = false
+
     public init() {}
 
     public func validate() throws {
@@ -52,7 +61,12 @@ public struct ZKCommand: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let status = try await Session(options: global, stopOnError: stopOnError).run(command: command, file: file)
+        if version {
+            FileDescriptorIO.writeAll(Array(Version.line.utf8) + [10], to: FileDescriptorIO.standardOutput)
+            return
+        }
+        let status = try await Session(options: global, json: output.json, stopOnError: stopOnError).run(
+            command: command, file: file)
         if status != 0 { throw ExitCode(status) }
     }
 
@@ -109,6 +123,10 @@ public struct ZKCommand: AsyncParsableCommand {
     /// Parses the arguments (after ``GlobalOptions/expandingShorthands(_:)``) and runs the
     /// command; exits with its status.
     private static func runMain(_ arguments: [String]) async {
+        if let unknown = unknownCommand(in: arguments) {
+            FileDescriptorIO.writeAll(Array("zk: \(unknown.message)\n".utf8), to: FileDescriptorIO.standardError)
+            exit(withError: ExitCode(unknown.status))
+        }
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -116,9 +134,9 @@ public struct ZKCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
-        } catch let error as ShellError where error.status != ExitStatus.usage {
-            // A command's own failure at run time (`zk serve`'s): one line and its status, with
-            // no pointer to the help.
+        } catch let error as ShellError {
+            // A command's own failure at run time (`zk serve`'s, an unreadable -f file): one line
+            // and its status, with no pointer to the help.
             FileDescriptorIO.writeAll(Array("zk: \(error.message)\n".utf8), to: FileDescriptorIO.standardError)
             exit(withError: ExitCode(error.status))
         } catch {
@@ -126,8 +144,55 @@ public struct ZKCommand: AsyncParsableCommand {
                 FileDescriptorIO.writeAll(Array((line + "\n").utf8), to: FileDescriptorIO.standardError)
                 exit(withError: exitCode(for: error))
             }
+            if exitCode(for: error) == .success, let type = helpedCommand(in: arguments) {
+                // A command's help: its own options, then where the connection options are.
+                let text = withConnectionOptionsHint(fullMessage(for: error), for: type) + "\n"
+                FileDescriptorIO.writeAll(Array(text.utf8), to: FileDescriptorIO.standardOutput)
+                Self.exit()
+            }
             exit(withError: error)
         }
+    }
+
+    /// The error for a command name zk does not know (with "did you mean"), also after `help`;
+    /// the shell's own `history` and `redo` are refused outside it.
+    static func unknownCommand(in arguments: [String]) -> ShellError? {
+        // argument-parser's own calls: completion scripts, their callbacks, the help dump.
+        guard
+            !arguments.contains(where: {
+                $0.hasPrefix("---") || $0.hasPrefix("--generate-completion-script") || $0.hasPrefix("--experimental-")
+            })
+        else { return nil }
+        guard let index = GlobalOptions.commandIndex(in: arguments) else { return nil }
+        var name = arguments[index]
+        if name == "help" {
+            guard index + 1 < arguments.count, !arguments[index + 1].hasPrefix("-") else { return nil }
+            name = arguments[index + 1]
+        }
+        if name == "history" || name == "redo" {
+            return ShellError("\(name) works in the interactive shell only", status: ExitStatus.usage)
+        }
+        return Session.command(named: name) == nil ? Session.unknownCommand(name) : nil
+    }
+
+    /// The command whose help the arguments ask for (`zk get --help`, `zk help get`).
+    private static func helpedCommand(in arguments: [String]) -> (any ParsableCommand.Type)? {
+        guard let index = GlobalOptions.commandIndex(in: arguments) else { return nil }
+        let name = arguments[index] == "help" && index + 1 < arguments.count ? arguments[index + 1] : arguments[index]
+        return Session.command(named: name)
+    }
+
+    /// A command's help, ending with where the connection options it takes but does not list are.
+    static func withConnectionOptionsHint(_ help: String, for type: any ParsableCommand.Type) -> String {
+        let help = help.trimming(while: \.isNewline)
+        guard type is any ShellCommand.Type else { return help }
+        return help + """
+
+
+            CONNECTION OPTIONS:
+              --server (-s before the command name), --timeout, --connect-timeout, --auth,
+              --embedded, --read-only and the TLS options: see 'zk --help'.
+            """
     }
 
     /// A parse or validation error as one line, `zk: MESSAGE (see 'zk COMMAND --help')`; nil for

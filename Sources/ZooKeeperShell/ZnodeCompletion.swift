@@ -22,9 +22,19 @@ enum ZnodeCompletion {
         let typed = prefix.isEmpty ? "/" : prefix
         guard typed.hasPrefix("/") else { return [] }
         let server = server(in: words)
-        // The typed directory part is absolute and ends with its slash.
-        return PathCandidates.complete(typed, resolve: { $0 == "/" ? $0 : String($0.dropLast()) }) {
-            children(of: $0, server: server)
+        return Blocking.wait(atMost: .milliseconds(2500), or: []) {
+            var configuration = ZooKeeperClient.Configuration()
+            configuration.connectTimeout = .seconds(1)
+            configuration.requestTimeout = .seconds(1)
+            configuration.sessionTimeout = .seconds(4)
+            guard let zk = try? await ZooKeeperClient.connect(server, configuration: configuration) else { return [] }
+            // The typed directory part is absolute and ends with its slash (but "/" itself).
+            let candidates = await PathCandidates.complete(
+                typed, resolve: { $0 == "/" || !$0.hasSuffix("/") ? $0 : String($0.dropLast()) },
+                children: { (try? await zk.getChildren($0)) ?? [] },
+                hasChildren: { ((try? await zk.exists($0))?.numChildren ?? 0) > 0 })
+            _ = try? await zk.close()
+            return candidates
         }
     }
 
@@ -43,19 +53,5 @@ enum ZnodeCompletion {
             if Session.command(named: word) != nil { beforeCommand = false }
         }
         return GlobalOptions.connectString(given: nil, environment: { environment[$0] })
-    }
-
-    /// The children of a node, or none when the server does not answer within about a second.
-    private static func children(of path: String, server: String) -> [String] {
-        Blocking.wait(atMost: .milliseconds(2500), or: []) {
-            var configuration = ZooKeeperClient.Configuration()
-            configuration.connectTimeout = .seconds(1)
-            configuration.requestTimeout = .seconds(1)
-            configuration.sessionTimeout = .seconds(4)
-            guard let zk = try? await ZooKeeperClient.connect(server, configuration: configuration) else { return [] }
-            let children = (try? await zk.getChildren(path)) ?? []
-            _ = try? await zk.close()
-            return children
-        }
     }
 }

@@ -54,7 +54,52 @@ import ZooKeeperTestSupport
             error: "zk: BadArguments: request of 1100", untouched: "/existing"),
         Case(
             name: "unreadable data file", arguments: ["create", "/fromfile", "@/nonexistent/data"], status: 1,
-            error: "zk: cannot read /nonexistent/data", untouched: "/fromfile"),
+            error: "zk: cannot read /nonexistent/data: No such file or directory", untouched: "/fromfile"),
+        Case(
+            name: "a directory as data file", arguments: ["create", "/fromfile", "@/tmp"], status: 1,
+            error: "zk: cannot read /tmp: Is a directory", untouched: "/fromfile"),
+        Case(
+            name: "unreadable script", arguments: ["-f", "/nonexistent/script.zk"], status: 64,
+            error: "zk: cannot read /nonexistent/script.zk: No such file or directory"),
+        Case(
+            name: "unclosed quote in -c", arguments: ["-c", "set /existing 'a;b"], status: 64,
+            error: "zk: unclosed quote in: set /existing 'a;b", untouched: "/existing"),
+        Case(
+            name: "zkCli's -client-configuration, not supported",
+            arguments: ["-client-configuration", "zk.properties", "ls", "/"], status: 64,
+            error: "zk: Unknown option '-client-configuration'"),
+        Case(
+            name: "typo of a command", arguments: ["lss", "/"], status: 64,
+            error: "zk: unknown command 'lss'; did you mean 'ls'?"),
+        Case(
+            name: "command in the wrong case", arguments: ["getacl", "/"], status: 64,
+            error: "zk: unknown command 'getacl'; did you mean 'getAcl'?"),
+        Case(name: "help on no such command", arguments: ["help", "nosuch"], status: 64, error: "zk: unknown command"),
+        Case(
+            name: "cd run once", arguments: ["cd", "/existing"], status: 64,
+            error: "zk: cd works in the interactive shell or a script only"),
+        Case(
+            name: "printwatches run once", arguments: ["printwatches", "off"], status: 64,
+            error: "zk: printwatches works in the interactive shell or a script only"),
+        Case(
+            name: "history run once", arguments: ["history"], status: 64,
+            error: "zk: history works in the interactive shell only"),
+        Case(
+            name: "config of a standalone server", arguments: ["config"], status: 1,
+            error: "zk: the server has no dynamic configuration"),
+        Case(
+            name: "a four-letter word the server refuses", arguments: ["4lw", "dump"], status: 1,
+            error: "zk: 127.0.0.1:"),
+        Case(
+            name: "-b of deleteall is a positive batch size",
+            arguments: ["deleteall", "--force", "-b", "0", "/existing"], status: 64,
+            error: "zk: -b takes a positive batch size", untouched: "/existing"),
+        Case(
+            name: "--parents in a txn", arguments: ["txn", "create --parents /a/b"], status: 64,
+            error: "zk: cannot read operation 'create --parents /a/b': --parents does not go in a txn"),
+        Case(
+            name: "a bad create flag in a txn", arguments: ["txn", "create -q /a"], status: 64,
+            error: "zk: cannot read operation 'create -q /a': Unknown option '-q'"),
         Case(
             name: "bad ACL", arguments: ["create", "/acl", "x", "bogus:acl"], status: 64,
             error: "zk: bad ACL entry 'bogus:acl'",

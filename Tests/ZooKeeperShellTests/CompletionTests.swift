@@ -56,10 +56,16 @@ import ZooKeeperTestSupport
             #expect(commands.contains("getEphemerals"), "\(commands)")
             let flags = try await Self.complete(shell, "zk get --ba").text
             #expect(flags.contains("--base64"), "\(flags)")
+            let json = try await Self.complete(shell, "zk ls --js").text
+            #expect(json.contains("--json"), "\(json)")
+            let words = try await Self.complete(shell, "zk 4lw mn").text
+            #expect(words.contains("mntr"), "\(words)")
 
             // A path from the server named by -s before the command, by --server, or by ZK_SERVER.
+            // (bash splits the line at ':' too: the host:port must stay one word.)
             let top = try await Self.complete(shell, "zk -s \(address) get /only-on").text
-            #expect(top.contains("/only-on-server"), "\(top)")
+            // A lone node with children comes with its slash.
+            #expect(top.contains("/only-on-server/"), "\(top)")
             let children = try await Self.complete(shell, "zk --server \(address) ls -s /only-on-server/leaf-7").text
             #expect(children.contains("/only-on-server/leaf-7f3a"), "\(children)")
             #expect(!children.contains("leaf-9c1e"), "\(children)")

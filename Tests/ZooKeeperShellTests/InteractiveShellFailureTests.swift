@@ -75,6 +75,9 @@ import ZooKeeperTestSupport
         #expect(screens["take-after"]?.contains("\r\nitem\r\n") == true, "\(screens["take-after"] ?? "")")
         // The cancelled watch is gone from the server too, not left for the session's life.
         #expect(screens["watch-removed"] == "True")
+        // The rest of the line Ctrl-C interrupted did not run.
+        let rest = try #require(screens["rest-of-line"])
+        #expect(rest.contains("[w, zookeeper]\r\n"), "\(rest)")
         // The command run under the lock had the Ctrl-C; the lock was released.
         #expect(screens["lock"]?.hasSuffix("CONNECTED] /> ") == true, "\(screens["lock"] ?? "")")
         #expect(screens["lock-after"]?.contains("\r\nagain\r\n") == true, "\(screens["lock-after"] ?? "")")

@@ -27,6 +27,10 @@ import ZooKeeperTestSupport
         #expect(screens["history-search"]?.contains("jdbc") == true)
         #expect(screens["redo"]?.contains("create /config hello") == true)
         #expect(screens["redo"]?.contains("NodeExists") == true)
+        #expect(screens["semicolon"]?.contains("/semi\r\na;b\r\n") == true, "\(screens["semicolon"] ?? "")")
+        let listed = try #require(screens["history"])
+        #expect(listed.contains("\r\n 1  create /config hello\r\n"), "\(listed)")
+        #expect(listed.contains("\r\n10  "), "\(listed)")
         let history = try String(contentsOf: home.appendingPathComponent(".zk_history"), encoding: .utf8)
         #expect(history.contains("cd\\040/config"))
     }

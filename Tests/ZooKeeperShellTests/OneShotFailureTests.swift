@@ -37,7 +37,9 @@ import ZooKeeperTestSupport
             try process.run()
             input.fileHandleForWriting.write(Data(script.utf8))
             defer { try? input.fileHandleForWriting.close() }
-            try await ShellCommandTests.awaitWatch(on: command.isEmpty ? "/jobs" : "/w", zk)
+            // The server's own list (wchp shows data watches only, not queue take's children watch).
+            let watched = command.isEmpty ? "/jobs" : "/w"
+            try await eventually(within: .seconds(60)) { try await server.watches().contains { $0.path == watched } }
             process.interrupt()
             await ChildProcess.waitUntilExit(process)
             #expect(process.terminationReason == .uncaughtSignal)

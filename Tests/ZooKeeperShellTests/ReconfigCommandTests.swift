@@ -24,6 +24,9 @@ import ZooKeeperTestSupport
             let removedLine = try #require(config.split(separator: "\n").first { $0.hasPrefix("server.\(follower)=") })
             #expect(config.split(separator: "\n").filter { $0.hasPrefix("server.") }.count == 3)
             #expect(config.contains("version="))
+            // Into a pipe, the stat starts a line of its own.
+            let withStat = try await zk(["config", "-s"]).text
+            #expect(withStat.contains("\ncZxid = "), "\(withStat)")
 
             let denied = try await zk(["reconfig", "-remove", "\(follower)"], admin: false)
             #expect(denied.status == 6, "only an admin may reconfigure: \(denied.errorText)")

@@ -44,6 +44,60 @@ import ZooKeeperTestSupport
         #expect(output.contains(message))
     }
 
+    /// --config reads a zoo.cfg: the supported settings apply (command-line options win), the
+    /// others are named as ignored; --verbose logs connections and sessions.
+    @Test func readsAZooCfgAndLogsSessions() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-\(UUID().uuidString).cfg")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let config = """
+            # a standalone server
+            tickTime=500
+            clientPort=1
+            4lw.commands.whitelist=ruok, srvr
+            maxSessionTimeout=5000
+            initLimit=5
+            server.1=127.0.0.1:2888:3888
+            """
+        try Data(config.utf8).write(to: file)
+        let (process, address, log) = try await ServeProcess.startLogging(["--config", file.path, "--verbose"])
+        defer { process.terminate() }
+        let port = Int(address.split(separator: ":")[1])!
+        #expect(fourLetterWord("ruok", port: port) == "imok")
+        #expect(fourLetterWord("conf", port: port)?.contains("not in the whitelist") == true)
+        var configuration = ZooKeeperClient.Configuration()
+        configuration.sessionTimeout = .seconds(30)
+        let zk = try await ZooKeeperClient.connect(address, configuration: configuration)
+        // maxSessionTimeout from the file.
+        #expect(try await zk.session().timeout == .seconds(5))
+        let session = "0x" + String(UInt64(bitPattern: try await zk.session().id), radix: 16)
+        try await zk.close()
+        try await eventually(within: .seconds(30)) { log().contains("session closed") }
+        let text = log()
+        #expect(text.contains("ignoring initLimit (not supported by zk serve)"), "\(text)")
+        #expect(text.contains("ignoring server.1 (not supported by zk serve)"), "\(text)")
+        #expect(!text.contains("ignoring tickTime"), "\(text)")
+        #expect(text.contains("connection opened"), "\(text)")
+        #expect(text.contains("session=\(session)") && text.contains("session created"), "\(text)")
+        kill(process.processIdentifier, SIGINT)
+        await ChildProcess.waitUntilExit(process)
+    }
+
+    @Test(arguments: [
+        ("tickTime=x\n", "tickTime takes a whole number, got 'x'"),
+        ("just words\n", ":1: expected key=value"),
+        ("clientPort=70000\n", "--port must be between 0 and 65535"),
+    ])
+    func aBadZooCfgIsAUsageError(_ text: String, _ message: String) async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-\(UUID().uuidString).cfg")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(text.utf8).write(to: file)
+        let (status, output) = try await Self.runZK(["serve", "--config", file.path])
+        #expect(status == 64)
+        #expect(output.contains(message), "\(output)")
+        let missing = try await Self.runZK(["serve", "--config", file.path + ".missing"])
+        #expect(missing.status == 64 && missing.stderr.contains("No such file or directory"))
+    }
+
     @Test func anUnusableDataDirectoryIsARuntimeError() async throws {
         let (status, output) = try await Self.runZK(["serve", "--port", "0", "--data-dir", "/proc/version"])
         #expect(status == 1)

@@ -74,7 +74,14 @@ import ZooKeeperTestSupport
             try await Self.awaitWatch(on: "/w", zk)
             _ = try await zk(["set", "/w", "1"], [])
             _ = try await zk(["create", "/w/third"], [])
-            #expect(try await streamed.text == "NodeDataChanged /w\nNodeCreated /w/third\n")
+            // Each event with the node's version, zxid, time and data.
+            let lines = try await streamed.text.split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(lines.count == 3 && lines.last == "", "\(lines)")
+            #expect(
+                lines.first?.contains(/^NodeDataChanged \/w version \d+ zxid 0x[0-9a-f]+ .+ \d{4}: 1$/) == true,
+                "\(lines)")
+            #expect(
+                lines.dropFirst().first?.contains(/^NodeCreated \/w\/third version 0 zxid 0x[0-9a-f]+ .+: $/) == true)
         }
     }
 
@@ -275,10 +282,14 @@ import ZooKeeperTestSupport
             _ = try await zk(["create", "/config/db", "x"], [])
             _ = try await zk(["set", "/config/db", "y"], [])
             let output = try await watching.text
-            #expect(
-                output
-                    == "{\"path\":\"/config/db\",\"type\":\"NodeCreated\"}\n{\"path\":\"/config/db\",\"type\":\"NodeDataChanged\"}\n"
-            )
+            // Each event with the node's data, version, zxid and time as read after it.
+            let events = try output.split(separator: "\n").map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            }
+            #expect(events.map { $0["type"] as? String } == ["NodeCreated", "NodeDataChanged"], "\(output)")
+            #expect(events.allSatisfy { $0["path"] as? String == "/config/db" }, "\(output)")
+            #expect(events.last?["data"] as? String == "y" && events.last?["version"] as? Int == 1, "\(output)")
+            #expect(events.allSatisfy { $0["zxid"] is Int && $0["mtime"] is Int }, "\(output)")
         }
     }
 
@@ -361,7 +372,7 @@ import ZooKeeperTestSupport
             _ = try await zk(["-c", "create /a x; create /a/b 1; create /c x; create /c/b 2; create /c/d"], [])
             let different = try await zk(["diff", "/a", "/c"], [])
             #expect(different.status == 1)
-            #expect(different.text == "~ /b\n+ /d\n")
+            #expect(different.text == "~ /b\n  - 1\n  + 2\n+ /d\n")
             #expect(try await zk(["diff", "/a", "/a"], []).status == 0)
 
             // The editor changes the data; it is written back with a version check.
@@ -380,6 +391,10 @@ import ZooKeeperTestSupport
             #expect(raced.status == 4)
             #expect(raced.errorText.contains("changed while you edited it"))
             #expect(try await zk(["get", "/conf"], []).text == "other")
+            // The work is kept, in the file the message names.
+            let kept = try #require(raced.errorText.split(separator: " ").last?.trimmingCharacters(in: .newlines))
+            defer { try? FileManager.default.removeItem(atPath: kept) }
+            #expect(try String(contentsOfFile: kept, encoding: .utf8) == "mine")
 
             // connect moves the shell to another server.
             try await ZooKeeperServer.withServer { other in

@@ -10,6 +10,15 @@ public enum ServeProcess {
     /// take it in between) and returns the process and the address of its first log line. Its
     /// stderr is read on a dispatch thread, so no test thread blocks.
     public static func start(port: Int = 0, _ arguments: [String] = []) async throws -> (Process, String) {
+        let (process, address, _) = try await startLogging(port: port, arguments)
+        return (process, address)
+    }
+
+    /// ``start(port:_:)``, also returning what the server has logged on stderr so far, whenever
+    /// it is called.
+    public static func startLogging(port: Int = 0, _ arguments: [String] = []) async throws -> (
+        Process, String, @Sendable () -> String
+    ) {
         let process = Process()
         process.executableURL = zk
         process.arguments = ["serve", "--port", "\(port)"] + arguments
@@ -22,7 +31,7 @@ public enum ServeProcess {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline, process.isRunning {
             if let match = seen.text.firstMatch(of: /address=(127\.0\.0\.1:\d+)/) {
-                return (process, String(match.1))
+                return (process, String(match.1), { seen.text })
             }
             try await Task.sleep(for: .milliseconds(20))
         }

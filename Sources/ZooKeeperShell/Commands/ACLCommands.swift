@@ -24,7 +24,8 @@ enum ACLArgument {
 
 struct GetACL: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "getAcl", abstract: "Print a node's ACL.")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .short, help: "Also print the stat.") var stat = false
     @Argument(help: "The node.", completion: .znode) var path: String
 
@@ -41,10 +42,12 @@ struct GetACL: ShellCommand {
 
 struct SetACL: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "setAcl", abstract: "Replace a node's ACL.")
-    @OptionGroup var global: GlobalOptions
-    @Option(name: .short, help: ArgumentHelp("Only if the ACL has this version.", valueName: "version")) var version:
-        Int32 = -1
-    @Flag(name: .short, help: "Apply to the whole subtree.") var recursive = false
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var expected: ExpectedVersion
+    @Flag(name: [.customShort("R"), .customShort("r")], help: "Apply to the whole subtree (-R, as zkCli; or -r).")
+    var recursive = false
+    @Flag(name: .short, help: "Print the node's stat afterwards.") var stat = false
     @Argument(help: "The node.", completion: .znode) var path: String
     @Argument(help: "scheme:id:perms[,scheme:id:perms...]") var acl: String
 
@@ -52,18 +55,24 @@ struct SetACL: ShellCommand {
         let entries = try ACLArgument.parse(acl)
         let zk = try await shell.zk()
         let node = shell.resolve(path)
+        let result: Stat
         if recursive {
             for entry in try await Tree.walk(zk, node).complete() { try await zk.setACL(entry.path, acl: entries) }
+            guard let stat = try await zk.exists(node) else { throw ZooKeeperError(.noNode, path: node) }
+            result = stat
         } else {
-            try await zk.setACL(node, acl: entries, version: version)
+            result = try await zk.setACL(node, acl: entries, version: expected.version)
         }
+        if shell.json { return shell.output.json(["path": node, "stat": Formatting.json(result)]) }
+        if stat { shell.output.line(Formatting.text(result)) }
     }
 }
 
 struct AddAuth: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "addauth", abstract: "Add credentials to the session, e.g. `addauth digest user:password`.")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The scheme (digest, ...).") var scheme: String
     @Argument(help: "The credentials.") var credentials: String
 
@@ -74,12 +83,41 @@ struct AddAuth: ShellCommand {
 
 struct WhoAmI: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "whoami", abstract: "Print the session's identities.")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
 
     func run(in shell: ShellContext) async throws {
         let identities = try await shell.zk().whoAmI()
         if shell.json { return shell.output.json(identities.map { ["scheme": $0.authScheme, "user": $0.user] }) }
         shell.output.line("Auth scheme: User")
         for identity in identities { shell.output.line("\(identity.authScheme): \(identity.user)") }
+    }
+}
+
+/// `zk digest user:password`: the id of a `digest:` ACL entry, as the server computes it.
+struct Digest: ShellCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "digest",
+        abstract: "Print the digest ACL id of user:password, user:base64(sha1(user:password)).",
+        discussion: """
+            The id goes in a digest ACL entry, e.g. setAcl /x digest:$(zk digest alice:secret):cdrwa, or \
+            in zk serve --super-digest. Nothing is sent to a server. With --json: {"user": ..., "id": \
+            ..., "scheme": "digest"}.
+            """)
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: ArgumentHelp("The user and the password.", valueName: "user:password")) var credentials: String
+
+    func validate() throws {
+        guard let colon = credentials.firstIndex(of: ":"), colon != credentials.startIndex else {
+            throw ValidationError("digest takes user:password, got '\(credentials)'")
+        }
+    }
+
+    func run(in shell: ShellContext) async throws {
+        let user = String(credentials.prefix { $0 != ":" })
+        let id = Id.digest(user: user, password: String(credentials.dropFirst(user.count + 1)))
+        if shell.json { return shell.output.json(["user": user, "id": id.id, "scheme": id.scheme]) }
+        shell.output.line(id.id)
     }
 }

@@ -15,12 +15,13 @@ struct BarrierCommand: ShellCommand {
         discussion: """
             Enters the barrier at PATH and waits until COUNT participants are in, then runs COMMAND
             (if given), then leaves and waits until every participant has left; exits with the
-            command's status. --wait bounds each of the two waits (exit 7 when it passes).
+            command's status. --wait bounds each of the two waits (exit 9, "gave up waiting", when it passes).
             Example: zk barrier /barriers/batch --count 3 -- ./step.sh
             """)
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Option(name: .long, help: "How many participants to wait for.") var count: Int
-    @Option(name: .long, help: "Give up a wait after this many seconds (exit 7).") var wait: Double?
+    @Option(name: .long, help: "Give up a wait after this many seconds (exit 9).") var wait: Double?
     @Option(name: .long, help: "This participant's name (default: host name and process id).") var id: String?
     @Argument(help: "The barrier's node.", completion: .znode) var path: String
     @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.") var command: [String] = []
@@ -49,7 +50,7 @@ struct BarrierCommand: ShellCommand {
             try await barrier.leave(timeout: timeout)
             if status != 0 { throw ExitCode(status) }
         } catch let error as RecipeTimeout {
-            throw ShellError("\(error)", status: ExitStatus.connection)
+            throw ShellError.gaveUp(error)
         }
     }
 }

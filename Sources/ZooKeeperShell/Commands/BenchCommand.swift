@@ -23,7 +23,8 @@ struct Bench: ShellCommand {
             one call per request.
             """)
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
 
     @Option(name: .long, help: "The number of znodes.")
     var count = 10_000

@@ -17,7 +17,8 @@ struct Copy: ShellCommand {
             Data and ACLs are copied (a directory keeps data only: one directory per node, its data in \
             a file named \(Copy.dataFile)); existing nodes and files are overwritten only with --force.
             """)
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .long, help: "Overwrite the data of nodes that already exist.") var force = false
     @Argument(help: "The source.", completion: .znode) var source: String
     @Argument(help: "The destination.", completion: .znode) var destination: String

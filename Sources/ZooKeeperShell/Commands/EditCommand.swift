@@ -1,5 +1,6 @@
 import ArgumentParser
 import ZooKeeper
+import ZooKeeperProtocol
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -11,8 +12,13 @@ import ZooKeeper
 struct Edit: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "edit",
-        abstract: "Edit a node's data in $VISUAL/$EDITOR; written back only if nobody changed it meanwhile.")
-    @OptionGroup var global: GlobalOptions
+        abstract: "Edit a node's data in $VISUAL/$EDITOR; written back only if nobody changed it meanwhile.",
+        discussion: """
+            When the node changed meanwhile (status 4) or the write fails otherwise, the edited data \
+            is kept in a file whose path is printed: nothing of the work is lost.
+            """)
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The node.", completion: .znode) var path: String
 
     func run(in shell: ShellContext) async throws {
@@ -21,7 +27,8 @@ struct Edit: ShellCommand {
         let current = try await zk.getData(node)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("zk-edit-\(UUID().uuidString)")
         try Data(current.data).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
+        var keep = false
+        defer { if !keep { try? FileManager.default.removeItem(at: file) } }
         let environment = ProcessInfo.processInfo.environment
         let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
         // The editor may carry arguments ("code -w"): the shell splits them.
@@ -37,7 +44,13 @@ struct Edit: ShellCommand {
         do {
             try await zk.setData(node, data: edited, version: current.stat.version)
         } catch let error as ZooKeeperError where error.code == .badVersion {
-            throw ShellError("\(node) changed while you edited it; nothing written", status: ExitStatus.badVersion)
+            keep = true
+            throw ShellError(
+                "\(node) changed while you edited it; nothing written; your version is in \(file.path)",
+                status: ExitStatus.badVersion)
+        } catch let error as ZooKeeperError {
+            keep = true
+            throw ZooKeeperError(error.code, "\(error.message); your version is in \(file.path)", path: error.path)
         }
     }
 }
@@ -47,8 +60,14 @@ struct Diff: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
         abstract: "Compare two subtrees: '-' only in the first, '+' only in the second, '~' data differs.",
-        discussion: "Exit status 0 when they are the same, 1 when they differ.")
-    @OptionGroup var global: GlobalOptions
+        discussion: """
+            A '~' line is followed by the first subtree's data ('  - OLD') and the second's ('  + NEW'), \
+            as text, or base64 when it is not UTF-8. With --json: [{"change": "~", "path": ..., "old": \
+            ..., "new": ..., "encoding": ...}], "old" only for '-', "new" only for '+'. Exit status 0 \
+            when they are the same, 1 when they differ.
+            """)
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The first subtree.", completion: .znode) var first: String
     @Argument(help: "The second subtree.", completion: .znode) var second: String
 
@@ -56,21 +75,40 @@ struct Diff: ShellCommand {
         let zk = try await shell.zk()
         let left = try await contents(zk, shell.resolve(first))
         let right = try await contents(zk, shell.resolve(second))
-        var lines: [(String, String)] = []
+        var changes: [(change: String, path: String, old: [UInt8]?, new: [UInt8]?)] = []
         for path in Set(left.keys).union(right.keys).sorted() {
             switch (left[path], right[path]) {
-            case (.some, nil): lines.append(("-", path))
-            case (nil, .some): lines.append(("+", path))
-            case (.some(let a), .some(let b)) where a != b: lines.append(("~", path))
+            case (.some(let old), nil): changes.append(("-", path, old, nil))
+            case (nil, .some(let new)): changes.append(("+", path, nil, new))
+            case (.some(let old), .some(let new)) where old != new: changes.append(("~", path, old, new))
             default: break
             }
         }
         if shell.json {
-            shell.output.json(lines.map { ["change": $0.0, "path": $0.1] })
+            shell.output.json(changes.map(Self.json))
         } else {
-            for (change, path) in lines { shell.output.line("\(change) \(path)") }
+            for change in changes {
+                shell.output.line("\(change.change) \(change.path)")
+                guard change.change == "~", let old = change.old, let new = change.new else { continue }
+                shell.output.line("  - " + Formatting.oneLine(old))
+                shell.output.line("  + " + Formatting.oneLine(new))
+            }
         }
-        if !lines.isEmpty { throw ExitCode(ExitStatus.failure) }
+        if !changes.isEmpty { throw ExitCode(ExitStatus.failure) }
+    }
+
+    private static func json(_ change: (change: String, path: String, old: [UInt8]?, new: [UInt8]?)) -> [String: Any] {
+        var object: [String: Any] = ["change": change.change, "path": change.path]
+        // One encoding for both: base64 when either is not UTF-8.
+        let binary = [change.old, change.new].contains {
+            $0.map { String(validating: $0, as: UTF8.self) == nil } ?? false
+        }
+        object["encoding"] = binary ? "base64" : "utf-8"
+        for (key, data) in [("old", change.old), ("new", change.new)] {
+            guard let data else { continue }
+            object[key] = binary ? Base64.encode(data) : String(decoding: data, as: UTF8.self)
+        }
+        return object
     }
 
     /// Data by path relative to the root ("" for the root itself).

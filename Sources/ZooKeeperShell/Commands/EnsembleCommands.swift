@@ -11,7 +11,8 @@ import ZooKeeper
 struct Config: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "config", abstract: "Print the ensemble's configuration (/zookeeper/config).")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .short, help: "Print only the version and the servers' client addresses.") var clientAddresses = false
     @Flag(name: .short, help: "Also print the stat.") var stat = false
     @Flag(name: .short, help: "Set a watch on the configuration.") var watch = false
@@ -27,6 +28,10 @@ struct Config: ShellCommand {
         } else {
             let config = try await zk.getConfig()
             (data, stat) = (config.data, config.stat)
+        }
+        guard !data.isEmpty else {
+            throw ShellError(
+                "the server has no dynamic configuration (a standalone server, or one without reconfigEnabled)")
         }
         Self.print(data, stat: self.stat ? stat : nil, clientAddressesOnly: clientAddresses, in: shell)
     }
@@ -50,7 +55,7 @@ struct Config: ShellCommand {
         if clientAddressesOnly {
             shell.output.line(([version] + [clients.joined(separator: ",")]).joined(separator: " "))
         } else {
-            shell.output.data(data)
+            shell.output.data(data, endingLine: stat != nil)
         }
         if let stat { shell.output.line(Formatting.text(stat)) }
     }
@@ -69,7 +74,8 @@ struct Reconfig: ShellCommand {
             The server must run with reconfigEnabled=true, and the session needs the right to write \
             /zookeeper/config (the super user, or skipACL on the server). Prints the new configuration.
             """)
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .short, help: "Also print the new configuration's stat.") var stat = false
     @Option(
         name: .short,
@@ -108,8 +114,10 @@ struct Reconfig: ShellCommand {
     func run(in shell: ShellContext) async throws {
         var newMembers = members
         if let file {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw ShellError("cannot read \(file)", status: ExitStatus.usage)
+            let text: String
+            switch FileDescriptorIO.readFile(file) {
+            case .success(let bytes): text = String(decoding: bytes, as: UTF8.self)
+            case .failure(let error): throw ShellError(error.message, status: ExitStatus.usage)
             }
             let servers = text.split(separator: "\n").map { $0.trimmingWhitespace() }.filter {
                 $0.hasPrefix("server.")

@@ -1,9 +1,10 @@
 import ArgumentParser
 
-struct ChangeDirectory: ShellCommand {
+struct ChangeDirectory: ShellOnlyCommand {
     static let configuration = CommandConfiguration(
         commandName: "cd", abstract: "Change the current node ('-': back, '..': up).")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The node (default: /).", completion: .znode) var path: String = "/"
 
     func run(in shell: ShellContext) async throws {
@@ -11,19 +12,21 @@ struct ChangeDirectory: ShellCommand {
     }
 }
 
-struct PrintDirectory: ShellCommand {
+struct PrintDirectory: ShellOnlyCommand {
     static let configuration = CommandConfiguration(commandName: "pwd", abstract: "Print the current node.")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
 
     func run(in shell: ShellContext) async throws {
-        shell.output.line(shell.cwd)
+        shell.json ? shell.output.json(["path": shell.cwd]) : shell.output.line(shell.cwd)
     }
 }
 
-struct Quit: ShellCommand {
+struct Quit: ShellOnlyCommand {
     static let configuration = CommandConfiguration(
         commandName: "quit", abstract: "Leave the shell.", aliases: ["exit"])
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
 
     func run(in shell: ShellContext) async throws {
         throw QuitRequested()

@@ -10,7 +10,8 @@ import ZooKeeperProtocol
 
 struct List: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "ls", abstract: "List a node's children (sorted).")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .short, help: "Also print the node's stat.") var stat = false
     @Flag(name: .customShort("R"), help: "List the whole subtree, one path per line.") var recursive = false
     @Flag(name: .short, help: "Set a watch on the children.") var watch = false
@@ -54,7 +55,8 @@ struct Get: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "get",
         abstract: "Print a node's data: raw bytes on stdout (a newline is added on a terminal only).")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .short, help: "Also print the stat.") var stat = false
     @Flag(name: .short, help: "Set a watch on the data.") var watch = false
     @Flag(name: [.short, .long], help: "Print the data in base64.") var base64 = false
@@ -102,7 +104,7 @@ struct Get: ShellCommand {
                         + text)
             }
         } else {
-            output.data(data)
+            output.data(data, endingLine: withStat)
         }
         if withStat { output.line(Formatting.text(stat)) }
     }
@@ -110,13 +112,13 @@ struct Get: ShellCommand {
 
 struct SetData: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "set", abstract: "Replace a node's data.")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .short, help: "Print the new stat.") var stat = false
-    @Option(name: .short, help: ArgumentHelp("Only if the node has this version.", valueName: "version")) var version:
-        Int32 = -1
+    @OptionGroup var expected: ExpectedVersion
     @Flag(name: [.short, .long], help: "The data is base64.") var base64 = false
     @Argument(help: "The node.", completion: .znode) var path: String
-    @Argument(help: "The data; '-' reads stdin, '@file' reads a file.") var data: String
+    @Argument(help: "The data; '-' reads stdin, '@file' reads a file, '@@text' is '@text'.") var data: String
 
     func run(in shell: ShellContext) async throws {
         var bytes = try await DataArgument.read(data)
@@ -127,7 +129,7 @@ struct SetData: ShellCommand {
             }
             bytes = Array(decoded)
         }
-        let result = try await shell.zk().setData(shell.resolve(path), data: bytes, version: version)
+        let result = try await shell.zk().setData(shell.resolve(path), data: bytes, version: expected.version)
         if shell.json { return shell.output.json(Formatting.json(result)) }
         if stat { shell.output.line(Formatting.text(result)) }
     }
@@ -137,17 +139,18 @@ struct Create: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
         abstract: "Create a node; prints the created path (with its sequence number).")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .short, help: "Ephemeral: gone with the session.") var ephemeral = false
     @Flag(name: .short, help: "Sequential: a 10-digit suffix is appended.") var sequential = false
     @Flag(name: .short, help: "Container: removed once its last child goes.") var container = false
     @Option(
-        name: .short,
+        name: .short, parsing: .unconditional,
         help: ArgumentHelp("Time-to-live in milliseconds (the server must allow TTL nodes).", valueName: "ms")) var ttl:
         Int64?
     @Flag(name: .long, help: "Create missing parents too.") var parents = false
     @Argument(help: "The node.", completion: .znode) var path: String
-    @Argument(help: "The data; '-' reads stdin, '@file' reads a file.") var data: String?
+    @Argument(help: "The data; '-' reads stdin, '@file' reads a file, '@@text' is '@text'.") var data: String?
     @Argument(help: "ACL entries, scheme:id:perms, comma-separated (default world:anyone:cdrwa).") var acl: String?
 
     func validate() throws {
@@ -169,9 +172,15 @@ struct Create: ShellCommand {
         }
     }
 
+    /// The node to create, absolute; `create -s /queue/` keeps its trailing slash (children
+    /// named by their sequence number alone).
+    func node(in shell: ShellContext) -> String {
+        shell.resolve(path) + (path.hasSuffix("/") && sequential ? "/" : "")
+    }
+
     func run(in shell: ShellContext) async throws {
         let zk = try await shell.zk()
-        let node = shell.resolve(path) + (path.hasSuffix("/") && sequential ? "/" : "")
+        let node = node(in: shell)
         let bytes = try await DataArgument.read(data)
         let entries = try acl.map(ACLArgument.parse) ?? ACL.openUnsafe
         if parents {
@@ -187,22 +196,31 @@ struct Create: ShellCommand {
 struct Delete: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete", abstract: "Delete a node (it must have no children).")
-    @OptionGroup var global: GlobalOptions
-    @Option(name: .short, help: ArgumentHelp("Only if the node has this version.", valueName: "version")) var version:
-        Int32 = -1
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var expected: ExpectedVersion
     @Argument(help: "The node.", completion: .znode) var path: String
 
     func run(in shell: ShellContext) async throws {
-        try await shell.zk().delete(shell.resolve(path), version: version)
+        try await shell.zk().delete(shell.resolve(path), version: expected.version)
     }
 }
 
 struct DeleteAll: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "deleteall", abstract: "Delete a node and its whole subtree.", aliases: ["rmr"])
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .long, help: "Required outside the interactive shell.") var force = false
+    @Option(
+        name: .short, parsing: .unconditional,
+        help: ArgumentHelp("Delete this many nodes per batch of requests (as zkCli's -b).", valueName: "batch size"))
+    var batch: Int = 1000
     @Argument(help: "The node.", completion: .znode) var path: String
+
+    func validate() throws {
+        guard batch > 0 else { throw ValidationError("-b takes a positive batch size, got \(batch)") }
+    }
 
     func run(in shell: ShellContext) async throws {
         let node = shell.resolve(path)
@@ -216,7 +234,7 @@ struct DeleteAll: ShellCommand {
         let walk = try await Tree.walk(zk, node)
         // Deepest first, so each delete finds its node childless: the server applies a session's
         // requests in order, batch calls included.
-        var failures = try await Tree.deleteEach(walk.paths.reversed(), with: zk)
+        var failures = try await Tree.deleteEach(walk.paths.reversed(), batch: batch, with: zk)
         // A node that may not be read keeps the children the walk could not list, and so do the
         // nodes above it: that is said once, for the unreadable node. Any other failure is thrown.
         let kept = failures.filter { $0.error.code == .notEmpty && walk.unreadable.contains($0.path) }.map(\.path)
@@ -234,7 +252,8 @@ struct DeleteAll: ShellCommand {
 
 struct StatCommand: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "stat", abstract: "Print a node's stat.")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .short, help: "Set a watch on the node.") var watch = false
     @Argument(help: "The node.", completion: .znode) var path: String
 
@@ -262,7 +281,8 @@ struct Exists: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "exists",
         abstract: "Exit 0 when the node exists, 2 when it does not (prints nothing; for `if`).")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The node.", completion: .znode) var path: String
 
     func run(in shell: ShellContext) async throws {
@@ -280,6 +300,15 @@ struct Exists: ShellCommand {
         }
         return exists ? ExitStatus.success : ExitStatus.noNode
     }
+}
+
+/// zkCli's -v of set, delete and setAcl: the version the change expects, -1 (any) included.
+struct ExpectedVersion: ParsableArguments {
+    @Option(
+        name: .short, parsing: .unconditional,
+        help: ArgumentHelp(
+            "Only if the version (setAcl: of the ACL) is this; -1: any.", valueName: "version"))
+    var version: Int32 = -1
 }
 
 extension String {

@@ -6,7 +6,8 @@ struct SetQuota: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "setquota",
         abstract: "Set a quota on a subtree: soft (-n, -b) or hard (-N, -B) limits on nodes and bytes.")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Option(name: .customShort("n"), help: ArgumentHelp("Soft limit on the number of nodes.", valueName: "count"))
     var count: Int64?
     @Option(name: .customShort("b"), help: ArgumentHelp("Soft limit on the bytes of data.", valueName: "bytes"))
@@ -39,7 +40,8 @@ struct SetQuota: ShellCommand {
 struct ListQuota: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "listquota", abstract: "Print a subtree's quota and its usage (exit 2 when it has none).")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The subtree's root node.", completion: .znode) var path: String
 
     func run(in shell: ShellContext) async throws {
@@ -66,7 +68,8 @@ struct ListQuota: ShellCommand {
 struct DeleteQuota: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "delquota", abstract: "Remove a subtree's quota, or only the limits named by -n, -b, -N, -B.")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .customShort("n"), help: "Only the soft node count limit.") var count = false
     @Flag(name: .customShort("b"), help: "Only the soft bytes limit.") var bytes = false
     @Flag(name: .customShort("N"), help: "Only the hard node count limit.") var countHardLimit = false

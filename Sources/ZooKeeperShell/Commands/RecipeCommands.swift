@@ -18,8 +18,30 @@ import ZooKeeperRecipes
 /// Runs a command as a child process with this process's stdin, stdout and stderr; returns its
 /// exit status. Cancelling the caller stops the command (SIGTERM).
 enum ChildCommand {
-    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Int32 {
-        let process = try start(arguments, environment: environment)
+    /// - Parameter input: when given, the command's stdin is a pipe that delivers these bytes and
+    ///   then ends (written on a thread of its own; a command that does not read them is fine).
+    static func run(_ arguments: [String], environment: [String: String] = [:], input: [UInt8]? = nil) async throws
+        -> Int32
+    {
+        let process: ChildProcess
+        if let input {
+            let (readEnd, writeEnd) = try pipeEnds()
+            do {
+                defer { close(readEnd) }
+                process = try ChildProcess(
+                    "/usr/bin/env", arguments: ["env"] + arguments, environment: merged(environment),
+                    standardStreams: (readEnd, FileDescriptorIO.standardOutput, FileDescriptorIO.standardError))
+            } catch {
+                close(writeEnd)
+                throw error
+            }
+            Blocking.onOwnThread {
+                FileDescriptorIO.writeAll(input, to: writeEnd)
+                close(writeEnd)
+            }
+        } else {
+            process = try start(arguments, environment: environment)
+        }
         return await withTaskCancellationHandler {
             await process.status()
         } onCancel: {
@@ -162,25 +184,30 @@ struct Lock: ShellCommand {
             command gets SIGTERM, then SIGKILL after --grace seconds, and has ended before the \
             session could expire and another process take the lock; zk then exits with status 8. \
             A guard process does it even while zk is paused (Ctrl-Z, SIGSTOP).
+            --list prints the holder and the waiters in order, each with its session.
             Example: zk lock /locks/deploy -- ./deploy.sh
             """)
-    @OptionGroup var global: GlobalOptions
-    @Option(name: .long, help: "Give up after this many seconds (exit 7).") var wait: Double?
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Option(name: .long, help: "Give up after this many seconds (exit 9).") var wait: Double?
+    @Flag(name: .long, help: "Print the holder and the waiters in order and exit.") var list = false
     @OptionGroup var grace: GraceOption
     @Argument(help: "The lock's node.", completion: .znode) var path: String
-    @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.") var command: [String]
+    @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.") var command: [String] = []
 
     func validate() throws {
-        guard !command.isEmpty else { throw ValidationError("give the command after --") }
+        if list == !command.isEmpty { throw ValidationError("give either --list or a command after --") }
+        if let wait, !(wait > 0) { throw ValidationError("--wait must be positive") }
     }
 
     func run(in shell: ShellContext) async throws {
         let zk = try await shell.zk()
+        if list { return try await printContenders(zk, in: shell) }
         let lock = DistributedLock(client: zk, path: shell.resolve(path))
         do {
             try await lock.acquire(timeout: wait.map { .milliseconds(Int64($0 * 1000)) })
         } catch let error as RecipeTimeout {
-            throw ShellError("\(error)", status: ExitStatus.connection)
+            throw ShellError.gaveUp(error)
         }
         let status: Int32
         do {
@@ -200,11 +227,41 @@ struct Lock: ShellCommand {
     }
 }
 
+extension Lock {
+    /// The lock's contenders in order of their sequence numbers, the holder first, each with the
+    /// session that queued it.
+    private func printContenders(_ zk: ZooKeeperClient, in shell: ShellContext) async throws {
+        let root = shell.resolve(path)
+        let names: [String]
+        do {
+            names = try await zk.getChildren(root).sorted { $0.suffix(10) < $1.suffix(10) }
+        } catch let error as ZooKeeperError where error.code == .noNode {
+            names = []
+        }
+        var contenders: [(name: String, session: String)] = []
+        for name in names {
+            // A contender gone meanwhile is left out.
+            guard let stat = try await zk.exists(root + "/" + name) else { continue }
+            contenders.append((name, Formatting.hex(stat.ephemeralOwner)))
+        }
+        if shell.json {
+            let objects = contenders.map { ["node": $0.name, "session": $0.session] }
+            return shell.output.json(["holder": objects.first as Any, "waiters": Array(objects.dropFirst())])
+        }
+        for (index, contender) in contenders.enumerated() {
+            let role = index == 0 ? "holder" : "waiting"
+            shell.output.line("\(contender.name) session \(contender.session) (\(role))")
+        }
+    }
+}
+
 struct Queue: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "queue",
         abstract: "A distributed queue: put DATA, take (waits for an item), peek, ls, count.")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Option(name: .long, help: "For take: give up after this many seconds (exit 9).") var wait: Double?
     @Argument(help: "put, take, peek, ls or count.", completion: .list(["put", "take", "peek", "ls", "count"]))
     var action: String
     @Argument(help: "The queue's node.", completion: .znode) var path: String
@@ -215,6 +272,10 @@ struct Queue: ShellCommand {
             throw ValidationError("queue takes put, take, peek, ls or count, not '\(action)'")
         }
         if action == "put" && data == nil { throw ValidationError("queue put needs the item") }
+        if let wait {
+            guard action == "take" else { throw ValidationError("--wait goes with queue take") }
+            guard wait > 0 else { throw ValidationError("--wait must be positive") }
+        }
     }
 
     func run(in shell: ShellContext) async throws {
@@ -223,24 +284,71 @@ struct Queue: ShellCommand {
         switch action {
         case "put":
             let node = try await queue.put(try await DataArgument.read(data))
-            shell.output.line(node)
+            shell.json ? shell.output.json(["path": node]) : shell.output.line(node)
         case "take":
-            shell.output.data(try await queue.take())
+            printItem(try await take(from: queue, node: shell.resolve(path)), in: shell)
         case "peek":
             guard let item = try await queue.peek() else {
                 throw ShellError("the queue is empty", status: ExitStatus.noNode)
             }
-            shell.output.data(item)
+            printItem(item, in: shell)
         case "count":
-            shell.output.line("\(try await queue.count())")
+            let count = try await queue.count()
+            shell.json
+                ? shell.output.json(["path": shell.resolve(path), "count": count]) : shell.output.line("\(count)")
         default:
             let root = shell.resolve(path)
             let names = (try? await zk.getChildren(root))?.sorted() ?? []
+            var items: [Any] = []
             for name in names {
-                let data = try await zk.getData(root + "/" + name).data
-                shell.output.line("\(name)\t\(String(decoding: data, as: UTF8.self))")
+                let data: [UInt8]
+                do {
+                    data = try await zk.getData(root + "/" + name).data
+                } catch let error as ZooKeeperError where error.code == .noNode {
+                    continue  // taken meanwhile
+                }
+                if shell.json {
+                    var item = Formatting.json(data: data)
+                    item["name"] = name
+                    items.append(item)
+                } else {
+                    shell.output.line("\(name)\t\(String(decoding: data, as: UTF8.self))")
+                }
             }
+            if shell.json { shell.output.json(items) }
         }
+    }
+}
+
+extension Queue {
+    /// Takes an item, waiting at most --wait. When the time is up, the take is cancelled and its
+    /// result awaited: a take whose delete was sent returns its item, which is then printed.
+    private func take(from queue: DistributedQueue, node: String) async throws -> [UInt8] {
+        guard let wait else { return try await queue.take() }
+        let taking = Task { try await queue.take() }
+        let timeUp = Mutex(false)
+        let timer = Task {
+            try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+            timeUp.withLock { $0 = true }
+            taking.cancel()
+        }
+        defer { timer.cancel() }
+        do {
+            return try await withTaskCancellationHandler {
+                try await taking.value
+            } onCancel: {
+                taking.cancel()
+            }
+        } catch is CancellationError where timeUp.withLock({ $0 }) {
+            throw ShellError(
+                "gave up waiting: could not take an item from \(node) within \(Duration.milliseconds(Int64(wait * 1000)))",
+                status: ExitStatus.gaveUp)
+        }
+    }
+
+    /// An item taken or peeked: raw, or as JSON data.
+    private func printItem(_ item: [UInt8], in shell: ShellContext) {
+        shell.json ? shell.output.json(Formatting.json(data: item)) : shell.output.data(item)
     }
 }
 
@@ -257,7 +365,8 @@ struct Elect: ShellCommand {
             another candidate could lead; zk then exits with status 8.
             Example: zk elect /election/scheduler --id node-1 -- ./scheduler
             """)
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @OptionGroup var grace: GraceOption
     @Option(name: .long, help: "This candidate's name (default: host name and process id).") var id: String?
     @Flag(name: .long, help: "Print the candidates in order (the first leads) and exit.") var list = false

@@ -13,7 +13,8 @@ struct Register: ShellCommand {
             dies (once its session times out).
             Example: zk register api 10.0.0.5:8080 --data '{"version":"2"}' -- ./server
             """)
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Option(name: .long, help: "The instance's id (default: a random UUID).") var id: String?
     @Option(name: .long, help: "Metadata as a JSON object, e.g. '{\"zone\":\"a\"}'.") var data: String?
     @Option(name: .long, help: "The registry's base node.") var base = "/services"
@@ -102,7 +103,8 @@ struct Services: ShellCommand {
             then '+ ' and '- ' lines as instances come and go, until interrupted; with --json, one
             JSON array of instances (per change, with --watch).
             """)
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Option(name: .long, help: "The registry's base node.") var base = "/services"
     @Flag(name: .long, help: "Keep printing changes of the set of instances.") var watch = false
     @Argument(help: "The service's name.") var service: String?

@@ -9,7 +9,8 @@ struct Find: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "find",
         abstract: "Print the paths of a subtree that match (all of) the filters.")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Option(name: .long, help: "A glob on the node's name, e.g. 'server-*'.") var name: String?
     @Option(name: .long, help: "A regular expression on the full path.") var regex: String?
     @Flag(name: .long, help: "Only ephemeral nodes.") var ephemeral = false
@@ -38,7 +39,8 @@ struct Grep: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "grep",
         abstract: "Search the data of a subtree: prints path:line for every matching line (UTF-8 data only).")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .short, help: "Print only the paths of matching nodes.") var listOnly = false
     @Flag(name: .short, help: "Ignore case.") var ignoreCase = false
     @Argument(help: "A regular expression.") var pattern: String
@@ -53,6 +55,7 @@ struct Grep: ShellCommand {
         }
         let zk = try await shell.zk()
         var found = false
+        var matches: [Any] = []
         var walk = try await Tree.walk(zk, shell.resolve(path ?? "."))
         let paths = walk.paths
         let nodes = try walk.readable(paths, try await Tree.inBatches(paths, { try await zk.getData($0) }))
@@ -61,12 +64,15 @@ struct Grep: ShellCommand {
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).filter { $0.contains(regex) }
             guard !lines.isEmpty else { continue }
             found = true
-            if listOnly {
+            if shell.json {
+                matches.append(listOnly ? path : ["path": path, "lines": lines.map(String.init)] as [String: Any])
+            } else if listOnly {
                 shell.output.line(path)
             } else {
                 for line in lines { shell.output.line("\(path):\(line)") }
             }
         }
+        if shell.json { shell.output.json(matches) }
         try walk.finish(shell.output)
         if !found { throw ExitCode(ExitStatus.failure) }
     }
@@ -75,7 +81,8 @@ struct Grep: ShellCommand {
 struct DiskUsage: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "du", abstract: "Print the data bytes and node count of a subtree.")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The root (default: the current node).", completion: .znode) var path: String?
 
     func run(in shell: ShellContext) async throws {
@@ -105,11 +112,13 @@ struct Transaction: ShellCommand {
         commandName: "txn",
         abstract: "Apply several writes atomically (one multi): all or none.",
         discussion: """
-            Each operation is one argument: 'create PATH [DATA]', 'set PATH DATA [VERSION]',
-            'delete PATH [VERSION]' or 'check PATH VERSION'. For example:
-              zk txn 'check /stock 3' 'set /stock 41 3' 'create /orders/o- x'
+            Each operation is one argument: 'create [-e] [-s] [-c] [-t TTL] PATH [DATA] [ACL]' (the \
+            flags of create), 'set PATH DATA [VERSION]', 'delete PATH [VERSION]' or 'check PATH VERSION'. \
+            Prints each operation's result, in order (the created path with its sequence number). For example:
+              zk txn 'check /stock 3' 'set /stock 41 3' 'create -s /orders/o- x'
             """)
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Argument(help: "The operations.") var operations: [String]
 
     func validate() throws {
@@ -117,10 +126,11 @@ struct Transaction: ShellCommand {
     }
 
     func run(in shell: ShellContext) async throws {
-        let parsed = try operations.map { try parse($0, shell) }
+        var parsed: [ZooKeeperClient.Operation] = []
+        for operation in operations { parsed.append(try await parse(operation, shell)) }
         do {
             let results = try await shell.zk().multi(parsed)
-            if shell.json { return shell.output.json(results.map(describe)) }
+            if shell.json { return shell.output.json(zip(operations, results).map(Self.json)) }
             results.map(describe).forEach(shell.output.line)
         } catch let error as ZooKeeperError where error.multiResults != nil {
             for (operation, result) in zip(operations, error.multiResults ?? []) {
@@ -130,7 +140,7 @@ struct Transaction: ShellCommand {
         }
     }
 
-    private func parse(_ text: String, _ shell: ShellContext) throws -> ZooKeeperClient.Operation {
+    private func parse(_ text: String, _ shell: ShellContext) async throws -> ZooKeeperClient.Operation {
         let words = try CommandLineWords.split(text)
         func version(_ index: Int) throws -> Int32 {
             guard index < words.count else { return -1 }
@@ -140,14 +150,43 @@ struct Transaction: ShellCommand {
             return value
         }
         switch (words.first, words.count) {
-        case ("create", 2...3):
-            return .create(shell.resolve(words[1]), data: words.count > 2 ? words[2] : "")
+        case ("create", 2...):
+            // create's own flags and arguments, as the create command reads them.
+            let create: Create
+            do {
+                create = try Create.parse(Array(words.dropFirst()))
+            } catch {
+                throw ShellError(
+                    "cannot read operation '\(text)': \(Create.message(for: error))", status: ExitStatus.usage)
+            }
+            if create.parents {
+                throw ShellError(
+                    "cannot read operation '\(text)': --parents does not go in a txn", status: ExitStatus.usage)
+            }
+            return .create(
+                create.node(in: shell), data: try await DataArgument.read(create.data),
+                acl: try create.acl.map(ACLArgument.parse) ?? ACL.openUnsafe, mode: create.mode,
+                ttl: create.ttl.map { .milliseconds($0) })
         case ("set", 3...4):
             return .setData(shell.resolve(words[1]), data: words[2], version: try version(3))
         case ("delete", 2...3): return .delete(shell.resolve(words[1]), version: try version(2))
         case ("check", 3): return .check(shell.resolve(words[1]), version: try version(2))
         default: throw ShellError("cannot read operation '\(text)'", status: ExitStatus.usage)
         }
+    }
+
+    /// An operation's result as JSON: `{"operation": ..., "path": ..., "stat": ...}`, or with
+    /// `"error"` the server's code name.
+    private static func json(_ operation: String, _ result: MultiResult) -> [String: Any] {
+        var object: [String: Any] = ["operation": operation]
+        switch result {
+        case .create(let path): object["path"] = path
+        case .create2(let path, let stat): (object["path"], object["stat"]) = (path, Formatting.json(stat))
+        case .setData(let stat): object["stat"] = Formatting.json(stat)
+        case .error(let code): object["error"] = code.name
+        default: break
+        }
+        return object
     }
 
     private func describe(_ result: MultiResult) -> String {

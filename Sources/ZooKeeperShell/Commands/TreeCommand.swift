@@ -4,7 +4,8 @@ import ZooKeeperProtocol
 
 struct Tree: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "tree", abstract: "Draw a subtree.")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Option(name: .shortAndLong, help: "Descend at most this many levels.") var depth: Int?
     @Argument(help: "The root of the subtree (default: the current node).", completion: .znode) var path: String?
 
@@ -82,11 +83,11 @@ struct Tree: ShellCommand {
 
     /// Deletes `paths` in their order, a batch at a time, and returns every failure but those of
     /// nodes gone meanwhile.
-    static func deleteEach(_ paths: [String], with zk: ZooKeeperClient) async throws
+    static func deleteEach(_ paths: [String], batch: Int = 4096, with zk: ZooKeeperClient) async throws
         -> [(path: String, error: ZooKeeperError)]
     {
         var failures: [(path: String, error: ZooKeeperError)] = []
-        for (path, result) in zip(paths, try await inBatches(paths, { try await zk.delete($0) })) {
+        for (path, result) in zip(paths, try await inBatches(paths, size: batch, { try await zk.delete($0) })) {
             if case .failure(let error) = result, error.code != .noNode { failures.append((path, error)) }
         }
         return failures

@@ -14,13 +14,25 @@ struct Watch: ShellCommand {
             the events ({"type": ..., "path": ...}): {"state": "SUSPENDED"}, {"state": "CONNECTED", \
             "session": "0x...", "server": "HOST:PORT"}, {"state": "EXPIRED"}, and {"state": "WATCHING", \
             "path": PATH} once the watch is set again on a new session.
+
+            Each event line carries the node's data, version, zxid and modification time as read \
+            just after the event (a later change may already show), nothing for a deleted node: \
+            'NodeDataChanged /config/db version 3 zxid 0x1f TIME: DATA', data on one line (\\n for a \
+            newline; base64:... when not UTF-8). With --json: {"type", "path", "data", "encoding", \
+            "version", "zxid", "mtime"}.
             """)
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .customShort("R"), help: "Watch the whole subtree.") var recursive = false
     @Option(name: .long, help: "Stop after this many events.") var count: Int?
     @Option(
         name: .long,
-        help: "Run this shell command for each event, with $ZK_EVENT_TYPE and $ZK_EVENT_PATH set (one at a time).")
+        help: """
+            Run this shell command for each event (one at a time), with $ZK_EVENT_TYPE, $ZK_EVENT_PATH and, \
+            unless the node is gone, $ZK_EVENT_DATA ($ZK_EVENT_DATA_ENCODING: utf-8, or base64 for binary \
+            data), $ZK_EVENT_VERSION, $ZK_EVENT_ZXID and $ZK_EVENT_MTIME (ms) set, and the data, raw, on \
+            its stdin.
+            """)
     var exec: String?
     @Argument(help: "The node.", completion: .znode) var path: String
 
@@ -37,7 +49,8 @@ struct AddWatch: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "addWatch",
         abstract: "Add a persistent watch (recursive by default); its events are announced until removewatches.")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Option(name: .short, help: ArgumentHelp("PERSISTENT or PERSISTENT_RECURSIVE.", valueName: "mode")) var mode = Mode
         .persistentRecursive
     @Option(name: .long, help: "Run once: stop after this many events.") var count: Int?
@@ -64,7 +77,8 @@ struct AddWatch: ShellCommand {
 struct RemoveWatches: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "removewatches", abstract: "Remove this session's watches on a node.")
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(visibility: .hidden) var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
     @Flag(name: .short, help: "Remove child watches.") var children = false
     @Flag(name: .short, help: "Remove data watches.") var data = false
     @Flag(name: .short, help: "Remove watches of any kind (the default).") var any = false

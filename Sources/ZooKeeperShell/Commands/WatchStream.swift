@@ -1,4 +1,5 @@
 import ZooKeeper
+import ZooKeeperProtocol
 
 /// What `zk watch` (and `addWatch` run once) does: sets a persistent watch, prints each of its
 /// events (or runs `--exec` for it), and says what becomes of the watch when the connection
@@ -42,7 +43,7 @@ struct WatchStream {
             following: for await item in items {
                 switch item {
                 case .event(let event):
-                    try await show(event, in: shell)
+                    try await show(event, in: zk, shell: shell)
                     seen += 1
                     if let count, seen >= count { break following }
                 case .state(let new):
@@ -96,16 +97,43 @@ struct WatchStream {
         }
     }
 
-    /// Prints an event, or runs `exec` for it.
-    private func show(_ event: WatchedEvent, in shell: ShellContext) async throws {
+    /// Prints an event with the node's data and stat as read just after it (possibly newer than
+    /// the change the event reports; nothing for a deleted node), or runs `exec` for it.
+    private func show(_ event: WatchedEvent, in zk: ZooKeeperClient, shell: ShellContext) async throws {
+        var node: (data: [UInt8], stat: Stat)?
+        if event.type != .nodeDeleted, let result = try? await zk.getData(event.path) {
+            node = (result.data, result.stat)
+        }
         if let exec {
+            var environment = ["ZK_EVENT_TYPE": "\(event.type)", "ZK_EVENT_PATH": event.path]
+            if let node {
+                let utf8 = String(validating: node.data, as: UTF8.self) != nil && !node.data.contains(0)
+                environment["ZK_EVENT_DATA"] =
+                    utf8 ? String(decoding: node.data, as: UTF8.self) : Base64.encode(node.data)
+                environment["ZK_EVENT_DATA_ENCODING"] = utf8 ? "utf-8" : "base64"
+                environment["ZK_EVENT_VERSION"] = "\(node.stat.version)"
+                environment["ZK_EVENT_ZXID"] = Formatting.hex(node.stat.mzxid)
+                environment["ZK_EVENT_MTIME"] = "\(node.stat.mtime)"
+            }
             let status = try await ChildCommand.run(
-                ["sh", "-c", exec], environment: ["ZK_EVENT_TYPE": "\(event.type)", "ZK_EVENT_PATH": event.path])
+                ["sh", "-c", exec], environment: environment, input: node?.data ?? [])
             if status != 0 {
                 shell.output.error("zk: --exec exited with status \(status) for \(event.type) \(event.path)")
             }
         } else if shell.json {
-            shell.output.json(Formatting.json(event))
+            var object = Formatting.json(event)
+            if let node {
+                object.merge(Formatting.json(data: node.data)) { $1 }
+                object["version"] = node.stat.version
+                object["zxid"] = node.stat.mzxid
+                object["mtime"] = node.stat.mtime
+            }
+            shell.output.json(object)
+        } else if let node {
+            let stat = node.stat
+            shell.output.line(
+                "\(event.type) \(event.path) version \(stat.version) zxid \(Formatting.hex(stat.mzxid)) "
+                    + "\(Formatting.date(stat.mtime)): \(Formatting.oneLine(node.data))")
         } else {
             shell.output.line("\(event.type) \(event.path)")
         }
