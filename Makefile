@@ -9,7 +9,7 @@ APT_PACKAGES := libedit-dev zookeeper zookeeper-bin openssl zsh fish mandoc
 BUILD_PACKAGES := libedit-dev
 PYTHON ?= python3
 
-.PHONY: all build build-deps release shell test fuzz fuzz-diff fuzz-libfuzzer deps format lint clean completions man install uninstall docs
+.PHONY: all build build-deps release shell test test-under-load fuzz fuzz-diff fuzz-libfuzzer deps format lint clean completions man install uninstall docs
 PREFIX ?= /usr/local
 DESTDIR ?=
 
@@ -49,6 +49,14 @@ test: deps
 	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) $(SWIFT) test --skip-build --skip '$(ENSEMBLE_SUITES)'
 	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=1 $(SWIFT) test --skip-build --filter '$(ENSEMBLE_SUITES)'
 	$(MAKE) docs
+
+## make test three times in a row while stress-ng keeps every core busy: no test may need a quiet
+## machine. RUNS sets how many times.
+RUNS ?= 3
+test-under-load: deps
+	@command -v stress-ng >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq stress-ng >&2; }
+	@stress-ng --cpu 0 --quiet & hog=$$!; trap 'kill $$hog 2>/dev/null' EXIT; \
+	for run in $$(seq $(RUNS)); do echo "test-under-load: run $$run of $(RUNS)" >&2; $(MAKE) test || exit 1; done
 
 ## A longer run of the server fuzz test than `make test` does (FUZZ_ITERATIONS mutations).
 FUZZ_ITERATIONS ?= 500000

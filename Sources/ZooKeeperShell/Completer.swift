@@ -1,10 +1,16 @@
+import Dispatch
+
 /// What Tab offers: command names for the first word; after it, the command's flags, the values
 /// an option takes, and znode paths (asking the server).
 final class Completer: @unchecked Sendable {
     let shell: ShellContext
+    /// How long Tab waits for the server's answer before it offers nothing: a second, since the
+    /// terminal waits meanwhile (tests on a busy machine give it longer).
+    let patience: DispatchTimeInterval
 
-    init(shell: ShellContext) {
+    init(shell: ShellContext, patience: DispatchTimeInterval = .seconds(1)) {
         self.shell = shell
+        self.patience = patience
     }
 
     /// Candidates for the last word of `line` (the text before the cursor), each a full word.
@@ -24,8 +30,8 @@ final class Completer: @unchecked Sendable {
             return values.filter { $0.hasPrefix(word) }.sorted()
         }
         let shell = self.shell
-        // Asked from libedit's thread: wait at most a second.
-        return Blocking.wait(atMost: .seconds(1), or: []) {
+        // Asked from libedit's thread: wait a little at most.
+        return Blocking.wait(atMost: patience, or: []) {
             await PathCandidates.complete(
                 word, resolve: { shell.resolve($0.isEmpty ? "." : $0) },
                 children: { (try? await shell.zk().getChildren($0)) ?? [] },

@@ -11,7 +11,7 @@ import ZooKeeperServer
     /// does on libedit's thread).
     static func candidates(_ line: String, server: String) async throws -> [String] {
         let shell = ShellContext(options: try GlobalOptions.parse(["--server", server]))
-        let completer = Completer(shell: shell)
+        let completer = Completer(shell: shell, patience: .seconds(60))
         let candidates = await withCheckedContinuation { continuation in
             Blocking.onOwnThread { continuation.resume(returning: completer.candidates(for: line)) }
         }
