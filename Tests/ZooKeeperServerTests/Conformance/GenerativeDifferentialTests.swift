@@ -8,6 +8,10 @@ import ZooKeeperTestSupport
 /// and the embedded server: every reply, stat, zxid, error and each session's events must be the
 /// same. On a difference the sequence is shrunk to a shortest reproducer, printed with its seed.
 ///
+/// Sessions reach the servers through a proxy, which a sequence may cut while another session
+/// changes nodes, so the clients' reconnection (setWatches with the missed changes) is compared
+/// too.
+///
 /// `make test` runs `DIFF_SEQUENCES` sequences (100 by default); `make fuzz-diff N=100000` runs
 /// long. Both servers stay up for the whole run; each sequence works under a chroot of its own and
 /// shows zxids relative to that chroot's creation, so sequences do not see each other.
@@ -44,6 +48,33 @@ import ZooKeeperTestSupport
     }
 }
 
+extension GenerativeDifferentialTests {
+    /// A fixed sequence through the same machinery: watches of every kind set, every session cut
+    /// off while their nodes change, created and deleted; on reconnection setWatches reports
+    /// what each watch missed, in the same order on both servers.
+    @Test func reconnectionReportsWhatWatchesMissed() async throws {
+        try await ApacheZooKeeper.with(tickTime: 2000) { apache in
+            try await ZooKeeperServer.withServer(configuration: ZooKeeperServer.Configuration(port: 0)) { ours in
+                let runner = try await Runner(apache: apache.connectString, ours: ours.connectString)
+                let operations: [DiffOperation] = [
+                    .create(session: 0, path: "/a", data: "1", mode: .persistent, acl: .open),
+                    .create(session: 0, path: "/e", data: "1", mode: .persistent, acl: .open),
+                    .getData(session: 0, path: "/a", watch: true),
+                    .getChildren(session: 1, path: "/a", watch: true),
+                    .exists(session: 2, path: "/g", watch: true),
+                    .getData(session: 1, path: "/e", watch: true),
+                    .addWatch(session: 2, path: "/e", recursive: true),
+                    .cutOff(writes: [.setData("/a", -1), .create("/a/b", .persistent), .create("/g", .persistent)]),
+                    .cutOff(writes: [.delete("/e", -1)]),
+                ]
+                let difference = try await runner.difference(operations)
+                #expect(difference == nil, "\(difference ?? "")")
+                await runner.close()
+            }
+        }
+    }
+}
+
 /// One operation of a sequence: which session does what. Paths come from a small namespace so
 /// that operations meet each other (and fail in every way).
 enum DiffOperation: CustomStringConvertible, Sendable {
@@ -65,6 +96,9 @@ enum DiffOperation: CustomStringConvertible, Sendable {
     case countChildren(session: Int, path: String)
     /// Closes the session and opens another in its place (same credentials).
     case reopen(session: Int)
+    /// Cuts every session's connection; while they are away another session makes these
+    /// changes; then lets them reconnect, when setWatches reports what their watches missed.
+    case cutOff(writes: [Step])
 
     /// The ACLs a node can get: open, alice's (digest), or read-only for everyone.
     enum Access: String, CaseIterable, Sendable {
@@ -144,9 +178,18 @@ enum DiffOperation: CustomStringConvertible, Sendable {
                 session: session, path: path(), acl: Access.allCases.randomElement(using: &random)!,
                 version: version())
         case 89..<91: return .getACL(session: session, path: path())
-        case 91..<93: return .sync(session: session, path: path())
-        case 93..<95: return .getEphemerals(session: session)
-        case 95..<97: return .countChildren(session: session, path: path())
+        case 91..<92: return .sync(session: session, path: path())
+        case 92..<93: return .getEphemerals(session: session)
+        case 93..<94: return .countChildren(session: session, path: path())
+        case 94..<99:
+            return .cutOff(
+                writes: (0..<Int.random(in: 1...3, using: &random)).map { _ -> Step in
+                    switch Int.random(in: 0..<3, using: &random) {
+                    case 0: .create(path(), .persistent)
+                    case 1: .delete(path(), -1)
+                    default: .setData(path(), -1)
+                    }
+                })
         default: return .reopen(session: session)
         }
     }
@@ -160,6 +203,7 @@ enum DiffOperation: CustomStringConvertible, Sendable {
             .getACL(let session, _), .sync(let session, _), .getEphemerals(let session),
             .countChildren(let session, _), .reopen(let session):
             session
+        case .cutOff: 0
         }
     }
 
@@ -184,6 +228,8 @@ enum DiffOperation: CustomStringConvertible, Sendable {
         case .getEphemerals: return "\(who) getEphemerals"
         case .countChildren(_, let path): return "\(who) getAllChildrenNumber \(path)"
         case .reopen: return "\(who) closes and opens a new session"
+        case .cutOff(let writes):
+            return "every session cut off while another makes [\(writes.map(\.description).joined(separator: ", "))]"
         }
     }
 
@@ -277,6 +323,19 @@ enum DiffOperation: CustomStringConvertible, Sendable {
                 try await sessions.reopen(index)
                 return "ok"
             }
+        case .cutOff(let writes):
+            await t.step(label) {
+                try await sessions.cutOff { writer in
+                    for step in writes {
+                        do {
+                            _ = try await writer.multi([step.operation])
+                        } catch let error as ZooKeeperError {
+                            t.note("  \(step) -> error \(error.code)")
+                        }
+                    }
+                }
+                return "ok"
+            }
         }
     }
 }
@@ -286,17 +345,47 @@ final class Sessions: @unchecked Sendable {
     private(set) var clients: [ZooKeeperClient] = []
     private(set) var logs: [EventLog] = []
     let transcript: Transcript
+    /// The proxy the sessions reach the server through, and the server's own address (with the
+    /// run's chroot), for a session the cut does not touch.
+    let proxy: TCPProxy
+    let direct: String
 
     static let credentials: [[ZooKeeperClient.Authentication]] = [
         [], [.digest(user: "alice", password: "pw")], [.digest(user: "bob", password: "pw")],
     ]
 
-    init(_ transcript: Transcript) async throws {
+    init(_ transcript: Transcript, proxy: TCPProxy, direct: String) async throws {
         self.transcript = transcript
+        self.proxy = proxy
+        self.direct = direct
         for credentials in Self.credentials {
             let (client, log) = try await transcript.connect(authentication: credentials)
             clients.append(client)
             logs.append(log)
+        }
+    }
+
+    /// Cuts every session's connection and refuses new ones, runs `changes` through a session of
+    /// its own meanwhile, then lets the sessions back and waits until each has reconnected.
+    func cutOff(_ changes: (ZooKeeperClient) async throws -> Void) async throws {
+        proxy.block()
+        defer { proxy.unblock() }
+        var configuration = ZooKeeperClient.Configuration()
+        configuration.connectTimeout = .seconds(20)
+        configuration.requestTimeout = .seconds(20)
+        let writer = try await ZooKeeperClient.connect(direct, configuration: configuration)
+        do {
+            try await changes(writer)
+            _ = try await writer.close()
+        } catch {
+            _ = try? await writer.close()
+            throw error
+        }
+        proxy.unblock()
+        for client in clients {
+            try await client.waitUntilConnected(timeout: .seconds(60))
+            // A reply after the reconnection's setWatches: what it reported has arrived.
+            _ = try await client.exists("/")
         }
     }
 
@@ -313,13 +402,14 @@ final class Sessions: @unchecked Sendable {
 
 /// Runs sequences on both servers, each under a chroot of its own, and compares what they saw.
 actor Runner {
-    private let servers: [(name: String, connectString: String, admin: ZooKeeperClient)]
+    private let servers: [(connectString: String, admin: ZooKeeperClient, proxy: TCPProxy)]
     private var runs = 0
 
     init(apache: String, ours: String) async throws {
-        var servers: [(String, String, ZooKeeperClient)] = []
-        for (name, connectString) in [("Apache ZooKeeper", apache), ("ours", ours)] {
-            servers.append((name, connectString, try await ZooKeeperClient.connect(connectString)))
+        var servers: [(String, ZooKeeperClient, TCPProxy)] = []
+        for connectString in [apache, ours] {
+            let proxy = try await TCPProxy.start(upstreamPort: Int(connectString.split(separator: ":").last!)!)
+            servers.append((connectString, try await ZooKeeperClient.connect(connectString), proxy))
         }
         self.servers = servers
     }
@@ -329,9 +419,15 @@ actor Runner {
         runs += 1
         var transcripts: [[String]] = []
         for server in servers {
-            transcripts.append(try await run(operations, on: server.connectString, admin: server.admin))
+            transcripts.append(
+                try await run(operations, on: server.connectString, admin: server.admin, proxy: server.proxy))
         }
         let (apache, ours) = (transcripts[0], transcripts[1])
+        if ProcessInfo.processInfo.environment["CONFORMANCE_PRINT"] != nil {
+            for (index, line) in apache.enumerated() {
+                print("apache \(index + 1): \(line)\n  ours \(index + 1): \(index < ours.count ? ours[index] : "-")")
+            }
+        }
         for (index, (a, o)) in zip(apache, ours).enumerated() where a != o {
             return "line \(index + 1)\n  Apache ZooKeeper: \(a)\n  ours:             \(o)"
         }
@@ -359,13 +455,13 @@ actor Runner {
         return current
     }
 
-    private func run(_ operations: [DiffOperation], on connectString: String, admin: ZooKeeperClient) async throws
-        -> [String]
-    {
+    private func run(
+        _ operations: [DiffOperation], on connectString: String, admin: ZooKeeperClient, proxy: TCPProxy
+    ) async throws -> [String] {
         let root = "/run\(runs)"
         let created = try await admin.create(root)
-        let transcript = Transcript(connectString: connectString + root, zxidBase: created.stat.czxid)
-        let sessions = try await Sessions(transcript)
+        let transcript = Transcript(connectString: "127.0.0.1:\(proxy.port)" + root, zxidBase: created.stat.czxid)
+        let sessions = try await Sessions(transcript, proxy: proxy, direct: connectString + root)
         for operation in operations { await operation.run(on: sessions, transcript) }
         // Each session's events, in order.
         for (index, log) in sessions.logs.enumerated() {
@@ -376,6 +472,9 @@ actor Runner {
     }
 
     func close() async {
-        for server in servers { _ = try? await server.admin.close() }
+        for server in servers {
+            _ = try? await server.admin.close()
+            server.proxy.stop()
+        }
     }
 }
