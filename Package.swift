@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.36.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         // Only for `make docs` (swift package generate-documentation); no target depends on it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
@@ -24,10 +25,16 @@ let package = Package(
             name: "ZooKeeperProtocol",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")]
         ),
+        // SASL mechanisms (DIGEST-MD5 client and server) and the JAAS file parser: pure logic, no I/O.
+        .target(
+            name: "ZooKeeperSASL",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(
             name: "ZooKeeper",
             dependencies: [
                 "ZooKeeperProtocol",
+                "ZooKeeperSASL",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -38,6 +45,7 @@ let package = Package(
             name: "ZooKeeperServer",
             dependencies: [
                 "ZooKeeperProtocol",
+                "ZooKeeperSASL",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -58,6 +66,7 @@ let package = Package(
             dependencies: [
                 "CEditLine",
                 "ZooKeeper",
+                "ZooKeeperSASL",
                 "ZooKeeperRecipes",
                 "ZooKeeperServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -82,6 +91,10 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             path: "Tests/ZooKeeperTestSupport"
+        ),
+        .testTarget(
+            name: "ZooKeeperSASLTests",
+            dependencies: ["ZooKeeperSASL"]
         ),
         .testTarget(
             name: "ZooKeeperProtocolTests",

@@ -7,7 +7,7 @@ extension ZooKeeperClient {
     func waitUntilConnected() async throws {
         for await state in states() {
             switch state {
-            case .connected, .connectedReadOnly: return
+            case .connected, .connectedReadOnly, .saslAuthenticated: return
             case .closed: throw ZooKeeperError(.clientClosed, "the client is closed")
             case .authFailed: throw ZooKeeperError(.authFailed, "the server refused the credentials")
             default: try Task.checkCancellation()
