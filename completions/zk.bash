@@ -165,7 +165,7 @@ _zk() {
     local -a repeating_flags=()
     local -a non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --stop-on-error -h --help)
     local -a repeating_options=(--auth)
-    local -a non_repeating_options=(-s -c -f --server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --command --file)
+    local -a non_repeating_options=(-s -c -f --server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section --command --file)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -192,6 +192,30 @@ _zk() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     '--command')
@@ -222,7 +246,7 @@ _zk_ls() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -s -R -w -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -249,6 +273,30 @@ _zk_ls() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     esac
@@ -266,7 +314,7 @@ _zk_get() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -s -w -b --base64 -x --hex -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -295,6 +343,30 @@ _zk_get() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -310,7 +382,7 @@ _zk_set() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -s -b --base64 -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key -v)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section -v)
     __zk_offer_flags_options 2
 
     # Offer option value completions
@@ -339,6 +411,30 @@ _zk_set() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     '-v')
         return
         ;;
@@ -357,7 +453,7 @@ _zk_create() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -e -s -c --parents -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key -t)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section -t)
     __zk_offer_flags_options 3
 
     # Offer option value completions
@@ -386,6 +482,30 @@ _zk_create() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     '-t')
         return
         ;;
@@ -404,7 +524,7 @@ _zk_delete() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key -v)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section -v)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -431,6 +551,30 @@ _zk_delete() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     '-v')
@@ -451,7 +595,7 @@ _zk_deleteall() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --force -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -478,6 +622,30 @@ _zk_deleteall() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     esac
@@ -495,7 +663,7 @@ _zk_stat() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -w -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -522,6 +690,30 @@ _zk_stat() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     esac
@@ -539,7 +731,7 @@ _zk_exists() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -566,6 +758,30 @@ _zk_exists() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     esac
@@ -583,7 +799,7 @@ _zk_tree() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --depth -d)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section --depth -d)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -610,6 +826,30 @@ _zk_tree() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     '--depth'|'-d')
@@ -630,7 +870,7 @@ _zk_find() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --ephemeral -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --name --regex)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section --name --regex)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -657,6 +897,30 @@ _zk_find() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     '--name')
@@ -680,7 +944,7 @@ _zk_grep() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -l -i -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 2
 
     # Offer option value completions
@@ -709,6 +973,30 @@ _zk_grep() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -724,7 +1012,7 @@ _zk_du() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -753,6 +1041,30 @@ _zk_du() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -768,7 +1080,7 @@ _zk_cp() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --force -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 2
 
     # Offer option value completions
@@ -797,6 +1109,30 @@ _zk_cp() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -816,7 +1152,7 @@ _zk_txn() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options -1
 
     # Offer option value completions
@@ -845,6 +1181,30 @@ _zk_txn() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     esac
 }
 
@@ -852,7 +1212,7 @@ _zk_getAcl() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -s -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -881,6 +1241,30 @@ _zk_getAcl() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -896,7 +1280,7 @@ _zk_setAcl() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -r -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key -v)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section -v)
     __zk_offer_flags_options 2
 
     # Offer option value completions
@@ -923,6 +1307,30 @@ _zk_setAcl() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     '-v')
@@ -943,7 +1351,7 @@ _zk_addauth() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 2
 
     # Offer option value completions
@@ -972,6 +1380,30 @@ _zk_addauth() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     esac
 }
 
@@ -979,7 +1411,7 @@ _zk_whoami() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -1008,6 +1440,30 @@ _zk_whoami() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     esac
 }
 
@@ -1015,7 +1471,7 @@ _zk_sync() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -1042,6 +1498,30 @@ _zk_sync() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     esac
@@ -1059,7 +1539,7 @@ _zk_getAllChildrenNumber() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -1086,6 +1566,30 @@ _zk_getAllChildrenNumber() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     esac
@@ -1103,7 +1607,7 @@ _zk_getEphemerals() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -1130,6 +1634,30 @@ _zk_getEphemerals() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     esac
@@ -1147,7 +1675,7 @@ _zk_session() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -1174,6 +1702,30 @@ _zk_session() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     esac
@@ -1183,7 +1735,7 @@ _zk_config() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -c -s -w -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -1212,6 +1764,30 @@ _zk_config() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     esac
 }
 
@@ -1219,7 +1795,7 @@ _zk_watch() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -R -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --count --exec)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section --count --exec)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -1246,6 +1822,30 @@ _zk_watch() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     '--count')
@@ -1269,7 +1869,7 @@ _zk_addWatch() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key -m --count)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section -m --count)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -1296,6 +1896,30 @@ _zk_addWatch() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     '-m')
@@ -1320,7 +1944,7 @@ _zk_removewatches() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -c -d -a -l -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -1347,6 +1971,30 @@ _zk_removewatches() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     esac
@@ -1364,7 +2012,7 @@ _zk_setquota() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key -n -b -N -B)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section -n -b -N -B)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -1391,6 +2039,30 @@ _zk_setquota() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     '-n')
@@ -1420,7 +2092,7 @@ _zk_listquota() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -1447,6 +2119,30 @@ _zk_listquota() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     esac
@@ -1464,7 +2160,7 @@ _zk_delquota() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -n -b -N -B -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -1493,6 +2189,30 @@ _zk_delquota() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -1508,7 +2228,7 @@ _zk_reconfig() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -s -h --help)
     repeating_options=(--auth -add --add -remove --remove)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key -v -members --members -file --file)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section -v -members --members -file --file)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -1537,6 +2257,30 @@ _zk_reconfig() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     '-v')
         return
         ;;
@@ -1560,7 +2304,7 @@ _zk_4lw() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -1589,6 +2333,30 @@ _zk_4lw() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     esac
 }
 
@@ -1596,7 +2364,7 @@ _zk_lock() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --wait --grace)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section --wait --grace)
     __zk_offer_flags_options -1
 
     # Offer option value completions
@@ -1623,6 +2391,30 @@ _zk_lock() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     '--wait')
@@ -1646,7 +2438,7 @@ _zk_elect() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --list -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --grace --id)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section --grace --id)
     __zk_offer_flags_options -1
 
     # Offer option value completions
@@ -1675,6 +2467,30 @@ _zk_elect() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     '--grace')
         return
         ;;
@@ -1696,7 +2512,7 @@ _zk_queue() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 3
 
     # Offer option value completions
@@ -1725,6 +2541,30 @@ _zk_queue() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -1744,7 +2584,7 @@ _zk_edit() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -1773,6 +2613,30 @@ _zk_edit() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -1788,7 +2652,7 @@ _zk_diff() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 2
 
     # Offer option value completions
@@ -1817,6 +2681,30 @@ _zk_diff() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -1836,7 +2724,7 @@ _zk_connect() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -1865,6 +2753,30 @@ _zk_connect() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     esac
 }
 
@@ -1872,7 +2784,7 @@ _zk_close() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -1901,6 +2813,30 @@ _zk_close() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     esac
 }
 
@@ -1908,7 +2844,7 @@ _zk_printwatches() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -1935,6 +2871,30 @@ _zk_printwatches() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     esac
@@ -1952,7 +2912,7 @@ _zk_cd() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -1981,6 +2941,30 @@ _zk_cd() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -1996,7 +2980,7 @@ _zk_pwd() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -2023,6 +3007,30 @@ _zk_pwd() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     esac
@@ -2032,7 +3040,7 @@ _zk_quit() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -2059,6 +3067,30 @@ _zk_quit() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     esac
@@ -2068,7 +3100,7 @@ _zk_version() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -2095,6 +3127,30 @@ _zk_version() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     esac
@@ -2146,7 +3202,7 @@ _zk_register() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --id --data --base)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section --id --data --base)
     __zk_offer_flags_options -1
 
     # Offer option value completions
@@ -2175,6 +3231,30 @@ _zk_register() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     '--id')
         return
         ;;
@@ -2191,7 +3271,7 @@ _zk_services() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --watch -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --base)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section --base)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -2220,6 +3300,30 @@ _zk_services() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     '--base')
         return
         ;;
@@ -2230,7 +3334,7 @@ _zk_barrier() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --count --wait --id)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section --count --wait --id)
     __zk_offer_flags_options -1
 
     # Offer option value completions
@@ -2259,6 +3363,30 @@ _zk_barrier() {
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
         return
         ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
+        return
+        ;;
     '--count')
         return
         ;;
@@ -2283,7 +3411,7 @@ _zk_bench() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --latency --keep -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --count --size --window --sessions --path --ops --batch)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section --count --size --window --sessions --path --ops --batch)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -2310,6 +3438,30 @@ _zk_bench() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     '--count')

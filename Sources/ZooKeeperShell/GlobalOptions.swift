@@ -52,6 +52,37 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     @Flag(name: .long, help: "With TLS, accept any server certificate (testing only).")
     var insecureSkipTLSVerify = false
 
+    @Option(
+        name: .long,
+        help: "Log in with SASL: DIGEST-MD5 (a user of the servers' JAAS Server section) (also $ZK_SASL).",
+        completion: .list(["DIGEST-MD5"]))
+    var sasl: String?
+
+    @Option(name: .customLong("sasl-user"), help: "The SASL user; implies --sasl DIGEST-MD5 (also $ZK_SASL_USER).")
+    var saslUser: String?
+
+    @Option(
+        name: .customLong("sasl-password-file"),
+        help: "Read the SASL password from the first line of this file (else $ZK_SASL_PASSWORD).",
+        completion: .file())
+    var saslPasswordFile: String?
+
+    @Option(
+        name: .customLong("sasl-service"), help: "The servers' SASL service name (default: zookeeper).")
+    var saslService: String?
+
+    @Option(
+        name: .customLong("sasl-host"),
+        help: "The servers' name in the SASL exchange (default for DIGEST-MD5: zk-sasl-md5, as Java clients).")
+    var saslHost: String?
+
+    @Option(
+        name: .long, help: "Log in as this JAAS file's client section says (also $ZK_JAAS).", completion: .file())
+    var jaas: String?
+
+    @Option(name: .customLong("jaas-section"), help: "The JAAS file's section to read (default: Client).")
+    var jaasSection: String?
+
     public init() {}
 
     public func validate() throws {
@@ -107,7 +138,10 @@ extension GlobalOptions {
 
     /// Whether a global option before the command consumes the next word.
     private static func takesValue(_ argument: String) -> Bool {
-        ["-s", "--server", "--timeout", "--connect-timeout", "--auth", "-c", "--command", "-f", "--file"].contains(
-            argument)
+        [
+            "-s", "--server", "--timeout", "--connect-timeout", "--auth", "-c", "--command", "-f", "--file",
+            "--tls-ca", "--tls-cert", "--tls-key", "--sasl", "--sasl-user", "--sasl-password-file", "--sasl-service",
+            "--sasl-host", "--jaas", "--jaas-section",
+        ].contains(argument)
     }
 }

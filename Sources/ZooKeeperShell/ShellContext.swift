@@ -108,6 +108,7 @@ final class ShellContext: @unchecked Sendable {
         // A command waits for a server as long as zk waits for one at the start.
         configuration.requestTimeout = configuration.connectTimeout
         configuration.tls = try options.tlsConfiguration()
+        configuration.sasl = try options.saslConfiguration()
         let credentials = options.auth + (ProcessInfo.processInfo.environment["ZK_AUTH"].map { [$0] } ?? [])
         configuration.authentication = credentials.map { credential in
             let scheme = credential.prefix { $0 != ":" }
@@ -132,7 +133,8 @@ final class ShellContext: @unchecked Sendable {
     private var hint: String {
         guard options.server == nil && !options.embedded && connectedTo == nil else { return "" }
         return interactive
-            ? " (connect HOST:PORT names another)" : "; give a server with -s HOST:PORT or $ZK_SERVER, or try --embedded"
+            ? " (connect HOST:PORT names another)"
+            : "; give a server with -s HOST:PORT or $ZK_SERVER, or try --embedded"
     }
 
     /// Seconds for people: "5 s", "1.5 s".
