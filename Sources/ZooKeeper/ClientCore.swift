@@ -685,7 +685,7 @@ final class ClientCore: @unchecked Sendable {
         let login = configuration.sasl.map { "\($0)" } ?? "SASL"
         guard header.error == .ok else {
             return saslFailed(
-                header.error == .authFailed
+                [.authFailed, .sessionClosedRequireSaslAuth].contains(header.error)
                     ? "SASL authentication failed: the server refused the login (\(login))"
                     : "SASL authentication failed: \(header.error.message) (\(login))")
         }

@@ -20,6 +20,14 @@ extension ZooKeeperServer {
         public var fourLetterWordWhitelist: Set<String> = ["srvr"]
         /// `user:base64(sha1(user:password))` of the super user, who bypasses every ACL.
         public var superDigest: String?
+        /// The users who may log in with SASL DIGEST-MD5, by name, with their passwords (a JAAS
+        /// `Server` section's `user_NAME="password"` entries); nil: SASL is not offered. A user
+        /// logged in is `sasl:NAME` in ACLs, as with Apache's `SASLAuthenticationProvider`.
+        public var saslUsers: [String: String]?
+        /// Refuse every request but SASL from a connection not logged in with SASL: the reply is
+        /// SessionClosedRequireSaslAuth and the connection is closed
+        /// (`zookeeper.sessionRequireClientSASLAuth=true`).
+        public var requireClientSASLAuth = false
         /// TTL nodes (`zookeeper.extendedTypesEnabled`).
         public var extendedTypesEnabled = false
         /// The largest frame accepted from a client (`jute.maxbuffer`).

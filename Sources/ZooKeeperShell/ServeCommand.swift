@@ -55,6 +55,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Transactions between snapshots.")
     var snapshotEvery = 100_000
 
+    @Option(
+        name: .long, help: "Take SASL DIGEST-MD5 logins from the users (user_NAME=\"password\") of this JAAS file.",
+        completion: .file())
+    var jaas: String?
+
+    @Option(name: .customLong("jaas-section"), help: "The JAAS file's section of users (default: Server).")
+    var jaasSection = "Server"
+
+    @Option(
+        name: .customLong("sasl-users"), help: "Take SASL DIGEST-MD5 logins from this file of NAME:PASSWORD lines.",
+        completion: .file())
+    var saslUsers: String?
+
+    @Flag(
+        name: .customLong("require-sasl"),
+        help: "Refuse clients not logged in with SASL (zookeeper.sessionRequireClientSASLAuth).")
+    var requireSASL = false
+
     @Flag(name: .long, help: "Allow TTL nodes (zookeeper.extendedTypesEnabled).")
     var extendedTypes = false
 
@@ -70,6 +88,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let superDigest, superDigest.split(separator: ":", omittingEmptySubsequences: false).count != 2 {
             throw ValidationError("--super-digest must be user:digest")
+        }
+        if requireSASL && jaas == nil && saslUsers == nil {
+            throw ValidationError("--require-sasl needs users: --jaas FILE or --sasl-users FILE")
         }
     }
 
@@ -89,6 +110,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.dataDirectory = dataDir
         configuration.snapshotEvery = snapshotEvery
         configuration.logger = logger
+        configuration.saslUsers = try saslUserList()
+        configuration.requireClientSASLAuth = requireSASL
         let server: ZooKeeperServer
         do {
             server = try await ZooKeeperServer.start(configuration: configuration)

@@ -56,3 +56,13 @@ import ZooKeeperSASL
         }
     }
 }
+
+@Suite struct SASLUsersFileTests {
+    @Test func readsNamesAndPasswords() throws {
+        #expect(
+            try SASLUsersFile.parse("# users\nalice:a:b c\r\n\nbob:\n") == ["alice": "a:b c", "bob": ""])
+        #expect(throws: SASLError("line 2 of the users file is not NAME:PASSWORD")) {
+            try SASLUsersFile.parse("alice:x\nbob\n")
+        }
+    }
+}

@@ -1,7 +1,7 @@
 import Foundation
 
 extension ApacheZooKeeper {
-    /// The DIGEST-MD5 users of ``withSASL(size:users:requireClientSASLAuth:_:)``'s servers.
+    /// The DIGEST-MD5 users of ``withSASL(size:tickTime:users:requireClientSASLAuth:extraProperties:_:)``'s servers.
     public static let saslUsers = ["alice": "alice-secret", "bob": "bob-secret"]
 
     /// Runs `body` with Apache ZooKeeper servers that take SASL DIGEST-MD5 logins (the
@@ -9,8 +9,8 @@ extension ApacheZooKeeper {
     /// `requireClientSASLAuth`: `zookeeper.sessionRequireClientSASLAuth=true`, so that a client
     /// without a login is refused.
     public static func withSASL<T>(
-        size: Int = 1, users: [String: String] = saslUsers, requireClientSASLAuth: Bool = false,
-        _ body: (ApacheZooKeeper) async throws -> T
+        size: Int = 1, tickTime: Int = 200, users: [String: String] = saslUsers, requireClientSASLAuth: Bool = false,
+        extraProperties: [String] = [], _ body: (ApacheZooKeeper) async throws -> T
     ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zk-jaas-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -22,7 +22,7 @@ extension ApacheZooKeeper {
             "-Dzookeeper.authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider",
         ]
         if requireClientSASLAuth { properties.append("-Dzookeeper.sessionRequireClientSASLAuth=true") }
-        return try await with(size: size, extraProperties: properties, body)
+        return try await with(size: size, tickTime: tickTime, extraProperties: properties + extraProperties, body)
     }
 
     /// A JAAS file whose `Server` section lists `users` for DIGEST-MD5.

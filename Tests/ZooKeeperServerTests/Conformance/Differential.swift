@@ -27,13 +27,14 @@ final class Transcript: @unchecked Sendable {
 
     /// A new client; its session gets the next name (S1, S2, ...).
     func connect(
-        authentication: [(scheme: String, credentials: [UInt8])] = []
+        authentication: [(scheme: String, credentials: [UInt8])] = [], sasl: SASLConfiguration? = nil
     ) async throws -> (ZooKeeperClient, EventLog) {
         var configuration = ZooKeeperClient.Configuration()
         configuration.sessionTimeout = .seconds(10)
         configuration.connectTimeout = .seconds(20)
         configuration.requestTimeout = .seconds(20)
         configuration.authentication = authentication
+        configuration.sasl = sasl
         let client = try await ZooKeeperClient.connect(connectString, configuration: configuration)
         let session = try await client.session().id
         let log = EventLog(client: client, transcript: self)
@@ -129,21 +130,32 @@ final class EventLog: @unchecked Sendable {
 
 /// Runs `scenario` against a fresh Apache ZooKeeper and a fresh embedded server and expects the
 /// same transcript from both. `superDigest` (`user:base64(sha1(user:password))`) configures a
-/// super user on both.
+/// super user on both; `sasl` SASL DIGEST-MD5 logins for ``ApacheZooKeeper/saslUsers``, required
+/// of every client with `.required`.
 func expectSameBehaviour(
     extendedTypes: Bool = false,
     superDigest: String? = nil,
+    sasl: SASLLogins = .none,
     sourceLocation: SourceLocation = #_sourceLocation,
     _ scenario: @Sendable (Transcript) async throws -> Void
 ) async throws {
     var properties = extendedTypes ? ["-Dzookeeper.extendedTypesEnabled=true"] : []
     if let superDigest { properties.append("-Dzookeeper.DigestAuthenticationProvider.superDigest=\(superDigest)") }
-    let apache = try await ApacheZooKeeper.with(tickTime: 2000, extraProperties: properties) { cluster in
-        try await run(scenario, on: cluster.connectString)
-    }
+    let apache =
+        sasl == .none
+        ? try await ApacheZooKeeper.with(tickTime: 2000, extraProperties: properties) { cluster in
+            try await run(scenario, on: cluster.connectString)
+        }
+        : try await ApacheZooKeeper.withSASL(
+            tickTime: 2000, requireClientSASLAuth: sasl == .required, extraProperties: properties
+        ) { cluster in
+            try await run(scenario, on: cluster.connectString)
+        }
     var configuration = ZooKeeperServer.Configuration(port: 0)
     configuration.extendedTypesEnabled = extendedTypes
     configuration.superDigest = superDigest
+    configuration.saslUsers = sasl == .none ? nil : ApacheZooKeeper.saslUsers
+    configuration.requireClientSASLAuth = sasl == .required
     let ours = try await ZooKeeperServer.withServer(configuration: configuration) { server in
         try await run(scenario, on: server.connectString)
     }
@@ -153,6 +165,16 @@ func expectSameBehaviour(
         }
     }
     expectSameLines(apache, ours, what: "step", sourceLocation: sourceLocation)
+}
+
+/// Whether the servers of ``expectSameBehaviour(extendedTypes:superDigest:sasl:sourceLocation:_:)``
+/// take SASL logins.
+enum SASLLogins {
+    case none
+    /// Offered to clients that want them.
+    case offered
+    /// Required of every client (`zookeeper.sessionRequireClientSASLAuth`).
+    case required
 }
 
 private func run(_ scenario: @Sendable (Transcript) async throws -> Void, on connectString: String) async throws
