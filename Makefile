@@ -29,7 +29,7 @@ shell: build
 	$(SWIFT) run zk --embedded
 
 ## Installs what the tests need: Apache ZooKeeper (the oracle), its C client, Java (Debian) and
-## kazoo (PyPI), the third-party clients run against our server.
+## kazoo with pure-sasl for its SASL logins (PyPI), the third-party clients run against our server.
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -38,6 +38,7 @@ deps:
 	fi
 	@command -v java >/dev/null || { echo "java is missing (Apache ZooKeeper needs it)" >&2; exit 1; }
 	@$(PYTHON) -c 'import kazoo' 2>/dev/null || $(PYTHON) -m pip install -q kazoo >&2
+	@$(PYTHON) -c 'import puresasl' 2>/dev/null || $(PYTHON) -m pip install -q pure-sasl >&2
 
 ## The suites that run 3-node Apache ensembles (three JVMs each) run after the rest, one at a
 ## time (two ensembles starting together can race for the same free ports); the rest run at most

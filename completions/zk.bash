@@ -3158,9 +3158,9 @@ _zk_version() {
 
 _zk_serve() {
     repeating_flags=()
-    non_repeating_flags=(--extended-types -v --verbose -h --help)
+    non_repeating_flags=(--require-sasl --extended-types -v --verbose -h --help)
     repeating_options=()
-    non_repeating_options=(--host -p --port --tick-time --min-session-timeout --max-session-timeout --max-client-connections --4lw-whitelist --super-digest --data-dir --snapshot-every)
+    non_repeating_options=(--host -p --port --tick-time --min-session-timeout --max-session-timeout --max-client-connections --4lw-whitelist --super-digest --data-dir --snapshot-every --sasl-jaas --sasl-jaas-section --sasl-users)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -3193,6 +3193,17 @@ _zk_serve() {
         return
         ;;
     '--snapshot-every')
+        return
+        ;;
+    '--sasl-jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-jaas-section')
+        return
+        ;;
+    '--sasl-users')
+        __zk_add_completions -f
         return
         ;;
     esac

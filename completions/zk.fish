@@ -109,7 +109,7 @@ function __zk_parse_tokens -S
         case 'version'
             __zk_parse_subcommand 0 'server=' 'timeout=' 'connect-timeout=' 'auth=+' 'embedded' 'json' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'insecure-skip-tls-verify' 'sasl=' 'sasl-user=' 'sasl-password-file=' 'sasl-service=' 'sasl-host=' 'jaas=' 'jaas-section=' 'h/help'
         case 'serve'
-            __zk_parse_subcommand 0 'host=' 'p/port=' 'tick-time=' 'min-session-timeout=' 'max-session-timeout=' 'max-client-connections=' '4lw-whitelist=' 'super-digest=' 'data-dir=' 'snapshot-every=' 'extended-types' 'v/verbose' 'h/help'
+            __zk_parse_subcommand 0 'host=' 'p/port=' 'tick-time=' 'min-session-timeout=' 'max-session-timeout=' 'max-client-connections=' '4lw-whitelist=' 'super-digest=' 'data-dir=' 'snapshot-every=' 'sasl-jaas=' 'sasl-jaas-section=' 'sasl-users=' 'require-sasl' 'extended-types' 'v/verbose' 'h/help'
         case 'register'
             __zk_parse_subcommand -r 3 'server=' 'timeout=' 'connect-timeout=' 'auth=+' 'embedded' 'json' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'insecure-skip-tls-verify' 'sasl=' 'sasl-user=' 'sasl-password-file=' 'sasl-service=' 'sasl-host=' 'jaas=' 'jaas-section=' 'id=' 'data=' 'base=' 'h/help'
         case 'services'
@@ -1164,6 +1164,10 @@ complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serv
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" super-digest' -l 'super-digest' -d 'The super user\'s digest, user:base64(sha1(user:password)).' -rfka ''
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" data-dir' -l 'data-dir' -d 'Keep a transaction log and snapshots here; every write is on disk before its reply.' -rfka ''
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" snapshot-every' -l 'snapshot-every' -d 'Transactions between snapshots.' -rfka ''
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" sasl-jaas' -l 'sasl-jaas' -d 'Take SASL DIGEST-MD5 logins from the users (user_NAME="password") of this JAAS file.' -rF
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" sasl-jaas-section' -l 'sasl-jaas-section' -d 'The JAAS file\'s section of users.' -rfka ''
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" sasl-users' -l 'sasl-users' -d 'Take SASL DIGEST-MD5 logins from this file of NAME:PASSWORD lines.' -rF
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" require-sasl' -l 'require-sasl' -d 'Refuse clients not logged in with SASL (zookeeper.sessionRequireClientSASLAuth).'
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" extended-types' -l 'extended-types' -d 'Allow TTL nodes (zookeeper.extendedTypesEnabled).'
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" v verbose' -s 'v' -l 'verbose' -d 'Log connections and sessions.'
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" h help' -s 'h' -l 'help' -d 'Show help information.'

@@ -391,7 +391,8 @@ final class ServerCore: @unchecked Sendable {
                 connection.sasl = nil
                 logger.debug("SASL login", metadata: ["connection": "\(connection.id)", "user": "\(user)"])
                 let id = Id(scheme: "sasl", id: user)
-                if !connection.ids.contains(id) { connection.ids.append(id) }
+                // First, before the ip identity: Apache lists it so (whoAmI).
+                if !connection.ids.contains(id) { connection.ids.insert(id, at: 0) }
                 reply(to: connection, ReplyHeader(xid: header.xid, zxid: 0), body: SASLResponse(token: token))
             }
         } catch {

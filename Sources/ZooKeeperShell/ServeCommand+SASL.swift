@@ -7,7 +7,7 @@ import ZooKeeperSASL
 #endif
 
 extension ServeCommand {
-    /// The SASL users of --jaas and --sasl-users together (nil: neither given, no SASL).
+    /// The SASL users of --sasl-jaas and --sasl-users together (nil: neither given, no SASL).
     func saslUserList() throws -> [String: String]? {
         guard jaas != nil || saslUsers != nil else { return nil }
         var users: [String: String] = [:]
@@ -16,25 +16,25 @@ extension ServeCommand {
             do {
                 users.merge(try JAASConfiguration(parsing: text).serverUsers(section: jaasSection)) { $1 }
             } catch {
-                throw ShellError("\(jaas): \(error.message)", status: ExitStatus.usage)
+                throw ShellError("\(jaas): \(error.message)")
             }
         }
         if let saslUsers {
             do {
                 users.merge(try SASLUsersFile.parse(try Self.read(saslUsers, "users file"))) { $1 }
             } catch let error as SASLError {
-                throw ShellError("\(saslUsers): \(error.message)", status: ExitStatus.usage)
+                throw ShellError("\(saslUsers): \(error.message)")
             }
         }
         guard !users.isEmpty else {
-            throw ShellError("no SASL users in \(jaas ?? saslUsers ?? "")", status: ExitStatus.usage)
+            throw ShellError("no SASL users in \(jaas ?? saslUsers ?? "")")
         }
         return users
     }
 
     private static func read(_ path: String, _ what: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ShellError("cannot read the \(what) \(path)", status: ExitStatus.usage)
+            throw ShellError("cannot read the \(what) \(path)")
         }
         return String(decoding: data, as: UTF8.self)
     }

@@ -56,11 +56,12 @@ struct ServeCommand: AsyncParsableCommand {
     var snapshotEvery = 100_000
 
     @Option(
-        name: .long, help: "Take SASL DIGEST-MD5 logins from the users (user_NAME=\"password\") of this JAAS file.",
+        name: .customLong("sasl-jaas"),
+        help: "Take SASL DIGEST-MD5 logins from the users (user_NAME=\"password\") of this JAAS file.",
         completion: .file())
     var jaas: String?
 
-    @Option(name: .customLong("jaas-section"), help: "The JAAS file's section of users (default: Server).")
+    @Option(name: .customLong("sasl-jaas-section"), help: "The JAAS file's section of users.")
     var jaasSection = "Server"
 
     @Option(
@@ -90,7 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--super-digest must be user:digest")
         }
         if requireSASL && jaas == nil && saslUsers == nil {
-            throw ValidationError("--require-sasl needs users: --jaas FILE or --sasl-users FILE")
+            throw ValidationError("--require-sasl needs users: --sasl-jaas FILE or --sasl-users FILE")
         }
     }
 

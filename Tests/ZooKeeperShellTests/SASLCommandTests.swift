@@ -90,3 +90,46 @@ import ZooKeeperTestSupport
         #expect(result.errorText == message)
     }
 }
+
+/// `zk serve` with SASL DIGEST-MD5 users from a JAAS file and a users file, SASL required.
+@Suite(.timeLimit(.minutes(3))) struct ServeSASLTests {
+    @Test func serveTakesSASLLoginsAndRequiresThem() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zk-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let jaas = directory.appendingPathComponent("jaas.conf").path
+        try ApacheZooKeeper.jaasServerSection(users: ["alice": "alice-secret"])
+            .write(toFile: jaas, atomically: true, encoding: .utf8)
+        let users = directory.appendingPathComponent("users").path
+        try "# more users\nbob:bob-secret\n".write(toFile: users, atomically: true, encoding: .utf8)
+
+        let (process, address) = try await ServeProcess.start([
+            "--sasl-jaas", jaas, "--sasl-users", users, "--require-sasl",
+        ])
+        defer { process.terminate() }
+        func zk(_ arguments: [String], _ password: String? = nil) async throws -> ChildProcess.Result {
+            try await ShellCommandTests.zk(
+                ["-s", address, "--connect-timeout", "10"] + arguments,
+                environment: password.map { ["ZK_SASL_PASSWORD": $0] } ?? [:])
+        }
+        let created = try await zk(["--sasl-user", "alice", "create", "/a", "x", "sasl:alice:cdrwa"], "alice-secret")
+        #expect(created.status == 0 && created.text == "/a\n", "\(created.errorText)")
+        let read = try await zk(["--sasl-user", "alice", "get", "/a"], "alice-secret")
+        #expect(read.status == 0 && read.text == "x", "\(read.errorText)")
+        let bob = try await zk(["--sasl-user", "bob", "get", "/a"], "bob-secret")
+        #expect(bob.status == 6 && bob.errorText == "zk: NoAuth: not authorized: /a\n", "\(bob.errorText)")
+        let wrong = try await zk(["--sasl-user", "bob", "ls", "/"], "alice-secret")
+        #expect(wrong.status == 6, "\(wrong.errorText)")
+        // Without a login: SessionClosedRequireSaslAuth, not authorized.
+        let anonymous = try await zk(["ls", "/"])
+        #expect(anonymous.status == 6, "\(anonymous.errorText)")
+    }
+
+    @Test func badUserFilesAreUsageErrors() async throws {
+        let missing = try await ShellCommandTests.zk(["serve", "--port", "0", "--sasl-users", "/nonexistent/users"])
+        #expect(missing.status == 1 && missing.errorText == "zk: cannot read the users file /nonexistent/users\n")
+        let required = try await ShellCommandTests.zk(["serve", "--port", "0", "--require-sasl"])
+        #expect(required.status == 64)
+        #expect(required.errorText.contains("--require-sasl needs users: --sasl-jaas FILE or --sasl-users FILE"))
+    }
+}
