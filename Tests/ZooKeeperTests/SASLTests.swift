@@ -96,4 +96,29 @@ import ZooKeeperTestSupport
             _ = try? await anonymous.close()
         }
     }
+
+    /// Neither a login nor a refused one puts the password in the log, at any level; nor does
+    /// printing the configuration.
+    @Test func passwordsNeverReachTheLog() async throws {
+        let capture = CredentialLoggingTests.Capture()
+        try await ApacheZooKeeper.withSASL { cluster in
+            var configuration = Self.configuration("alice", "alice-secret")
+            configuration.logger = capture.logger("zookeeper.sasl")
+            let zk = try await ZooKeeperClient.connect(cluster.connectString, configuration: configuration)
+            try await zk.close()
+            var refused = Self.configuration("bob", "Wr0ng-Passw0rd")
+            refused.logger = capture.logger("zookeeper.refused")
+            await #expect(throws: ZooKeeperError.self) {
+                try await ZooKeeperClient.connect(cluster.connectString, configuration: refused)
+            }
+            capture.append("\(configuration.sasl!) \(String(describing: refused.sasl!))")
+        }
+        let lines = capture.text
+        #expect(lines.contains { $0.contains("SASL authenticated") }, "too little logged: \(lines)")
+        #expect(lines.contains { $0.contains("SASL authentication failed") }, "too little logged: \(lines)")
+        for secret in ["alice-secret", "Wr0ng-Passw0rd"] {
+            let leaks = lines.filter { $0.contains(secret) }
+            #expect(leaks.isEmpty, "a password in the log: \(leaks)")
+        }
+    }
 }
