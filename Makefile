@@ -5,8 +5,8 @@
 #               documentation with warnings as errors.
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libedit-dev zookeeper zookeeper-bin openssl zsh fish mandoc
-BUILD_PACKAGES := libedit-dev
+APT_PACKAGES := libedit-dev libkrb5-dev zookeeper zookeeper-bin openssl zsh fish mandoc krb5-kdc krb5-admin-server krb5-user
+BUILD_PACKAGES := libedit-dev libkrb5-dev
 PYTHON ?= python3
 
 .PHONY: all build build-deps release shell test fuzz fuzz-libfuzzer deps format lint clean completions man install uninstall docs
@@ -18,7 +18,7 @@ all: build
 build: build-deps
 	$(SWIFT) build
 
-## The shell's line editing needs libedit's headers.
+## The shell's line editing needs libedit's headers; GSSAPI logins the GSS-API headers of libkrb5-dev.
 build-deps:
 	@dpkg -s $(BUILD_PACKAGES) >/dev/null 2>&1 || { \
 		echo "installing: $(BUILD_PACKAGES)" >&2; \
@@ -28,7 +28,8 @@ build-deps:
 shell: build
 	$(SWIFT) run zk --embedded
 
-## Installs what the tests need: Apache ZooKeeper (the oracle), its C client, Java (Debian) and
+## Installs what the tests need: Apache ZooKeeper (the oracle), its C client, Java, MIT Kerberos
+## (a throwaway KDC for the GSSAPI tests) (Debian) and
 ## kazoo with pure-sasl for its SASL logins (PyPI), the third-party clients run against our server.
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -30,9 +30,12 @@ let package = Package(
             name: "ZooKeeperSASL",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The system's Kerberos GSS-API (headers from libkrb5-dev), loaded at run time by GSSAPI logins.
+        .target(name: "CGSSAPI"),
         .target(
             name: "ZooKeeper",
             dependencies: [
+                "CGSSAPI",
                 "ZooKeeperProtocol",
                 "ZooKeeperSASL",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -165,7 +165,7 @@ _zk() {
     local -a repeating_flags=()
     local -a non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --stop-on-error -h --help)
     local -a repeating_options=(--auth)
-    local -a non_repeating_options=(-s -c -f --server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section --command --file)
+    local -a non_repeating_options=(-s -c -f --server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section --command --file)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -195,7 +195,7 @@ _zk() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -209,6 +209,13 @@ _zk() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -246,7 +253,7 @@ _zk_ls() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -s -R -w -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -276,7 +283,7 @@ _zk_ls() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -290,6 +297,13 @@ _zk_ls() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -314,7 +328,7 @@ _zk_get() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -s -w -b --base64 -x --hex -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -344,7 +358,7 @@ _zk_get() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -358,6 +372,13 @@ _zk_get() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -382,7 +403,7 @@ _zk_set() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -s -b --base64 -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section -v)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section -v)
     __zk_offer_flags_options 2
 
     # Offer option value completions
@@ -412,7 +433,7 @@ _zk_set() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -426,6 +447,13 @@ _zk_set() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -453,7 +481,7 @@ _zk_create() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -e -s -c --parents -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section -t)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section -t)
     __zk_offer_flags_options 3
 
     # Offer option value completions
@@ -483,7 +511,7 @@ _zk_create() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -497,6 +525,13 @@ _zk_create() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -524,7 +559,7 @@ _zk_delete() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section -v)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section -v)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -554,7 +589,7 @@ _zk_delete() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -568,6 +603,13 @@ _zk_delete() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -595,7 +637,7 @@ _zk_deleteall() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --force -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -625,7 +667,7 @@ _zk_deleteall() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -639,6 +681,13 @@ _zk_deleteall() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -663,7 +712,7 @@ _zk_stat() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -w -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -693,7 +742,7 @@ _zk_stat() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -707,6 +756,13 @@ _zk_stat() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -731,7 +787,7 @@ _zk_exists() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -761,7 +817,7 @@ _zk_exists() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -775,6 +831,13 @@ _zk_exists() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -799,7 +862,7 @@ _zk_tree() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section --depth -d)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section --depth -d)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -829,7 +892,7 @@ _zk_tree() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -843,6 +906,13 @@ _zk_tree() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -870,7 +940,7 @@ _zk_find() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --ephemeral -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section --name --regex)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section --name --regex)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -900,7 +970,7 @@ _zk_find() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -914,6 +984,13 @@ _zk_find() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -944,7 +1021,7 @@ _zk_grep() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -l -i -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 2
 
     # Offer option value completions
@@ -974,7 +1051,7 @@ _zk_grep() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -988,6 +1065,13 @@ _zk_grep() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -1012,7 +1096,7 @@ _zk_du() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -1042,7 +1126,7 @@ _zk_du() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -1056,6 +1140,13 @@ _zk_du() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -1080,7 +1171,7 @@ _zk_cp() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --force -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 2
 
     # Offer option value completions
@@ -1110,7 +1201,7 @@ _zk_cp() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -1124,6 +1215,13 @@ _zk_cp() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -1152,7 +1250,7 @@ _zk_txn() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options -1
 
     # Offer option value completions
@@ -1182,7 +1280,7 @@ _zk_txn() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -1196,6 +1294,13 @@ _zk_txn() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -1212,7 +1317,7 @@ _zk_getAcl() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -s -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -1242,7 +1347,7 @@ _zk_getAcl() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -1256,6 +1361,13 @@ _zk_getAcl() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -1280,7 +1392,7 @@ _zk_setAcl() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -r -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section -v)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section -v)
     __zk_offer_flags_options 2
 
     # Offer option value completions
@@ -1310,7 +1422,7 @@ _zk_setAcl() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -1324,6 +1436,13 @@ _zk_setAcl() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -1351,7 +1470,7 @@ _zk_addauth() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 2
 
     # Offer option value completions
@@ -1381,7 +1500,7 @@ _zk_addauth() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -1395,6 +1514,13 @@ _zk_addauth() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -1411,7 +1537,7 @@ _zk_whoami() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -1441,7 +1567,7 @@ _zk_whoami() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -1455,6 +1581,13 @@ _zk_whoami() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -1471,7 +1604,7 @@ _zk_sync() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -1501,7 +1634,7 @@ _zk_sync() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -1515,6 +1648,13 @@ _zk_sync() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -1539,7 +1679,7 @@ _zk_getAllChildrenNumber() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -1569,7 +1709,7 @@ _zk_getAllChildrenNumber() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -1583,6 +1723,13 @@ _zk_getAllChildrenNumber() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -1607,7 +1754,7 @@ _zk_getEphemerals() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -1637,7 +1784,7 @@ _zk_getEphemerals() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -1651,6 +1798,13 @@ _zk_getEphemerals() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -1675,7 +1829,7 @@ _zk_session() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -1705,7 +1859,7 @@ _zk_session() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -1719,6 +1873,13 @@ _zk_session() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -1735,7 +1896,7 @@ _zk_config() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -c -s -w -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -1765,7 +1926,7 @@ _zk_config() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -1779,6 +1940,13 @@ _zk_config() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -1795,7 +1963,7 @@ _zk_watch() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -R -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section --count --exec)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section --count --exec)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -1825,7 +1993,7 @@ _zk_watch() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -1839,6 +2007,13 @@ _zk_watch() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -1869,7 +2044,7 @@ _zk_addWatch() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section -m --count)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section -m --count)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -1899,7 +2074,7 @@ _zk_addWatch() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -1913,6 +2088,13 @@ _zk_addWatch() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -1944,7 +2126,7 @@ _zk_removewatches() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -c -d -a -l -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -1974,7 +2156,7 @@ _zk_removewatches() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -1988,6 +2170,13 @@ _zk_removewatches() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -2012,7 +2201,7 @@ _zk_setquota() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section -n -b -N -B)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section -n -b -N -B)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -2042,7 +2231,7 @@ _zk_setquota() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -2056,6 +2245,13 @@ _zk_setquota() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -2092,7 +2288,7 @@ _zk_listquota() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -2122,7 +2318,7 @@ _zk_listquota() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -2136,6 +2332,13 @@ _zk_listquota() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -2160,7 +2363,7 @@ _zk_delquota() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -n -b -N -B -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -2190,7 +2393,7 @@ _zk_delquota() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -2204,6 +2407,13 @@ _zk_delquota() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -2228,7 +2438,7 @@ _zk_reconfig() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -s -h --help)
     repeating_options=(--auth -add --add -remove --remove)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section -v -members --members -file --file)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section -v -members --members -file --file)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -2258,7 +2468,7 @@ _zk_reconfig() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -2272,6 +2482,13 @@ _zk_reconfig() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -2304,7 +2521,7 @@ _zk_4lw() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -2334,7 +2551,7 @@ _zk_4lw() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -2348,6 +2565,13 @@ _zk_4lw() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -2364,7 +2588,7 @@ _zk_lock() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section --wait --grace)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section --wait --grace)
     __zk_offer_flags_options -1
 
     # Offer option value completions
@@ -2394,7 +2618,7 @@ _zk_lock() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -2408,6 +2632,13 @@ _zk_lock() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -2438,7 +2669,7 @@ _zk_elect() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --list -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section --grace --id)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section --grace --id)
     __zk_offer_flags_options -1
 
     # Offer option value completions
@@ -2468,7 +2699,7 @@ _zk_elect() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -2482,6 +2713,13 @@ _zk_elect() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -2512,7 +2750,7 @@ _zk_queue() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 3
 
     # Offer option value completions
@@ -2542,7 +2780,7 @@ _zk_queue() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -2556,6 +2794,13 @@ _zk_queue() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -2584,7 +2829,7 @@ _zk_edit() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -2614,7 +2859,7 @@ _zk_edit() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -2628,6 +2873,13 @@ _zk_edit() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -2652,7 +2904,7 @@ _zk_diff() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 2
 
     # Offer option value completions
@@ -2682,7 +2934,7 @@ _zk_diff() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -2696,6 +2948,13 @@ _zk_diff() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -2724,7 +2983,7 @@ _zk_connect() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -2754,7 +3013,7 @@ _zk_connect() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -2768,6 +3027,13 @@ _zk_connect() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -2784,7 +3050,7 @@ _zk_close() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -2814,7 +3080,7 @@ _zk_close() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -2828,6 +3094,13 @@ _zk_close() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -2844,7 +3117,7 @@ _zk_printwatches() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -2874,7 +3147,7 @@ _zk_printwatches() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -2888,6 +3161,13 @@ _zk_printwatches() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -2912,7 +3192,7 @@ _zk_cd() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -2942,7 +3222,7 @@ _zk_cd() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -2956,6 +3236,13 @@ _zk_cd() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -2980,7 +3267,7 @@ _zk_pwd() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -3010,7 +3297,7 @@ _zk_pwd() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -3024,6 +3311,13 @@ _zk_pwd() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -3040,7 +3334,7 @@ _zk_quit() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -3070,7 +3364,7 @@ _zk_quit() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -3084,6 +3378,13 @@ _zk_quit() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -3100,7 +3401,7 @@ _zk_version() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -3130,7 +3431,7 @@ _zk_version() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -3144,6 +3445,13 @@ _zk_version() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -3213,7 +3521,7 @@ _zk_register() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section --id --data --base)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section --id --data --base)
     __zk_offer_flags_options -1
 
     # Offer option value completions
@@ -3243,7 +3551,7 @@ _zk_register() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -3257,6 +3565,13 @@ _zk_register() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -3282,7 +3597,7 @@ _zk_services() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --watch -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section --base)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section --base)
     __zk_offer_flags_options 1
 
     # Offer option value completions
@@ -3312,7 +3627,7 @@ _zk_services() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -3326,6 +3641,13 @@ _zk_services() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -3345,7 +3667,7 @@ _zk_barrier() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section --count --wait --id)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section --count --wait --id)
     __zk_offer_flags_options -1
 
     # Offer option value completions
@@ -3375,7 +3697,7 @@ _zk_barrier() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -3389,6 +3711,13 @@ _zk_barrier() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')
@@ -3422,7 +3751,7 @@ _zk_bench() {
     repeating_flags=()
     non_repeating_flags=(--embedded --json --tls --insecure-skip-tls-verify --latency --keep -h --help)
     repeating_options=(--auth)
-    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --jaas --jaas-section --count --size --window --sessions --path --ops --batch)
+    non_repeating_options=(--server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section --count --size --window --sessions --path --ops --batch)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -3452,7 +3781,7 @@ _zk_bench() {
         return
         ;;
     '--sasl')
-        __zk_add_completions -W 'DIGEST-MD5'
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
         return
         ;;
     '--sasl-user')
@@ -3466,6 +3795,13 @@ _zk_bench() {
         return
         ;;
     '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
         return
         ;;
     '--jaas')

@@ -663,14 +663,14 @@ final class ClientCore: @unchecked Sendable {
     /// Starts the exchange on the connection whose handshake just ended.
     private func startSASL() {
         guard let channel, let configuration = configuration.sasl else { return }
-        var mechanism = configuration.makeMechanism()
+        var mechanism = configuration.makeMechanism(host: connectedHost?.host ?? machine.currentHost.host)
         logger.debug("SASL authentication", metadata: ["sasl": "\(configuration)"])
         do {
             let token = try mechanism.initialResponse()
             sasl = mechanism
             sendSASL(token, on: channel)
         } catch {
-            saslFailed(error.message)
+            saslFailed("SASL authentication failed: \(error.message) (\(configuration))")
         }
     }
 

@@ -22,14 +22,22 @@ public struct SASLConfiguration: Sendable, CustomStringConvertible {
     public enum Mechanism: Sendable {
         /// DIGEST-MD5 (RFC 2831) with a user of the server's JAAS `Server` section.
         case digestMD5(username: String, password: String)
+        /// Kerberos v5 through the system's GSS-API library (MIT krb5's `libgssapi_krb5.so.2`,
+        /// loaded when first used): the key of `principal` from `keytab`, or with no keytab the
+        /// ticket of the credentials cache (`kinit`; `$KRB5CCNAME`), of `principal` or the
+        /// cache's own with no principal. `$KRB5_CONFIG` names another krb5.conf.
+        case gssapi(principal: String?, keytab: String?)
     }
 
     /// The mechanism and its credentials.
     public var mechanism: Mechanism
-    /// The service the server runs as: the first part of the DIGEST-MD5 digest-uri.
+    /// The service the server runs as: the first part of the DIGEST-MD5 digest-uri and of the
+    /// server's Kerberos principal (`zookeeper/HOST`).
     public var serviceName = "zookeeper"
-    /// The server's name in the exchange (the DIGEST-MD5 digest-uri's second part); nil:
-    /// ``digestMD5ServerName``, which Apache ZooKeeper's server requires and its Java client sends.
+    /// The server's name in the exchange: the DIGEST-MD5 digest-uri's second part, the host of
+    /// the server's Kerberos principal. nil: ``digestMD5ServerName`` for DIGEST-MD5, which Apache
+    /// ZooKeeper's server requires and its Java client sends; for GSSAPI the host name of the
+    /// connect string's entry being connected to, as the Java client takes it.
     public var serverHost: String?
 
     /// The server name of DIGEST-MD5 logins: a constant shared by Apache ZooKeeper's server and
@@ -46,30 +54,42 @@ public struct SASLConfiguration: Sendable, CustomStringConvertible {
         SASLConfiguration(mechanism: .digestMD5(username: username, password: password))
     }
 
-    /// The mechanism's name (`DIGEST-MD5`).
+    /// Kerberos v5 (GSSAPI) as `principal` with its key from `keytab`, or from the ticket cache.
+    public static func gssapi(principal: String? = nil, keytab: String? = nil) -> SASLConfiguration {
+        SASLConfiguration(mechanism: .gssapi(principal: principal, keytab: keytab))
+    }
+
+    /// The mechanism's name (`DIGEST-MD5`, `GSSAPI`).
     public var mechanismName: String {
         switch mechanism {
         case .digestMD5: "DIGEST-MD5"
+        case .gssapi: "GSSAPI"
         }
     }
 
-    /// The identity the client logs in as.
+    /// The identity the client logs in as (for GSSAPI without a principal, the ticket cache's).
     public var username: String {
         switch mechanism {
         case .digestMD5(let username, _): username
+        case .gssapi(let principal, _): principal ?? "the ticket cache's principal"
         }
     }
 
     /// The mechanism and user, without the password.
-    public var description: String { "\(mechanismName) as \(username)" }
+    public var description: String {
+        if case .gssapi(nil, _) = mechanism { return "GSSAPI with the ticket cache" }
+        return "\(mechanismName) as \(username)"
+    }
 
-    /// A fresh client state machine for one connection.
-    func makeMechanism() -> any SASLClientMechanism {
+    /// A fresh client state machine for one connection to `host`.
+    func makeMechanism(host: String) -> any SASLClientMechanism {
         switch mechanism {
         case .digestMD5(let username, let password):
             DigestMD5Client(
                 username: username, password: password, service: serviceName,
                 host: serverHost ?? Self.digestMD5ServerName)
+        case .gssapi(let principal, let keytab):
+            GSSAPIClient(service: serviceName, host: serverHost ?? host, principal: principal, keytab: keytab)
         }
     }
 }

@@ -54,8 +54,10 @@ public struct GlobalOptions: ParsableArguments, Sendable {
 
     @Option(
         name: .long,
-        help: "Log in with SASL: DIGEST-MD5 (a user of the servers' JAAS Server section) (also $ZK_SASL).",
-        completion: .list(["DIGEST-MD5"]))
+        help: """
+            Log in with SASL: DIGEST-MD5 (a user of the servers' JAAS Server section) or GSSAPI             (Kerberos) (also $ZK_SASL).
+            """,
+        completion: .list(["DIGEST-MD5", "GSSAPI"]))
     var sasl: String?
 
     @Option(name: .customLong("sasl-user"), help: "The SASL user; implies --sasl DIGEST-MD5 (also $ZK_SASL_USER).")
@@ -73,8 +75,18 @@ public struct GlobalOptions: ParsableArguments, Sendable {
 
     @Option(
         name: .customLong("sasl-host"),
-        help: "The servers' name in the SASL exchange (default for DIGEST-MD5: zk-sasl-md5, as Java clients).")
+        help: """
+            The servers' name in the SASL exchange (default: zk-sasl-md5 for DIGEST-MD5, the connect             string's host for GSSAPI, as Java clients).
+            """)
     var saslHost: String?
+
+    @Option(
+        name: .long, help: "With GSSAPI, take the principal's key from this keytab instead of the ticket cache.",
+        completion: .file())
+    var keytab: String?
+
+    @Option(name: .long, help: "With GSSAPI, the Kerberos principal to log in as (default: the ticket cache's).")
+    var principal: String?
 
     @Option(
         name: .long, help: "Log in as this JAAS file's client section says (also $ZK_JAAS).", completion: .file())
@@ -141,7 +153,7 @@ extension GlobalOptions {
         [
             "-s", "--server", "--timeout", "--connect-timeout", "--auth", "-c", "--command", "-f", "--file",
             "--tls-ca", "--tls-cert", "--tls-key", "--sasl", "--sasl-user", "--sasl-password-file", "--sasl-service",
-            "--sasl-host", "--jaas", "--jaas-section",
+            "--sasl-host", "--keytab", "--principal", "--jaas", "--jaas-section",
         ].contains(argument)
     }
 }

@@ -22,10 +22,12 @@ extension GlobalOptions {
         var configuration: SASLConfiguration
         if let jaasPath = jaas ?? environment["ZK_JAAS"] {
             configuration = try Self.jaasLogin(jaasPath, section: jaasSection ?? "Client", mechanism: mechanism)
+        } else if mechanism == "GSSAPI" || (mechanism == nil && (keytab != nil || principal != nil)) {
+            configuration = .gssapi(principal: principal, keytab: keytab)
         } else if mechanism != nil || user != nil {
             guard mechanism == nil || mechanism == "DIGEST-MD5" else {
                 throw ShellError(
-                    "unknown SASL mechanism '\(sasl ?? environment["ZK_SASL"] ?? "")'; zk knows DIGEST-MD5",
+                    "unknown SASL mechanism '\(sasl ?? environment["ZK_SASL"] ?? "")'; zk knows DIGEST-MD5 and GSSAPI",
                     status: ExitStatus.usage)
             }
             guard let user else {
@@ -83,10 +85,13 @@ extension GlobalOptions {
                     status: ExitStatus.usage)
             }
             return .digestMD5(username: username, password: password)
-        case .kerberos:
-            throw ShellError(
-                "the JAAS section \(section) of \(path) is a Kerberos login; zk logs in with DIGEST-MD5 only",
-                status: ExitStatus.usage)
+        case .kerberos(let principal, let keytab, _):
+            guard mechanism == nil || mechanism == "GSSAPI" else {
+                throw ShellError(
+                    "the JAAS section \(section) of \(path) is a Kerberos (GSSAPI) login, not \(mechanism!)",
+                    status: ExitStatus.usage)
+            }
+            return .gssapi(principal: principal, keytab: keytab)
         }
     }
 }
