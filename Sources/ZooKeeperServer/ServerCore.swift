@@ -372,6 +372,13 @@ final class ServerCore: @unchecked Sendable {
         reply(to: connection, ReplyHeader(xid: header.xid, zxid: database.lastZxid), body: nil)
     }
 
+    /// The connection proved an identity outside the protocol (a TLS client certificate).
+    func authenticated(_ id: Id, on connection: ServerConnection) {
+        logger.debug("authenticated", metadata: ["connection": "\(connection.id)", "id": "\(id.scheme):\(id.id)"])
+        // First, before the ip identity: Apache lists it so (whoAmI).
+        if !connection.ids.contains(id) { connection.ids.insert(id, at: 0) }
+    }
+
     /// One step of a SASL DIGEST-MD5 login: the first token gets the challenge, the response
     /// the `rspauth` and the `sasl` identity; a refused login gets AuthFailed (or
     /// SessionClosedRequireSaslAuth when SASL is required) and the connection is closed.

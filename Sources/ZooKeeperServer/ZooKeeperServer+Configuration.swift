@@ -1,4 +1,5 @@
 import Logging
+import NIOSSL
 import ZooKeeperProtocol
 
 extension ZooKeeperServer {
@@ -28,6 +29,15 @@ extension ZooKeeperServer {
         /// SessionClosedRequireSaslAuth and the connection is closed
         /// (`zookeeper.sessionRequireClientSASLAuth=true`).
         public var requireClientSASLAuth = false
+        /// A second port served with TLS (`secureClientPort`; 0 picks a free one, see
+        /// ``ZooKeeperServer/securePort``), with ``tls``; nil: none.
+        public var securePort: Int?
+        /// The TLS server configuration of ``securePort``: certificate, key and the CAs client
+        /// certificates must chain to. A verified client certificate's subject DN is the
+        /// connection's `x509` identity in ACLs (as with Apache's `X509AuthenticationProvider`);
+        /// `certificateVerification` says whether clients must present one
+        /// (`.noHostnameVerification`) or may (`.optionalVerification`).
+        public var tls: TLSConfiguration?
         /// TTL nodes (`zookeeper.extendedTypesEnabled`).
         public var extendedTypesEnabled = false
         /// The largest frame accepted from a client (`jute.maxbuffer`).

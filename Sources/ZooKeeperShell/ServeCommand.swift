@@ -56,6 +56,33 @@ struct ServeCommand: AsyncParsableCommand {
     var snapshotEvery = 100_000
 
     @Option(
+        name: .long,
+        help: "Also serve TLS on this port (0 picks a free one), with --tls-server-cert and --tls-server-key.")
+    var securePort: Int?
+
+    @Option(
+        name: .customLong("tls-server-cert"), help: "The server's PEM certificate (chain) for --secure-port.",
+        completion: .file(extensions: ["pem", "crt"]))
+    var tlsCertificate: String?
+
+    @Option(
+        name: .customLong("tls-server-key"), help: "The server certificate's PEM private key.",
+        completion: .file(extensions: ["pem", "key"]))
+    var tlsKey: String?
+
+    @Option(
+        name: .customLong("tls-client-ca"),
+        help: "Verify client certificates against the CAs of this PEM file; a client's subject DN is its x509 id.",
+        completion: .file(extensions: ["pem", "crt"]))
+    var tlsCA: String?
+
+    @Option(
+        name: .customLong("tls-client-auth"),
+        help: "With --tls-client-ca: whether clients must present a certificate (need) or may (want).",
+        completion: .list(["want", "need"]))
+    var tlsClientAuth = "need"
+
+    @Option(
         name: .customLong("sasl-jaas"),
         help: "Take SASL DIGEST-MD5 logins from the users (user_NAME=\"password\") of this JAAS file.",
         completion: .file())
@@ -90,6 +117,16 @@ struct ServeCommand: AsyncParsableCommand {
         if let superDigest, superDigest.split(separator: ":", omittingEmptySubsequences: false).count != 2 {
             throw ValidationError("--super-digest must be user:digest")
         }
+        if let securePort, !(0...65535).contains(securePort) {
+            throw ValidationError("--secure-port must be between 0 and 65535")
+        }
+        if (securePort == nil) != (tlsCertificate == nil) || (tlsCertificate == nil) != (tlsKey == nil) {
+            throw ValidationError("--secure-port, --tls-server-cert and --tls-server-key go together")
+        }
+        if tlsCA != nil && securePort == nil { throw ValidationError("--tls-client-ca needs --secure-port") }
+        guard ["want", "need"].contains(tlsClientAuth) else {
+            throw ValidationError("--tls-client-auth is want or need")
+        }
         if requireSASL && jaas == nil && saslUsers == nil {
             throw ValidationError("--require-sasl needs users: --sasl-jaas FILE or --sasl-users FILE")
         }
@@ -113,6 +150,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.logger = logger
         configuration.saslUsers = try saslUserList()
         configuration.requireClientSASLAuth = requireSASL
+        configuration.securePort = securePort
+        configuration.tls = try tlsConfiguration()
         let server: ZooKeeperServer
         do {
             server = try await ZooKeeperServer.start(configuration: configuration)
