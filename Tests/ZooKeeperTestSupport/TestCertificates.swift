@@ -20,6 +20,7 @@ public struct TestCertificates {
             }
             ca ca; ca other-ca; signed server; signed client
             cat server.key server.pem > server-keystore.pem
+            cat client.key client.pem > client-keystore.pem
             """
         let result = try await ChildProcess.run("/bin/sh", ["-c", script])
         #expect(result.status == 0, "openssl: \(result.errorText)")
