@@ -3468,7 +3468,7 @@ _zk_serve() {
     repeating_flags=()
     non_repeating_flags=(--require-sasl --extended-types -v --verbose -h --help)
     repeating_options=()
-    non_repeating_options=(--host -p --port --tick-time --min-session-timeout --max-session-timeout --max-client-connections --4lw-whitelist --super-digest --data-dir --snapshot-every --sasl-jaas --sasl-jaas-section --sasl-users)
+    non_repeating_options=(--host -p --port --tick-time --min-session-timeout --max-session-timeout --max-client-connections --4lw-whitelist --super-digest --data-dir --snapshot-every --secure-port --tls-server-cert --tls-server-key --tls-client-ca --tls-client-auth --sasl-jaas --sasl-jaas-section --sasl-users)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -3501,6 +3501,25 @@ _zk_serve() {
         return
         ;;
     '--snapshot-every')
+        return
+        ;;
+    '--secure-port')
+        return
+        ;;
+    '--tls-server-cert')
+        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
+        return
+        ;;
+    '--tls-server-key')
+        __zk_add_completions -o plusdirs -fX '!*.@(pem|key)'
+        return
+        ;;
+    '--tls-client-ca')
+        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
+        return
+        ;;
+    '--tls-client-auth')
+        __zk_add_completions -W 'want'$'\n''need'
         return
         ;;
     '--sasl-jaas')
