@@ -124,20 +124,25 @@ private final class GSSSession: @unchecked Sendable {
     }
 
     func wrap(_ message: [UInt8]) throws(SASLError) -> [UInt8] {
-        var minor: OM_uint32 = 0
-        var output = gss_buffer_desc()
-        let major = message.withUnsafeBytes { zk_gss_wrap(&minor, context, $0.baseAddress, $0.count, &output) }
-        defer { zk_gss_release_buffer(&output) }
-        try Self.check(major, minor, "wrapping the GSSAPI security layer choice")
-        return Self.bytes(of: output)
+        try transform(message, zk_gss_wrap, "wrapping the GSSAPI security layer choice")
     }
 
     func unwrap(_ message: [UInt8]) throws(SASLError) -> [UInt8] {
+        try transform(message, zk_gss_unwrap, "the server's GSSAPI security layer offer")
+    }
+
+    /// gss_wrap or gss_unwrap of `message` in the context.
+    private func transform(
+        _ message: [UInt8],
+        _ function: (UnsafeMutablePointer<OM_uint32>?, gss_ctx_id_t?, UnsafeRawPointer?, Int, gss_buffer_t?) ->
+            OM_uint32,
+        _ what: String
+    ) throws(SASLError) -> [UInt8] {
         var minor: OM_uint32 = 0
         var output = gss_buffer_desc()
-        let major = message.withUnsafeBytes { zk_gss_unwrap(&minor, context, $0.baseAddress, $0.count, &output) }
+        let major = message.withUnsafeBytes { function(&minor, context, $0.baseAddress, $0.count, &output) }
         defer { zk_gss_release_buffer(&output) }
-        try Self.check(major, minor, "the server's GSSAPI security layer offer")
+        try Self.check(major, minor, what)
         return Self.bytes(of: output)
     }
 

@@ -4,8 +4,8 @@ public enum SASLUsersFile {
     /// The users and their passwords; the error names the first line that is not `NAME:PASSWORD`.
     public static func parse(_ text: String) throws(SASLError) -> [String: String] {
         var users: [String: String] = [:]
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = line.hasSuffix("\r") ? line.dropLast() : line
+        // By Character, "\r\n" is one newline.
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             if line.allSatisfy(\.isWhitespace) || line.first == "#" { continue }
             guard let colon = line.firstIndex(of: ":"), colon != line.startIndex else {
                 throw SASLError("line \(index + 1) of the users file is not NAME:PASSWORD")

@@ -55,8 +55,9 @@ extension GlobalOptions {
             guard let data = FileManager.default.contents(atPath: saslPasswordFile) else {
                 throw ShellError("cannot read the SASL password file \(saslPasswordFile)", status: ExitStatus.usage)
             }
-            return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-                .first.map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) } ?? ""
+            // The first line, whether "\n" or "\r\n" ends it.
+            let text = String(decoding: data, as: UTF8.self)
+            return String(text.prefix { !$0.isNewline })
         }
         guard let password = environment["ZK_SASL_PASSWORD"] else {
             throw ShellError(

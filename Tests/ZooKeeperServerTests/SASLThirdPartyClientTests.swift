@@ -6,24 +6,6 @@ import ZooKeeperTestSupport
 /// kazoo (`sasl_options`, through pure-sasl) and zkCli.sh (a JAAS `Client` section) log in with
 /// SASL DIGEST-MD5 to Apache ZooKeeper and to the embedded server; their outputs must match.
 @Suite(.serialized, .timeLimit(.minutes(4))) struct SASLThirdPartyClientTests {
-    /// Runs `client` against Apache ZooKeeper and the embedded server, both with
-    /// ``ApacheZooKeeper/saslUsers``, and compares what it printed.
-    static func expectSameOutput(
-        sourceLocation: SourceLocation = #_sourceLocation,
-        normalize: @escaping (String) -> [String],
-        _ client: @escaping (_ address: String) async throws -> String
-    ) async throws {
-        let apache = try await ApacheZooKeeper.withSASL(tickTime: 2000) { try await client($0.connectString) }
-        var configuration = ZooKeeperServer.Configuration(port: 0)
-        configuration.saslUsers = ApacheZooKeeper.saslUsers
-        let ours = try await ZooKeeperServer.withServer(configuration: configuration) {
-            try await client($0.connectString)
-        }
-        let expected = normalize(apache)
-        #expect(expected.count > 3, "the client did almost nothing:\n\(apache)", sourceLocation: sourceLocation)
-        expectSameLines(expected, normalize(ours), what: "line", sourceLocation: sourceLocation)
-    }
-
     @Test func kazoo() async throws {
         let script = """
             import sys, time
@@ -59,7 +41,7 @@ import ZooKeeperTestSupport
             wrong.stop()
             wrong.close()
             """
-        try await Self.expectSameOutput(normalize: Self.printed) { address in
+        try await ThirdPartyClientTests.expectSameOutput(sasl: true, normalize: Self.printed) { address in
             try await ChildProcess.run("/usr/bin/env", ["python3", "-c", script, address], timeout: .seconds(90)).text
         }
     }
@@ -84,7 +66,7 @@ import ZooKeeperTestSupport
             quit
 
             """
-        try await Self.expectSameOutput(normalize: Self.zkCliLines) { address in
+        try await ThirdPartyClientTests.expectSameOutput(sasl: true, normalize: Self.zkCliLines) { address in
             var environment = ProcessInfo.processInfo.environment
             environment["CLIENT_JVMFLAGS"] = "-Djava.security.auth.login.config=\(jaas.path)"
             let result = try await ChildProcess.run(

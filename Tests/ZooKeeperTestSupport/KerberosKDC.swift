@@ -91,23 +91,10 @@ public final class KerberosKDC: Sendable {
             try? FileManager.default.removeItem(at: directory)
             throw ApacheZooKeeperError.didNotStart("the Kerberos realm could not be made: \(made.errorText)")
         }
-        // The watchdog ends the KDC when the test process (its parent's parent) goes away.
-        let script = """
-            KRB5_CONFIG='\(path)/krb5.conf' KRB5_KDC_PROFILE='\(path)/kdc.conf' /usr/sbin/krb5kdc -n > '\(path)/kdc.out' 2>&1 &
-            kdc=$!
-            trap 'kill -9 $kdc 2>/dev/null; exit 0' TERM INT
-            alive() { [ -r /proc/$1/stat ] && [ "$(sed 's/.*) //' /proc/$1/stat | cut -c1)" != Z ]; }
-            while alive \(getpid()) && kill -0 $kdc 2>/dev/null; do sleep 0.5; done
-            kill -9 $kdc 2>/dev/null
-            alive \(getpid()) || rm -rf '\(path)'
-            """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        // The watchdog ends the KDC when the test process goes away.
+        let process = try Watchdog.launch(
+            "KRB5_CONFIG='\(path)/krb5.conf' KRB5_KDC_PROFILE='\(path)/kdc.conf' /usr/sbin/krb5kdc -n > '\(path)/kdc.out' 2>&1",
+            leftovers: path)
         let kdc = KerberosKDC(directory: directory, process: process)
         // Serving once kinit with the user's keytab gets a ticket.
         let deadline = ContinuousClock.now + .seconds(60)
