@@ -17,12 +17,14 @@ import ZooKeeperTestSupport
                     sasl_options={'mechanism': 'DIGEST-MD5', 'username': user, 'password': password})
             alice = client('alice', 'alice-secret')
             alice.start(timeout=30)
+            print('alice', alice.state)
             alice.create('/k', b'v', acl=[make_acl('sasl', 'alice', all=True)])
             print('get', alice.get('/k')[0])
             print('acl', alice.get_acls('/k')[0])
             alice.stop()
             bob = client('bob', 'bob-secret')
             bob.start(timeout=30)
+            print('bob', bob.state)
             try:
                 bob.get('/k')
             except NoAuthError:
