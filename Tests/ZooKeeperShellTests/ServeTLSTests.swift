@@ -68,20 +68,7 @@ import ZooKeeperTestSupport
     @Test func x509IdentitiesAsApache() async throws {
         let certificates = try await TestCertificates.make()
         defer { try? FileManager.default.removeItem(at: certificates.directory) }
-        let securePort = try freePort()
-        let keyStore = [
-            "ssl.keyStore.location=\(certificates.path("server-keystore.pem"))", "ssl.keyStore.type=PEM",
-            "ssl.trustStore.location=\(certificates.path("ca.pem"))", "ssl.trustStore.type=PEM",
-        ]
-        let config =
-            [
-                "secureClientPort=\(securePort)", "secureClientPortAddress=127.0.0.1",
-                "serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory", "ssl.clientAuth=want",
-            ] + keyStore
-        let properties =
-            ["-Dzookeeper.authProvider.x509=org.apache.zookeeper.server.auth.X509AuthenticationProvider"]
-            + keyStore.map { "-Dzookeeper.\($0)" }
-        let apache = try await ApacheZooKeeper.with(extraProperties: properties, extraConfig: config) { _ in
+        let apache = try await ApacheZooKeeper.withSecurePort(certificates) { _, securePort in
             try await Self.steps("127.0.0.1:\(securePort)", certificates)
                 + Self.kazoo("127.0.0.1:\(securePort)", certificates)
                 + Self.zkCli("127.0.0.1:\(securePort)", certificates)

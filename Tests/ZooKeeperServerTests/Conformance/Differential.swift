@@ -1,6 +1,7 @@
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOSSL
 import Testing
 import ZooKeeperProtocol
 import ZooKeeperServer
@@ -18,16 +19,20 @@ final class Transcript: @unchecked Sendable {
     private var clients: [ZooKeeperClient] = []
     private var logs: [EventLog] = []
     let connectString: String
+    /// For servers on their TLS port: the client's TLS settings without and with its certificate.
+    let tls: (anonymous: TLSConfiguration, certified: TLSConfiguration)?
 
-    init(connectString: String) {
+    init(connectString: String, tls: (anonymous: TLSConfiguration, certified: TLSConfiguration)? = nil) {
         self.connectString = connectString
+        self.tls = tls
     }
 
     var text: [String] { lock.withLock { lines } }
 
     /// A new client; its session gets the next name (S1, S2, ...).
     func connect(
-        authentication: [(scheme: String, credentials: [UInt8])] = [], sasl: SASLConfiguration? = nil
+        authentication: [(scheme: String, credentials: [UInt8])] = [], sasl: SASLConfiguration? = nil,
+        clientCertificate: Bool = false
     ) async throws -> (ZooKeeperClient, EventLog) {
         var configuration = ZooKeeperClient.Configuration()
         configuration.sessionTimeout = .seconds(10)
@@ -35,6 +40,7 @@ final class Transcript: @unchecked Sendable {
         configuration.requestTimeout = .seconds(20)
         configuration.authentication = authentication
         configuration.sasl = sasl
+        configuration.tls = clientCertificate ? tls?.certified : tls?.anonymous
         let client = try await ZooKeeperClient.connect(connectString, configuration: configuration)
         let session = try await client.session().id
         let log = EventLog(client: client, transcript: self)
@@ -177,10 +183,12 @@ enum SASLLogins {
     case required
 }
 
-private func run(_ scenario: @Sendable (Transcript) async throws -> Void, on connectString: String) async throws
-    -> [String]
-{
-    let transcript = Transcript(connectString: connectString)
+/// Runs `scenario` on a fresh transcript of the server at `connectString` and returns it.
+func run(
+    _ scenario: @Sendable (Transcript) async throws -> Void, on connectString: String,
+    tls: (anonymous: TLSConfiguration, certified: TLSConfiguration)? = nil
+) async throws -> [String] {
+    let transcript = Transcript(connectString: connectString, tls: tls)
     do {
         try await scenario(transcript)
     } catch {
