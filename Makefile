@@ -5,8 +5,8 @@
 #               documentation with warnings as errors.
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libedit-dev zookeeper zookeeper-bin openssl zsh fish mandoc
-BUILD_PACKAGES := libedit-dev
+APT_PACKAGES := libedit-dev libkrb5-dev zookeeper zookeeper-bin openssl zsh fish mandoc krb5-kdc krb5-admin-server krb5-user
+BUILD_PACKAGES := libedit-dev libkrb5-dev
 PYTHON ?= python3
 
 .PHONY: all build build-deps release shell test test-under-load fuzz fuzz-diff fuzz-libfuzzer deps format lint clean completions man install uninstall docs
@@ -18,7 +18,7 @@ all: build
 build: build-deps
 	$(SWIFT) build
 
-## The shell's line editing needs libedit's headers.
+## The shell's line editing needs libedit's headers; GSSAPI logins the GSS-API headers of libkrb5-dev.
 build-deps:
 	@dpkg -s $(BUILD_PACKAGES) >/dev/null 2>&1 || { \
 		echo "installing: $(BUILD_PACKAGES)" >&2; \
@@ -28,8 +28,9 @@ build-deps:
 shell: build
 	$(SWIFT) run zk --embedded
 
-## Installs what the tests need: Apache ZooKeeper (the oracle), its C client, Java (Debian) and
-## kazoo (PyPI), the third-party clients run against our server.
+## Installs what the tests need: Apache ZooKeeper (the oracle), its C client, Java, MIT Kerberos
+## (a throwaway KDC for the GSSAPI tests) (Debian) and
+## kazoo with pure-sasl for its SASL logins (PyPI), the third-party clients run against our server.
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -38,6 +39,7 @@ deps:
 	fi
 	@command -v java >/dev/null || { echo "java is missing (Apache ZooKeeper needs it)" >&2; exit 1; }
 	@$(PYTHON) -c 'import kazoo' 2>/dev/null || $(PYTHON) -m pip install -q kazoo >&2
+	@$(PYTHON) -c 'import puresasl' 2>/dev/null || $(PYTHON) -m pip install -q pure-sasl >&2
 
 ## The suites that run 3-node Apache ensembles (three JVMs each) run after the rest, one at a
 ## time (two ensembles starting together can race for the same free ports); the rest run at most

@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.36.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         // Only for `make docs` (swift package generate-documentation); no target depends on it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
@@ -27,10 +29,19 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        // SASL mechanisms (DIGEST-MD5 client and server) and the JAAS file parser: pure logic, no I/O.
+        .target(
+            name: "ZooKeeperSASL",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // The system's Kerberos GSS-API (headers from libkrb5-dev), loaded at run time by GSSAPI logins.
+        .target(name: "CGSSAPI"),
         .target(
             name: "ZooKeeper",
             dependencies: [
+                "CGSSAPI",
                 "ZooKeeperProtocol",
+                "ZooKeeperSASL",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -41,9 +52,13 @@ let package = Package(
             name: "ZooKeeperServer",
             dependencies: [
                 "ZooKeeperProtocol",
+                "ZooKeeperSASL",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -61,6 +76,7 @@ let package = Package(
             dependencies: [
                 "CEditLine",
                 "ZooKeeper",
+                "ZooKeeperSASL",
                 "ZooKeeperRecipes",
                 "ZooKeeperServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -85,6 +101,10 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             path: "Tests/ZooKeeperTestSupport"
+        ),
+        .testTarget(
+            name: "ZooKeeperSASLTests",
+            dependencies: ["ZooKeeperSASL"]
         ),
         .testTarget(
             name: "ZooKeeperProtocolTests",
@@ -118,6 +138,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .testTarget(

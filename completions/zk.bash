@@ -165,7 +165,7 @@ __zk_main() {
     local -a repeating_flags=()
     local -a non_repeating_flags=(--embedded --read-only --tls --insecure-skip-tls-verify --json --stop-on-error --version -h --help)
     local -a repeating_options=(--auth)
-    local -a non_repeating_options=(-s -c -f --server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --command --file)
+    local -a non_repeating_options=(-s -c -f --server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section --command --file)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -192,6 +192,37 @@ __zk_main() {
         ;;
     '--tls-key')
         __zk_add_completions -o plusdirs -fX '!*.@(pem|crt|key)'
+        return
+        ;;
+    '--sasl')
+        __zk_add_completions -W 'DIGEST-MD5'$'\n''GSSAPI'
+        return
+        ;;
+    '--sasl-user')
+        return
+        ;;
+    '--sasl-password-file')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-service')
+        return
+        ;;
+    '--sasl-host')
+        return
+        ;;
+    '--keytab')
+        __zk_add_completions -f
+        return
+        ;;
+    '--principal')
+        return
+        ;;
+    '--jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--jaas-section')
         return
         ;;
     '--command')
@@ -976,9 +1007,9 @@ _zk_version() {
 
 _zk_serve() {
     repeating_flags=()
-    non_repeating_flags=(--extended-types -v --verbose -h --help)
+    non_repeating_flags=(--require-sasl --extended-types -v --verbose -h --help)
     repeating_options=()
-    non_repeating_options=(--config --host -p --port --tick-time --min-session-timeout --max-session-timeout --max-client-connections --4lw-whitelist --super-digest --data-dir --snapshot-every)
+    non_repeating_options=(--config --host -p --port --tick-time --min-session-timeout --max-session-timeout --max-client-connections --4lw-whitelist --super-digest --data-dir --snapshot-every --secure-port --tls-server-cert --tls-server-key --tls-client-ca --tls-client-auth --sasl-jaas --sasl-jaas-section --sasl-users)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -1015,6 +1046,36 @@ _zk_serve() {
         return
         ;;
     '--snapshot-every')
+        return
+        ;;
+    '--secure-port')
+        return
+        ;;
+    '--tls-server-cert')
+        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
+        return
+        ;;
+    '--tls-server-key')
+        __zk_add_completions -o plusdirs -fX '!*.@(pem|key)'
+        return
+        ;;
+    '--tls-client-ca')
+        __zk_add_completions -o plusdirs -fX '!*.@(pem|crt)'
+        return
+        ;;
+    '--tls-client-auth')
+        __zk_add_completions -W 'want'$'\n''need'
+        return
+        ;;
+    '--sasl-jaas')
+        __zk_add_completions -f
+        return
+        ;;
+    '--sasl-jaas-section')
+        return
+        ;;
+    '--sasl-users')
+        __zk_add_completions -f
         return
         ;;
     esac

@@ -20,7 +20,7 @@ function __zk_parse_tokens -S
     set -l unparsed_tokens (__zk_tokens -pc)
     switch $unparsed_tokens[1]
     case 'zk'
-        __zk_parse_subcommand 0 's/server=' 'c=' 'f=' 'timeout=' 'connect-timeout=' 'auth=+' 'embedded' 'read-only' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'insecure-skip-tls-verify' 'json' 'command=' 'file=' 'stop-on-error' 'version' 'h/help'
+        __zk_parse_subcommand 0 's/server=' 'c=' 'f=' 'timeout=' 'connect-timeout=' 'auth=+' 'embedded' 'read-only' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'insecure-skip-tls-verify' 'sasl=' 'sasl-user=' 'sasl-password-file=' 'sasl-service=' 'sasl-host=' 'keytab=' 'principal=' 'jaas=' 'jaas-section=' 'json' 'command=' 'file=' 'stop-on-error' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'ls'
             __zk_parse_subcommand 1 'json' 's' 'R' 'w' 'h/help'
@@ -111,7 +111,7 @@ function __zk_parse_tokens -S
         case 'version'
             __zk_parse_subcommand 0 'json' 'h/help'
         case 'serve'
-            __zk_parse_subcommand 0 'config=' 'host=' 'p/port=' 'tick-time=' 'min-session-timeout=' 'max-session-timeout=' 'max-client-connections=' '4lw-whitelist=' 'super-digest=' 'data-dir=' 'snapshot-every=' 'extended-types' 'v/verbose' 'h/help'
+            __zk_parse_subcommand 0 'config=' 'host=' 'p/port=' 'tick-time=' 'min-session-timeout=' 'max-session-timeout=' 'max-client-connections=' '4lw-whitelist=' 'super-digest=' 'data-dir=' 'snapshot-every=' 'secure-port=' 'tls-server-cert=' 'tls-server-key=' 'tls-client-ca=' 'tls-client-auth=' 'sasl-jaas=' 'sasl-jaas-section=' 'sasl-users=' 'require-sasl' 'extended-types' 'v/verbose' 'h/help'
         case 'register'
             __zk_parse_subcommand -r 3 'json' 'id=' 'data=' 'base=' 'h/help'
         case 'services'
@@ -186,6 +186,15 @@ complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" tls
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" tls-cert' -l 'tls-cert' -d 'Present this PEM client certificate (chain); implies --tls (also $ZK_TLS_CERT).' -rfa '(set -l exts \'pem\' \'crt\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" tls-key' -l 'tls-key' -d 'The client certificate\'s PEM private key (also $ZK_TLS_KEY).' -rfa '(set -l exts \'pem\' \'crt\' \'key\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" insecure-skip-tls-verify' -l 'insecure-skip-tls-verify' -d 'With TLS, accept any server certificate (testing only).'
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" sasl' -l 'sasl' -d 'Log in with SASL: DIGEST-MD5 (a user of the servers\' JAAS Server section) or GSSAPI             (Kerberos) (also $ZK_SASL).' -rfka 'DIGEST-MD5 GSSAPI'
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" sasl-user' -l 'sasl-user' -d 'The SASL user; implies --sasl DIGEST-MD5 (also $ZK_SASL_USER).' -rfka ''
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" sasl-password-file' -l 'sasl-password-file' -d 'Read the SASL password from the first line of this file (else $ZK_SASL_PASSWORD).' -rF
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" sasl-service' -l 'sasl-service' -d 'The servers\' SASL service name (default: zookeeper).' -rfka ''
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" sasl-host' -l 'sasl-host' -d 'The servers\' name in the SASL exchange (default: zk-sasl-md5 for DIGEST-MD5, the connect             string\'s host for GSSAPI, as Java clients).' -rfka ''
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" keytab' -l 'keytab' -d 'With GSSAPI, take the principal\'s key from this keytab instead of the ticket cache.' -rF
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" principal' -l 'principal' -d 'With GSSAPI, the Kerberos principal to log in as (default: the ticket cache\'s).' -rfka ''
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" jaas' -l 'jaas' -d 'Log in as this JAAS file\'s client section says (also $ZK_JAAS).' -rF
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" jaas-section' -l 'jaas-section' -d 'The JAAS file\'s section to read (default: Client).' -rfka ''
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" json' -l 'json' -d 'Print JSON (JSON Lines for streams).'
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" command' -l 'command' -d 'Run these commands (separated by \';\' or newlines), then exit. -c is short for it.' -rfka ''
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" file' -l 'file' -d 'Run the commands in this file, then exit. -f is short for it.' -rfka ''
@@ -441,6 +450,15 @@ complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serv
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" super-digest' -l 'super-digest' -d 'The super user\'s digest, user:base64(sha1(user:password)).' -rfka ''
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" data-dir' -l 'data-dir' -d 'Keep a transaction log and snapshots here; every write is on disk before its reply.' -rfka ''
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" snapshot-every' -l 'snapshot-every' -d 'Transactions between snapshots (default: 100000).' -rfka ''
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" secure-port' -l 'secure-port' -d 'Also serve TLS on this port (0 picks a free one), with --tls-server-cert and --tls-server-key.' -rfka ''
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" tls-server-cert' -l 'tls-server-cert' -d 'The server\'s PEM certificate (chain) for --secure-port.' -rfa '(set -l exts \'pem\' \'crt\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" tls-server-key' -l 'tls-server-key' -d 'The server certificate\'s PEM private key.' -rfa '(set -l exts \'pem\' \'key\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" tls-client-ca' -l 'tls-client-ca' -d 'Verify client certificates against the CAs of this PEM file; a client\'s subject DN is its x509 id.' -rfa '(set -l exts \'pem\' \'crt\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" tls-client-auth' -l 'tls-client-auth' -d 'With --tls-client-ca: whether clients must present a certificate (need) or may (want).' -rfka 'want need'
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" sasl-jaas' -l 'sasl-jaas' -d 'Take SASL DIGEST-MD5 logins from the users (user_NAME="password") of this JAAS file.' -rF
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" sasl-jaas-section' -l 'sasl-jaas-section' -d 'The JAAS file\'s section of users.' -rfka ''
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" sasl-users' -l 'sasl-users' -d 'Take SASL DIGEST-MD5 logins from this file of NAME:PASSWORD lines.' -rF
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" require-sasl' -l 'require-sasl' -d 'Refuse clients not logged in with SASL (zookeeper.sessionRequireClientSASLAuth).'
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" extended-types' -l 'extended-types' -d 'Allow TTL nodes (zookeeper.extendedTypesEnabled).'
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" v verbose' -s 'v' -l 'verbose' -d 'Log connections and sessions.'
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" h help' -s 'h' -l 'help' -d 'Show help information.'

@@ -4,6 +4,7 @@ import NIOPosix
 import NIOSSL
 import Synchronization
 import ZooKeeperProtocol
+import ZooKeeperSASL
 
 /// A reply as it arrived: the header and the (possibly empty) body.
 struct Reply: Sendable {
@@ -170,6 +171,10 @@ final class ClientCore: @unchecked Sendable {
     private let servers: [ConnectString.Host]
     private var sslContext: NIOSSLContext?
     private(set) var connectedHost: ConnectString.Host?
+    /// The SASL exchange on the current connection, while it runs.
+    private var sasl: (any SASLClientMechanism)?
+    /// Why the server or the exchange refused the SASL login, for the error the client stops with.
+    private var saslFailure: String?
 
     init(connectString: ConnectString, configuration: ZooKeeperClient.Configuration, eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
@@ -181,7 +186,7 @@ final class ClientCore: @unchecked Sendable {
             hosts: hosts, sessionTimeout: Int32(clamping: configuration.sessionTimeout.milliseconds),
             allowReadOnly: configuration.allowReadOnly,
             recreateSessionOnExpiry: configuration.recreateSessionOnExpiry, failFast: configuration.failFast,
-            resuming: configuration.resumeSession)
+            resuming: configuration.resumeSession, authenticatesWithSASL: configuration.sasl != nil)
         self.credentials = configuration.authentication.map { AuthPacket(scheme: $0.scheme, auth: $0.credentials) }
     }
 
@@ -416,6 +421,10 @@ final class ClientCore: @unchecked Sendable {
         } catch {
             return protocolViolation("unreadable reply header: \(error)")
         }
+        if case .authenticating = machine.phase {
+            // Nothing else is sent before the exchange ends: this is the server's SASL answer.
+            return saslReplyReceived(header, body: body)
+        }
         switch header.xid {
         case SpecialXid.notification:
             do {
@@ -505,6 +514,8 @@ final class ClientCore: @unchecked Sendable {
                     buffer.writeJuteFrame { request.encode(into: &$0) }
                     channel.writeAndFlush(buffer, promise: nil)
                 }
+            case .authenticate:
+                startSASL()
             case .established(let sessionID, let newSession, let readOnly):
                 established(sessionID: sessionID, newSession: newSession, readOnly: readOnly)
             case .connectionLost:
@@ -529,7 +540,7 @@ final class ClientCore: @unchecked Sendable {
                 setState(.expired)
                 if machine.isTerminal { finish(with: error, state: .expired) }
             case .authFailed:
-                let error = ZooKeeperError(.authFailed, "the server rejected the credentials")
+                let error = ZooKeeperError(.authFailed, saslFailure ?? "the server rejected the credentials")
                 finish(with: error, state: .authFailed)
             case .sendPing:
                 if let channel {
@@ -560,6 +571,7 @@ final class ClientCore: @unchecked Sendable {
         switch machine.phase {
         case .connected(let readOnly): readOnly ? .connectedReadOnly : .connected
         case .idle, .connecting, .handshaking, .waitingToReconnect: machine.sessionID != 0 ? .suspended : .connecting
+        case .authenticating(_, let newSession, _): newSession ? .connecting : .suspended
         case .closing, .closed: .closed
         case .expired: .expired
         case .authFailed: .authFailed
@@ -644,6 +656,64 @@ final class ClientCore: @unchecked Sendable {
         let waiters = sessionWaiters
         sessionWaiters = []
         waiters.forEach { $0.succeed() }
+    }
+
+    // MARK: SASL
+
+    /// Starts the exchange on the connection whose handshake just ended.
+    private func startSASL() {
+        guard let channel, let configuration = configuration.sasl else { return }
+        var mechanism = configuration.makeMechanism(host: connectedHost?.host ?? machine.currentHost.host)
+        logger.debug("SASL authentication", metadata: ["sasl": "\(configuration)"])
+        do {
+            let token = try mechanism.initialResponse()
+            sasl = mechanism
+            sendSASL(token, on: channel)
+        } catch {
+            saslFailed("SASL authentication failed: \(error.message) (\(configuration))")
+        }
+    }
+
+    private func sendSASL(_ token: [UInt8], on channel: any Channel) {
+        let xid = nextXid
+        nextXid = nextXid == Int32.max ? 1 : nextXid + 1
+        write(frame(xid: xid, SASLRequest(token: token)), to: channel)
+    }
+
+    private func saslReplyReceived(_ header: ReplyHeader, body: ByteBuffer) {
+        guard var mechanism = sasl, let channel else { return }
+        let login = configuration.sasl.map { "\($0)" } ?? "SASL"
+        guard header.error == .ok else {
+            return saslFailed(
+                [.authFailed, .sessionClosedRequireSaslAuth].contains(header.error)
+                    ? "SASL authentication failed: the server refused the login (\(login))"
+                    : "SASL authentication failed: \(header.error.message) (\(login))")
+        }
+        do {
+            let token = try SASLResponse(decodingAll: body).token
+            switch try mechanism.evaluate(token) {
+            case .respond(let response):
+                sasl = mechanism
+                sendSASL(response, on: channel)
+            case .complete:
+                sasl = nil
+                logger.debug("SASL authenticated", metadata: ["sasl": "\(login)"])
+                perform(machine.saslCompleted())
+                for listener in stateListeners.values { listener.yield(.saslAuthenticated) }
+            }
+        } catch let error as SASLError {
+            saslFailed("SASL authentication failed: \(error.message) (\(login))")
+        } catch {
+            protocolViolation("unreadable SASL reply: \(error)")
+        }
+    }
+
+    /// The login cannot succeed: the client stops with authFailed, saying why.
+    private func saslFailed(_ message: String) {
+        sasl = nil
+        saslFailure = message
+        logger.warning("\(message)")
+        perform(machine.authFailed())
     }
 
     // MARK: Requests

@@ -13,6 +13,8 @@ struct SessionStateMachine: Sendable {
         case connecting
         /// The connect request was sent; waiting for the connect response.
         case handshaking(since: NIODeadline)
+        /// The session is established; the SASL exchange runs before anything else is sent.
+        case authenticating(since: NIODeadline, newSession: Bool, readOnly: Bool)
         /// The session is established on the current connection.
         case connected(readOnly: Bool)
         /// Every host failed in this round; a timer will start the next one.
@@ -32,6 +34,8 @@ struct SessionStateMachine: Sendable {
         case connect(ConnectString.Host, timeout: TimeAmount)
         /// Send the connect request on the new connection.
         case sendConnectRequest(ConnectRequest)
+        /// Start the SASL exchange on the new connection.
+        case authenticate
         /// The session is (re-)established: replay credentials and watches, send queued requests.
         case established(sessionID: Int64, newSession: Bool, readOnly: Bool)
         /// The connection broke: requests sent on it fail with connection loss.
@@ -62,6 +66,8 @@ struct SessionStateMachine: Sendable {
     /// Whether to give up on the first session once every host has failed definitively (see
     /// `connectFailed(definitive:)`) in ``roundsBeforeGivingUp`` rounds in a row.
     let failFast: Bool
+    /// Whether every connection authenticates with SASL before the session is usable.
+    let authenticatesWithSASL: Bool
 
     private(set) var phase: Phase = .idle
     private(set) var sessionID: Int64 = 0
@@ -90,7 +96,8 @@ struct SessionStateMachine: Sendable {
 
     init(
         hosts: [ConnectString.Host], sessionTimeout: Int32, allowReadOnly: Bool, recreateSessionOnExpiry: Bool,
-        failFast: Bool = false, resuming session: ZooKeeperClient.SessionCredentials? = nil
+        failFast: Bool = false, resuming session: ZooKeeperClient.SessionCredentials? = nil,
+        authenticatesWithSASL: Bool = false
     ) {
         precondition(!hosts.isEmpty, "a session needs at least one host")
         if let session {
@@ -102,6 +109,7 @@ struct SessionStateMachine: Sendable {
         self.allowReadOnly = allowReadOnly
         self.recreateSessionOnExpiry = recreateSessionOnExpiry
         self.failFast = failFast
+        self.authenticatesWithSASL = authenticatesWithSASL
     }
 
     /// The host of the current (or next) connection attempt.
@@ -231,6 +239,22 @@ struct SessionStateMachine: Sendable {
         failedRounds = 0
         hadSession = true
         let readOnly = response.readOnly ?? false
+        if authenticatesWithSASL {
+            phase = .authenticating(since: now, newSession: newSession, readOnly: readOnly)
+            return [.authenticate]
+        }
+        phase = .connected(readOnly: readOnly)
+        return [.established(sessionID: sessionID, newSession: newSession, readOnly: readOnly)]
+    }
+
+    /// The SASL exchange succeeded: the session is usable.
+    mutating func saslCompleted() -> [Action] {
+        guard case .authenticating(_, let newSession, let readOnly) = phase else { return [] }
+        if closeRequested {
+            // Reconnected only to end the session.
+            phase = .closing
+            return [.sendCloseSession]
+        }
         phase = .connected(readOnly: readOnly)
         return [.established(sessionID: sessionID, newSession: newSession, readOnly: readOnly)]
     }
@@ -262,7 +286,7 @@ struct SessionStateMachine: Sendable {
         switch phase {
         case .connecting, .handshaking:
             return nextAttempt(definitive: definitive)
-        case .connected:
+        case .connected, .authenticating:
             advanceHost()
             failuresInRound = 0
             phase = .connecting
@@ -281,6 +305,10 @@ struct SessionStateMachine: Sendable {
         case .handshaking(let since):
             guard now - since >= connectTimeout else { return [] }
             return [.closeConnection] + nextAttempt()
+        case .authenticating(let since, _, _):
+            // A server that stops answering mid-exchange is left like one that breaks the connection.
+            guard now - since >= connectTimeout else { return [] }
+            return [.closeConnection] + channelClosed()
         case .connected:
             if now - lastReceived >= readTimeout {
                 return [.closeConnection] + channelClosed()
@@ -295,7 +323,7 @@ struct SessionStateMachine: Sendable {
         }
     }
 
-    /// The server answered an auth packet with AuthFailed.
+    /// The server answered an auth packet with AuthFailed, or refused the SASL login.
     mutating func authFailed() -> [Action] {
         guard !isTerminal else { return [] }
         phase = .authFailed
@@ -311,7 +339,7 @@ struct SessionStateMachine: Sendable {
             return [.sendCloseSession]
         case .closing, .closed, .expired, .authFailed:
             return []
-        case .connecting, .handshaking, .waitingToReconnect:
+        case .connecting, .handshaking, .authenticating, .waitingToReconnect:
             guard sessionID == 0 else {
                 closeRequested = true
                 return []

@@ -36,6 +36,8 @@ extension ZooKeeperClient {
         public var resumeSession: SessionCredentials?
         /// Credentials to send on every connection, as `addAuth` would.
         public var authentication: [Authentication] = []
+        /// SASL authentication on every connection (DIGEST-MD5), before any request; nil: none.
+        public var sasl: SASLConfiguration?
         /// The largest frame sent to or accepted from a server (`jute.maxbuffer`, 1 MiB less one
         /// byte by default); larger requests fail with `badArguments` before anything is sent.
         public var maxFrameLength = defaultMaxFrameLength

@@ -7,6 +7,10 @@ extension ZooKeeperClient {
         case connected
         /// The session is established on a read-only server (writes fail with NotReadOnly).
         case connectedReadOnly
+        /// Announced after ``connected`` (or ``connectedReadOnly``) on each connection whose SASL
+        /// exchange succeeded (see ``Configuration/sasl``), as the Java client's `SaslAuthenticated`
+        /// event; ``ZooKeeperClient/session()`` still reports the connected state.
+        case saslAuthenticated
         /// The connection was lost; the session lives on while the client reconnects. Ephemeral
         /// nodes remain, watches are restored on reconnect; requests already sent failed with
         /// ConnectionLoss, new ones wait.
@@ -24,6 +28,7 @@ extension ZooKeeperClient {
             case .connecting: "CONNECTING"
             case .connected: "CONNECTED"
             case .connectedReadOnly: "CONNECTEDREADONLY"
+            case .saslAuthenticated: "SASL_AUTHENTICATED"
             case .suspended: "SUSPENDED"
             case .expired: "EXPIRED"
             case .authFailed: "AUTH_FAILED"
@@ -32,7 +37,7 @@ extension ZooKeeperClient {
         }
 
         /// Whether requests can be answered now.
-        public var isConnected: Bool { self == .connected || self == .connectedReadOnly }
+        public var isConnected: Bool { self == .connected || self == .connectedReadOnly || self == .saslAuthenticated }
     }
 }
 
@@ -66,7 +71,7 @@ extension ZooKeeperClient {
     private func waitForSession() async throws {
         for await state in states() {
             switch state {
-            case .connected, .connectedReadOnly: return
+            case .connected, .connectedReadOnly, .saslAuthenticated: return
             case .closed: throw ZooKeeperError(.clientClosed, "the client is closed")
             case .authFailed: throw ZooKeeperError(.authFailed, "the server refused the credentials")
             default: try Task.checkCancellation()

@@ -1,4 +1,7 @@
 import NIOCore
+import NIOSSL
+import NIOTLS
+import ZooKeeperProtocol
 
 /// One client connection: cuts what arrives into frames (or a four-letter word first), hands them
 /// to the server core (on the same event loop) and flushes the replies once per read burst, so
@@ -54,6 +57,18 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         connection = nil
         pending = nil
         context.fireChannelInactive()
+    }
+
+    /// On the TLS port: once the handshake is over, a verified client certificate's subject is
+    /// the connection's `x509` identity (before any request can arrive).
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted = event as? TLSUserEvent, let connection,
+            let tls = try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self),
+            let certificate = tls.peerCertificate, let subject = X509Identity.subject(of: certificate)
+        {
+            core.authenticated(Id(scheme: "x509", id: subject), on: connection)
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import ZooKeeperProtocol
+import ZooKeeperSASL
 
 /// One client connection's server-side state, confined to the server's event loop. Its handler
 /// holds it, so a request and its reply need no lookup by id.
@@ -23,6 +24,8 @@ final class ServerConnection {
     var isOpen = true
     /// Messages encoded since its last flush, written to the channel as one buffer.
     var output: ByteBuffer?
+    /// The SASL exchange, from the client's first SASL token until it completes or fails.
+    var sasl: DigestMD5Server?
 
     init(id: ConnectionID, channel: any Channel, remoteIP: String) {
         self.id = id
@@ -280,10 +283,16 @@ final class ServerCore: @unchecked Sendable {
                 ended: ended)
         }
         switch header.opCode {
-        case .ping:
-            reply(to: state, ReplyHeader(xid: header.xid, zxid: database.lastZxid), body: nil)
         case .auth:
             authenticate(&body, header: header, on: connection)
+        case .sasl:
+            saslExchange(&body, header: header, on: state)
+        case _ where configuration.requireClientSASLAuth && !state.ids.contains(where: { $0.scheme == "sasl" }):
+            // Pings and closeSession included, as Apache's AuthenticationHelper does.
+            reply(to: state, ReplyHeader(xid: header.xid, zxid: 0, error: .sessionClosedRequireSaslAuth), body: nil)
+            close(connection)
+        case .ping:
+            reply(to: state, ReplyHeader(xid: header.xid, zxid: database.lastZxid), body: nil)
         case .setWatches, .setWatches2:
             setWatches(&body, header: header, on: connection)
         case .closeSession:
@@ -386,6 +395,45 @@ final class ServerCore: @unchecked Sendable {
             connections[connection]!.ids.append(id)
         }
         reply(to: connection, ReplyHeader(xid: header.xid, zxid: database.lastZxid), body: nil)
+    }
+
+    /// The connection proved an identity outside the protocol (a TLS client certificate).
+    func authenticated(_ id: Id, on connection: ServerConnection) {
+        logger.debug("authenticated", metadata: ["connection": "\(connection.id)", "id": "\(id.scheme):\(id.id)"])
+        // First, before the ip identity: Apache lists it so (whoAmI).
+        if !connection.ids.contains(id) { connection.ids.insert(id, at: 0) }
+    }
+
+    /// One step of a SASL DIGEST-MD5 login: the first token gets the challenge, the response
+    /// the `rspauth` and the `sasl` identity; a refused login gets AuthFailed (or
+    /// SessionClosedRequireSaslAuth when SASL is required) and the connection is closed.
+    private func saslExchange(_ body: inout ByteBuffer, header: RequestHeader, on connection: ServerConnection) {
+        guard let request = try? SASLRequest(from: &body) else { return close(connection.id) }
+        guard let users = configuration.saslUsers else {
+            // As Apache without a JAAS Server section: no challenge.
+            return reply(to: connection, ReplyHeader(xid: header.xid, zxid: 0), body: SASLResponse(token: []))
+        }
+        var exchange = connection.sasl ?? DigestMD5Server { users[$0] }
+        do {
+            switch try exchange.evaluate(request.token) {
+            case .challenge(let challenge):
+                connection.sasl = exchange
+                reply(to: connection, ReplyHeader(xid: header.xid, zxid: 0), body: SASLResponse(token: challenge))
+            case .complete(let token, let user):
+                connection.sasl = nil
+                logger.debug("SASL login", metadata: ["connection": "\(connection.id)", "user": "\(user)"])
+                let id = Id(scheme: "sasl", id: user)
+                // First, before the ip identity: Apache lists it so (whoAmI).
+                if !connection.ids.contains(id) { connection.ids.insert(id, at: 0) }
+                reply(to: connection, ReplyHeader(xid: header.xid, zxid: 0), body: SASLResponse(token: token))
+            }
+        } catch {
+            connection.sasl = nil
+            logger.info("SASL login refused", metadata: ["connection": "\(connection.id)", "reason": "\(error)"])
+            let code: ErrorCode = configuration.requireClientSASLAuth ? .sessionClosedRequireSaslAuth : .authFailed
+            reply(to: connection, ReplyHeader(xid: header.xid, zxid: 0, error: code), body: nil)
+            close(connection.id)
+        }
     }
 
     /// Re-registers a reconnected client's watches; what changed after its last zxid fires now,

@@ -1,4 +1,5 @@
 import Logging
+import NIOSSL
 import ZooKeeperProtocol
 
 extension ZooKeeperServer {
@@ -20,6 +21,23 @@ extension ZooKeeperServer {
         public var fourLetterWordWhitelist: Set<String> = ["srvr"]
         /// `user:base64(sha1(user:password))` of the super user, who bypasses every ACL.
         public var superDigest: String?
+        /// The users who may log in with SASL DIGEST-MD5, by name, with their passwords (a JAAS
+        /// `Server` section's `user_NAME="password"` entries); nil: SASL is not offered. A user
+        /// logged in is `sasl:NAME` in ACLs, as with Apache's `SASLAuthenticationProvider`.
+        public var saslUsers: [String: String]?
+        /// Refuse every request but SASL from a connection not logged in with SASL: the reply is
+        /// SessionClosedRequireSaslAuth and the connection is closed
+        /// (`zookeeper.sessionRequireClientSASLAuth=true`).
+        public var requireClientSASLAuth = false
+        /// A second port served with TLS (`secureClientPort`; 0 picks a free one, see
+        /// ``ZooKeeperServer/securePort``), with ``tls``; nil: none.
+        public var securePort: Int?
+        /// The TLS server configuration of ``securePort``: certificate, key and the CAs client
+        /// certificates must chain to. A verified client certificate's subject DN is the
+        /// connection's `x509` identity in ACLs (as with Apache's `X509AuthenticationProvider`);
+        /// `certificateVerification` says whether clients must present one
+        /// (`.noHostnameVerification`) or may (`.optionalVerification`).
+        public var tls: TLSConfiguration?
         /// TTL nodes (`zookeeper.extendedTypesEnabled`).
         public var extendedTypesEnabled = false
         /// The largest frame accepted from a client (`jute.maxbuffer`).

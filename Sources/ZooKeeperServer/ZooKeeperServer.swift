@@ -2,6 +2,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ZooKeeperProtocol
 
 /// A single-node ZooKeeper-compatible server: in-process for tests, or standalone as `zk serve`.
@@ -20,6 +21,8 @@ import ZooKeeperProtocol
 public final class ZooKeeperServer: Sendable {
     let core: ServerCore
     private let channel: any Channel
+    /// The TLS port's listening channel, if any.
+    private let secureChannel: (any Channel)?
     /// Why the server stopped by itself, if it did.
     private let failure = NIOLockedValueBox<String?>(nil)
     /// The shutdown, once one has started.
@@ -29,11 +32,15 @@ public final class ZooKeeperServer: Sendable {
     public let port: Int
     /// The server's address as a connect string, `host:port`.
     public var connectString: String { "\(core.configuration.host):\(port)" }
+    /// The TLS port (``Configuration/securePort``), once bound; nil without TLS.
+    public let securePort: Int?
 
-    private init(core: ServerCore, channel: any Channel) {
+    private init(core: ServerCore, channel: any Channel, secureChannel: (any Channel)?) {
         self.core = core
         self.channel = channel
+        self.secureChannel = secureChannel
         self.port = channel.localAddress?.port ?? 0
+        self.securePort = secureChannel?.localAddress?.port
     }
 
     /// Binds and starts serving.
@@ -47,30 +54,51 @@ public final class ZooKeeperServer: Sendable {
             let (store, recovered) = try DurableStore.open(directory: directory)
             try await loop.submit { core.restore(from: store, recovered) }.get()
         }
-        let channel = try await ServerBootstrap(group: loop, childGroup: loop)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .serverChannelOption(.backlog, value: 256)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { child in
-                child.eventLoop.makeCompletedFuture {
-                    try child.pipeline.syncOperations.addHandler(ServerConnectionHandler(core: core))
-                }
+        let channel = try await bind(core, port: configuration.port, tls: nil)
+        var secureChannel: (any Channel)?
+        if let tls = configuration.tls, let securePort = configuration.securePort {
+            do {
+                secureChannel = try await bind(core, port: securePort, tls: try NIOSSLContext(configuration: tls))
+            } catch {
+                try? await channel.close().get()
+                throw error
             }
-            .bind(host: configuration.host, port: configuration.port).get()
+        }
         try await loop.submit { core.startTimers() }.get()
         configuration.logger.info(
             "serving", metadata: ["address": "\(configuration.host):\(channel.localAddress?.port ?? 0)"])
-        let server = ZooKeeperServer(core: core, channel: channel)
+        if let secureChannel {
+            configuration.logger.info(
+                "serving TLS", metadata: ["address": "\(configuration.host):\(secureChannel.localAddress?.port ?? 0)"])
+        }
+        let server = ZooKeeperServer(core: core, channel: channel, secureChannel: secureChannel)
         // Without its disk the server must not serve on: it stops listening, and
         // `waitUntilClosed()` says why.
         try await loop.submit {
             core.onFatalError = { [weak server] reason in
                 guard let server else { return }
                 server.failure.withLockedValue { $0 = reason }
+                server.secureChannel?.close(promise: nil)
                 server.channel.close(promise: nil)
             }
         }.get()
         return server
+    }
+
+    /// Listens on `port` of the configured host; with `tls`, connections are TLS and a verified
+    /// client certificate gives them an `x509` identity.
+    private static func bind(_ core: ServerCore, port: Int, tls: NIOSSLContext?) async throws -> any Channel {
+        try await ServerBootstrap(group: core.eventLoop, childGroup: core.eventLoop)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.backlog, value: 256)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { child in
+                child.eventLoop.makeCompletedFuture {
+                    if let tls { try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                    try child.pipeline.syncOperations.addHandler(ServerConnectionHandler(core: core))
+                }
+            }
+            .bind(host: core.configuration.host, port: port).get()
     }
 
     /// Stops listening and closes every connection; sessions end with the process.
@@ -88,6 +116,7 @@ public final class ZooKeeperServer: Sendable {
     }
 
     private func stop() async throws {
+        try? await secureChannel?.close().get()
         do {
             try await channel.close().get()
         } catch ChannelError.alreadyClosed {

@@ -14,7 +14,7 @@ import ZooKeeperProtocol
 /// a few milliseconds, most of a one-shot command's time; scripts run these reads in loops.
 /// What runs here prints exactly what the full command prints, through the same functions.
 /// Anything else goes the long way: another command or flag, a repeated option, help,
-/// credentials or TLS (from flags or the environment), `--embedded`, a path that is not valid,
+/// credentials, SASL or TLS (from flags or the environment), `--embedded`, a path that is not valid,
 /// and any server that cannot be reached (the full client retries, fails over and reports).
 struct DirectCommand {
     enum Read: Equatable {
@@ -46,7 +46,7 @@ struct DirectCommand {
     /// The command these arguments (after ``GlobalOptions/expandingShorthands(_:)``) ask for,
     /// or nil when they need the full command line parser or client.
     init?(arguments: [String], environment: (String) -> String?) {
-        let refused = ["ZK_AUTH", "ZK_TLS", "ZK_TLS_CA", "ZK_TLS_CERT", "ZK_TLS_KEY"]
+        let refused = ["ZK_AUTH", "ZK_TLS", "ZK_TLS_CA", "ZK_TLS_CERT", "ZK_TLS_KEY"] + GlobalOptions.saslEnvironment
         guard refused.allSatisfy({ environment($0) == nil }) else { return nil }
         var server: String?
         var json = false

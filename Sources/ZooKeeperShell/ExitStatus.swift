@@ -41,7 +41,7 @@ public enum ExitStatus {
         case .nodeExists: return nodeExists
         case .badVersion: return badVersion
         case .notEmpty: return notEmpty
-        case .noAuth, .authFailed, .invalidACL: return notAuthorized
+        case .noAuth, .authFailed, .invalidACL, .sessionClosedRequireSaslAuth: return notAuthorized
         case .connectionLoss, .connectFailed, .sessionExpired, .operationTimeout, .clientClosed, .requestTimeout:
             return connection
         case .badArguments: return usage

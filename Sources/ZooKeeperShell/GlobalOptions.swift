@@ -56,6 +56,49 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     @Flag(name: .long, help: "With TLS, accept any server certificate (testing only).")
     var insecureSkipTLSVerify = false
 
+    @Option(
+        name: .long,
+        help: """
+            Log in with SASL: DIGEST-MD5 (a user of the servers' JAAS Server section) or GSSAPI             (Kerberos) (also $ZK_SASL).
+            """,
+        completion: .list(["DIGEST-MD5", "GSSAPI"]))
+    var sasl: String?
+
+    @Option(name: .customLong("sasl-user"), help: "The SASL user; implies --sasl DIGEST-MD5 (also $ZK_SASL_USER).")
+    var saslUser: String?
+
+    @Option(
+        name: .customLong("sasl-password-file"),
+        help: "Read the SASL password from the first line of this file (else $ZK_SASL_PASSWORD).",
+        completion: .file())
+    var saslPasswordFile: String?
+
+    @Option(
+        name: .customLong("sasl-service"), help: "The servers' SASL service name (default: zookeeper).")
+    var saslService: String?
+
+    @Option(
+        name: .customLong("sasl-host"),
+        help: """
+            The servers' name in the SASL exchange (default: zk-sasl-md5 for DIGEST-MD5, the connect             string's host for GSSAPI, as Java clients).
+            """)
+    var saslHost: String?
+
+    @Option(
+        name: .long, help: "With GSSAPI, take the principal's key from this keytab instead of the ticket cache.",
+        completion: .file())
+    var keytab: String?
+
+    @Option(name: .long, help: "With GSSAPI, the Kerberos principal to log in as (default: the ticket cache's).")
+    var principal: String?
+
+    @Option(
+        name: .long, help: "Log in as this JAAS file's client section says (also $ZK_JAAS).", completion: .file())
+    var jaas: String?
+
+    @Option(name: .customLong("jaas-section"), help: "The JAAS file's section to read (default: Client).")
+    var jaasSection: String?
+
     public init() {}
 
     public func validate() throws {
@@ -158,10 +201,9 @@ extension GlobalOptions {
     private static func takesValue(_ argument: String) -> Bool {
         [
             "-s", "--server", "-server", "--timeout", "-timeout", "--connect-timeout", "--auth", "-c", "--command",
-            "-f",
-            "--file", "--tls-ca", "-client-configuration",
-            "--tls-cert", "--tls-key",
-        ].contains(
-            argument)
+            "-f", "--file", "--tls-ca", "-client-configuration", "--tls-cert", "--tls-key", "--sasl", "--sasl-user",
+            "--sasl-password-file", "--sasl-service", "--sasl-host", "--keytab", "--principal", "--jaas",
+            "--jaas-section",
+        ].contains(argument)
     }
 }

@@ -93,7 +93,8 @@ final class Notices: @unchecked Sendable {
         Task {
             var previous: ZooKeeperClient.State?
             var server = "the server"
-            for await state in states {
+            // SaslAuthenticated follows CONNECTED as an announcement; the prompt keeps CONNECTED.
+            for await state in states where state != .saslAuthenticated {
                 self.state = state
                 defer { previous = state }
                 if state.isConnected, let host = try? await client.session().server { server = "\(host)" }
@@ -114,7 +115,7 @@ final class Notices: @unchecked Sendable {
         case .connectedReadOnly: return "zk: connected to \(server) (read-only), \(session)"
         case .expired: return "zk: session expired: its ephemeral nodes and watches are gone"
         case .authFailed: return "zk: authentication failed"
-        case .connecting, .closed: return nil
+        case .connecting, .saslAuthenticated, .closed: return nil
         }
     }
 }

@@ -67,6 +67,52 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Transactions between snapshots (default: 100000).")
     var snapshotEvery: Int?
 
+    @Option(
+        name: .long,
+        help: "Also serve TLS on this port (0 picks a free one), with --tls-server-cert and --tls-server-key.")
+    var securePort: Int?
+
+    @Option(
+        name: .customLong("tls-server-cert"), help: "The server's PEM certificate (chain) for --secure-port.",
+        completion: .file(extensions: ["pem", "crt"]))
+    var tlsCertificate: String?
+
+    @Option(
+        name: .customLong("tls-server-key"), help: "The server certificate's PEM private key.",
+        completion: .file(extensions: ["pem", "key"]))
+    var tlsKey: String?
+
+    @Option(
+        name: .customLong("tls-client-ca"),
+        help: "Verify client certificates against the CAs of this PEM file; a client's subject DN is its x509 id.",
+        completion: .file(extensions: ["pem", "crt"]))
+    var tlsCA: String?
+
+    @Option(
+        name: .customLong("tls-client-auth"),
+        help: "With --tls-client-ca: whether clients must present a certificate (need) or may (want).",
+        completion: .list(["want", "need"]))
+    var tlsClientAuth = "need"
+
+    @Option(
+        name: .customLong("sasl-jaas"),
+        help: "Take SASL DIGEST-MD5 logins from the users (user_NAME=\"password\") of this JAAS file.",
+        completion: .file())
+    var jaas: String?
+
+    @Option(name: .customLong("sasl-jaas-section"), help: "The JAAS file's section of users.")
+    var jaasSection = "Server"
+
+    @Option(
+        name: .customLong("sasl-users"), help: "Take SASL DIGEST-MD5 logins from this file of NAME:PASSWORD lines.",
+        completion: .file())
+    var saslUsers: String?
+
+    @Flag(
+        name: .customLong("require-sasl"),
+        help: "Refuse clients not logged in with SASL (zookeeper.sessionRequireClientSASLAuth).")
+    var requireSASL = false
+
     @Flag(name: .long, help: "Allow TTL nodes (zookeeper.extendedTypesEnabled).")
     var extendedTypes = false
 
@@ -77,6 +123,19 @@ struct ServeCommand: AsyncParsableCommand {
         try Self.check(port: port, tickTime: tickTime, snapshotEvery: snapshotEvery, superDigest: superDigest)
         if let min = minSessionTimeout, let max = maxSessionTimeout, min > max {
             throw ValidationError("--min-session-timeout is above --max-session-timeout")
+        }
+        if let securePort, !(0...65535).contains(securePort) {
+            throw ValidationError("--secure-port must be between 0 and 65535")
+        }
+        if (securePort == nil) != (tlsCertificate == nil) || (tlsCertificate == nil) != (tlsKey == nil) {
+            throw ValidationError("--secure-port, --tls-server-cert and --tls-server-key go together")
+        }
+        if tlsCA != nil && securePort == nil { throw ValidationError("--tls-client-ca needs --secure-port") }
+        guard ["want", "need"].contains(tlsClientAuth) else {
+            throw ValidationError("--tls-client-auth is want or need")
+        }
+        if requireSASL && jaas == nil && saslUsers == nil {
+            throw ValidationError("--require-sasl needs users: --sasl-jaas FILE or --sasl-users FILE")
         }
     }
 
@@ -120,6 +179,10 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.dataDirectory = dataDir ?? file.dataDir
         configuration.snapshotEvery = snapshotEvery ?? file.snapshotEvery ?? 100_000
         configuration.logger = logger
+        configuration.saslUsers = try saslUserList()
+        configuration.requireClientSASLAuth = requireSASL
+        configuration.securePort = securePort
+        configuration.tls = try tlsConfiguration()
         let (host, port) = (configuration.host, configuration.port)
         let dataDir = configuration.dataDirectory
         let server: ZooKeeperServer

@@ -16,15 +16,21 @@ import ZooKeeperTestSupport
         return result.text + result.errorText
     }
 
-    /// Runs the same client script against a fresh Apache ZooKeeper and a fresh embedded server.
+    /// Runs the same client script against a fresh Apache ZooKeeper and a fresh embedded server;
+    /// with `sasl`, both take SASL DIGEST-MD5 logins of ``ApacheZooKeeper/saslUsers``.
     static func expectSameOutput(
+        sasl: Bool = false,
         sourceLocation: SourceLocation = #_sourceLocation,
         normalize: @escaping (String) -> [String],
         _ client: @escaping (_ address: String) async throws -> String
     ) async throws {
-        let apache = try await ApacheZooKeeper.with(tickTime: 2000) { try await client($0.connectString) }
+        let apache =
+            sasl
+            ? try await ApacheZooKeeper.withSASL(tickTime: 2000) { try await client($0.connectString) }
+            : try await ApacheZooKeeper.with(tickTime: 2000) { try await client($0.connectString) }
         var configuration = ZooKeeperServer.Configuration(port: 0)
         configuration.fourLetterWordWhitelist = ["*"]
+        configuration.saslUsers = sasl ? ApacheZooKeeper.saslUsers : nil
         let ours = try await ZooKeeperServer.withServer(configuration: configuration) {
             try await client($0.connectString)
         }

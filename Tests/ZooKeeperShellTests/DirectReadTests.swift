@@ -42,7 +42,9 @@ import ZooKeeperTestSupport
     @Test(arguments: [
         ["get", "-w", "/x"], ["get", "/x", "/y"], ["get"], ["ls", "-R", "/"], ["get", "--help"], ["get", "-h"],
         ["--embedded", "get", "/x"], ["--auth", "digest:a:b", "get", "/x"], ["--timeout", "30", "get", "/x"],
-        ["--tls", "get", "/x"], ["get", "-s", "-s", "/x"], ["get", "-b", "--base64", "/x"], ["--json", "--json", "ls"],
+        ["--tls", "get", "/x"], ["--sasl", "DIGEST-MD5", "get", "/x"], ["--sasl-user", "alice", "get", "/x"],
+        ["--jaas", "jaas.conf", "get", "/x"], ["get", "-s", "-s", "/x"], ["get", "-b", "--base64", "/x"],
+        ["--json", "--json", "ls"],
         ["-s", "a:1", "get", "/x", "--server", "b:1"], ["set", "/x", "1"], ["stat", "-w", "/x"],
         ["exists", "-s", "/x"],
         ["-s", "h:notaport", "get", "/x"], ["-s", "h:1/bad//chroot", "get", "/x"], ["get", "--", "/x"],
@@ -52,7 +54,9 @@ import ZooKeeperTestSupport
         #expect(Self.direct(arguments) == nil)
     }
 
-    @Test(arguments: ["ZK_AUTH", "ZK_TLS", "ZK_TLS_CA", "ZK_TLS_CERT", "ZK_TLS_KEY"])
+    @Test(arguments: [
+        "ZK_AUTH", "ZK_TLS", "ZK_TLS_CA", "ZK_TLS_CERT", "ZK_TLS_KEY", "ZK_SASL", "ZK_SASL_USER", "ZK_JAAS",
+    ])
     func credentialsOrTLSInTheEnvironmentGoTheLongWay(variable: String) {
         #expect(Self.direct(["get", "/x"], environment: [variable: "0"]) == nil)
         #expect(Self.direct(["get", "/x"], environment: ["ZK_SERVER_X": "0"]) != nil)

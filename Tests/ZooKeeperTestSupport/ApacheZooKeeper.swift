@@ -123,24 +123,10 @@ public final class ApacheZooKeeper: @unchecked Sendable {
                 "org.apache.zookeeper.server.quorum.QuorumPeerMain",
                 configFile.path,
             ]
-        // The watchdog ends the JVM when the test process (its parent's parent) goes away.
-        let script = """
-            \(java.map { "'\($0)'" }.joined(separator: " ")) > '\(node.directory.path)/log' 2>&1 &
-            jvm=$!
-            trap 'kill -9 $jvm 2>/dev/null; exit 0' TERM INT
-            alive() { [ -r /proc/$1/stat ] && [ "$(sed 's/.*) //' /proc/$1/stat | cut -c1)" != Z ]; }
-            while alive \(getpid()) && kill -0 $jvm 2>/dev/null; do sleep 0.5; done
-            kill -9 $jvm 2>/dev/null
-            alive \(getpid()) || rm -rf '\(node.directory.deletingLastPathComponent().path)'
-            """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        // Not on the test's pipes: `swift test` waits for them to close.
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        // The watchdog ends the JVM when the test process goes away.
+        let process = try Watchdog.launch(
+            "\(java.map { "'\($0)'" }.joined(separator: " ")) > '\(node.directory.path)/log' 2>&1",
+            leftovers: node.directory.deletingLastPathComponent().path)
         node.process = process
         lock.withLock { nodes[id - 1] = node }
     }

@@ -157,7 +157,7 @@ struct WatchStream {
                 : "zk: connected to \(server)\(readOnly) with a new session, \(session ?? "?")"
         case .expired:
             line = "zk: session expired; the watch is gone until a new session starts"
-        case .connecting, .authFailed, .closed:
+        case .connecting, .saslAuthenticated, .authFailed, .closed:
             return
         }
         guard shell.json else { return shell.output.error(line) }

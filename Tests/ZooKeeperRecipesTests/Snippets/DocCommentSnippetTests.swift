@@ -27,6 +27,22 @@ import ZooKeeperServer
         }
     }
 
+    /// Also README.md's Secured clusters snippet.
+    @Test func saslConfiguration() async throws {
+        let password = "alice-secret"
+        var server = ZooKeeperServer.Configuration(port: 0)
+        server.saslUsers = ["alice": password]
+        server.requireClientSASLAuth = true
+        try await withSnippetServer(configuration: server) { _ in
+            var configuration = ZooKeeperClient.Configuration()
+            configuration.sasl = .digestMD5(username: "alice", password: password)
+            let zk = try await ZooKeeperClient.connect("zk1:2181", configuration: configuration)
+
+            // Logged in: the server admits the session's requests (it refuses them otherwise).
+            #expect(try await zk.whoAmI().contains { $0.authScheme == "sasl" && $0.user == "alice" })
+        }
+    }
+
     @Test func zooKeeperClientStart() async throws {
         try await withSnippetServer { _ in
             var configuration = ZooKeeperClient.Configuration()

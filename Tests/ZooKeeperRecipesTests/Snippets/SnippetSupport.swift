@@ -57,10 +57,14 @@ func closingSnippetClients(_ body: () async throws -> Void) async throws {
     await opened.closeAll()
 }
 
-/// Runs `body` with an embedded server standing in for the snippets' hosts and a client `zk`
-/// connected to it; closes the clients and stops the server afterwards.
-func withSnippetServer(_ body: (_ zk: ZooKeeper.ZooKeeperClient) async throws -> Void) async throws {
-    try await ZooKeeperServer.withServer { server in
+/// Runs `body` with an embedded server (made with `configuration`) standing in for the
+/// snippets' hosts and a client `zk` connected to it; closes the clients and stops the server
+/// afterwards.
+func withSnippetServer(
+    configuration: ZooKeeperServer.Configuration = ZooKeeperServer.Configuration(port: 0),
+    _ body: (_ zk: ZooKeeper.ZooKeeperClient) async throws -> Void
+) async throws {
+    try await ZooKeeperServer.withServer(configuration: configuration) { server in
         try await SnippetClient.$server.withValue(server.connectString) {
             try await closingSnippetClients {
                 try await body(try await connectToSnippetServer())

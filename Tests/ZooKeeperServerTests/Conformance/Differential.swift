@@ -1,6 +1,7 @@
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOSSL
 import Testing
 import ZooKeeperProtocol
 import ZooKeeperServer
@@ -21,23 +22,32 @@ final class Transcript: @unchecked Sendable {
     /// Subtracted from every zxid shown: a run that does not start on a fresh server shows its
     /// zxids relative to a point both servers share.
     let zxidBase: Int64
+    /// For servers on their TLS port: the client's TLS settings without and with its certificate.
+    let tls: (anonymous: TLSConfiguration, certified: TLSConfiguration)?
 
-    init(connectString: String, zxidBase: Int64 = 0) {
+    init(
+        connectString: String, zxidBase: Int64 = 0,
+        tls: (anonymous: TLSConfiguration, certified: TLSConfiguration)? = nil
+    ) {
         self.connectString = connectString
         self.zxidBase = zxidBase
+        self.tls = tls
     }
 
     var text: [String] { lock.withLock { lines } }
 
     /// A new client; its session gets the next name (S1, S2, ...).
     func connect(
-        authentication: [ZooKeeperClient.Authentication] = []
+        authentication: [ZooKeeperClient.Authentication] = [], sasl: SASLConfiguration? = nil,
+        clientCertificate: Bool = false
     ) async throws -> (ZooKeeperClient, EventLog) {
         var configuration = ZooKeeperClient.Configuration()
         configuration.sessionTimeout = .seconds(10)
         configuration.connectTimeout = .seconds(20)
         configuration.requestTimeout = .seconds(20)
         configuration.authentication = authentication
+        configuration.sasl = sasl
+        configuration.tls = clientCertificate ? tls?.certified : tls?.anonymous
         let client = try await ZooKeeperClient.connect(connectString, configuration: configuration)
         let session = try await client.session().id
         let log = EventLog(client: client, transcript: self)
@@ -134,21 +144,32 @@ final class EventLog: @unchecked Sendable {
 
 /// Runs `scenario` against a fresh Apache ZooKeeper and a fresh embedded server and expects the
 /// same transcript from both. `superDigest` (`user:base64(sha1(user:password))`) configures a
-/// super user on both.
+/// super user on both; `sasl` SASL DIGEST-MD5 logins for ``ApacheZooKeeper/saslUsers``, required
+/// of every client with `.required`.
 func expectSameBehaviour(
     extendedTypes: Bool = false,
     superDigest: String? = nil,
+    sasl: SASLLogins = .none,
     sourceLocation: SourceLocation = #_sourceLocation,
     _ scenario: @Sendable (Transcript) async throws -> Void
 ) async throws {
     var properties = extendedTypes ? ["-Dzookeeper.extendedTypesEnabled=true"] : []
     if let superDigest { properties.append("-Dzookeeper.DigestAuthenticationProvider.superDigest=\(superDigest)") }
-    let apache = try await ApacheZooKeeper.with(tickTime: 2000, extraProperties: properties) { cluster in
-        try await run(scenario, on: cluster.connectString)
-    }
+    let apache =
+        sasl == .none
+        ? try await ApacheZooKeeper.with(tickTime: 2000, extraProperties: properties) { cluster in
+            try await run(scenario, on: cluster.connectString)
+        }
+        : try await ApacheZooKeeper.withSASL(
+            tickTime: 2000, requireClientSASLAuth: sasl == .required, extraProperties: properties
+        ) { cluster in
+            try await run(scenario, on: cluster.connectString)
+        }
     var configuration = ZooKeeperServer.Configuration(port: 0)
     configuration.extendedTypesEnabled = extendedTypes
     configuration.superDigest = superDigest
+    configuration.saslUsers = sasl == .none ? nil : ApacheZooKeeper.saslUsers
+    configuration.requireClientSASLAuth = sasl == .required
     let ours = try await ZooKeeperServer.withServer(configuration: configuration) { server in
         try await run(scenario, on: server.connectString)
     }
@@ -160,10 +181,22 @@ func expectSameBehaviour(
     expectSameLines(apache, ours, what: "step", sourceLocation: sourceLocation)
 }
 
-private func run(_ scenario: @Sendable (Transcript) async throws -> Void, on connectString: String) async throws
-    -> [String]
-{
-    let transcript = Transcript(connectString: connectString)
+/// Whether the servers of ``expectSameBehaviour(extendedTypes:superDigest:sasl:sourceLocation:_:)``
+/// take SASL logins.
+enum SASLLogins {
+    case none
+    /// Offered to clients that want them.
+    case offered
+    /// Required of every client (`zookeeper.sessionRequireClientSASLAuth`).
+    case required
+}
+
+/// Runs `scenario` on a fresh transcript of the server at `connectString` and returns it.
+func run(
+    _ scenario: @Sendable (Transcript) async throws -> Void, on connectString: String,
+    tls: (anonymous: TLSConfiguration, certified: TLSConfiguration)? = nil
+) async throws -> [String] {
+    let transcript = Transcript(connectString: connectString, tls: tls)
     do {
         try await scenario(transcript)
     } catch {
