@@ -1,0 +1,93 @@
+import Foundation
+import ZooKeeper
+import ZooKeeperTestSupport
+
+/// What one Jepsen run is made of, from the environment: `JEPSEN_ROUNDS` fault rounds (each a
+/// fault held `JEPSEN_FAULT_SECONDS`, then healed), on `JEPSEN_SIZE` members, with `JEPSEN_SEED`
+/// choosing the faults and their victims (random, and printed, when unset).
+struct JepsenSettings: Sendable {
+    var rounds: Int
+    var faultDuration: Duration
+    var size: Int
+    var seed: UInt64
+    /// Where the history goes when a check fails (`JEPSEN_HISTORY_DIR`, else the temporary directory).
+    var historyDirectory: URL
+
+    static func fromEnvironment() -> JepsenSettings {
+        let environment = ProcessInfo.processInfo.environment
+        func number(_ name: String, _ fallback: Int) -> Int { environment[name].flatMap(Int.init) ?? fallback }
+        return JepsenSettings(
+            rounds: number("JEPSEN_ROUNDS", 6),
+            faultDuration: .seconds(number("JEPSEN_FAULT_SECONDS", 4)),
+            size: number("JEPSEN_SIZE", 3),
+            seed: environment["JEPSEN_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...999_999),
+            historyDirectory: environment["JEPSEN_HISTORY_DIR"].map { URL(fileURLWithPath: $0) }
+                ?? FileManager.default.temporaryDirectory)
+    }
+}
+
+/// SplitMix64: a small seeded generator, so a seed names one sequence of faults.
+struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Shared by the workers of a run: whether to stop, and a source of unique values.
+final class RunControl: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stopped = false
+    private var counter = 0
+
+    var isStopped: Bool { lock.withLock { stopped } }
+    func stop() { lock.withLock { stopped = true } }
+    /// A value no other call returns.
+    func unique() -> Int {
+        lock.withLock {
+            counter += 1
+            return counter
+        }
+    }
+}
+
+/// How an operation ended, for the history: a definite answer, or unknown.
+enum Outcome: Equatable {
+    case ok
+    case failed
+    case unknown
+
+    /// The outcome an error means: connection loss, timeouts and expiry leave a request's fate
+    /// unknown (it may have been applied); a server's answer (no node, bad version...) is definite.
+    init(_ error: Error) {
+        guard let error = error as? ZooKeeperError else {
+            self = .unknown
+            return
+        }
+        switch error.code {
+        case .connectionLoss, .operationTimeout, .sessionExpired, .sessionMoved: self = .unknown
+        default: self = .failed
+        }
+    }
+}
+
+/// The client configuration of the workers: sessions outlive a fault round, requests give up
+/// well within one (an unknown outcome, recorded as such).
+func jepsenConfiguration() -> ZooKeeperClient.Configuration {
+    var configuration = ZooKeeperClient.Configuration()
+    configuration.sessionTimeout = .seconds(20)
+    configuration.connectTimeout = .seconds(60)
+    configuration.requestTimeout = .seconds(5)
+    configuration.failFast = false
+    return configuration
+}
+
+/// Pauses a worker after a failed request, so an outage is not a busy loop.
+func backOff() async {
+    try? await Task.sleep(for: .milliseconds(100))
+}
