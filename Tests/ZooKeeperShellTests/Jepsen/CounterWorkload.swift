@@ -27,10 +27,10 @@ final class CounterWorkload: @unchecked Sendable {
     func anomalies(_ client: ZooKeeperClient) async throws -> [String] {
         try await client.sync(Self.path)
         let final = try await SharedCounter(client: client, path: Self.path).value()
-        let (returned, unknown) = lock.withLock { (returned, unknown) }
+        let (returned, unknown) = lock.withLock { (self.returned, self.unknown) }
         var found: [String] = []
         if Set(returned).count != returned.count { found.append("counter: one value returned by two increments") }
-        if final < returned.count || final > returned.count + unknown {
+        if Int(final) < returned.count || Int(final) > returned.count + unknown {
             found.append("counter at \(final) after \(returned.count) acknowledged and \(unknown) unknown increments")
         }
         if let highest = returned.max(), highest > final {

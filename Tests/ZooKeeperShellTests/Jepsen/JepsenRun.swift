@@ -56,26 +56,6 @@ final class RunControl: @unchecked Sendable {
     }
 }
 
-/// How an operation ended, for the history: a definite answer, or unknown.
-enum Outcome: Equatable {
-    case ok
-    case failed
-    case unknown
-
-    /// The outcome an error means: connection loss, timeouts and expiry leave a request's fate
-    /// unknown (it may have been applied); a server's answer (no node, bad version...) is definite.
-    init(_ error: Error) {
-        guard let error = error as? ZooKeeperError else {
-            self = .unknown
-            return
-        }
-        switch error.code {
-        case .connectionLoss, .operationTimeout, .sessionExpired, .sessionMoved: self = .unknown
-        default: self = .failed
-        }
-    }
-}
-
 /// The client configuration of the workers: sessions outlive a fault round, requests give up
 /// well within one (an unknown outcome, recorded as such).
 func jepsenConfiguration() -> ZooKeeperClient.Configuration {

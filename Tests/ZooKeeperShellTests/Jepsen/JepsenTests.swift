@@ -52,8 +52,9 @@ struct JepsenRunner {
         try await register.prepare(admin)
         try await ids.prepare(admin)
         try await shell.prepare(admin)
-        var clients: [ZooKeeperClient] = []
-        for _ in 0..<13 { clients.append(try await connect()) }
+        var opened: [ZooKeeperClient] = []
+        for _ in 0..<13 { opened.append(try await connect()) }
+        let clients = opened
         try await shell.startWatcher(connectString: ensemble.connectString)
         let control = RunControl()
         let faults = LockedLog()

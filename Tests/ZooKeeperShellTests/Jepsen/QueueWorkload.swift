@@ -49,7 +49,7 @@ final class QueueWorkload: @unchecked Sendable {
         var drained: [String] = []
         while let item = try await queue.poll() { drained.append(String(decoding: item, as: UTF8.self)) }
         let (acknowledged, attempted, taken, unknownTakes) = lock.withLock {
-            (acknowledged, attempted, taken, unknownTakes)
+            (self.acknowledged, self.attempted, self.taken, self.unknownTakes)
         }
         let everything = taken + drained
         var found: [String] = []

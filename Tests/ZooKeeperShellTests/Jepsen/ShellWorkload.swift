@@ -38,7 +38,7 @@ final class ShellWorkload: @unchecked Sendable {
     func stopWatcher() async {
         guard let process = lock.withLock({ watcher }), process.isRunning else { return }
         process.terminate()
-        await ChildProcess.waitUntilExit(process)
+        await ZooKeeperTestSupport.ChildProcess.waitUntilExit(process)
     }
 
     func run(connectString: String, control: RunControl) async {
@@ -52,7 +52,7 @@ final class ShellWorkload: @unchecked Sendable {
             while status == ExitStatus.connection && attempts < 10 {
                 attempts += 1
                 status =
-                    (try? await ChildProcess.run(
+                    (try? await ZooKeeperTestSupport.ChildProcess.run(
                         ServeProcess.zk.path, ["-s", connectString, "--connect-timeout", "20", "create", path, "x"]
                     ).status) ?? ExitStatus.connection
                 if status == ExitStatus.connection { lock.withLock { connectionFailures += 1 } }
@@ -82,7 +82,9 @@ final class ShellWorkload: @unchecked Sendable {
             else { return nil }
             return object["path"]
         }
-        let (acknowledged, attempted, unexpected) = lock.withLock { (acknowledged, attempted, unexpected) }
+        let (acknowledged, attempted, unexpected) = lock.withLock {
+            (self.acknowledged, self.attempted, self.unexpected)
+        }
         var found = unexpected
         let lost = acknowledged.filter { !present.contains($0) }
         if !lost.isEmpty { found.append("zk creates acknowledged and lost: \(lost)") }

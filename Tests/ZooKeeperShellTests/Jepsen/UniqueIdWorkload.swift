@@ -28,7 +28,7 @@ final class UniqueIdWorkload: @unchecked Sendable {
     func anomalies(_ client: ZooKeeperClient) async throws -> [String] {
         try await client.sync(Self.path)
         let present = Set(try await client.getChildren(Self.path).map { Self.path + "/" + $0 })
-        let (acknowledged, unknown) = lock.withLock { (acknowledged, unknown) }
+        let (acknowledged, unknown) = lock.withLock { (self.acknowledged, self.unknown) }
         var found: [String] = []
         let duplicated = Dictionary(grouping: acknowledged, by: { $0 }).filter { $0.value.count > 1 }.keys
         if !duplicated.isEmpty { found.append("ids given twice: \(duplicated.sorted())") }

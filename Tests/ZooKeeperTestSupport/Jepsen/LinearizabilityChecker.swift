@@ -60,13 +60,13 @@ public enum LinearizabilityChecker {
                     longest = stack.map(\.operation)
                     blocked = operation
                 }
-                guard let (undone, previous) = stack.popLast() else {
+                guard let undone = stack.popLast() else {
                     return .notLinearizable(longestPrefix: longest, blocked: blocked)
                 }
-                events.unlift(undone)
-                linearized.remove(undone)
-                state = previous
-                entry = events.next(events.callNode(of: undone))
+                events.unlift(undone.operation)
+                linearized.remove(undone.operation)
+                state = undone.state
+                entry = events.next(events.callNode(of: undone.operation))
             }
         }
         return .linearizable(order: stack.map(\.operation))

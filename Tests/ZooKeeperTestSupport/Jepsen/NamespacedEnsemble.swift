@@ -151,10 +151,10 @@ public final class NamespacedEnsemble: @unchecked Sendable {
     public func heal() async throws { try await Self.net(["heal"]) }
 
     /// Stops (SIGSTOP) or continues (SIGCONT) a member's JVM.
-    public func pause(_ id: Int) throws { try signal(SIGSTOP, to: id) }
-    public func resume(_ id: Int) throws { try signal(SIGCONT, to: id) }
+    public func pause(_ id: Int) throws { try send(SIGSTOP, to: id) }
+    public func resume(_ id: Int) throws { try send(SIGCONT, to: id) }
 
-    private func signal(_ signal: Int32, to id: Int) throws {
+    private func send(_ signal: Int32, to id: Int) throws {
         let file = directory.appendingPathComponent("s\(id)/pid")
         guard
             let pid = Int32(
