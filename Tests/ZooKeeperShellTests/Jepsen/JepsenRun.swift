@@ -17,8 +17,8 @@ struct JepsenSettings: Sendable {
         let environment = ProcessInfo.processInfo.environment
         func number(_ name: String, _ fallback: Int) -> Int { environment[name].flatMap(Int.init) ?? fallback }
         return JepsenSettings(
-            rounds: number("JEPSEN_ROUNDS", 6),
-            faultDuration: .seconds(number("JEPSEN_FAULT_SECONDS", 4)),
+            rounds: number("JEPSEN_ROUNDS", 8),
+            faultDuration: .seconds(number("JEPSEN_FAULT_SECONDS", 5)),
             size: number("JEPSEN_SIZE", 3),
             seed: environment["JEPSEN_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...999_999),
             historyDirectory: environment["JEPSEN_HISTORY_DIR"].map { URL(fileURLWithPath: $0) }
