@@ -26,19 +26,6 @@ struct JepsenSettings: Sendable {
     }
 }
 
-/// SplitMix64: a small seeded generator, so a seed names one sequence of faults.
-struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Shared by the workers of a run: whether to stop, and a source of unique values.
 final class RunControl: @unchecked Sendable {
     private let lock = NSLock()

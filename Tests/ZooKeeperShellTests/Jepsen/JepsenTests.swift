@@ -89,7 +89,9 @@ struct JepsenRunner {
         let elapsed = ContinuousClock.now - started
 
         try await register.finalReads(admin, process: 99)
+        let checking = ContinuousClock.now
         var anomalies = register.anomalies()
+        print("jepsen: register histories checked in \(ContinuousClock.now - checking)")
         anomalies += try await ids.anomalies(admin)
         anomalies += try await counter.anomalies(admin)
         anomalies += try await queue.anomalies(admin)

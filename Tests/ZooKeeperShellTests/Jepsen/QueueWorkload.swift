@@ -16,6 +16,11 @@ final class QueueWorkload: @unchecked Sendable {
     func produce(client: ZooKeeperClient, control: RunControl) async {
         let queue = DistributedQueue(client: client, path: Self.path)
         while !control.isStopped {
+            // A short queue: every take lists the queue's children.
+            if lock.withLock({ attempted.count - taken.count }) > 100 {
+                try? await Task.sleep(for: .milliseconds(20))
+                continue
+            }
             let item = "item-\(control.unique())"
             lock.withLock { _ = attempted.insert(item) }
             do {
