@@ -53,10 +53,10 @@ final class LockWorkload: @unchecked Sendable {
                     try? await Task.sleep(for: .milliseconds(30))
                     refused = !self.write(token: token) || refused
                     let stillHeld = distributedLock.isHeld
-                    let turn = Turn(
-                        holder: holder, token: token, entered: entered, left: self.tick(), stillHeld: stillHeld,
-                        refused: refused)
-                    self.lock.withLock { self.turns.append(turn) }
+                    self.record(
+                        Turn(
+                            holder: holder, token: token, entered: entered, left: self.tick(), stillHeld: stillHeld,
+                            refused: refused))
                 }
             } catch {
                 lock.withLock { failures += 1 }
@@ -64,6 +64,8 @@ final class LockWorkload: @unchecked Sendable {
             }
         }
     }
+
+    func record(_ turn: Turn) { lock.withLock { turns.append(turn) } }
 
     func anomalies() -> [String] {
         let turns = lock.withLock { self.turns }

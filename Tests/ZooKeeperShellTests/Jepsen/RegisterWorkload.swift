@@ -23,7 +23,11 @@ final class RegisterWorkload: @unchecked Sendable {
     var completedCount: Int { history.all.count { $0.operation.completed != nil } }
 
     private func observe(_ client: ZooKeeperClient, _ key: String, _ state: ZnodeRegister.State) async {
-        let session = (try? await client.session().id) ?? 0
+        record(session: (try? await client.session().id) ?? 0, key: key, state)
+    }
+
+    /// Notes that `session` saw `key` in `state` (read it, or wrote it).
+    func record(session: Int64, key: String, _ state: ZnodeRegister.State) {
         lock.withLock { observations.append((session, key, state)) }
     }
 
