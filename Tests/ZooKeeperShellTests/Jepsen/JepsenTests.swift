@@ -37,54 +37,65 @@ struct JepsenRunner {
     let ensemble: NamespacedEnsemble
     let settings: JepsenSettings
 
-    func connect() async throws -> ZooKeeperClient {
-        try await ZooKeeperClient.connect(ensemble.connectString, configuration: jepsenConfiguration())
+    /// Runs the workloads and checks them; every session and the watcher are closed at the end,
+    /// on failure too.
+    func run() async throws {
+        let opened = OpenedClients()
+        let shell = ShellWorkload()
+        do {
+            try await run(opened: opened, shell: shell)
+        } catch {
+            await shell.stopWatcher()
+            await opened.closeAll()
+            throw error
+        }
+        await opened.closeAll()
     }
 
-    func run() async throws {
+    private func run(opened: OpenedClients, shell: ShellWorkload) async throws {
+        let connect = {
+            let client = try await ZooKeeperClient.connect(
+                ensemble.connectString, configuration: jepsenConfiguration())
+            opened.append(client)
+            return client
+        }
         let admin = try await connect()
         let register = RegisterWorkload()
         let ids = UniqueIdWorkload()
         let counter = CounterWorkload()
         let queue = QueueWorkload()
         let lock = LockWorkload()
-        let shell = ShellWorkload()
         try await register.prepare(admin)
         try await ids.prepare(admin)
         try await shell.prepare(admin)
-        var opened: [ZooKeeperClient] = []
-        for _ in 0..<13 { opened.append(try await connect()) }
-        let clients = opened
+        var workers: [ZooKeeperClient] = []
+        for _ in 0..<13 { workers.append(try await connect()) }
+        let clients = workers
         try await shell.startWatcher(connectString: ensemble.connectString)
         let control = RunControl()
         let faults = LockedLog()
         let started = ContinuousClock.now
-        do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for worker in 0..<4 {
-                    group.addTask {
-                        await register.run(
-                            worker: worker, client: clients[worker], control: control,
-                            seed: settings.seed &+ UInt64(worker))
-                    }
-                }
-                group.addTask { await ids.run(worker: 0, client: clients[4], control: control) }
-                for index in 5...6 { group.addTask { await counter.run(client: clients[index], control: control) } }
-                group.addTask { await queue.produce(client: clients[7], control: control) }
-                for index in 8...9 { group.addTask { await queue.consume(client: clients[index], control: control) } }
-                for index in 10...12 {
-                    group.addTask { await lock.run(holder: index, client: clients[index], control: control) }
-                }
-                group.addTask { await shell.run(connectString: ensemble.connectString, control: control) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<4 {
                 group.addTask {
-                    defer { control.stop() }
-                    try await rounds(register: register, clients: clients, faults: faults)
+                    await register.run(
+                        worker: worker, client: clients[worker], control: control,
+                        seed: settings.seed &+ UInt64(worker))
                 }
-                try await group.waitForAll()
             }
-        } catch {
-            await shell.stopWatcher()
-            throw error
+            group.addTask { await ids.run(worker: 0, client: clients[4], control: control) }
+            for index in 5...6 { group.addTask { await counter.run(client: clients[index], control: control) } }
+            group.addTask { await queue.produce(client: clients[7], control: control) }
+            for index in 8...9 { group.addTask { await queue.consume(client: clients[index], control: control) } }
+            for index in 10...12 {
+                group.addTask { await lock.run(holder: index, client: clients[index], control: control) }
+            }
+            group.addTask { await shell.run(connectString: ensemble.connectString, control: control) }
+            group.addTask {
+                defer { control.stop() }
+                try await rounds(register: register, clients: clients, faults: faults)
+            }
+            try await group.waitForAll()
         }
         let elapsed = ContinuousClock.now - started
 
@@ -97,7 +108,6 @@ struct JepsenRunner {
         anomalies += try await queue.anomalies(admin)
         anomalies += lock.anomalies()
         anomalies += try await shell.anomalies(admin)
-        for client in clients + [admin] { _ = try? await client.close() }
 
         print(
             "jepsen: seed \(settings.seed): \(settings.rounds) rounds in \(elapsed), faults: "
