@@ -17,7 +17,7 @@ struct JepsenSettings: Sendable {
         let environment = ProcessInfo.processInfo.environment
         func number(_ name: String, _ fallback: Int) -> Int { environment[name].flatMap(Int.init) ?? fallback }
         return JepsenSettings(
-            rounds: number("JEPSEN_ROUNDS", 8),
+            rounds: number("JEPSEN_ROUNDS", 9),
             faultDuration: .seconds(number("JEPSEN_FAULT_SECONDS", 5)),
             size: number("JEPSEN_SIZE", 3),
             seed: environment["JEPSEN_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...999_999),
@@ -43,11 +43,15 @@ final class RunControl: @unchecked Sendable {
     }
 }
 
-/// The client configuration of the workers: sessions outlive a fault round, requests give up
-/// well within one (an unknown outcome, recorded as such).
+/// The session timeout of the workers: the most members ticking every 250 ms grant (20 ticks).
+let jepsenSessionTimeout = Duration.seconds(5)
+
+/// The client configuration of the workers: a session moves to another member when its own is
+/// cut off, and expires only when it can reach none for the session timeout; requests give up
+/// within a fault round (an unknown outcome, recorded as such).
 func jepsenConfiguration() -> ZooKeeperClient.Configuration {
     var configuration = ZooKeeperClient.Configuration()
-    configuration.sessionTimeout = .seconds(20)
+    configuration.sessionTimeout = jepsenSessionTimeout
     configuration.connectTimeout = .seconds(60)
     configuration.requestTimeout = .seconds(5)
     configuration.failFast = false

@@ -36,6 +36,9 @@ import ZooKeeperTestSupport
 struct JepsenRunner {
     let ensemble: NamespacedEnsemble
     let settings: JepsenSettings
+    /// The long lock holder (its client's index) and the only member its client uses.
+    let longHolder = 13
+    let lockHolderMember = 1
 
     /// Runs the workloads and checks them; every session and the watcher are closed at the end,
     /// on failure too.
@@ -45,7 +48,7 @@ struct JepsenRunner {
         do {
             try await run(opened: opened, shell: shell)
         } catch {
-            await shell.stopWatcher()
+            await shell.discard()
             await opened.closeAll()
             throw error
         }
@@ -53,13 +56,12 @@ struct JepsenRunner {
     }
 
     private func run(opened: OpenedClients, shell: ShellWorkload) async throws {
-        let connect = {
-            let client = try await ZooKeeperClient.connect(
-                ensemble.connectString, configuration: jepsenConfiguration())
+        let connect = { (connectString: String) in
+            let client = try await ZooKeeperClient.connect(connectString, configuration: jepsenConfiguration())
             opened.append(client)
             return client
         }
-        let admin = try await connect()
+        let admin = try await connect(ensemble.connectString)
         let register = RegisterWorkload()
         let ids = UniqueIdWorkload()
         let counter = CounterWorkload()
@@ -69,7 +71,10 @@ struct JepsenRunner {
         try await ids.prepare(admin)
         try await shell.prepare(admin)
         var workers: [ZooKeeperClient] = []
-        for _ in 0..<13 { workers.append(try await connect()) }
+        for _ in 0..<13 { workers.append(try await connect(ensemble.connectString)) }
+        // The long lock holder reaches one member only: cut off, its session expires. It holds the
+        // lock longer than the session timeout, so a cut finds it holding.
+        workers.append(try await connect(ensemble.address(of: lockHolderMember)))
         let clients = workers
         try await shell.startWatcher(connectString: ensemble.connectString)
         let control = RunControl()
@@ -90,10 +95,15 @@ struct JepsenRunner {
             for index in 10...12 {
                 group.addTask { await lock.run(holder: index, client: clients[index], control: control) }
             }
+            group.addTask {
+                await lock.run(
+                    holder: longHolder, client: clients[longHolder], control: control, hold: .seconds(8),
+                    writesLate: true)
+            }
             group.addTask { await shell.run(connectString: ensemble.connectString, control: control) }
             group.addTask {
                 defer { control.stop() }
-                try await rounds(register: register, clients: clients, faults: faults)
+                try await rounds(register: register, lock: lock, clients: clients, faults: faults)
             }
             try await group.waitForAll()
         }
@@ -124,18 +134,33 @@ struct JepsenRunner {
             print("jepsen: register history saved to \(file.path) (JEPSEN_REPLAY=\(file.path) make jepsen-replay)")
         }
         for anomaly in anomalies { Issue.record("\(anomaly)") }
+        for finding in lock.trustedTooLong() {
+            withKnownIssue(
+                Comment(
+                    rawValue: "DistributedLock's ownership guard can trust a lock for up to syncLimit × tickTime "
+                        + "after the leader expired the session, while the client's follower is cut off from the leader"
+                ),
+                isIntermittent: true
+            ) { Issue.record("\(finding)") }
+        }
     }
 
     /// The nemesis's rounds: wait for progress, inject a fault, hold it, heal, wait until the
     /// ensemble has settled and the registers make progress again.
-    func rounds(register: RegisterWorkload, clients: [ZooKeeperClient], faults: LockedLog) async throws {
-        var nemesis = Nemesis(ensemble: ensemble, seed: settings.seed)
+    func rounds(
+        register: RegisterWorkload, lock: LockWorkload, clients: [ZooKeeperClient], faults: LockedLog
+    ) async throws {
+        var nemesis = Nemesis(ensemble: ensemble, lockHolderMember: lockHolderMember, seed: settings.seed)
         try await progress(register)
         for (round, fault) in nemesis.schedule(rounds: settings.rounds).enumerated() {
             let what: String
             do {
+                if fault == .isolateLockHolder {
+                    // A cut in the first second of a turn finds the holder holding past its session.
+                    try await eventually(within: .seconds(120)) { lock.isHolding(longHolder, since: .seconds(1)) }
+                }
                 what = try await nemesis.inject(fault, clients: clients)
-                try await Task.sleep(for: settings.faultDuration)
+                try await Task.sleep(for: fault.held(for: settings.faultDuration))
                 try await nemesis.heal()
             } catch {
                 try? await nemesis.heal()

@@ -12,17 +12,27 @@ enum Fault: String, CaseIterable, Sendable {
     case slowLossyLinks = "delay and 10% loss on every member"
     case pauseLeader = "leader paused (SIGSTOP)"
     case pauseClientsMember = "a member clients use paused (SIGSTOP)"
+    case isolateLockHolder = "the lock holder's only member cut off from the others past the session timeout"
+
+    /// How long the fault is held: `duration`, or past the session timeout for a fault that is
+    /// there to expire a session.
+    func held(for duration: Duration) -> Duration {
+        self == .isolateLockHolder ? max(duration, jepsenSessionTimeout * 2) : duration
+    }
 }
 
 /// Injects faults into a namespaced ensemble and heals them, choosing victims with a seeded
 /// generator.
 struct Nemesis {
     let ensemble: NamespacedEnsemble
+    /// The only member the long lock holder's session can use.
+    let lockHolderMember: Int
     var random: SeededGenerator
     private var paused: [Int] = []
 
-    init(ensemble: NamespacedEnsemble, seed: UInt64) {
+    init(ensemble: NamespacedEnsemble, lockHolderMember: Int, seed: UInt64) {
         self.ensemble = ensemble
+        self.lockHolderMember = lockHolderMember
         random = SeededGenerator(seed: seed)
     }
 
@@ -75,6 +85,10 @@ struct Nemesis {
             try ensemble.pause(victim)
             paused.append(victim)
             return "member \(victim)\(victim == leader ? " (leader)" : "") paused, a client was connected to it"
+        case .isolateLockHolder:
+            let others = members.filter { $0 != lockHolderMember }
+            try await ensemble.partition([lockHolderMember], others)
+            return "member \(lockHolderMember), the long lock holder's only one, cut off from \(others)"
         }
     }
 

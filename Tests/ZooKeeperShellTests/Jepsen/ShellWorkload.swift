@@ -19,23 +19,37 @@ final class ShellWorkload: @unchecked Sendable {
     private var watcher: Process?
     private let watchOutput = FileManager.default.temporaryDirectory
         .appendingPathComponent("jepsen-watch-\(UUID().uuidString).jsonl")
+    private let watchErrors = FileManager.default.temporaryDirectory
+        .appendingPathComponent("jepsen-watch-\(UUID().uuidString).log")
 
     func prepare(_ client: ZooKeeperClient) async throws { try await client.ensurePath(Self.path) }
 
-    /// Starts `zk watch -R` on the parent (stopped by `anomalies`, or `stopWatcher` on failure).
+    /// Starts `zk watch -R` on the parent (stopped by `anomalies`, or `discard` on failure).
     func startWatcher(connectString: String) async throws {
         FileManager.default.createFile(atPath: watchOutput.path, contents: nil)
+        FileManager.default.createFile(atPath: watchErrors.path, contents: nil)
         let process = Process()
         process.executableURL = ServeProcess.zk
         process.arguments = ["-s", connectString, "--connect-timeout", "60", "watch", "-R", "--json", Self.path]
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: watchOutput)
-        process.standardError = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: watchErrors)
         try process.run()
         lock.withLock { watcher = process }
     }
 
-    func stopWatcher() async {
+    /// Stops the watcher and removes its files, when the run fails before `anomalies`.
+    func discard() async {
+        await stopWatcher()
+        removeFiles()
+    }
+
+    private func removeFiles() {
+        try? FileManager.default.removeItem(at: watchOutput)
+        try? FileManager.default.removeItem(at: watchErrors)
+    }
+
+    private func stopWatcher() async {
         guard let process = lock.withLock({ watcher }), process.isRunning else { return }
         process.terminate()
         await ZooKeeperTestSupport.ChildProcess.waitUntilExit(process)
@@ -73,7 +87,7 @@ final class ShellWorkload: @unchecked Sendable {
         let present = Set(try await client.getChildren(Self.path).map { Self.path + "/" + $0 })
         let watcherAlive = lock.withLock { watcher?.isRunning ?? false }
         await stopWatcher()
-        defer { try? FileManager.default.removeItem(at: watchOutput) }
+        defer { removeFiles() }
         let lines = (try? String(contentsOf: watchOutput, encoding: .utf8)) ?? ""
         let created = lines.split(separator: "\n").compactMap { line -> String? in
             guard
@@ -88,7 +102,11 @@ final class ShellWorkload: @unchecked Sendable {
         var found = unexpected
         let lost = acknowledged.filter { !present.contains($0) }
         if !lost.isEmpty { found.append("zk creates acknowledged and lost: \(lost)") }
-        if !watcherAlive { found.append("zk watch -R exited during the run") }
+        if !watcherAlive {
+            let status = lock.withLock { watcher?.terminationStatus ?? -1 }
+            let errors = (try? String(contentsOf: watchErrors, encoding: .utf8)) ?? ""
+            found.append("zk watch -R exited during the run (status \(status)): \(errors.suffix(1000))")
+        }
         let phantom = created.filter { !attempted.contains($0) }
         if !phantom.isEmpty { found.append("zk watch -R reported creates never made: \(phantom)") }
         if Set(created).count != created.count { found.append("zk watch -R reported a create twice") }

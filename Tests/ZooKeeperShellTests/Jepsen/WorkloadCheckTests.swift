@@ -25,22 +25,26 @@ import ZooKeeperTestSupport
         #expect(anomalies.contains { $0.hasPrefix("\(key) version 1 seen holding 5 and 6") })
     }
 
-    @Test func theLockCheckFindsOverlappingHoldersAnOldTokenAndARefusedHolder() {
+    @Test func theLockCheckFindsOverlappingHoldersAnOldTokenAndAHolderTrustedTooLong() {
         let lock = LockWorkload()
-        lock.record(.init(holder: 1, token: 10, entered: 1, left: 2, stillHeld: true, refused: false))
-        lock.record(.init(holder: 2, token: 20, entered: 3, left: 6, stillHeld: true, refused: false))
-        // A holder that lost its session may overlap the next one, and be fenced off.
-        lock.record(.init(holder: 3, token: 15, entered: 4, left: 5, stillHeld: false, refused: true))
+        lock.record(.init(holder: 1, token: 10, entered: 1, left: 2, lost: false, refusedWhileTrusted: false))
+        lock.record(.init(holder: 2, token: 20, entered: 3, left: 6, lost: false, refusedWhileTrusted: false))
+        // A holder that lost the lock (cancelled) may overlap the next one.
+        lock.record(.init(holder: 3, token: 15, entered: 4, left: 5, lost: true, refusedWhileTrusted: false))
         #expect(lock.anomalies().isEmpty)
 
-        lock.record(.init(holder: 1, token: 30, entered: 7, left: 10, stillHeld: true, refused: false))
-        lock.record(.init(holder: 3, token: 40, entered: 8, left: 9, stillHeld: true, refused: false))
-        lock.record(.init(holder: 2, token: 25, entered: 11, left: 12, stillHeld: true, refused: true))
+        lock.record(.init(holder: 1, token: 30, entered: 7, left: 10, lost: false, refusedWhileTrusted: false))
+        lock.record(.init(holder: 3, token: 40, entered: 8, left: 9, lost: false, refusedWhileTrusted: false))
+        lock.record(.init(holder: 2, token: 25, entered: 11, left: 12, lost: false, refusedWhileTrusted: true))
         let anomalies = lock.anomalies()
         #expect(
             Set(anomalies) == [
                 "holders 1 and 3 held the lock at once", "token 25 granted after token 30",
-                "token 25 granted after token 40", "the resource refused holder 2's token",
+                "token 25 granted after token 40",
             ], "\(anomalies)")
+        #expect(
+            lock.trustedTooLong() == [
+                "the resource refused holder 2 (token 25) before the lock told it the lock was lost"
+            ])
     }
 }
