@@ -5,11 +5,11 @@
 #               documentation with warnings as errors.
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libedit-dev libkrb5-dev zookeeper zookeeper-bin openssl zsh fish mandoc krb5-kdc krb5-admin-server krb5-user
+APT_PACKAGES := libedit-dev libkrb5-dev zookeeper zookeeper-bin openssl zsh fish mandoc krb5-kdc krb5-admin-server krb5-user iproute2 nftables
 BUILD_PACKAGES := libedit-dev libkrb5-dev
 PYTHON ?= python3
 
-.PHONY: all build build-deps release shell test test-under-load fuzz fuzz-diff fuzz-libfuzzer deps format lint clean completions man install uninstall docs
+.PHONY: all build build-deps release shell test test-under-load jepsen jepsen-replay fuzz fuzz-diff fuzz-libfuzzer deps format lint clean completions man install uninstall docs
 PREFIX ?= /usr/local
 DESTDIR ?=
 
@@ -42,9 +42,10 @@ deps:
 	@$(PYTHON) -c 'import puresasl' 2>/dev/null || $(PYTHON) -m pip install -q pure-sasl >&2
 
 ## The suites that run 3-node Apache ensembles (three JVMs each) run after the rest, one at a
-## time (two ensembles starting together can race for the same free ports); the rest run at most
-## TEST_WIDTH at once: on two cores, with everything at once, sessions with short timeouts starve.
-ENSEMBLE_SUITES := EnsembleChaosTests|EnsembleFailoverTests|ReconfigCommandTests
+## time (two ensembles starting together can race for the same free ports, and JepsenTests owns
+## the zkj-* network namespaces); the rest run at most TEST_WIDTH at once: on two cores, with
+## everything at once, sessions with short timeouts starve.
+ENSEMBLE_SUITES := EnsembleChaosTests|EnsembleFailoverTests|ReconfigCommandTests|JepsenTests
 TEST_WIDTH ?= 6
 test: deps
 	$(SWIFT) build --build-tests
@@ -59,6 +60,23 @@ test-under-load: deps
 	@command -v stress-ng >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq stress-ng >&2; }
 	@stress-ng --cpu 0 --quiet & hog=$$!; trap 'kill $$hog 2>/dev/null' EXIT; \
 	for run in $$(seq $(RUNS)); do echo "test-under-load: run $$run of $(RUNS)" >&2; $(MAKE) test || exit 1; done
+
+## The long Jepsen run (JepsenTests; make test runs a short one): JEPSEN_ROUNDS fault rounds of
+## JEPSEN_FAULT_SECONDS each on a JEPSEN_SIZE-member Apache ensemble in network namespaces (root
+## needed). JEPSEN_SEED=N replays a run's choice of faults; a failed run saves its register history
+## (path printed) for `make jepsen-replay JEPSEN_REPLAY=FILE`, which checks it again.
+JEPSEN_ROUNDS ?= 40
+JEPSEN_FAULT_SECONDS ?= 8
+JEPSEN_SIZE ?= 5
+jepsen: deps
+	$(SWIFT) build --build-tests
+	JEPSEN_ROUNDS=$(JEPSEN_ROUNDS) JEPSEN_FAULT_SECONDS=$(JEPSEN_FAULT_SECONDS) JEPSEN_SIZE=$(JEPSEN_SIZE) \
+		$(SWIFT) test --skip-build --filter 'JepsenTests/workloadsStayCorrectThroughNetworkFaults'
+
+jepsen-replay:
+	@test -n "$(JEPSEN_REPLAY)" || { echo "usage: make jepsen-replay JEPSEN_REPLAY=history.json" >&2; exit 2; }
+	$(SWIFT) build --build-tests
+	JEPSEN_REPLAY=$(abspath $(JEPSEN_REPLAY)) $(SWIFT) test --skip-build --filter 'JepsenTests/aSavedHistoryIsLinearizable'
 
 ## A longer run of the server fuzz test than `make test` does (FUZZ_ITERATIONS mutations).
 FUZZ_ITERATIONS ?= 500000

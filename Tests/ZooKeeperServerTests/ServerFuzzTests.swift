@@ -3,6 +3,7 @@ import NIOCore
 import NIOEmbedded
 import Testing
 import ZooKeeperProtocol
+import ZooKeeperTestSupport
 
 @testable import ZooKeeperServer
 
@@ -135,7 +136,7 @@ import ZooKeeperProtocol
             try harness.feed(stream, chunk: stream.count)
             try harness.feed(stream, chunk: 1)
         }
-        var random = SplitMix(seed: 0x2bad_f00d)
+        var random = SeededGenerator(seed: 0x2bad_f00d)
         // `make fuzz` asks for a longer run.
         let iterations = ProcessInfo.processInfo.environment["FUZZ_ITERATIONS"].flatMap { Int($0) } ?? 20_000
         for iteration in 0..<iterations {
@@ -218,18 +219,5 @@ import ZooKeeperProtocol
             #expect(harness.core.connections.isEmpty)
             channel.close(promise: nil)
         }
-    }
-}
-
-/// A seeded generator (SplitMix64), so a failing run can be repeated.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }

@@ -96,39 +96,64 @@ public final class ApacheZooKeeper: @unchecked Sendable {
 
     private func launch(_ id: Int) throws {
         var node = lock.withLock { nodes[id - 1] }
-        var config =
-            [
-                "tickTime=\(tickTime)", "initLimit=20", "syncLimit=10",
-                "dataDir=\(node.directory.appendingPathComponent("data").path)",
-                "clientPort=\(node.clientPort)", "clientPortAddress=127.0.0.1", "maxClientCnxns=0",
-                "4lw.commands.whitelist=*", "admin.enableServer=false",
-            ] + extraConfig
-        if nodes.count > 1 {
+        let servers = nodes.count > 1 ? nodes.map { ($0.id, "127.0.0.1", $0.quorumPorts.0, $0.quorumPorts.1) } : []
+        let config =
+            try Self.configuration(
+                tickTime: tickTime, directory: node.directory, clientAddress: "127.0.0.1", clientPort: node.clientPort,
+                myid: id, servers: servers) + extraConfig
+        node.process = try Self.launchWatched(
+            Self.javaCommand(config: config, in: node.directory, extraProperties: extraProperties),
+            in: node.directory)
+        lock.withLock { nodes[id - 1] = node }
+    }
+
+    /// The lines of a server's zoo.cfg; with `servers` (id, host, quorum port, election port) a
+    /// member of that ensemble, whose myid file it writes.
+    static func configuration(
+        tickTime: Int, directory: URL, clientAddress: String, clientPort: Int, myid: Int,
+        servers: [(Int, String, Int, Int)]
+    ) throws -> [String] {
+        var config = [
+            "tickTime=\(tickTime)", "initLimit=20", "syncLimit=10",
+            "dataDir=\(directory.appendingPathComponent("data").path)",
+            "clientPort=\(clientPort)", "clientPortAddress=\(clientAddress)", "maxClientCnxns=0",
+            "4lw.commands.whitelist=*", "admin.enableServer=false",
+        ]
+        if !servers.isEmpty {
             config.append("standaloneEnabled=false")
             config.append("reconfigEnabled=true")
-            for other in nodes {
-                config.append("server.\(other.id)=127.0.0.1:\(other.quorumPorts.0):\(other.quorumPorts.1)")
+            for (id, host, quorumPort, electionPort) in servers {
+                config.append("server.\(id)=\(host):\(quorumPort):\(electionPort)")
             }
-            try "\(id)\n".write(
-                to: node.directory.appendingPathComponent("data/myid"), atomically: true, encoding: .utf8)
+            try "\(myid)\n".write(
+                to: directory.appendingPathComponent("data/myid"), atomically: true, encoding: .utf8)
         }
-        let configFile = node.directory.appendingPathComponent("zoo.cfg")
+        return config
+    }
+
+    /// Writes `config` to `directory`/zoo.cfg and returns the command that runs a server on it.
+    static func javaCommand(config: [String], in directory: URL, extraProperties: [String]) throws -> [String] {
+        let configFile = directory.appendingPathComponent("zoo.cfg")
         try config.joined(separator: "\n").appending("\n").write(to: configFile, atomically: true, encoding: .utf8)
-        let java =
-            [
-                "java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dzookeeper.root.logger=WARN,CONSOLE", "-Dzookeeper.jmx.log4j.disable=true",
-            ] + extraProperties + [
-                "-cp", (["/etc/zookeeper/conf", Self.jar] + Self.nettyJars).joined(separator: ":"),
-                "org.apache.zookeeper.server.quorum.QuorumPeerMain",
-                configFile.path,
-            ]
-        // The watchdog ends the JVM when the test process goes away.
-        let process = try Watchdog.launch(
-            "\(java.map { "'\($0)'" }.joined(separator: " ")) > '\(node.directory.path)/log' 2>&1",
-            leftovers: node.directory.deletingLastPathComponent().path)
-        node.process = process
-        lock.withLock { nodes[id - 1] = node }
+        return [
+            "java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Dzookeeper.root.logger=WARN,CONSOLE", "-Dzookeeper.jmx.log4j.disable=true",
+        ] + extraProperties + [
+            "-cp", (["/etc/zookeeper/conf", jar] + nettyJars).joined(separator: ":"),
+            "org.apache.zookeeper.server.quorum.QuorumPeerMain",
+            configFile.path,
+        ]
+    }
+
+    /// Starts `command` (a server) with its output in `directory`/log and its pid in
+    /// `directory`/pid, under a watchdog shell that ends it when the test process (its parent's
+    /// parent) goes away, removing `directory`'s parent then; terminating the returned watchdog
+    /// kills the server.
+    static func launchWatched(_ command: [String], in directory: URL) throws -> Process {
+        try Watchdog.launch(
+            "\(command.map { "'\($0)'" }.joined(separator: " ")) > '\(directory.path)/log' 2>&1",
+            leftovers: directory.deletingLastPathComponent().path,
+            pidFile: directory.appendingPathComponent("pid").path)
     }
 
     private func waitUntilServing(_ id: Int, timeout: Duration = .seconds(60)) async throws {
@@ -220,14 +245,14 @@ public func freePort() throws -> Int {
 }
 
 /// Sends a four-letter word and returns the whole answer, or nil when nothing listens.
-public func fourLetterWord(_ word: String, port: Int) -> String? {
-    exchange(Array(word.utf8), port: port).map { String(decoding: $0, as: UTF8.self) }
+public func fourLetterWord(_ word: String, port: Int, host: String = "127.0.0.1") -> String? {
+    exchange(Array(word.utf8), port: port, host: host).map { String(decoding: $0, as: UTF8.self) }
 }
 
 /// Sends bytes on a new loopback connection and returns everything received until the peer
 /// closes it (or two seconds pass); nil when nothing listens.
-public func exchange(_ bytes: [UInt8], port: Int) -> [UInt8]? {
-    guard let fd = sendOnNewConnection(bytes, port: port) else { return nil }
+public func exchange(_ bytes: [UInt8], port: Int, host: String = "127.0.0.1") -> [UInt8]? {
+    guard let fd = sendOnNewConnection(bytes, port: port, host: host) else { return nil }
     defer { close(fd) }
     var answer: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 4096)
@@ -248,15 +273,17 @@ public func peerClosesSilently(after bytes: [UInt8], port: Int) -> Bool {
     return recv(fd, &byte, 1, 0) == 0
 }
 
-/// A loopback connection with a two-second receive timeout, after sending `bytes` on it.
-private func sendOnNewConnection(_ bytes: [UInt8], port: Int) -> Int32? {
+/// A connection (to loopback unless `host` says otherwise) with two-second connect and receive
+/// timeouts, after sending `bytes` on it.
+private func sendOnNewConnection(_ bytes: [UInt8], port: Int, host: String = "127.0.0.1") -> Int32? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return nil }
     var timeout = timeval(tv_sec: 2, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_addr.s_addr = inet_addr(host)
     address.sin_port = UInt16(port).bigEndian
     let connected = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {

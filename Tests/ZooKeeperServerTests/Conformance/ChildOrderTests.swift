@@ -1,5 +1,6 @@
 import Testing
 import ZooKeeper
+import ZooKeeperTestSupport
 
 /// `getChildren` lists children in the order Apache ZooKeeper does: the iteration order of the
 /// node's Java `HashSet`, which depends on the names and on the history of the set (its table
@@ -9,7 +10,7 @@ import ZooKeeper
     @Test(arguments: [1, 2, 3]) func randomHistoriesListAsApacheDoes(seed: UInt64) async throws {
         try await expectSameBehaviour { t in
             let (zk, _) = try await t.connect()
-            var random = SplitMix(seed: seed)
+            var random = SeededGenerator(seed: seed)
             for history in 0..<6 {
                 let parent = "/h\(history)"
                 try await zk.create(parent)
@@ -46,7 +47,7 @@ import ZooKeeper
     @Test func namesOfEveryKind() async throws {
         try await expectSameBehaviour { t in
             let (zk, _) = try await t.connect()
-            var tieBreaker = SplitMix(seed: 7)
+            var tieBreaker = SeededGenerator(seed: 7)
             try await zk.create("/seq")
             for _ in 0..<40 { try await zk.create("/seq/item-", mode: .persistentSequential) }
             await t.step("sequential") { try await zk.getChildren("/seq").joined(separator: " ") }
@@ -100,7 +101,7 @@ import ZooKeeper
     }
 
     /// A name of 1 to 12 characters from a mixed alphabet.
-    static func name(_ random: inout SplitMix) -> String {
+    static func name(_ random: inout SeededGenerator) -> String {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
         return String(
             (0...Int.random(in: 0..<12, using: &random)).map { _ in

@@ -26,7 +26,7 @@ import ZooKeeperTestSupport
             try await ZooKeeperServer.withServer(configuration: configuration) { ours in
                 let runner = try await Runner(apache: apache.connectString, ours: ours.connectString)
                 for seed in firstSeed..<firstSeed + UInt64(count) {
-                    var random = SplitMix(seed: seed)
+                    var random = SeededGenerator(seed: seed)
                     let operations = (0..<Int.random(in: 5...40, using: &random)).map { _ in
                         DiffOperation.random(using: &random)
                     }
@@ -139,7 +139,7 @@ enum DiffOperation: CustomStringConvertible, Sendable {
     static let paths = ["/a", "/a/b", "/a/b/c", "/a/d", "/e", "/e/f", "/g"]
     static let sessions = 3
 
-    static func random(using random: inout SplitMix) -> DiffOperation {
+    static func random(using random: inout SeededGenerator) -> DiffOperation {
         func path() -> String { paths.randomElement(using: &random)! }
         func version() -> Int32 { [-1, -1, 0, 1, 2].randomElement(using: &random)! }
         func watchType() -> WatcherType { [.children, .data, .any].randomElement(using: &random)! }
