@@ -91,10 +91,10 @@ final class ShellWorkload: @unchecked Sendable {
         let lines = (try? String(contentsOf: watchOutput, encoding: .utf8)) ?? ""
         let created = lines.split(separator: "\n").compactMap { line -> String? in
             guard
-                let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String],
-                object["type"] == "NodeCreated"
+                let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                object["type"] as? String == "NodeCreated"
             else { return nil }
-            return object["path"]
+            return object["path"] as? String
         }
         let (acknowledged, attempted, unexpected) = lock.withLock {
             (self.acknowledged, self.attempted, self.unexpected)
