@@ -370,6 +370,11 @@ final class Sessions: @unchecked Sendable {
     func cutOff(_ changes: (ZooKeeperClient) async throws -> Void) async throws {
         proxy.block()
         defer { proxy.unblock() }
+        // Each client has seen its connection go (on a busy machine it may take a moment; a
+        // client that still thinks itself connected would send its next request into the cut).
+        for client in clients {
+            try await eventually(within: .seconds(60)) { try await !client.session().state.isConnected }
+        }
         var configuration = ZooKeeperClient.Configuration()
         configuration.connectTimeout = .seconds(20)
         configuration.requestTimeout = .seconds(20)
