@@ -106,7 +106,6 @@ extension ServerCore {
 
     /// `mntr`: Apache's keys in Apache's order, with this server's figures where it keeps them.
     private func monitorLines() -> [(String, String)] {
-        let watches = database.watches.summary
         let known: [String: String] = [
             "zk_version": Self.version,
             "zk_server_state": "standalone",
@@ -120,7 +119,7 @@ extension ServerCore {
             "zk_global_sessions": "\(sessions.count)",
             "zk_packets_sent": "\(statistics.sent)",
             "zk_packets_received": "\(statistics.received)",
-            "zk_watch_count": "\(watches.watches)",
+            "zk_watch_count": "\(database.watches.count)",
             "zk_approximate_data_size": "\(database.tree.approximateDataSize)",
             "zk_last_client_response_size": "\(statistics.lastResponseSize)",
             "zk_min_client_response_size": "\(statistics.minResponseSize)",

@@ -89,6 +89,12 @@ struct ServerWatchManager: Sendable {
         return (watches, data.byPath.count, connections.count)
     }
 
+    /// The watches in both managers, as `mntr`'s `zk_watch_count` counts them (Apache's
+    /// `DataTree.getWatchCount`): a persistent watch counts in each.
+    var count: Int {
+        [data, child].reduce(0) { total, manager in total + manager.byPath.values.reduce(0) { $0 + $1.count } }
+    }
+
     /// Every watch: what set it, its path and connection.
     var all: [(table: Table, path: String, connection: ConnectionID)] {
         var seen = Set<Watch>()
