@@ -164,10 +164,10 @@ extension ServerCore {
             text += "\(members.count) expire at \(HostFacts.javaDate(milliseconds: moment)):\n"
             text += members.map(\.id).sorted().map { "\t\(hex($0))\n" }.joined()
         }
-        let owners = sessions.sessions.keys.sorted().filter { !database.tree.ephemeralPaths(of: $0).isEmpty }
+        let owned = sessions.sessions.keys.sorted().map { ($0, database.tree.ephemeralPaths(of: $0)) }
         text += "ephemeral nodes dump:\nSessions with Ephemerals (\(database.tree.ephemeralCounts.sessions)):\n"
-        for owner in owners {
-            text += "\(hex(owner)):\n" + database.tree.ephemeralPaths(of: owner).map { "\t\($0)\n" }.joined()
+        for (owner, paths) in owned where !paths.isEmpty {
+            text += "\(hex(owner)):\n" + paths.map { "\t\($0)\n" }.joined()
         }
         let connectionBuckets = Dictionary(grouping: sortedConnections) { state in
             bucket(state.session.flatMap { sessions.sessions[$0]?.expiresAt } ?? now + .milliseconds(tick))

@@ -445,28 +445,25 @@ struct ServerDatabase: Sendable {
     }
 
     private mutating func getData(_ request: GetDataRequest, context: RequestContext) -> Outcome {
-        let outcome = read(request.path, .read, context: context) { GetDataResponse(data: $0.data, stat: $0.stat) }
-        if outcome.error == .ok {
-            namespaces.read(request.path, bytes: tree[request.path]?.data?.count ?? 0)
-            if request.watch { watches.add(.data, path: request.path, connection: context.connection) }
-        }
-        return outcome
+        let (node, error) = readable(request.path, .read, context: context)
+        guard let node else { return .error(error, zxid: lastZxid) }
+        namespaces.read(request.path, bytes: node.data?.count ?? 0)
+        if request.watch { watches.add(.data, path: request.path, connection: context.connection) }
+        return Outcome(error: .ok, body: GetDataResponse(data: node.data, stat: node.stat), zxid: lastZxid)
     }
 
     private mutating func getChildren(_ request: GetChildren2Request, withStat: Bool, context: RequestContext)
         -> Outcome
     {
-        let outcome = read(request.path, .read, context: context) { node in
+        let (node, error) = readable(request.path, .read, context: context)
+        guard let node else { return .error(error, zxid: lastZxid) }
+        let children = node.children.ordered
+        namespaces.read(request.path, bytes: children.reduce(0) { $0 + $1.utf16.count })
+        if request.watch { watches.add(.child, path: request.path, connection: context.connection) }
+        let body: any JuteEncodable =
             withStat
-                ? GetChildren2Response(children: node.children.ordered, stat: node.stat) as any JuteEncodable
-                : GetChildrenResponse(children: node.children.ordered)
-        }
-        if outcome.error == .ok {
-            let names = tree[request.path]?.children.unordered.reduce(0) { $0 + $1.utf16.count } ?? 0
-            namespaces.read(request.path, bytes: names)
-            if request.watch { watches.add(.child, path: request.path, connection: context.connection) }
-        }
-        return outcome
+            ? GetChildren2Response(children: children, stat: node.stat) : GetChildrenResponse(children: children)
+        return Outcome(error: .ok, body: body, zxid: lastZxid)
     }
 
     private func getACL(_ request: GetACLRequest, context: RequestContext) -> Outcome {

@@ -1,4 +1,5 @@
 import NIOCore
+import ZooKeeperProtocol
 
 /// Counters for `srvr`, `stat` and `mntr`; confined to the server's event loop.
 final class ServerStatistics: @unchecked Sendable {
@@ -104,8 +105,8 @@ struct NamespaceMetrics: Sendable {
 
     private var readOrder = JavaHashSet(initialCapacity: 16)
     private var writeOrder = JavaHashSet(initialCapacity: 16)
-    private var reads: [String: Summary] = [:]
-    private var writes: [String: Summary] = [:]
+    private var reads: [ExactString: Summary] = [:]
+    private var writes: [ExactString: Summary] = [:]
 
     /// What Apache adds to a read's bytes for the stat it returns.
     static let statOverhead: Int64 = 68
@@ -113,20 +114,20 @@ struct NamespaceMetrics: Sendable {
     mutating func read(_ path: String, bytes: Int) {
         guard let namespace = Self.namespace(of: path) else { return }
         readOrder.insert(namespace)
-        reads[namespace, default: Summary()].add(Int64(path.utf16.count + bytes) + Self.statOverhead)
+        reads[ExactString(namespace), default: Summary()].add(Int64(path.utf16.count + bytes) + Self.statOverhead)
     }
 
     mutating func write(_ path: String, bytes: Int) {
         guard let namespace = Self.namespace(of: path) else { return }
         writeOrder.insert(namespace)
-        writes[namespace, default: Summary()].add(Int64(path.utf16.count + bytes))
+        writes[ExactString(namespace), default: Summary()].add(Int64(path.utf16.count + bytes))
     }
 
     /// `mntr`'s lines: each namespace's average, minimum, maximum, count and sum, reads first.
     var lines: [(String, String)] {
-        func lines(_ order: JavaHashSet, _ summaries: [String: Summary], _ kind: String) -> [(String, String)] {
+        func lines(_ order: JavaHashSet, _ summaries: [ExactString: Summary], _ kind: String) -> [(String, String)] {
             order.ordered.flatMap { namespace -> [(String, String)] in
-                let summary = summaries[namespace] ?? Summary()
+                let summary = summaries[ExactString(namespace)] ?? Summary()
                 let average = summary.count == 0 ? 0 : Double(summary.sum) / Double(summary.count)
                 let name = "\(namespace)_\(kind)_per_namespace"
                 return [

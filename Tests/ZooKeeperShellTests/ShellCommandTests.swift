@@ -33,7 +33,9 @@ import ZooKeeperTestSupport
     }
 
     /// Waits until the server lists a watch on `path` (4lw wchp), so that a change made next is
-    /// seen by the process that set it, however slowly that process started.
+    /// seen by the process that set it, however slowly that process started. wchp lists data,
+    /// exists and persistent watches, not children watches (as Apache's): for those, read the
+    /// embedded server's `watches()`.
     static func awaitWatch(on path: String, _ zk: ([String], [UInt8]) async throws -> Result) async throws {
         for _ in 0..<100 {
             let watches = try await zk(["4lw", "wchp"], []).text

@@ -257,27 +257,14 @@ enum DiffOperation: CustomStringConvertible, Sendable {
             }
         case .getData(_, let path, let watch):
             await t.step(label) {
-                let (data, stat) =
-                    watch
-                    ? try await {
-                        let w = try await zk.watchData(path); return (w.data, w.stat)
-                    }()
-                    : try await {
-                        let n = try await zk.getData(path); return (n.data, n.stat)
-                    }()
-                return "\(data.text) \(t.render(stat))"
+                let node = watch ? try await zk.watchData(path).node : try await zk.getData(path)
+                return "\(node.data.text) \(t.render(node.stat))"
             }
         case .getChildren(_, let path, let watch):
             await t.step(label) {
-                let (children, stat) =
-                    watch
-                    ? try await {
-                        let w = try await zk.watchChildren(path); return (w.children, w.stat)
-                    }()
-                    : try await {
-                        let n = try await zk.getChildrenAndStat(path); return (n.children, n.stat)
-                    }()
-                return "\(children) \(t.render(stat))"
+                let listing =
+                    watch ? try await zk.watchChildren(path).listing : try await zk.getChildrenAndStat(path)
+                return "\(listing.children) \(t.render(listing.stat))"
             }
         case .addWatch(_, let path, let recursive):
             await t.step(label) {
@@ -482,4 +469,14 @@ actor Runner {
             server.proxy.stop()
         }
     }
+}
+
+extension WatchedData {
+    /// The data and stat read, as a plain read returns them.
+    var node: NodeData { NodeData(data: data, stat: stat) }
+}
+
+extension WatchedChildren {
+    /// The children and stat read, as a plain read returns them.
+    var listing: NodeChildren { NodeChildren(children: children, stat: stat) }
 }
