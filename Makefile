@@ -45,7 +45,7 @@ deps:
 ## time (two ensembles starting together can race for the same free ports, and JepsenTests owns
 ## the zkj-* network namespaces); the rest run at most TEST_WIDTH at once: on two cores, with
 ## everything at once, sessions with short timeouts starve.
-ENSEMBLE_SUITES := EnsembleChaosTests|EnsembleFailoverTests|ReconfigCommandTests|SASLEnsembleFailoverTests|JepsenTests
+ENSEMBLE_SUITES := EnsembleChaosTests|EnsembleFailoverTests|ReconfigCommandTests|SASLEnsembleFailoverTests|JepsenTests|FollowerCutOffLockTests
 TEST_WIDTH ?= 6
 test: deps
 	$(SWIFT) build --build-tests

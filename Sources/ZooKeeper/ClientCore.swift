@@ -219,6 +219,7 @@ final class ClientCore: @unchecked Sendable {
     private func begin() {
         let tick = TimeAmount.milliseconds(max(20, min(200, Int64(configuration.sessionTimeout.milliseconds) / 20)))
         tickTask = eventLoop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in
+            self.machine.ownershipWatched(!self.ownershipWatches.isEmpty)
             self.perform(self.machine.tick(now: .now()))
         }
         perform(machine.start())
@@ -434,7 +435,7 @@ final class ClientCore: @unchecked Sendable {
                 protocolViolation("unreadable notification: \(error)")
             }
         case SpecialXid.ping:
-            if let sentAt = pingsSent.popFirst() { machine.acknowledged(sentAt: sentAt) }
+            if let sentAt = pingsSent.popFirst() { machine.answered(sentAt: sentAt, now: .now(), byLeader: false) }
         case SpecialXid.auth:
             let waiter = authWaiters.popFirst() ?? nil
             if header.error == .ok {
@@ -454,7 +455,9 @@ final class ClientCore: @unchecked Sendable {
                 return protocolViolation("reply xid \(header.xid) does not match the oldest request")
             }
             let request = pending.removeFirst()
-            machine.acknowledged(sentAt: request.sentAt)
+            machine.answered(
+                sentAt: request.sentAt, now: .now(),
+                byLeader: header.error == .ok && LeaderContact.needingTheLeader.contains(request.opCode))
             if header.zxid > 0 { machine.zxidSeen(header.zxid) }
             if let watch = request.watch, request.waiter != nil {
                 if header.error == .ok {
@@ -548,6 +551,14 @@ final class ClientCore: @unchecked Sendable {
                     buffer.writeRequestFrame(xid: SpecialXid.ping, PingRequest())
                     pingsSent.append(.now())
                     write(buffer, to: channel)
+                }
+            case .sendSync:
+                if let channel {
+                    var buffer = ByteBuffer()
+                    buffer.writeRequestFrame(xid: 0, SyncRequest(path: "/"))
+                    send(
+                        OutgoingRequest(id: idGenerator.next(), frame: buffer, opCode: .sync, watch: nil, waiter: nil),
+                        on: channel)
                 }
             case .sendCloseSession:
                 if let channel {

@@ -53,6 +53,9 @@ struct SessionStateMachine: Sendable {
         case authFailed
         /// Send a ping.
         case sendPing
+        /// Send a sync, which the leader answers: while ownership is watched, it proves now and
+        /// then that the leader still hears from the client (see ``LeaderContact``).
+        case sendSync
         /// Send closeSession.
         case sendCloseSession
         /// The client is closed: fail what remains.
@@ -89,10 +92,13 @@ struct SessionStateMachine: Sendable {
     private var lastSent = NIODeadline.uptimeNanoseconds(0)
     /// When the connect request of the current connection was sent.
     private var connectRequestSent = NIODeadline.uptimeNanoseconds(0)
-    /// The server heard from this client at this moment or later: the sending time of the latest
-    /// request (or ping, or connect request) that it answered. It expires the session no earlier
-    /// than a session timeout after it last heard from the client.
-    private(set) var heardBy = NIODeadline.uptimeNanoseconds(0)
+    /// When the leader, which expires sessions, last heard from the client, as far as the client
+    /// can prove it.
+    private(set) var leaderContact = LeaderContact(sessionTimeout: .zero)
+    /// Whether someone waits on ownership through the session (`ownership(of:margin:now:)`):
+    /// the client then syncs every ``leaderCheckInterval`` to keep proving contact.
+    private var ownershipWatched = false
+    private var lastSyncSent = NIODeadline.uptimeNanoseconds(0)
 
     init(
         hosts: [ConnectString.Host], sessionTimeout: Int32, allowReadOnly: Bool, recreateSessionOnExpiry: Bool,
@@ -126,8 +132,15 @@ struct SessionStateMachine: Sendable {
     /// Nothing received for this long means the connection is dead (two thirds of the timeout).
     var readTimeout: TimeAmount { .milliseconds(Int64(negotiatedTimeout) * 2 / 3) }
 
-    /// A ping is due after this long without sending (a third of the timeout).
-    var pingInterval: TimeAmount { .milliseconds(Int64(negotiatedTimeout) / 3) }
+    /// A ping is due after this long without sending: a sixth of the timeout, so that answers
+    /// come often enough for ``LeaderContact`` to prove contact with the leader without a gap
+    /// (Java's client waits a third).
+    var pingInterval: TimeAmount { .milliseconds(Int64(negotiatedTimeout) / 6) }
+
+    /// While ownership is watched, a sync is due after this long without one (an eighth of the
+    /// timeout). With pings every sixth and ``LeaderContact/gap`` a third, contact is proven at
+    /// most about 0.6 timeouts back, within the 0.8 a margin of a fifth leaves.
+    var leaderCheckInterval: TimeAmount { .milliseconds(Int64(negotiatedTimeout) / 8) }
 
     /// What became of ownership held through session `owner` (its ephemeral nodes).
     enum Ownership: Hashable, Sendable {
@@ -162,12 +175,14 @@ struct SessionStateMachine: Sendable {
     }
 
     /// The earliest moment at which the server could expire the session (nil without a live
-    /// session): a session timeout after the server last heard from the client, as far as the
-    /// client can tell. Until then nothing owned through the session (its ephemeral nodes) can
-    /// have passed to another client; it moves on with every answered request and ping.
+    /// session): a session timeout after the leader last heard from the client, as far as the
+    /// client can prove (``LeaderContact``). Until then nothing owned through the session (its
+    /// ephemeral nodes) can have passed to another client. It moves on with each handshake and
+    /// with answers followed by a successful sync or write, which the client sends regularly
+    /// while ownership is watched.
     var sessionSafeUntil: NIODeadline? {
         guard sessionID != 0, negotiatedTimeout > 0, !isTerminal else { return nil }
-        return heardBy + .milliseconds(Int64(negotiatedTimeout))
+        return leaderContact.confirmed + .milliseconds(Int64(negotiatedTimeout))
     }
 
     var isTerminal: Bool {
@@ -232,8 +247,12 @@ struct SessionStateMachine: Sendable {
         let newSession = response.sessionID != sessionID
         sessionID = response.sessionID
         password = response.password
+        if newSession || negotiatedTimeout != response.timeout {
+            leaderContact = LeaderContact(sessionTimeout: .milliseconds(Int64(response.timeout)))
+        }
         negotiatedTimeout = response.timeout
-        heardBy = connectRequestSent
+        // A read-only server answers without the leader: it proves nothing.
+        if response.readOnly != true { leaderContact.sessionValidated(requestSent: connectRequestSent) }
         failuresInRound = 0
         definitiveFailuresInRound = 0
         failedRounds = 0
@@ -269,9 +288,18 @@ struct SessionStateMachine: Sendable {
         if zxid > lastZxidSeen { lastZxidSeen = zxid }
     }
 
-    /// The server answered a request (or ping) sent at `sentAt`: it heard from the client then or later.
-    mutating func acknowledged(sentAt: NIODeadline) {
-        if sentAt > heardBy { heardBy = sentAt }
+    /// The server answered a request (or ping) sent at `sentAt`; `byLeader`: successfully, and
+    /// the leader had to handle it (``LeaderContact/needingTheLeader``).
+    mutating func answered(sentAt: NIODeadline, now: NIODeadline, byLeader: Bool) {
+        if case .connected(readOnly: false) = phase {
+            leaderContact.answered(sent: sentAt, now: now, byLeader: byLeader)
+        }
+    }
+
+    /// Whether someone waits on ownership through the session: the client then keeps proving
+    /// contact with the leader by syncing.
+    mutating func ownershipWatched(_ watched: Bool) {
+        ownershipWatched = watched
     }
 
     /// Something was written to the connection.
@@ -287,6 +315,7 @@ struct SessionStateMachine: Sendable {
         case .connecting, .handshaking:
             return nextAttempt(definitive: definitive)
         case .connected, .authenticating:
+            leaderContact.connectionClosed()
             advanceHost()
             failuresInRound = 0
             phase = .connecting
@@ -309,9 +338,14 @@ struct SessionStateMachine: Sendable {
             // A server that stops answering mid-exchange is left like one that breaks the connection.
             guard now - since >= connectTimeout else { return [] }
             return [.closeConnection] + channelClosed()
-        case .connected:
+        case .connected(let readOnly):
             if now - lastReceived >= readTimeout {
                 return [.closeConnection] + channelClosed()
+            }
+            if ownershipWatched && !readOnly && now - lastSyncSent >= leaderCheckInterval {
+                lastSyncSent = now
+                lastSent = now
+                return [.sendSync]
             }
             if now - lastSent >= pingInterval {
                 lastSent = now

@@ -3,13 +3,14 @@ import NIOCore
 /// Why work done under a session's ownership (its ephemeral nodes: a lock, leadership, a lease)
 /// must stop: another client may own the same thing soon, or does already.
 ///
-/// The server expires a session a session timeout after it last heard from the client. The
-/// client knows when the server last answered it, so it knows the earliest moment the session
-/// could expire, even while the network is frozen and nothing tells it so. Ownership ends a
-/// safety margin before that moment, unless the server answers again in time.
+/// The leader expires a session a session timeout after it last heard from the client. The
+/// client can prove a moment by which the leader had heard from it, so it knows the earliest
+/// moment the session could expire, even while the network is frozen, or its server cut off from
+/// the leader, and nothing tells it so. Ownership ends a safety margin before that moment, unless
+/// contact is proven again in time.
 public struct OwnershipLost: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Reason: Hashable, Sendable {
-        /// The server has not answered for so long that it could expire the session shortly (the
+        /// No contact with the leader proven for so long that it could expire the session shortly (the
         /// connection is lost, or frozen, and not back in time). The session may live on.
         case noContact
         /// The session expired.
@@ -43,8 +44,8 @@ public struct OwnershipLost: Error, Hashable, Sendable, CustomStringConvertible 
 extension ZooKeeperClient {
     /// Waits until work owned through session `sessionID` must stop, and says why.
     ///
-    /// Returns `margin` before the server could expire the session, unless the server answers
-    /// meanwhile (every answer, pings included, moves that moment on), or at once when the
+    /// Returns `margin` before the leader could expire the session, unless contact is proven
+    /// again meanwhile (see below), or at once when the
     /// session expired, was closed or is not the client's session any more. The session that
     /// created an ephemeral node is its `Stat.ephemeralOwner`.
     ///
@@ -54,12 +55,20 @@ extension ZooKeeperClient {
     /// print("stop working: \(lost)")
     /// ```
     ///
-    /// The moment is computed from this client's clock, as the time the server last heard from
-    /// the client: when the latest answered request or ping was sent. On an ensemble, a follower
-    /// passes the touch on to the leader within half a tick; keep `margin` above that.
+    /// The moment is computed from this client's clock, from the last contact with the leader the
+    /// client can prove (the leader expires sessions; a follower cut off from it goes on answering
+    /// pings for a while): the handshake, and answers followed, a third of the session timeout
+    /// later or more, by a successful sync or write. While someone waits here the client syncs
+    /// every eighth of the session timeout to keep proving it. When the proof is too old (nothing
+    /// written for a while), a sync renews it first. This assumes a session timeout of at least
+    /// two ticks, Apache ZooKeeper's default minimum.
     ///
     /// - Throws: `CancellationError` when the waiting task is cancelled.
     public func ownershipLost(sessionID: Int64, margin: Duration) async throws -> OwnershipLost {
+        if try await needsLeaderContact(sessionID: sessionID, margin: margin) {
+            // Judged by the watch either way: a failed sync leaves the proof as old as it was.
+            do { try await sync() } catch is CancellationError { throw CancellationError() } catch {}
+        }
         let id = core.nextRequestID()
         let future = core.watchOwnership(
             id: id, sessionID: sessionID, margin: .nanoseconds(Int64(margin.milliseconds) * 1_000_000))
@@ -68,5 +77,15 @@ extension ZooKeeperClient {
         } onCancel: {
             core.cancelOwnershipWatch(id: id)
         }
+    }
+
+    /// Whether ownership through `sessionID` would end within a quarter of the session timeout
+    /// for want of a recent proof of contact with the leader, which a sync would renew.
+    package func needsLeaderContact(sessionID: Int64, margin: Duration) async throws -> Bool {
+        let session = try await session()
+        guard session.id == sessionID, session.state == .connected, let safeUntil = session.safeUntil else {
+            return false
+        }
+        return safeUntil - margin <= .now + session.timeout / 4
     }
 }

@@ -143,8 +143,8 @@ public final class ZooKeeperClient: Sendable {
         /// The highest zxid the client has seen.
         public var lastZxidSeen: Int64
         /// The earliest moment the server could expire the session (nil without one): a session
-        /// timeout after the server last heard from the client, as far as the client can tell
-        /// (see `ownershipLost(sessionID:margin:)`).
+        /// timeout after the leader last heard from the client, as far as the client can prove it
+        /// (see `ownershipLost(sessionID:margin:)`, which keeps proving it while it waits).
         public var safeUntil: ContinuousClock.Instant?
 
         /// The id and password, for `Configuration.resumeSession`.

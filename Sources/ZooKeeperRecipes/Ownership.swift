@@ -15,6 +15,9 @@ func whileOwned<T: Sendable>(
     _ client: ZooKeeperClient, sessionID: Int64, _ body: @Sendable () async throws -> T
 ) async throws -> T {
     let margin = try await ownershipMargin(client)
+    // After a quiet spell, the body starts only once a sync has proven contact with the leader
+    // again (see `ZooKeeperClient.ownershipLost(sessionID:margin:)`).
+    if try await client.needsLeaderContact(sessionID: sessionID, margin: margin) { try await client.sync() }
     return try await withoutActuallyEscaping(body) { body in
         try await withThrowingTaskGroup(of: Outcome<T>.self) { group in
             group.addTask { .finished(try await body()) }

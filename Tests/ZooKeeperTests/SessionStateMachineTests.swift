@@ -32,30 +32,42 @@ import ZooKeeperTestSupport
             ])
     }
 
-    @Test func theSessionIsSafeUntilATimeoutAfterTheServerLastHeardFromTheClient() {
+    @Test func theSessionIsSafeUntilATimeoutAfterTheLeaderProvablyHeardFromTheClient() {
         var m = machine()
         #expect(m.sessionSafeUntil == nil)
         _ = m.start()
         _ = m.channelActive(now: t0)
         #expect(m.sessionSafeUntil == nil)
-        // The connect response comes later; the server heard from the client when it was sent.
+        // The connect response comes later; the leader validated the session after it was sent.
         _ = m.connectResponseReceived(
             ConnectResponse(timeout: 6000, sessionID: 42, password: Array(repeating: 7, count: 16)),
             now: t0 + .milliseconds(300))
         #expect(m.sessionSafeUntil == t0 + .milliseconds(6000))
-        // An answer to a request sent later moves it on; an older one does not move it back.
-        m.acknowledged(sentAt: t0 + .seconds(2))
-        m.acknowledged(sentAt: t0 + .seconds(1))
+        // A ping answered by a follower proves nothing by itself, nor does a sync sent less than
+        // a third of the timeout (2 s) after it was answered.
+        m.answered(sentAt: t0 + .seconds(1), now: t0 + .milliseconds(1100), byLeader: false)
+        m.answered(sentAt: t0 + .seconds(2), now: t0 + .milliseconds(2100), byLeader: true)
+        #expect(m.sessionSafeUntil == t0 + .seconds(6))
+        // A sync sent 2 s or more after the ping's answer proves the ping reached the leader.
+        m.answered(sentAt: t0 + .milliseconds(3100), now: t0 + .milliseconds(3200), byLeader: true)
+        #expect(m.sessionSafeUntil == t0 + .seconds(7))
+        // ... and the first sync, later: never back.
+        m.answered(sentAt: t0 + .milliseconds(4100), now: t0 + .milliseconds(4200), byLeader: true)
+        #expect(m.sessionSafeUntil == t0 + .seconds(8))
+        m.answered(sentAt: t0 + .milliseconds(4150), now: t0 + .milliseconds(4300), byLeader: true)
         #expect(m.sessionSafeUntil == t0 + .seconds(8))
         // Frames received (notifications) and the loss of the connection do not move it.
         m.frameReceived(now: t0 + .seconds(5))
         _ = m.channelClosed()
         #expect(m.sessionSafeUntil == t0 + .seconds(8))
-        // A reconnect with the same session does, from when its connect request was sent.
+        // A reconnect with the same session does, from when its connect request was sent; the
+        // old connection's answers prove nothing on the new one.
         _ = m.channelActive(now: t0 + .seconds(6))
         _ = m.connectResponseReceived(
             ConnectResponse(timeout: 6000, sessionID: 42, password: Array(repeating: 7, count: 16)),
             now: t0 + .seconds(7))
+        #expect(m.sessionSafeUntil == t0 + .seconds(12))
+        m.answered(sentAt: t0 + .seconds(9), now: t0 + .seconds(9), byLeader: true)
         #expect(m.sessionSafeUntil == t0 + .seconds(12))
         // An expired session has no such moment.
         _ = m.channelClosed()
@@ -66,29 +78,61 @@ import ZooKeeperTestSupport
         #expect(m.sessionSafeUntil == nil)
     }
 
+    @Test func aReadOnlyServerProvesNoContactWithTheLeader() {
+        var m = SessionStateMachine(
+            hosts: hosts, sessionTimeout: 6000, allowReadOnly: true, recreateSessionOnExpiry: true)
+        connected(&m)
+        _ = m.channelClosed()
+        _ = m.channelActive(now: t0 + .seconds(3))
+        _ = m.connectResponseReceived(
+            ConnectResponse(
+                timeout: 6000, sessionID: 42, password: Array(repeating: 7, count: 16), readOnly: true),
+            now: t0 + .seconds(3))
+        m.answered(sentAt: t0 + .seconds(3), now: t0 + .seconds(3), byLeader: false)
+        m.answered(sentAt: t0 + .seconds(5), now: t0 + .seconds(5), byLeader: true)
+        #expect(m.sessionSafeUntil == t0 + .seconds(6))
+    }
+
     @Test func ownershipLastsUntilAMarginBeforeTheSessionCouldExpireAndEndsWithTheSession() {
         var m = machine()
-        connected(&m)  // 6 s, the server heard from the client at t0
+        connected(&m)  // 6 s, the leader heard from the client at t0
         let margin = TimeAmount.seconds(1)
         #expect(m.ownership(of: 42, margin: margin, now: t0) == .safe(until: t0 + .seconds(5)))
-        // Not another session's, nor after the cutoff with nothing heard meanwhile.
+        // Not another session's, nor after the cutoff with nothing proven meanwhile.
         #expect(m.ownership(of: 41, margin: margin, now: t0) == .lost(.sessionEnded))
         #expect(m.ownership(of: 42, margin: margin, now: t0 + .seconds(5)) == .lost(.noContact))
-        // An answer moves the cutoff on; a lost connection does not end it by itself.
-        m.acknowledged(sentAt: t0 + .seconds(3))
+        // A proof of contact moves the cutoff on; a lost connection does not end it by itself.
+        m.answered(sentAt: t0 + .seconds(1), now: t0 + .seconds(1), byLeader: false)
+        m.answered(sentAt: t0 + .seconds(3), now: t0 + .seconds(3), byLeader: true)
         _ = m.channelClosed()
-        #expect(m.ownership(of: 42, margin: margin, now: t0 + .seconds(5)) == .safe(until: t0 + .seconds(8)))
+        #expect(m.ownership(of: 42, margin: margin, now: t0 + .seconds(5)) == .safe(until: t0 + .seconds(6)))
         // Expired (and a new session on its way), or closed: it ends at once.
-        _ = m.channelActive(now: t0 + .seconds(6))
+        _ = m.channelActive(now: t0 + .seconds(5))
         var expired = m
         _ = expired.connectResponseReceived(
-            ConnectResponse(timeout: 0, sessionID: 0, password: Array(repeating: 0, count: 16)), now: t0 + .seconds(6))
-        #expect(expired.ownership(of: 42, margin: margin, now: t0 + .seconds(6)) == .lost(.sessionExpired))
+            ConnectResponse(timeout: 0, sessionID: 0, password: Array(repeating: 0, count: 16)), now: t0 + .seconds(5))
+        #expect(expired.ownership(of: 42, margin: margin, now: t0 + .seconds(5)) == .lost(.sessionExpired))
         _ = m.connectResponseReceived(
             ConnectResponse(timeout: 6000, sessionID: 42, password: Array(repeating: 7, count: 16)),
-            now: t0 + .seconds(6))
+            now: t0 + .seconds(5))
         _ = m.close()
         #expect(m.ownership(of: 42, margin: margin, now: t0 + .seconds(6)) == .lost(.clientClosed))
+    }
+
+    @Test func whileOwnershipIsWatchedTheClientSyncsEveryEighthOfTheTimeout() {
+        var m = machine()
+        connected(&m)
+        #expect(m.tick(now: t0 + .milliseconds(500)) == [])
+        m.ownershipWatched(true)
+        #expect(m.tick(now: t0 + .milliseconds(800)) == [.sendSync])
+        m.frameReceived(now: t0 + .milliseconds(800))
+        #expect(m.tick(now: t0 + .milliseconds(1500)) == [])
+        #expect(m.tick(now: t0 + .milliseconds(1550)) == [.sendSync])
+        m.frameReceived(now: t0 + .milliseconds(1550))
+        // The syncs stand in for pings; without watchers, pings come back.
+        m.ownershipWatched(false)
+        #expect(m.tick(now: t0 + .milliseconds(2500)) == [])
+        #expect(m.tick(now: t0 + .milliseconds(2550)) == [.sendPing])
     }
 
     @Test func establishedSessionIsReported() {
@@ -101,7 +145,7 @@ import ZooKeeperTestSupport
         #expect(actions == [.established(sessionID: 9, newSession: true, readOnly: true)])
         #expect(m.phase == .connected(readOnly: true))
         #expect(m.readTimeout == .milliseconds(2666))
-        #expect(m.pingInterval == .milliseconds(1333))
+        #expect(m.pingInterval == .milliseconds(666))
     }
 
     @Test func connectionLossMovesToTheNextHostWithTheSameSessionAndZxid() {
@@ -161,13 +205,15 @@ import ZooKeeperTestSupport
     @Test func idleConnectionPingsAndSilentOneIsDropped() {
         var m = machine()
         connected(&m)
-        #expect(m.tick(now: t0 + .milliseconds(1000)) == [])
+        #expect(m.tick(now: t0 + .milliseconds(900)) == [])
+        #expect(m.tick(now: t0 + .milliseconds(1000)) == [.sendPing])
+        #expect(m.tick(now: t0 + .milliseconds(1100)) == [])
+        m.frameReceived(now: t0 + .milliseconds(1100))
+        #expect(m.tick(now: t0 + .milliseconds(1900)) == [])
         #expect(m.tick(now: t0 + .milliseconds(2000)) == [.sendPing])
-        #expect(m.tick(now: t0 + .milliseconds(2100)) == [])
-        m.frameReceived(now: t0 + .milliseconds(2100))
-        #expect(m.tick(now: t0 + .milliseconds(3900)) == [])
+        #expect(m.tick(now: t0 + .milliseconds(3000)) == [.sendPing])
         #expect(m.tick(now: t0 + .milliseconds(4000)) == [.sendPing])
-        let actions = m.tick(now: t0 + .milliseconds(6200))
+        let actions = m.tick(now: t0 + .milliseconds(5200))
         #expect(actions == [.closeConnection, .connectionLost, .connect(hosts[1], timeout: .seconds(2))])
     }
 

@@ -90,7 +90,7 @@ enum ChildCommand {
                 told.sent = deadlines
             }
         }
-        // The guard's deadlines move on with every answer from the server.
+        // The guard's deadlines move on with every proof of contact with the leader.
         let tick = Duration.nanoseconds(min(200_000_000, max(20_000_000, timeout / 20)))
         let feeder = Task {
             while !Task.isCancelled {

@@ -134,15 +134,6 @@ struct JepsenRunner {
             print("jepsen: register history saved to \(file.path) (JEPSEN_REPLAY=\(file.path) make jepsen-replay)")
         }
         for anomaly in anomalies { Issue.record("\(anomaly)") }
-        for finding in lock.trustedTooLong() {
-            withKnownIssue(
-                Comment(
-                    rawValue: "DistributedLock's ownership guard can trust a lock for up to syncLimit × tickTime "
-                        + "after the leader expired the session, while the client's follower is cut off from the leader"
-                ),
-                isIntermittent: true
-            ) { Issue.record("\(finding)") }
-        }
     }
 
     /// The nemesis's rounds: wait for progress, inject a fault, hold it, heal, wait until the

@@ -8,8 +8,8 @@ import ZooKeeperTestSupport
 /// whose lock can no longer be trusted has its work cancelled (`withLock`'s contract); one holder
 /// keeps the lock for seconds and, once cancelled, writes once more late, as a paused process
 /// would, after a newer holder has written (the fence refuses it). Checked: tokens grow from one
-/// holder to the next and no two holders overlap unless one was cancelled; `trustedTooLong` lists
-/// the holders the resource refused before they were cancelled.
+/// holder to the next, no two holders overlap unless one was cancelled, and the resource never
+/// refuses a holder before its work was cancelled (the lock trusted too long).
 final class LockWorkload: @unchecked Sendable {
     static let path = "/jepsen/lock"
 
@@ -107,13 +107,14 @@ final class LockWorkload: @unchecked Sendable {
 
     func anomalies() -> [String] {
         let turns = lock.withLock { self.turns }
-        var found: [String] = []
+        // The lock's ownership guard still trusted a lock that ZooKeeper had passed on.
+        var found = turns.filter(\.refusedWhileTrusted).map {
+            "the resource refused holder \($0.holder) (token \($0.token)) before the lock told it the lock was lost"
+        }
         for (index, turn) in turns.enumerated() {
             for other in turns[(index + 1)...] {
                 let overlap = turn.entered < other.left && other.entered < turn.left
-                // An overlap with a holder the resource refused while the lock still trusted it
-                // is that known issue (see `trustedTooLong`), reported there.
-                if overlap && !turn.lost && !other.lost && !turn.refusedWhileTrusted && !other.refusedWhileTrusted {
+                if overlap && !turn.lost && !other.lost {
                     found.append("holders \(turn.holder) and \(other.holder) held the lock at once")
                 }
                 // The one that started after the other ended must hold a newer token.
@@ -124,28 +125,6 @@ final class LockWorkload: @unchecked Sendable {
             }
         }
         return found
-    }
-
-    /// The turns in which the resource refused a holder before its work was cancelled: the lock's
-    /// ownership guard still trusted a lock that ZooKeeper had already passed on. A known issue,
-    /// not an anomaly of ZooKeeper's: a follower cut off from the leader answers its clients'
-    /// pings for up to syncLimit × tickTime, so the client's last contact (from which the guard
-    /// counts the session timeout, less a fifth) can be that much later than the leader's, which
-    /// expires the session. The fencing token is what keeps the resource safe then.
-    /// Such a holder may also still be in its turn when the next one starts: those overlaps are
-    /// listed here too, not as anomalies.
-    func trustedTooLong() -> [String] {
-        let turns = lock.withLock { self.turns }
-        let refused = turns.filter(\.refusedWhileTrusted)
-        return refused.map {
-            "the resource refused holder \($0.holder) (token \($0.token)) before the lock told it the lock was lost"
-        }
-            + refused.flatMap { trusted in
-                turns.filter { other in
-                    other.holder != trusted.holder && !other.lost && !trusted.lost
-                        && trusted.entered < other.left && other.entered < trusted.left
-                }.map { "holders \(trusted.holder) and \($0.holder) held the lock at once" }
-            }
     }
 
     func summary() -> String {

@@ -41,24 +41,7 @@ import ZooKeeperTestSupport
             Set(anomalies) == [
                 "holders 1 and 3 held the lock at once", "token 25 granted after token 30",
                 "token 25 granted after token 40",
+                "the resource refused holder 2 (token 25) before the lock told it the lock was lost",
             ], "\(anomalies)")
-        #expect(
-            lock.trustedTooLong() == [
-                "the resource refused holder 2 (token 25) before the lock told it the lock was lost"
-            ])
-
-        // A holder trusted too long may still be in its turn when the next begins: that overlap is
-        // the same known issue, listed with it; an overlap of two trusted holders stays an anomaly.
-        let trusted = LockWorkload()
-        trusted.record(.init(holder: 1, token: 10, entered: 1, left: 4, lost: false, refusedWhileTrusted: true))
-        trusted.record(.init(holder: 2, token: 20, entered: 2, left: 3, lost: false, refusedWhileTrusted: false))
-        trusted.record(.init(holder: 3, token: 30, entered: 5, left: 8, lost: false, refusedWhileTrusted: false))
-        trusted.record(.init(holder: 4, token: 40, entered: 6, left: 7, lost: false, refusedWhileTrusted: false))
-        #expect(trusted.anomalies() == ["holders 3 and 4 held the lock at once"])
-        #expect(
-            trusted.trustedTooLong() == [
-                "the resource refused holder 1 (token 10) before the lock told it the lock was lost",
-                "holders 1 and 2 held the lock at once",
-            ])
     }
 }
