@@ -137,10 +137,12 @@ struct SessionStateMachine: Sendable {
     /// (Java's client waits a third).
     var pingInterval: TimeAmount { .milliseconds(Int64(negotiatedTimeout) / 6) }
 
-    /// While ownership is watched, a sync is due after this long without one (an eighth of the
-    /// timeout). With pings every sixth and ``LeaderContact/gap`` a third, contact is proven at
-    /// most about 0.6 timeouts back, within the 0.8 a margin of a fifth leaves.
-    var leaderCheckInterval: TimeAmount { .milliseconds(Int64(negotiatedTimeout) / 8) }
+    /// While ownership is watched, a sync is due after this long without one (a twenty-fourth of
+    /// the timeout). Each answer is a sample and each sync a proof (``LeaderContact``), so contact
+    /// is proven at most ``LeaderContact/gap`` (a third) plus two intervals and two round trips
+    /// back: about 0.45 timeouts with the client's clock ticking every eightieth, well within the
+    /// 0.7 that `zk lock`'s margin of three tenths leaves.
+    var leaderCheckInterval: TimeAmount { .milliseconds(Int64(negotiatedTimeout) / 24) }
 
     /// What became of ownership held through session `owner` (its ephemeral nodes).
     enum Ownership: Hashable, Sendable {

@@ -64,6 +64,11 @@ enum ChildCommand {
         let timeout = try await zk.session().timeout.nanoseconds
         let margin = max(100_000_000, timeout / 10)
         let grace = grace?.nanoseconds ?? min(10_000_000_000, timeout / 5)
+        // After a wait in line with nothing written, the command starts only once a sync has
+        // proven contact with the leader again (see `ZooKeeperClient.ownershipLost`).
+        if try await zk.needsLeaderContact(sessionID: sessionID, margin: .nanoseconds(margin + grace)) {
+            try await zk.sync()
+        }
         let (deadlinesIn, deadlinesOut) = try pipeEnds()
         let (reportIn, reportOut) = try pipeEnds()
         defer { [deadlinesOut, reportIn].forEach { _ = close($0) } }

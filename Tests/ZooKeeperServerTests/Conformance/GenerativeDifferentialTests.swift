@@ -75,6 +75,35 @@ extension GenerativeDifferentialTests {
     }
 }
 
+extension GenerativeDifferentialTests {
+    /// A fixed sequence with an expiry: the expired session's ephemeral nodes go while the
+    /// sessions are cut off, the others learn it on reconnection, the client is told its session
+    /// expired; the same on both servers.
+    @Test func anExpiredSessionsNodesGoAndTheOthersWatchesFire() async throws {
+        try await ApacheZooKeeper.with(tickTime: 2000) { apache in
+            try await ZooKeeperServer.withServer(configuration: ZooKeeperServer.Configuration(port: 0)) { ours in
+                let runner = try await Runner(apache: apache.connectString, ours: ours.connectString)
+                let operations: [DiffOperation] = [
+                    .create(session: 0, path: "/a", data: "1", mode: .ephemeral, acl: .open),
+                    .create(session: 0, path: "/e", data: "1", mode: .persistent, acl: .open),
+                    .create(session: 0, path: "/e/f", data: "1", mode: .ephemeralSequential, acl: .open),
+                    .getData(session: 1, path: "/a", watch: true),
+                    .getChildren(session: 1, path: "/e", watch: true),
+                    .addWatch(session: 2, path: "/e", recursive: true),
+                    .expire(session: 0),
+                    .exists(session: 1, path: "/a", watch: false),
+                    .getChildren(session: 2, path: "/e", watch: false),
+                    .create(session: 0, path: "/a", data: "2", mode: .ephemeral, acl: .open),
+                    .getEphemerals(session: 0),
+                ]
+                let difference = try await runner.difference(operations)
+                #expect(difference == nil, "\(difference ?? "")")
+                await runner.close()
+            }
+        }
+    }
+}
+
 /// One operation of a sequence: which session does what. Paths come from a small namespace so
 /// that operations meet each other (and fail in every way).
 enum DiffOperation: CustomStringConvertible, Sendable {
@@ -96,6 +125,9 @@ enum DiffOperation: CustomStringConvertible, Sendable {
     case countChildren(session: Int, path: String)
     /// Closes the session and opens another in its place (same credentials).
     case reopen(session: Int)
+    /// Ends the session from elsewhere while it is cut off, so that it finds it expired when it
+    /// reconnects; another takes its place.
+    case expire(session: Int)
     /// Cuts every session's connection; while they are away another session makes these
     /// changes; then lets them reconnect, when setWatches reports what their watches missed.
     case cutOff(writes: [Step])
@@ -181,7 +213,7 @@ enum DiffOperation: CustomStringConvertible, Sendable {
         case 91..<92: return .sync(session: session, path: path())
         case 92..<93: return .getEphemerals(session: session)
         case 93..<94: return .countChildren(session: session, path: path())
-        case 94..<99:
+        case 94..<98:
             return .cutOff(
                 writes: (0..<Int.random(in: 1...3, using: &random)).map { _ -> Step in
                     switch Int.random(in: 0..<3, using: &random) {
@@ -190,7 +222,8 @@ enum DiffOperation: CustomStringConvertible, Sendable {
                     default: .setData(path(), -1)
                     }
                 })
-        default: return .reopen(session: session)
+        case 98: return .reopen(session: session)
+        default: return .expire(session: session)
         }
     }
 
@@ -201,7 +234,7 @@ enum DiffOperation: CustomStringConvertible, Sendable {
             .addWatch(let session, _, _), .removeWatches(let session, _, _), .checkWatches(let session, _, _),
             .multi(let session, _), .multiRead(let session, _), .setACL(let session, _, _, _),
             .getACL(let session, _), .sync(let session, _), .getEphemerals(let session),
-            .countChildren(let session, _), .reopen(let session):
+            .countChildren(let session, _), .reopen(let session), .expire(let session):
             session
         case .cutOff: 0
         }
@@ -228,6 +261,7 @@ enum DiffOperation: CustomStringConvertible, Sendable {
         case .getEphemerals: return "\(who) getEphemerals"
         case .countChildren(_, let path): return "\(who) getAllChildrenNumber \(path)"
         case .reopen: return "\(who) closes and opens a new session"
+        case .expire: return "\(who) expires and opens a new session"
         case .cutOff(let writes):
             return "every session cut off while another makes [\(writes.map(\.description).joined(separator: ", "))]"
         }
@@ -310,6 +344,8 @@ enum DiffOperation: CustomStringConvertible, Sendable {
                 try await sessions.reopen(index)
                 return "ok"
             }
+        case .expire(let index):
+            await t.step(label) { try await sessions.expire(index) }
         case .cutOff(let writes):
             await t.step(label) {
                 try await sessions.cutOff { writer in
@@ -353,8 +389,9 @@ final class Sessions: @unchecked Sendable {
     }
 
     /// Cuts every session's connection and refuses new ones, runs `changes` through a session of
-    /// its own meanwhile, then lets the sessions back and waits until each has reconnected.
-    func cutOff(_ changes: (ZooKeeperClient) async throws -> Void) async throws {
+    /// its own meanwhile, then lets the sessions back and waits until each has reconnected (but
+    /// session `expiring`, which will find its session gone).
+    func cutOff(expiring: Int? = nil, _ changes: (ZooKeeperClient) async throws -> Void) async throws {
         proxy.block()
         defer { proxy.unblock() }
         // Each client has seen its connection go (on a busy machine it may take a moment; a
@@ -374,11 +411,43 @@ final class Sessions: @unchecked Sendable {
             throw error
         }
         proxy.unblock()
-        for client in clients {
+        for (index, client) in clients.enumerated() where index != expiring {
             try await client.waitUntilConnected(timeout: .seconds(60))
             // A reply after the reconnection's setWatches: what it reported has arrived.
             _ = try await client.exists("/")
         }
+    }
+
+    /// Ends session `index` as an expiry does, the way Curator's KillSession does it: while the
+    /// sessions are cut off, another connection resumes it with its credentials and closes it (its
+    /// ephemeral nodes go, the others' watches fire); back, the client finds it expired. Once it
+    /// has made itself a new session, that one is closed and a new client takes its place.
+    /// Returns how the client saw it.
+    func expire(_ index: Int) async throws -> String {
+        let victim = clients[index]
+        let expired = try await victim.session()
+        let states = victim.states()
+        try await cutOff(expiring: index) { _ in
+            var configuration = ZooKeeperClient.Configuration()
+            configuration.resumeSession = expired.credentials
+            configuration.connectTimeout = .seconds(20)
+            configuration.requestTimeout = .seconds(20)
+            let killer = try await ZooKeeperClient.connect(direct, configuration: configuration)
+            _ = try await killer.close()
+        }
+        var seen = false
+        for await state in states where state == .expired {
+            seen = true
+            break
+        }
+        // The client starts a new session by itself: closed once it is there, so that both
+        // servers count the same sessions (and zxids).
+        try await eventually(within: .seconds(60)) {
+            let session = try await victim.session()
+            return session.state == .connected && session.id != expired.id && session.id != 0
+        }
+        try await reopen(index)
+        return seen ? "expired" : "never told it expired"
     }
 
     /// Closes session `index` (its ephemeral nodes go, its watches end) and puts a new one in
