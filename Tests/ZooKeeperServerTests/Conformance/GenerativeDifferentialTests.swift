@@ -49,29 +49,33 @@ import ZooKeeperTestSupport
 }
 
 extension GenerativeDifferentialTests {
-    /// A fixed sequence through the same machinery: watches of every kind set, every session cut
-    /// off while their nodes change, created and deleted; on reconnection setWatches reports
-    /// what each watch missed, in the same order on both servers.
-    @Test func reconnectionReportsWhatWatchesMissed() async throws {
+    /// Runs a fixed sequence on fresh servers and expects the same transcript from both.
+    func expectSameOnBoth(_ operations: [DiffOperation]) async throws {
         try await ApacheZooKeeper.with(tickTime: 2000) { apache in
             try await ZooKeeperServer.withServer(configuration: ZooKeeperServer.Configuration(port: 0)) { ours in
                 let runner = try await Runner(apache: apache.connectString, ours: ours.connectString)
-                let operations: [DiffOperation] = [
-                    .create(session: 0, path: "/a", data: "1", mode: .persistent, acl: .open),
-                    .create(session: 0, path: "/e", data: "1", mode: .persistent, acl: .open),
-                    .getData(session: 0, path: "/a", watch: true),
-                    .getChildren(session: 1, path: "/a", watch: true),
-                    .exists(session: 2, path: "/g", watch: true),
-                    .getData(session: 1, path: "/e", watch: true),
-                    .addWatch(session: 2, path: "/e", recursive: true),
-                    .cutOff(writes: [.setData("/a", -1), .create("/a/b", .persistent), .create("/g", .persistent)]),
-                    .cutOff(writes: [.delete("/e", -1)]),
-                ]
                 let difference = try await runner.difference(operations)
                 #expect(difference == nil, "\(difference ?? "")")
                 await runner.close()
             }
         }
+    }
+
+    /// A fixed sequence through the same machinery: watches of every kind set, every session cut
+    /// off while their nodes change, created and deleted; on reconnection setWatches reports
+    /// what each watch missed, in the same order on both servers.
+    @Test func reconnectionReportsWhatWatchesMissed() async throws {
+        try await expectSameOnBoth([
+            .create(session: 0, path: "/a", data: "1", mode: .persistent, acl: .open),
+            .create(session: 0, path: "/e", data: "1", mode: .persistent, acl: .open),
+            .getData(session: 0, path: "/a", watch: true),
+            .getChildren(session: 1, path: "/a", watch: true),
+            .exists(session: 2, path: "/g", watch: true),
+            .getData(session: 1, path: "/e", watch: true),
+            .addWatch(session: 2, path: "/e", recursive: true),
+            .cutOff(writes: [.setData("/a", -1), .create("/a/b", .persistent), .create("/g", .persistent)]),
+            .cutOff(writes: [.delete("/e", -1)]),
+        ])
     }
 }
 
@@ -80,27 +84,19 @@ extension GenerativeDifferentialTests {
     /// sessions are cut off, the others learn it on reconnection, the client is told its session
     /// expired; the same on both servers.
     @Test func anExpiredSessionsNodesGoAndTheOthersWatchesFire() async throws {
-        try await ApacheZooKeeper.with(tickTime: 2000) { apache in
-            try await ZooKeeperServer.withServer(configuration: ZooKeeperServer.Configuration(port: 0)) { ours in
-                let runner = try await Runner(apache: apache.connectString, ours: ours.connectString)
-                let operations: [DiffOperation] = [
-                    .create(session: 0, path: "/a", data: "1", mode: .ephemeral, acl: .open),
-                    .create(session: 0, path: "/e", data: "1", mode: .persistent, acl: .open),
-                    .create(session: 0, path: "/e/f", data: "1", mode: .ephemeralSequential, acl: .open),
-                    .getData(session: 1, path: "/a", watch: true),
-                    .getChildren(session: 1, path: "/e", watch: true),
-                    .addWatch(session: 2, path: "/e", recursive: true),
-                    .expire(session: 0),
-                    .exists(session: 1, path: "/a", watch: false),
-                    .getChildren(session: 2, path: "/e", watch: false),
-                    .create(session: 0, path: "/a", data: "2", mode: .ephemeral, acl: .open),
-                    .getEphemerals(session: 0),
-                ]
-                let difference = try await runner.difference(operations)
-                #expect(difference == nil, "\(difference ?? "")")
-                await runner.close()
-            }
-        }
+        try await expectSameOnBoth([
+            .create(session: 0, path: "/a", data: "1", mode: .ephemeral, acl: .open),
+            .create(session: 0, path: "/e", data: "1", mode: .persistent, acl: .open),
+            .create(session: 0, path: "/e/f", data: "1", mode: .ephemeralSequential, acl: .open),
+            .getData(session: 1, path: "/a", watch: true),
+            .getChildren(session: 1, path: "/e", watch: true),
+            .addWatch(session: 2, path: "/e", recursive: true),
+            .expire(session: 0),
+            .exists(session: 1, path: "/a", watch: false),
+            .getChildren(session: 2, path: "/e", watch: false),
+            .create(session: 0, path: "/a", data: "2", mode: .ephemeral, acl: .open),
+            .getEphemerals(session: 0),
+        ])
     }
 }
 
