@@ -124,10 +124,10 @@ struct SessionStateMachine: Sendable {
     }
 
     /// Nothing received for this long means the connection is dead (two thirds of the timeout).
-    var readTimeout: TimeAmount { .milliseconds(Int64(negotiatedTimeout) * 2 / 3) }
+    var readTimeout: TimeAmount { .milliseconds(SessionTiming.readTimeout(negotiated: negotiatedTimeout)) }
 
     /// A ping is due after this long without sending (a third of the timeout).
-    var pingInterval: TimeAmount { .milliseconds(Int64(negotiatedTimeout) / 3) }
+    var pingInterval: TimeAmount { .milliseconds(SessionTiming.pingInterval(negotiated: negotiatedTimeout)) }
 
     /// What became of ownership held through session `owner` (its ephemeral nodes).
     enum Ownership: Hashable, Sendable {

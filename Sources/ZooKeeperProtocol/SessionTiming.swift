@@ -1,0 +1,15 @@
+/// The timing rules of a session that every client here follows, whatever does its I/O (the
+/// event-loop client and the blocking one-shot reads of `zk`): those of ZooKeeper's own clients.
+package enum SessionTiming {
+    /// How long a connection may stay silent before the client judges it dead: two thirds of the
+    /// negotiated session timeout, leaving a third to reach another server before the session
+    /// expires.
+    package static func readTimeout(negotiated milliseconds: Int32) -> Int64 {
+        Int64(milliseconds) * 2 / 3
+    }
+
+    /// How long the client may stay silent before it pings: a third of the negotiated timeout.
+    package static func pingInterval(negotiated milliseconds: Int32) -> Int64 {
+        Int64(milliseconds) / 3
+    }
+}
