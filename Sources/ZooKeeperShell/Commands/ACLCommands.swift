@@ -57,7 +57,9 @@ struct SetACLCommand: ShellCommand {
         let node = shell.resolve(path)
         let result: Stat
         if recursive {
-            for entry in try await TreeCommand.walk(zk, node).complete() { try await zk.setACL(entry.path, acl: entries) }
+            for entry in try await TreeCommand.walk(zk, node).complete() {
+                try await zk.setACL(entry.path, acl: entries)
+            }
             guard let stat = try await zk.exists(node) else { throw ZooKeeperError(.noNode, path: node) }
             result = stat
         } else {
