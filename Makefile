@@ -41,6 +41,8 @@ deps:
 	@$(PYTHON) -c 'import kazoo' 2>/dev/null || $(PYTHON) -m pip install -q kazoo >&2
 	@$(PYTHON) -c 'import puresasl' 2>/dev/null || $(PYTHON) -m pip install -q pure-sasl >&2
 
+## ZK_TESTS_REQUIRE_ALL: a test whose prerequisite (Java and Apache ZooKeeper, MIT Kerberos) is
+## missing fails here; a bare `swift test` skips it, saying what was missing.
 ## The suites that run 3-node Apache ensembles (three JVMs each) run after the rest, one at a
 ## time (two ensembles starting together can race for the same free ports, and JepsenTests owns
 ## the zkj-* network namespaces); the rest run at most TEST_WIDTH at once: on two cores, with
@@ -49,8 +51,8 @@ ENSEMBLE_SUITES := EnsembleChaosTests|EnsembleFailoverTests|ReconfigCommandTests
 TEST_WIDTH ?= 6
 test: deps
 	$(SWIFT) build --build-tests
-	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) $(SWIFT) test --skip-build --skip '$(ENSEMBLE_SUITES)'
-	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=1 $(SWIFT) test --skip-build --filter '$(ENSEMBLE_SUITES)'
+	ZK_TESTS_REQUIRE_ALL=1 SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) $(SWIFT) test --skip-build --skip '$(ENSEMBLE_SUITES)'
+	ZK_TESTS_REQUIRE_ALL=1 SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=1 $(SWIFT) test --skip-build --filter '$(ENSEMBLE_SUITES)'
 	$(MAKE) docs
 
 ## make test three times in a row while stress-ng keeps every core busy: no test may need a quiet

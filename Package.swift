@@ -3,7 +3,9 @@ import PackageDescription
 
 let package = Package(
     name: "swift-zookeeper",
-    platforms: [.macOS(.v14)],
+    // Linux only: zk and the server use Linux interfaces (/proc/self, waitid, SOCK_CLOEXEC and
+    // MSG_NOSIGNAL, Glibc-only imports), and it is built and tested on Linux alone. No other
+    // platform is declared because none is supported; see README.md, "Platforms".
     products: [
         .library(name: "ZooKeeperProtocol", targets: ["ZooKeeperProtocol"]),
         .library(name: "ZooKeeper", targets: ["ZooKeeper"]),
@@ -66,6 +68,13 @@ let package = Package(
             name: "ZooKeeperRecipes",
             dependencies: ["ZooKeeper", "ZooKeeperProtocol", .product(name: "NIOCore", package: "swift-nio")]
         ),
+        // Process and terminal plumbing shared by zk and the test support: starting programs
+        // (ChildProcess), blocking work on threads of its own, whole reads and writes on file
+        // descriptors, termination signals. Internal: no product exports it.
+        .target(
+            name: "ProcessSupport",
+            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+        ),
         .systemLibrary(
             name: "CEditLine",
             pkgConfig: "libedit",
@@ -75,6 +84,7 @@ let package = Package(
             name: "ZooKeeperShell",
             dependencies: [
                 "CEditLine",
+                "ProcessSupport",
                 "ZooKeeper",
                 "ZooKeeperSASL",
                 "ZooKeeperRecipes",
@@ -94,8 +104,8 @@ let package = Package(
         .target(
             name: "ZooKeeperTestSupport",
             dependencies: [
+                "ProcessSupport",
                 "ZooKeeper",
-                "ZooKeeperShell",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -123,7 +133,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),

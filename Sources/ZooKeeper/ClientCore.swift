@@ -7,9 +7,14 @@ import ZooKeeperProtocol
 import ZooKeeperSASL
 
 /// A reply as it arrived: the header and the (possibly empty) body.
-struct Reply: Sendable {
-    var header: ReplyHeader
-    var body: ByteBuffer
+package struct Reply: Sendable {
+    package var header: ReplyHeader
+    package var body: ByteBuffer
+
+    package init(header: ReplyHeader, body: ByteBuffer) {
+        self.header = header
+        self.body = body
+    }
 }
 
 /// Where a one-shot or persistent watch, or a global listener, delivers its events.
@@ -101,29 +106,11 @@ final class ReplyBatch: @unchecked Sendable {
 
 /// A request on its way: its frame (xid still to fill in), and whom to tell of the reply (nil:
 /// nobody waits).
-struct OutgoingRequest {
-    var id: UInt64
-    var frame: ByteBuffer
-    var opCode: OpCode
-    var watch: WatchRegistration?
-    var waiter: ReplyWaiter?
-}
-
-/// A request written to the connection, awaiting its reply (replies come in request order).
-struct PendingRequest {
-    var id: UInt64
-    var xid: Int32
-    /// When it was written: its reply shows the server heard from the client then or later.
-    var sentAt: NIODeadline
-    var opCode: OpCode
-    var watch: WatchRegistration?
-    /// nil once the caller gave up (timeout, cancellation): the reply is then dropped.
-    var waiter: ReplyWaiter?
-}
+typealias OutgoingRequest = RequestStateMachine<ReplyWaiter>.Outgoing
 
 /// The client's engine: every mutable field is confined to `eventLoop`, so the class is
 /// `@unchecked Sendable` and every entry point runs on (or hops to) that loop. It executes the
-/// actions of the pure `SessionStateMachine` and keeps the pending queue and the watch table.
+/// actions of the pure `SessionStateMachine` and `RequestStateMachine`, and keeps the watch table.
 final class ClientCore: @unchecked Sendable {
     let eventLoop: any EventLoop
     let configuration: ZooKeeperClient.Configuration
@@ -138,9 +125,7 @@ final class ClientCore: @unchecked Sendable {
         didSet { output = nil }
     }
     @exclusivity(unchecked) private var attempt: UInt64 = 0
-    @exclusivity(unchecked) private var nextXid: Int32 = 1
-    @exclusivity(unchecked) private var pending = CircularBuffer<PendingRequest>()
-    @exclusivity(unchecked) private var outbox = CircularBuffer<OutgoingRequest>()
+    @exclusivity(unchecked) private var requests = RequestStateMachine<ReplyWaiter>()
     private var authWaiters = CircularBuffer<EventLoopPromise<Void>?>()
     /// When each ping awaiting its reply was sent (pings are answered in order).
     private var pingsSent = CircularBuffer<NIODeadline>()
@@ -181,7 +166,7 @@ final class ClientCore: @unchecked Sendable {
         self.configuration = configuration
         self.chroot = Chroot(connectString.chroot)
         self.servers = connectString.hosts
-        let hosts = configuration.shuffleHosts ? connectString.hosts.shuffled() : connectString.hosts
+        let hosts = connectString.hostsInConnectOrder(shuffled: configuration.shuffleHosts)
         self.machine = SessionStateMachine(
             hosts: hosts, sessionTimeout: Int32(clamping: configuration.sessionTimeout.milliseconds),
             allowReadOnly: configuration.allowReadOnly,
@@ -275,7 +260,7 @@ final class ClientCore: @unchecked Sendable {
     /// Adds credentials, sent now and on every later connection.
     func addAuth(_ packet: AuthPacket) -> EventLoopFuture<Void> {
         eventLoop.flatSubmit {
-            if let error = self.terminalError { return self.eventLoop.makeFailedFuture(error) }
+            if let error = self.machine.terminalError { return self.eventLoop.makeFailedFuture(error) }
             self.credentials.append(packet)
             let promise = self.eventLoop.makePromise(of: Void.self)
             if self.machine.isConnected, let channel = self.channel {
@@ -293,7 +278,7 @@ final class ClientCore: @unchecked Sendable {
     func addSink(_ sink: WatchSink) -> EventLoopFuture<WatcherID> {
         eventLoop.submit {
             let id = WatcherID(rawValue: self.idGenerator.next())
-            if let error = self.terminalError {
+            if let error = self.machine.terminalError {
                 sink.finish(throwing: error)
             } else {
                 self.sinks[id] = sink
@@ -365,7 +350,7 @@ final class ClientCore: @unchecked Sendable {
             let promise = self.eventLoop.makePromise(of: ZooKeeperClient.CloseOutcome.self)
             if self.machine.isTerminal {
                 // Expired, refused or closed: the session is gone already; end what is left.
-                if self.tickTask != nil { self.finish(with: self.terminalError!, state: self.state) }
+                if self.tickTask != nil { self.finish(with: self.machine.terminalError!, state: self.state) }
                 promise.succeed(self.sessionClosed ? .sessionClosed : .noSession)
                 return promise.futureResult
             }
@@ -450,27 +435,20 @@ final class ClientCore: @unchecked Sendable {
                 logger.warning("re-registering watches failed", metadata: ["error": "\(header.error)"])
             }
         default:
-            // Checked before popping: on a mismatch the request stays pending and fails with the
-            // connection.
-            guard let oldest = pending.first, oldest.xid == header.xid else {
-                return protocolViolation("reply xid \(header.xid) does not match the oldest request")
-            }
-            let request = pending.removeFirst()
-            machine.answered(
-                sentAt: request.sentAt, now: .now(),
-                byLeader: header.error == .ok && LeaderContact.needingTheLeader.contains(request.opCode))
-            if header.zxid > 0 { machine.zxidSeen(header.zxid) }
-            if let watch = request.watch, request.waiter != nil {
-                if header.error == .ok {
-                    watches.add(watch.kind, path: watch.path, watcher: watch.watcher)
-                } else if header.error == .noNode && watch.existsWatch {
-                    watches.add(.exist, path: watch.path, watcher: watch.watcher)
+            switch requests.replyReceived(xid: header.xid, error: header.error) {
+            case .protocolViolation(let message):
+                protocolViolation(message)
+            case .answer(let waiter, let sentAt, let opCode, let watch):
+                machine.answered(
+                    sentAt: sentAt, now: .now(),
+                    byLeader: header.error == .ok && LeaderContact.needingTheLeader.contains(opCode))
+                if header.zxid > 0 { machine.zxidSeen(header.zxid) }
+                if let watch { watches.add(watch.kind, path: watch.path, watcher: watch.watcher) }
+                waiter?.finish(.success(Reply(header: header, body: body)))
+                if opCode == .closeSession {
+                    sessionClosed = header.error == .ok
+                    perform(machine.closeCompleted())
                 }
-            }
-            request.waiter?.finish(.success(Reply(header: header, body: body)))
-            if request.opCode == .closeSession {
-                sessionClosed = header.error == .ok
-                perform(machine.closeCompleted())
             }
         }
     }
@@ -575,19 +553,8 @@ final class ClientCore: @unchecked Sendable {
                 finish(with: ZooKeeperError(.clientClosed, "the client was closed"), state: .closed)
             }
         }
-        if !machine.isTerminal { setState(derivedState) }
+        if !machine.isTerminal { setState(machine.derivedState) }
         if !actions.isEmpty && !ownershipWatches.isEmpty { checkOwnership() }
-    }
-
-    private var derivedState: ZooKeeperClient.State {
-        switch machine.phase {
-        case .connected(let readOnly): readOnly ? .connectedReadOnly : .connected
-        case .idle, .connecting, .handshaking, .waitingToReconnect: machine.sessionID != 0 ? .suspended : .connecting
-        case .authenticating(_, let newSession, _): newSession ? .connecting : .suspended
-        case .closing, .closed: .closed
-        case .expired: .expired
-        case .authFailed: .authFailed
-        }
     }
 
     private func connect(to host: ConnectString.Host, timeout: TimeAmount) {
@@ -662,8 +629,8 @@ final class ClientCore: @unchecked Sendable {
                 ? frame(xid: SpecialXid.setWatches, batch.asSetWatches) : frame(xid: SpecialXid.setWatches, batch)
             write(buffer, to: channel)
         }
-        while let request = outbox.popFirst() {
-            send(request, on: channel)
+        for frame in requests.sessionEstablished(now: .now()) {
+            write(frame, to: channel)
         }
         let waiters = sessionWaiters
         sessionWaiters = []
@@ -687,9 +654,7 @@ final class ClientCore: @unchecked Sendable {
     }
 
     private func sendSASL(_ token: [UInt8], on channel: any Channel) {
-        let xid = nextXid
-        nextXid = nextXid == Int32.max ? 1 : nextXid + 1
-        write(frame(xid: xid, SASLRequest(token: token)), to: channel)
+        write(frame(xid: requests.nextXid(), SASLRequest(token: token)), to: channel)
     }
 
     private func saslReplyReceived(_ header: ReplyHeader, body: ByteBuffer) {
@@ -731,36 +696,23 @@ final class ClientCore: @unchecked Sendable {
     // MARK: Requests
 
     private func enqueue(_ request: OutgoingRequest) {
-        if let error = terminalError {
+        if let error = machine.terminalError {
             request.waiter?.finish(.failure(error))
             return
         }
         if machine.isConnected, let channel {
             send(request, on: channel)
         } else {
-            outbox.append(request)
+            requests.queue(request)
         }
     }
 
     private func send(_ request: OutgoingRequest, on channel: any Channel) {
-        let xid = nextXid
-        nextXid = nextXid == Int32.max ? 1 : nextXid + 1
-        var frame = request.frame
-        frame.setInteger(xid, at: frame.readerIndex + 4, endianness: .big)
-        pending.append(
-            PendingRequest(
-                id: request.id, xid: xid, sentAt: .now(), opCode: request.opCode, watch: request.watch,
-                waiter: request.waiter))
-        write(frame, to: channel)
+        write(requests.send(request, now: .now()), to: channel)
     }
 
     private func abandon(id: UInt64, error: Error) {
-        if let index = outbox.firstIndex(where: { $0.id == id }) {
-            outbox.remove(at: index).waiter?.finish(.failure(error))
-        } else if let index = pending.firstIndex(where: { $0.id == id }), let waiter = pending[index].waiter {
-            pending[index].waiter = nil
-            waiter.finish(.failure(error))
-        }
+        requests.abandon(id: id)?.finish(.failure(error))
     }
 
     /// Appends to the output, flushed once per loop turn: pipelined requests share one buffer,
@@ -818,19 +770,8 @@ final class ClientCore: @unchecked Sendable {
 
     private var isFinished: Bool { machine.isTerminal && tickTask == nil }
 
-    private var terminalError: ZooKeeperError? {
-        if machine.isClosing { return ZooKeeperError(.clientClosed, "the client was closed") }
-        switch machine.phase {
-        case .expired: return ZooKeeperError(.sessionExpired, "the session expired")
-        case .authFailed: return ZooKeeperError(.authFailed, "the server rejected the credentials")
-        default: return nil
-        }
-    }
-
     private func failSent(with error: Error) {
-        let sent = pending
-        pending.removeAll()
-        for request in sent { request.waiter?.finish(.failure(error)) }
+        for waiter in requests.connectionLost() { waiter.finish(.failure(error)) }
         let auth = authWaiters
         authWaiters.removeAll()
         for waiter in auth { waiter?.fail(error) }
@@ -839,9 +780,7 @@ final class ClientCore: @unchecked Sendable {
 
     private func failAll(with error: Error) {
         failSent(with: error)
-        let queued = outbox
-        outbox.removeAll()
-        for request in queued { request.waiter?.finish(.failure(error)) }
+        for waiter in requests.dropQueued() { waiter.finish(.failure(error)) }
     }
 
     private func finish(with error: ZooKeeperError, state: ZooKeeperClient.State) {

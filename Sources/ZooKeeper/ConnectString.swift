@@ -23,6 +23,12 @@ public struct ConnectString: Hashable, Sendable, CustomStringConvertible {
     /// The chroot, or nil when paths are not re-rooted.
     public var chroot: String?
 
+    /// The hosts in the order a client tries them: shuffled, as ZooKeeper's clients do (clients
+    /// started together then spread over the ensemble), or as written.
+    package func hostsInConnectOrder(shuffled: Bool = true) -> [Host] {
+        shuffled ? hosts.shuffled() : hosts
+    }
+
     public init(hosts: [Host], chroot: String? = nil) {
         self.hosts = hosts
         self.chroot = chroot

@@ -130,12 +130,10 @@ struct SessionStateMachine: Sendable {
     }
 
     /// Nothing received for this long means the connection is dead (two thirds of the timeout).
-    var readTimeout: TimeAmount { .milliseconds(Int64(negotiatedTimeout) * 2 / 3) }
+    var readTimeout: TimeAmount { .milliseconds(SessionTiming.readTimeout(negotiated: negotiatedTimeout)) }
 
-    /// A ping is due after this long without sending: a sixth of the timeout, so that answers
-    /// come often enough for ``LeaderContact`` to prove contact with the leader without a gap
-    /// (Java's client waits a third).
-    var pingInterval: TimeAmount { .milliseconds(Int64(negotiatedTimeout) / 6) }
+    /// A ping is due after this long without sending (``SessionTiming/pingInterval(negotiated:)``).
+    var pingInterval: TimeAmount { .milliseconds(SessionTiming.pingInterval(negotiated: negotiatedTimeout)) }
 
     /// While ownership is watched, a sync is due after this long without one (a twenty-fourth of
     /// the timeout). Each answer is a sample and each sync a proof (``LeaderContact``), so contact

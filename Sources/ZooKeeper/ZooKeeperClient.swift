@@ -218,8 +218,9 @@ public final class ZooKeeperClient: Sendable {
         return frame
     }
 
-    /// A reply's record, or its server error as a `ZooKeeperError` naming `path`.
-    static func response<Request: ZooKeeperRequest>(
+    /// A reply's record, or its server error as a `ZooKeeperError` naming `path`: the one mapping
+    /// of replies to errors, for the client and for `zk`'s blocking one-shot reads.
+    package static func response<Request: ZooKeeperRequest>(
         to: Request.Type, from reply: Reply, path: String?
     ) -> Result<Request.Response, ZooKeeperError> {
         guard reply.header.error == .ok else {

@@ -21,12 +21,19 @@ public struct JuteFrameDecoder: NIOSingleStepByteToMessageDecoder {
         guard let length = buffer.getInteger(at: buffer.readerIndex, endianness: .big, as: Int32.self) else {
             return nil
         }
+        let bodyLength = try bodyLength(announcedBy: length)
+        guard buffer.readableBytes >= 4 + bodyLength else { return nil }
+        buffer.moveReaderIndex(forwardBy: 4)
+        return buffer.readSlice(length: bodyLength)
+    }
+
+    /// The body length a frame's 4-byte prefix announces, once checked against the limit: the
+    /// one rule for every reader of frames, this decoder and blocking ones alike.
+    package func bodyLength(announcedBy length: Int32) throws(JuteError) -> Int {
         guard length >= 0, Int(length) <= maxFrameLength else {
             throw JuteError(.frameTooLarge, "frame length \(length), limit \(maxFrameLength)")
         }
-        guard buffer.readableBytes >= 4 + Int(length) else { return nil }
-        buffer.moveReaderIndex(forwardBy: 4)
-        return buffer.readSlice(length: Int(length))
+        return Int(length)
     }
 
     public mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> ByteBuffer? {
@@ -55,7 +62,7 @@ extension ByteBuffer {
 
     /// Writes a reply frame: its length, a reply header and, when the header says ok, the body.
     @inlinable
-    public mutating func writeReplyFrame(_ header: ReplyHeader, body: (some JuteEncodable)?) {
+    public mutating func writeReplyFrame(_ header: ReplyHeader, body: (any JuteEncodable)?) {
         writeJuteFrame { buffer in
             header.encode(into: &buffer)
             if header.error == .ok, let body { body.encode(into: &buffer) }

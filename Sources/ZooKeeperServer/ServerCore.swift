@@ -546,10 +546,7 @@ final class ServerCore: @unchecked Sendable {
     private func reply(to connection: ServerConnection, _ header: ReplyHeader, body: (any JuteEncodable)?) {
         write(to: connection) { buffer in
             let start = buffer.writerIndex
-            buffer.writeJuteFrame { frame in
-                header.encode(into: &frame)
-                if header.error == .ok, let body { body.encode(into: &frame) }
-            }
+            buffer.writeReplyFrame(header, body: body)
             statistics.recordResponse(size: buffer.writerIndex - start)
         }
     }

@@ -209,13 +209,9 @@ struct ServerDatabase: Sendable {
                 return Outcome(error: .ok, body: WhoAmIResponse(clientInfo: infos), zxid: lastZxid)
             case .reconfig:
                 return .error(.reconfigDisabled, zxid: nextZxid())
-            case .check:
-                // check outside a multi: Apache ZooKeeper 3.8 drops it without a reply, leaving the
-                // client to time out; we answer Unimplemented and close, as for unknown opcodes.
-                var outcome = Outcome.error(.unimplemented, zxid: lastZxid)
-                outcome.closeAfterReply = true
-                return outcome
             default:
+                // Unknown opcodes, and check outside a multi (Apache ZooKeeper 3.8 drops that
+                // without a reply, leaving the client to time out): Unimplemented, then close.
                 var outcome = Outcome.error(.unimplemented, zxid: lastZxid)
                 outcome.closeAfterReply = true
                 return outcome

@@ -1,4 +1,6 @@
+import ArgumentParser
 import Dispatch
+import ProcessSupport
 
 /// What Tab offers: command names for the first word; after it, the command's flags, the values
 /// an option takes, and znode paths (asking the server).
@@ -19,7 +21,7 @@ final class Completer: @unchecked Sendable {
         let typingFirst = words.isEmpty || (words.count == 1 && !line.hasSuffix(" "))
         let word = line.hasSuffix(" ") ? "" : String(words.last ?? "")
         if typingFirst {
-            return Session.names.filter { $0.hasPrefix(word) }.sorted()
+            return CommandTable.names.filter { $0.hasPrefix(word) }.sorted()
         }
         let options = CommandOptions(command: String(words[0]))
         if word.hasPrefix("-") {
@@ -55,8 +57,8 @@ struct CommandOptions {
     ]
 
     init(command: String) {
-        guard let type = Session.command(named: command),
-            let dump = try? JSONText.decode(type._dumpHelp().utf8) as? [String: Any],
+        guard CommandTable.command(named: command) != nil,
+            let dump = try? JSONText.decode(Self.helpDump(of: command).utf8) as? [String: Any],
             let arguments = (dump["command"] as? [String: Any])?["arguments"] as? [[String: Any]]
         else { return }
         for argument in arguments {
@@ -67,6 +69,17 @@ struct CommandOptions {
             guard !names.isEmpty, Self.processOnly.isDisjoint(with: names) else { continue }
             let values = argument["kind"] as? String == "option" ? argument["allValues"] as? [String] : nil
             options.append(Option(names: names, values: values))
+        }
+    }
+
+    /// argument-parser's description of the command, as `zk COMMAND --experimental-dump-help`
+    /// prints it (the description `generate-manual` and completion scripts are made from).
+    private static func helpDump(of command: String) -> String {
+        do {
+            _ = try ZKCommand.parseAsRoot([command, "--experimental-dump-help"])
+            return ""
+        } catch {
+            return ZKCommand.fullMessage(for: error)
         }
     }
 

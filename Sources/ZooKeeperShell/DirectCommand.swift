@@ -30,11 +30,13 @@ struct DirectCommand {
     var server: ConnectString
     var json: Bool
 
-    /// The flags a read takes: its short letters and long names (nil: not a direct read).
+    /// The flags a read takes: its short letters and long names (nil: not a direct read). Each is
+    /// a flag of the command's parser definition, under all its spellings (`DirectReadTests`
+    /// derives them from argument-parser's description of the command).
     ///
     /// No dictionaries or sets on this path: their first use costs a scan of the binary's protocol
     /// conformances, which is a good part of a one-shot command's time.
-    private static func flags(of command: String) -> (short: [Character], long: [String])? {
+    static func flags(of command: String) -> (short: [Character], long: [String])? {
         switch command {
         case "get": (["s", "b", "x"], ["--base64", "--hex"])
         case "ls": (["s"], [])
@@ -46,8 +48,7 @@ struct DirectCommand {
     /// The command these arguments (after ``GlobalOptions/expandingShorthands(_:)``) ask for,
     /// or nil when they need the full command line parser or client.
     init?(arguments: [String], environment: (String) -> String?) {
-        let refused = ["ZK_AUTH", "ZK_TLS", "ZK_TLS_CA", "ZK_TLS_CERT", "ZK_TLS_KEY"] + GlobalOptions.saslEnvironment
-        guard refused.allSatisfy({ environment($0) == nil }) else { return nil }
+        guard ConnectionEnvironment.securing.allSatisfy({ environment($0) == nil }) else { return nil }
         var server: String?
         var json = false
         var name: String?
@@ -126,32 +127,35 @@ struct DirectCommand {
     /// used (nothing has been printed then).
     func run(output: Output = Output(separatesData: false)) -> Int32? {
         guard
-            var session = DirectSession(hosts: server.hosts, sessionTimeout: GlobalOptions.defaultTimeout)
+            var session = DirectSession(server: server, sessionTimeout: GlobalOptions.defaultTimeout)
         else { return nil }
         let path = Chroot(server.chroot).serverPath(node)
         let status: Int32?
         switch read {
         case .get(let withStat, let base64, let hex):
             guard let reply = session.call(GetDataRequest(path: path)) else { return nil }
-            status = finish(reply, as: GetDataResponse.self, output) { response in
-                Get.print(
+            status = finish(reply, as: GetDataRequest.self, output) { response in
+                GetCommand.print(
                     response.data ?? [], response.stat, node: node, withStat: withStat, base64: base64, hex: hex,
                     json: json, to: output)
             }
         case .list(let withStat):
             guard let reply = session.call(GetChildren2Request(path: path)) else { return nil }
-            status = finish(reply, as: GetChildren2Response.self, output) { response in
-                List.print(response.children, response.stat, node: node, withStat: withStat, json: json, to: output)
+            status = finish(reply, as: GetChildren2Request.self, output) { response in
+                ListCommand.print(
+                    response.children, response.stat, node: node, withStat: withStat, json: json, to: output)
             }
         case .stat:
             guard let reply = session.call(ExistsRequest(path: path)) else { return nil }
-            status = finish(reply, as: StatResponse.self, output) { StatCommand.print($0.stat, json: json, to: output) }
+            status = finish(reply, as: ExistsRequest.self, output) {
+                StatCommand.print($0.stat, json: json, to: output)
+            }
         case .exists:
             guard let reply = session.call(ExistsRequest(path: path)) else { return nil }
-            switch reply {
-            case .ok: status = Exists.report(true, node: node, json: json, to: output)
-            case .failed(.noNode): status = Exists.report(false, node: node, json: json, to: output)
-            case .failed(let code): status = output.report(ZooKeeperError(code, path: node))
+            switch reply.header.error {
+            case .ok: status = ExistsCommand.report(true, node: node, json: json, to: output)
+            case .noNode: status = ExistsCommand.report(false, node: node, json: json, to: output)
+            case let code: status = output.report(ZooKeeperError(code, path: node))
             }
         }
         guard let status else { return nil }
@@ -161,16 +165,17 @@ struct DirectCommand {
 
     /// Prints a response, or reports the server's error as the full command would; nil when the
     /// reply cannot be read (the full client then tries again).
-    private func finish<Response: JuteDecodable>(
-        _ reply: DirectSession.Reply, as: Response.Type, _ output: Output, print: (Response) -> Void
+    private func finish<Request: ZooKeeperRequest>(
+        _ reply: Reply, as: Request.Type, _ output: Output, print: (Request.Response) -> Void
     ) -> Int32? {
-        switch reply {
-        case .ok(var body):
-            guard let response = try? Response(from: &body) else { return nil }
+        switch ZooKeeperClient.response(to: Request.self, from: reply, path: node) {
+        case .success(let response):
             print(response)
             return ExitStatus.success
-        case .failed(let code):
-            return output.report(ZooKeeperError(code, path: node))
+        case .failure where reply.header.error == .ok:
+            return nil
+        case .failure(let error):
+            return output.report(error)
         }
     }
 }

@@ -17,9 +17,14 @@ import ZooKeeperProtocol
 /// That is safe because what runs here only reads. (A server that accepts the connection but
 /// never answers costs ``patience`` here before the full client's own attempt.) Replies are
 /// limited to the full client's default frame size, `jute.maxbuffer`.
+///
+/// The rules it shares with the full client live once, in `ZooKeeperProtocol` and the client
+/// module: the order hosts are tried in (`ConnectString.hostsInConnectOrder`), the read timeout
+/// (`SessionTiming`), xids (`XidCounter`), the frame length check (`JuteFrameDecoder`) and the
+/// mapping of a reply to its record or error (`ZooKeeperClient.response(to:from:path:)`).
 struct DirectSession: ~Copyable {
     private let descriptor: Int32
-    private var nextXid: Int32 = 1
+    private var xids = XidCounter()
 
     /// How long a direct attempt may take in all, connecting and handshaking with every host:
     /// a server that answers takes milliseconds, and one that does not is the full client's to
@@ -28,10 +33,10 @@ struct DirectSession: ~Copyable {
 
     /// Connects to the servers in a random order (as the full client does) and returns a session
     /// with the first that accepts one within ``patience``; nil when none does.
-    init?(hosts: [ConnectString.Host], sessionTimeout: Double) {
+    init?(server: ConnectString, sessionTimeout: Double) {
         let requested = Int32(clamping: Int64(sessionTimeout * 1000))
         let deadline = Self.now() + Self.patience
-        for host in hosts.shuffled() {
+        for host in server.hostsInConnectOrder() {
             guard deadline - Self.now() > 0,
                 let descriptor = Self.openSocket(to: host, timeout: deadline - Self.now())
             else { continue }
@@ -40,9 +45,9 @@ struct DirectSession: ~Copyable {
                 close(descriptor)
                 continue
             }
-            // Replies come within two thirds of the session timeout, or the server is gone,
-            // as the official clients judge it.
-            Self.setReceiveTimeout(on: descriptor, seconds: Double(negotiated) / 1000 * 2 / 3)
+            // Replies come within the read timeout, or the server is gone, as the client judges it.
+            Self.setReceiveTimeout(
+                on: descriptor, seconds: Double(SessionTiming.readTimeout(negotiated: negotiated)) / 1000)
             self.descriptor = descriptor
             return
         }
@@ -56,22 +61,15 @@ struct DirectSession: ~Copyable {
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
-    /// A reply: its body, or the server's error code.
-    enum Reply {
-        case ok(ByteBuffer)
-        case failed(ErrorCode)
-    }
-
     /// Sends a request and reads its reply; nil when the connection failed.
     mutating func call(_ request: some ZooKeeperRequest) -> Reply? {
-        let xid = nextXid
-        nextXid += 1
+        let xid = xids.next()
         var buffer = ByteBuffer()
         buffer.writeRequestFrame(xid: xid, request)
-        guard Self.sendFrame(buffer, on: descriptor), var reply = Self.receiveFrame(on: descriptor),
-            let header = try? ReplyHeader(from: &reply), header.xid == xid
+        guard Self.sendFrame(buffer, on: descriptor), var body = Self.receiveFrame(on: descriptor),
+            let header = try? ReplyHeader(from: &body), header.xid == xid
         else { return nil }
-        return header.error == .ok ? .ok(reply) : .failed(header.error)
+        return Reply(header: header, body: body)
     }
 
     /// Ends the session, waiting (a second at most: what was asked is done) for the server to
@@ -91,8 +89,8 @@ struct DirectSession: ~Copyable {
         var buffer = ByteBuffer()
         buffer.writeJuteFrame { ConnectRequest(timeout: timeout).encode(into: &$0) }
         setReceiveTimeout(on: descriptor, seconds: waiting)
-        guard sendFrame(buffer, on: descriptor), var reply = receiveFrame(on: descriptor),
-            let response = try? ConnectResponse(from: &reply),
+        guard sendFrame(buffer, on: descriptor), let reply = receiveFrame(on: descriptor),
+            let response = try? ConnectResponse(decodingAll: reply),
             !response.isSessionRejected
         else { return nil }
         return response.timeout
@@ -116,9 +114,9 @@ struct DirectSession: ~Copyable {
     /// One frame's body; nil on a closed connection, a timeout or a frame over the limit.
     private static func receiveFrame(on descriptor: Int32) -> ByteBuffer? {
         guard var header = receiveBytes(count: 4, on: descriptor), let length = header.readInteger(as: Int32.self),
-            length >= 0, Int(length) <= defaultMaxFrameLength
+            let bodyLength = try? JuteFrameDecoder().bodyLength(announcedBy: length)
         else { return nil }
-        return receiveBytes(count: Int(length), on: descriptor)
+        return receiveBytes(count: bodyLength, on: descriptor)
     }
 
     private static func receiveBytes(count: Int, on descriptor: Int32) -> ByteBuffer? {

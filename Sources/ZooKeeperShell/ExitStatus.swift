@@ -1,4 +1,5 @@
 import ArgumentParser
+import ProcessSupport
 import ZooKeeper
 import ZooKeeperRecipes
 
@@ -26,12 +27,15 @@ public enum ExitStatus {
     /// Interrupted by Ctrl-C: 128 + SIGINT, as for a process that SIGINT ended (a command in the
     /// interactive shell, which goes on).
     public static let interrupted: Int32 = 130
+    /// A program zk was to run could not be started (as sh reports a command it cannot run).
+    static let cannotRun: Int32 = 127
 
     /// The status for an error of a command.
     static func code(for error: any Error) -> Int32 {
         guard let error = error as? ZooKeeperError else {
             if let exit = error as? ExitCode { return exit.rawValue }
             if let shellError = error as? ShellError { return shellError.status }
+            if error is ChildProcess.CannotStart { return cannotRun }
             if error is OwnershipLost { return ownershipLost }
             if error is RecipeTimeout { return gaveUp }
             return failure

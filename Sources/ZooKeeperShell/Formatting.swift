@@ -1,3 +1,4 @@
+import ProcessSupport
 import ZooKeeper
 import ZooKeeperProtocol
 

@@ -170,7 +170,8 @@ extension GlobalOptions {
     /// The connect string zk uses: the one given with --server, else $ZK_SERVER, else
     /// $ZOOKEEPER_CONNECT, else the local default.
     static func connectString(given server: String?, environment: (String) -> String?) -> String {
-        server ?? environment("ZK_SERVER") ?? environment("ZOOKEEPER_CONNECT") ?? "127.0.0.1:2181"
+        server ?? environment(ConnectionEnvironment.server) ?? environment(ConnectionEnvironment.connect)
+            ?? "127.0.0.1:2181"
     }
 
     /// The option of zk's that one of zkCli.sh's stands for (no dictionary: this runs on the

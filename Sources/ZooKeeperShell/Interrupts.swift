@@ -1,5 +1,6 @@
 import Dispatch
 import NIOConcurrencyHelpers
+import ProcessSupport
 
 #if canImport(Glibc)
     import Glibc

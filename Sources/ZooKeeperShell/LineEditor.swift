@@ -1,4 +1,5 @@
 import CEditLine
+import ProcessSupport
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials

@@ -1,3 +1,5 @@
+import ProcessSupport
+
 /// Where command lines come from: a terminal (libedit), stdin, or a fixed list (-c, -f).
 final class LineSource: @unchecked Sendable {
     enum Kind {

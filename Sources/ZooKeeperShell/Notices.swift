@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import ProcessSupport
 import ZooKeeper
 
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import NIOCore
+import ProcessSupport
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -78,8 +79,8 @@ enum OwnershipGuard {
                 processGroup: group)
             command = child.pid
         } catch {
-            _ = FileDescriptorIO.writeAll(Array("zk: \(error.message)\n".utf8), to: FileDescriptorIO.standardError)
-            exit(error.status)
+            _ = FileDescriptorIO.writeAll(Array("zk: \(error)\n".utf8), to: FileDescriptorIO.standardError)
+            exit(ExitStatus.cannotRun)
         }
         var deadlines = Deadlines.never
         var pending: [UInt8] = []

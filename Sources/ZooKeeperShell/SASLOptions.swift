@@ -8,26 +8,22 @@ import ZooKeeperSASL
 #endif
 
 extension GlobalOptions {
-    /// The environment variables that ask for a SASL login (the direct read path, which cannot
-    /// log in, steps aside for them).
-    static let saslEnvironment = ["ZK_SASL", "ZK_SASL_USER", "ZK_JAAS"]
-
     /// The SASL login the flags and $ZK_SASL, $ZK_SASL_USER, $ZK_SASL_PASSWORD, $ZK_JAAS ask for,
     /// with every file read now (so a bad one is reported before connecting); nil for none.
     func saslConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws
         -> SASLConfiguration?
     {
-        let mechanism = (sasl ?? environment["ZK_SASL"]).map { $0.uppercased() }
-        let user = saslUser ?? environment["ZK_SASL_USER"]
+        let mechanism = (sasl ?? environment[ConnectionEnvironment.sasl]).map { $0.uppercased() }
+        let user = saslUser ?? environment[ConnectionEnvironment.saslUser]
         var configuration: SASLConfiguration
-        if let jaasPath = jaas ?? environment["ZK_JAAS"] {
+        if let jaasPath = jaas ?? environment[ConnectionEnvironment.jaas] {
             configuration = try Self.jaasLogin(jaasPath, section: jaasSection ?? "Client", mechanism: mechanism)
         } else if mechanism == "GSSAPI" || (mechanism == nil && (keytab != nil || principal != nil)) {
             configuration = .gssapi(principal: principal, keytab: keytab)
         } else if mechanism != nil || user != nil {
             guard mechanism == nil || mechanism == "DIGEST-MD5" else {
                 throw ShellError(
-                    "unknown SASL mechanism '\(sasl ?? environment["ZK_SASL"] ?? "")'; zk knows DIGEST-MD5 and GSSAPI",
+                    "unknown SASL mechanism '\(sasl ?? environment[ConnectionEnvironment.sasl] ?? "")'; zk knows DIGEST-MD5 and GSSAPI",
                     status: ExitStatus.usage)
             }
             guard let user else {
@@ -59,7 +55,7 @@ extension GlobalOptions {
             let text = String(decoding: data, as: UTF8.self)
             return String(text.prefix { !$0.isNewline })
         }
-        guard let password = environment["ZK_SASL_PASSWORD"] else {
+        guard let password = environment[ConnectionEnvironment.saslPassword] else {
             throw ShellError(
                 "a DIGEST-MD5 login needs a password: $ZK_SASL_PASSWORD or --sasl-password-file FILE",
                 status: ExitStatus.usage)

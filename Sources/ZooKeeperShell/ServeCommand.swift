@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import NIOCore
 import NIOPosix
+import ProcessSupport
 import ZooKeeperProtocol
 import ZooKeeperServer
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ProcessSupport
 
 /// A command that works on a shell context: the REPL's, or a fresh one for a one-shot run.
 protocol ShellCommand: AsyncParsableCommand {
@@ -14,7 +15,7 @@ protocol ShellOnlyCommand: ShellCommand {}
 extension ShellCommand {
     func run() async throws {
         if Self.self is any ShellOnlyCommand.Type && ShellContext.current == nil {
-            let name = Self.configuration.commandName ?? Self._commandName
+            let name = CommandTable.name(of: Self.self)
             let message = "zk: \(name) works in the interactive shell or a script only (zk -c '\(name) ...; ...')\n"
             FileDescriptorIO.writeAll(Array(message.utf8), to: FileDescriptorIO.standardError)
             throw ExitCode(ExitStatus.usage)

@@ -115,7 +115,8 @@ final class ShellContext: @unchecked Sendable {
         configuration.tls = try options.tlsConfiguration()
         configuration.allowReadOnly = options.readOnly
         configuration.sasl = try options.saslConfiguration()
-        let credentials = options.auth + (ProcessInfo.processInfo.environment["ZK_AUTH"].map { [$0] } ?? [])
+        let credentials =
+            options.auth + (ProcessInfo.processInfo.environment[ConnectionEnvironment.auth].map { [$0] } ?? [])
         configuration.authentication = credentials.map { credential in
             let scheme = credential.prefix { $0 != ":" }
             return ZooKeeperClient.Authentication(

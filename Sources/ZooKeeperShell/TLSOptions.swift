@@ -12,10 +12,11 @@ extension GlobalOptions {
     func tlsConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws
         -> TLSConfiguration?
     {
-        let ca = tlsCA ?? environment["ZK_TLS_CA"]
-        let certificate = tlsCertificate ?? environment["ZK_TLS_CERT"]
-        let key = tlsKey ?? environment["ZK_TLS_KEY"]
-        let requested = environment["ZK_TLS"].map { !["", "0", "false", "no"].contains($0.lowercased()) } ?? false
+        let ca = tlsCA ?? environment[ConnectionEnvironment.tlsCA]
+        let certificate = tlsCertificate ?? environment[ConnectionEnvironment.tlsCertificate]
+        let key = tlsKey ?? environment[ConnectionEnvironment.tlsKey]
+        let requested =
+            environment[ConnectionEnvironment.tls].map { !["", "0", "false", "no"].contains($0.lowercased()) } ?? false
         guard tls || requested || ca != nil || certificate != nil || insecureSkipTLSVerify else { return nil }
         var configuration = TLSConfiguration.makeClientConfiguration()
         if let ca {

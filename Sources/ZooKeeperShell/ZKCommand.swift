@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import ProcessSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -25,16 +26,21 @@ public struct ZKCommand: AsyncParsableCommand {
             shows only its own options.
             """,
         subcommands: [
-            List.self, Get.self, SetData.self, Create.self, Delete.self, DeleteAll.self, StatCommand.self,
-            Exists.self, Tree.self, Find.self, Grep.self, DiskUsage.self, Copy.self, Transaction.self, GetACL.self,
-            SetACL.self, AddAuth.self, WhoAmI.self, Digest.self, Sync.self,
-            AllChildrenNumber.self, Ephemerals.self, SessionInfo.self, Config.self, Watch.self, AddWatch.self,
-            RemoveWatches.self, SetQuota.self, ListQuota.self, DeleteQuota.self, Reconfig.self, FourLetterWord.self,
-            Lock.self, Elect.self, Queue.self, Edit.self, Diff.self, Connect.self, Close.self, PrintWatches.self,
-            ChangeDirectory.self,
-            PrintDirectory.self,
-            Quit.self, Version.self, ServeCommand.self,
-            Register.self, Services.self, BarrierCommand.self, Bench.self,
+            ListCommand.self, GetCommand.self, SetDataCommand.self, CreateCommand.self, DeleteCommand.self,
+            DeleteAllCommand.self, StatCommand.self,
+            ExistsCommand.self, TreeCommand.self, FindCommand.self, GrepCommand.self, DiskUsageCommand.self,
+            CopyCommand.self, TransactionCommand.self, GetACLCommand.self,
+            SetACLCommand.self, AddAuthCommand.self, WhoAmICommand.self, DigestCommand.self, SyncCommand.self,
+            AllChildrenNumberCommand.self, EphemeralsCommand.self, SessionInfoCommand.self, ConfigCommand.self,
+            WatchCommand.self, AddWatchCommand.self,
+            RemoveWatchesCommand.self, SetQuotaCommand.self, ListQuotaCommand.self, DeleteQuotaCommand.self,
+            ReconfigCommand.self, FourLetterWordCommand.self,
+            LockCommand.self, ElectCommand.self, QueueCommand.self, EditCommand.self, DiffCommand.self,
+            ConnectCommand.self, CloseCommand.self, PrintWatchesCommand.self,
+            ChangeDirectoryCommand.self,
+            PrintDirectoryCommand.self,
+            QuitCommand.self, VersionCommand.self, ServeCommand.self,
+            RegisterCommand.self, ServicesCommand.self, BarrierCommand.self, BenchCommand.self,
         ]
     )
 
@@ -62,10 +68,10 @@ public struct ZKCommand: AsyncParsableCommand {
 
     public func run() async throws {
         if version {
-            FileDescriptorIO.writeAll(Array(Version.line.utf8) + [10], to: FileDescriptorIO.standardOutput)
+            FileDescriptorIO.writeAll(Array(VersionCommand.line.utf8) + [10], to: FileDescriptorIO.standardOutput)
             return
         }
-        let status = try await Session(options: global, json: output.json, stopOnError: stopOnError).run(
+        let status = try await ShellLoop(options: global, json: output.json, stopOnError: stopOnError).run(
             command: command, file: file)
         if status != 0 { throw ExitCode(status) }
     }
@@ -172,14 +178,14 @@ public struct ZKCommand: AsyncParsableCommand {
         if name == "history" || name == "redo" {
             return ShellError("\(name) works in the interactive shell only", status: ExitStatus.usage)
         }
-        return Session.command(named: name) == nil ? Session.unknownCommand(name) : nil
+        return CommandTable.command(named: name) == nil ? CommandTable.unknownCommand(name) : nil
     }
 
     /// The command whose help the arguments ask for (`zk get --help`, `zk help get`).
     private static func helpedCommand(in arguments: [String]) -> (any ParsableCommand.Type)? {
         guard let index = GlobalOptions.commandIndex(in: arguments) else { return nil }
         let name = arguments[index] == "help" && index + 1 < arguments.count ? arguments[index + 1] : arguments[index]
-        return Session.command(named: name)
+        return CommandTable.command(named: name)
     }
 
     /// A command's help, ending with where the connection options it takes but does not list are.
@@ -201,7 +207,7 @@ public struct ZKCommand: AsyncParsableCommand {
         guard !(error is ExitCode), exitCode(for: error) != .success,
             let first = fullMessage(for: error).split(separator: "\n").first, first.hasPrefix("Error: ")
         else { return nil }
-        let command = arguments.first { !$0.hasPrefix("-") && Session.command(named: $0) != nil }
+        let command = arguments.first { !$0.hasPrefix("-") && CommandTable.command(named: $0) != nil }
         return "zk: \(first.dropFirst("Error: ".count)) (see 'zk \(command.map { "\($0) " } ?? "")--help')"
     }
 }

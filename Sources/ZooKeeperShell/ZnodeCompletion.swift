@@ -1,4 +1,5 @@
 import ArgumentParser
+import ProcessSupport
 import ZooKeeper
 
 #if canImport(FoundationEssentials)
@@ -50,7 +51,7 @@ enum ZnodeCompletion {
             let value = position + 1 < words.count ? words[position + 1] : nil
             if word == "--server" || (beforeCommand && word == "-s"), let value { return value }
             if word.hasPrefix("--server=") { return String(word.dropFirst("--server=".count)) }
-            if Session.command(named: word) != nil { beforeCommand = false }
+            if CommandTable.command(named: word) != nil { beforeCommand = false }
         }
         return GlobalOptions.connectString(given: nil, environment: { environment[$0] })
     }

@@ -66,8 +66,7 @@ import ZooKeeperTestSupport
 
     /// The same zkCli lines through zkCli.sh and through zk, against Apache ZooKeeper: zk
     /// accepts each, and the nodes end the same.
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/share/zookeeper/bin/zkCli.sh")))
-    func zkCliLinesEndLikeZkCli() async throws {
+    @Test func zkCliLinesEndLikeZkCli() async throws {
         let hosts = try await SharedApacheZooKeeper.connectString()
         let root = "/daily-\(UUID().uuidString.prefix(8))"
         let lines = [
@@ -238,8 +237,8 @@ import ZooKeeperTestSupport
 
     /// zk digest computes the id as Apache ZooKeeper's DigestAuthenticationProvider does (the
     /// password may hold colons: the user ends at the first).
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/share/java/zookeeper.jar")))
-    func digestIsApacheZooKeepers() async throws {
+    @Test func digestIsApacheZooKeepers() async throws {
+        try Prerequisite.apacheZooKeeper()
         let ours = try await ShellCommandTests.zk(["digest", "alice:s3cr:et"])
         #expect(ours.status == 0, "\(ours.errorText)")
         let apache = try await ChildProcess.run(

@@ -54,12 +54,76 @@ import ZooKeeperTestSupport
         #expect(Self.direct(arguments) == nil)
     }
 
-    @Test(arguments: [
-        "ZK_AUTH", "ZK_TLS", "ZK_TLS_CA", "ZK_TLS_CERT", "ZK_TLS_KEY", "ZK_SASL", "ZK_SASL_USER", "ZK_JAAS",
-    ])
+    @Test(arguments: ConnectionEnvironment.securing)
     func credentialsOrTLSInTheEnvironmentGoTheLongWay(variable: String) {
         #expect(Self.direct(["get", "/x"], environment: [variable: "0"]) == nil)
         #expect(Self.direct(["get", "/x"], environment: ["ZK_SERVER_X": "0"]) != nil)
+    }
+
+    /// Every variable the connection options' help names is one the direct path knows: one that
+    /// forces the full client, or one of those that only say where to connect (or the SASL
+    /// password, read only for a login another variable asks for).
+    @Test func everyConnectionVariableIsKnownToTheDirectPath() throws {
+        let help = GlobalOptions.helpMessage(columns: 1000)
+        let named = Set(help.matches(of: /\$([A-Z][A-Z0-9_]*)/).map { String($0.output.1) })
+        #expect(named.contains(ConnectionEnvironment.tls) && named.contains(ConnectionEnvironment.server))
+        let harmless = [
+            ConnectionEnvironment.server, ConnectionEnvironment.connect, ConnectionEnvironment.saslPassword,
+        ]
+        for variable in named {
+            #expect(
+                ConnectionEnvironment.securing.contains(variable) || harmless.contains(variable),
+                "$\(variable) is in the help but not in ConnectionEnvironment")
+        }
+    }
+
+    /// The flags the direct path takes are the parser's own: for each direct read, every flag
+    /// argument-parser defines for the command is either taken under all its spellings (short and
+    /// long) or sends the line the long way under each of them.
+    @Test(arguments: ["get", "ls", "stat", "exists"])
+    func directFlagsAreTheParsersFlags(command: String) throws {
+        let accepted = try #require(DirectCommand.flags(of: command))
+        let acceptedSpellings = accepted.short.map { "-\($0)" } + accepted.long
+        var defined: [String] = []
+        for spellings in try Self.flagSpellings(of: command) {
+            defined += spellings
+            let taken = spellings.filter(acceptedSpellings.contains)
+            #expect(taken.isEmpty || taken == spellings, "\(command): \(taken) taken but not all of \(spellings)")
+            for spelling in spellings {
+                let line = [command, spelling, "/x"]
+                #expect((Self.direct(line) != nil) == !taken.isEmpty, "\(line)")
+            }
+        }
+        for spelling in acceptedSpellings {
+            #expect(defined.contains(spelling), "\(command) \(spelling) is not a flag of the command")
+        }
+    }
+
+    /// The spellings of each flag (not option) the command defines itself, from argument-parser's
+    /// description of it (`zk COMMAND --experimental-dump-help`), without those of zk's own (the
+    /// connection and output options and help, which every command shares).
+    static func flagSpellings(of command: String) throws -> [[String]] {
+        let shared = try allFlagSpellings([]).flatMap { $0 }
+        return try allFlagSpellings([command]).filter { !$0.contains(where: shared.contains) }
+    }
+
+    private static func allFlagSpellings(_ command: [String]) throws -> [[String]] {
+        let dump: String
+        do {
+            _ = try ZKCommand.parseAsRoot(command + ["--experimental-dump-help"])
+            dump = ""
+        } catch {
+            dump = ZKCommand.fullMessage(for: error)
+        }
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(dump.utf8)) as? [String: Any])
+        let arguments = try #require((root["command"] as? [String: Any])?["arguments"] as? [[String: Any]])
+        return arguments.compactMap { argument in
+            guard argument["kind"] as? String == "flag" else { return nil }
+            return (argument["names"] as? [[String: Any]] ?? []).compactMap { name -> String? in
+                guard let kind = name["kind"] as? String, let text = name["name"] as? String else { return nil }
+                return (kind == "long" ? "--" : "-") + text
+            }
+        }
     }
 
     /// In process, with the output on pipes: the direct path itself answers, reads and reports.

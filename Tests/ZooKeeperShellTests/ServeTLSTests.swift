@@ -48,6 +48,7 @@ import ZooKeeperTestSupport
     /// zkCli (ZooKeeperMain, with the Netty jars Debian's zookeeper.jar leaves out) over TLS, with
     /// PEM key and trust stores.
     static func zkCli(_ server: String, _ certificates: TestCertificates) async throws -> [String] {
+        try Prerequisite.apacheZooKeeper()
         let commands = "create /zc x x509:CN=client:cdrwa\nwhoami\ngetAcl /zc\nget /zc\nquit\n"
         let arguments = [
             "java", "-Dzookeeper.clientCnxnSocket=org.apache.zookeeper.ClientCnxnSocketNetty",

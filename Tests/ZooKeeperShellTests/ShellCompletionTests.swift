@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ZooKeeper
 import ZooKeeperServer
+import ZooKeeperTestSupport
 
 @testable import ZooKeeperShell
 

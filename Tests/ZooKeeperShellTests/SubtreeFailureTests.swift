@@ -134,7 +134,7 @@ import ZooKeeperTestSupport
             for path in ["/v", "/v/gone", "/v/gone/g", "/v/keep", "/v/keep/k"] { try await zk.create(path) }
             var levels = 0
             // The second level is listed after /v/gone went: the server answers NoNode for it.
-            let walk = try await Tree.walk("/v") { paths in
+            let walk = try await TreeCommand.walk("/v") { paths in
                 levels += 1
                 if levels == 2 { _ = try await zk.delete(["/v/gone/g", "/v/gone"]) }
                 return try await zk.getChildren(paths)
@@ -165,6 +165,6 @@ import ZooKeeperTestSupport
                 ["/e"], [Result<Int, ZooKeeperError>.failure(ZooKeeperError(.connectionLoss, path: "/e"))])
         }
         #expect(throws: ZooKeeperError.self) { try walk.complete() }
-        #expect(try TreeWalk(entries: [Tree.Entry(path: "/", depth: 0)]).complete().map(\.path) == ["/"])
+        #expect(try TreeWalk(entries: [TreeCommand.Entry(path: "/", depth: 0)]).complete().map(\.path) == ["/"])
     }
 }

@@ -52,10 +52,7 @@ public final class ApacheZooKeeper: @unchecked Sendable {
     public static func start(
         size: Int = 1, tickTime: Int = 200, extraProperties: [String] = [], extraConfig: [String] = []
     ) async throws -> ApacheZooKeeper {
-        guard FileManager.default.fileExists(atPath: jar) else {
-            throw ApacheZooKeeperError.notInstalled(
-                "Apache ZooKeeper is not installed (\(jar)); run `make deps` or `apt-get install zookeeper`")
-        }
+        try Prerequisite.apacheZooKeeper()
         let cluster = try ApacheZooKeeper(
             size: size, tickTime: tickTime, extraProperties: extraProperties, extraConfig: extraConfig)
         for id in 1...size { try cluster.launch(id) }

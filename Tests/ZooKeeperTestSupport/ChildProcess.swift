@@ -1,30 +1,30 @@
 import Foundation
-import ZooKeeperShell
+import ProcessSupport
 
 /// Runs programs from async tests without blocking the cooperative thread pool: pipes are read
 /// and the exit is waited for on threads of their own. With two cores the
 /// pool has two threads, and a test blocked in `waitUntilExit` would starve every other test.
-public enum ChildProcess {
-    public struct Result: Sendable {
-        public var status: Int32
-        public var stdout: [UInt8]
-        public var stderr: [UInt8]
-        public var text: String { String(decoding: stdout, as: UTF8.self) }
-        public var errorText: String { String(decoding: stderr, as: UTF8.self) }
+extension ChildProcess {
+    package struct Result: Sendable {
+        package var status: Int32
+        package var stdout: [UInt8]
+        package var stderr: [UInt8]
+        package var text: String { String(decoding: stdout, as: UTF8.self) }
+        package var errorText: String { String(decoding: stderr, as: UTF8.self) }
     }
 
-    public struct TimedOut: Error, CustomStringConvertible {
-        public var command: [String]
-        public var description: String { "\(command.joined(separator: " ")) did not finish in time and was killed" }
+    package struct TimedOut: Error, CustomStringConvertible {
+        package var command: [String]
+        package var description: String { "\(command.joined(separator: " ")) did not finish in time and was killed" }
     }
 
     /// Runs `executable` with `arguments` to completion; kills it (SIGTERM) after `timeout`.
     /// The status is the exit status, or 128 + the number of the signal that ended it.
     ///
-    /// Started with posix_spawn and waited for with waitpid on a thread of its own (zk's own
-    /// `ChildProcess`), rather than with `Process`: in one whole-suite run a child's end was
+    /// Started with posix_spawn and waited for with waitpid on a thread of its own (as zk starts
+    /// programs), rather than with `Process`: in one whole-suite run a child's end was
     /// never reported through `Process`, and the test timed out.
-    public static func run(
+    package static func run(
         _ executable: String, _ arguments: [String] = [], input: [UInt8] = [], environment: [String: String]? = nil,
         timeout: Duration = .seconds(120)
     ) async throws -> Result {
@@ -34,10 +34,10 @@ public enum ChildProcess {
         let stdin = try makePipe()
         let stdout = try makePipe()
         let stderr = try makePipe()
-        let child: ZooKeeperShell.ChildProcess
+        let child: ChildProcess
         do {
             defer { for descriptor in [stdin.read, stdout.write, stderr.write] { close(descriptor) } }
-            child = try ZooKeeperShell.ChildProcess(
+            child = try ChildProcess(
                 executable, arguments: [executable] + arguments,
                 environment: environment ?? ProcessInfo.processInfo.environment,
                 standardStreams: (stdin.read, stdout.write, stderr.write))
@@ -80,7 +80,7 @@ public enum ChildProcess {
     }
 
     /// Waits for a started process to exit (or the task to be cancelled), without blocking a thread.
-    public static func waitUntilExit(_ process: Process) async {
+    package static func waitUntilExit(_ process: Process) async {
         while process.isRunning && !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(10))
         }

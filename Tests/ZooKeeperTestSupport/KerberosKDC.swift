@@ -39,9 +39,7 @@ public final class KerberosKDC: Sendable {
 
     /// Makes the realm, its principals and keytabs, and starts the KDC.
     public static func start() async throws -> KerberosKDC {
-        guard FileManager.default.fileExists(atPath: "/usr/sbin/krb5kdc") else {
-            throw ApacheZooKeeperError.notInstalled("MIT Kerberos is not installed; run `make deps`")
-        }
+        try Prerequisite.kerberos()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zk-kdc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let port = try freePort()
@@ -107,7 +105,7 @@ public final class KerberosKDC: Sendable {
     }
 
     /// `kinit` of the user with its keytab into the ticket cache `cache` (a file in the directory).
-    public func kinit(cache: String) async throws -> ChildProcess.Result {
+    package func kinit(cache: String) async throws -> ChildProcess.Result {
         try await ChildProcess.run(
             "/usr/bin/kinit", ["-k", "-t", userKeytab, Self.user], environment: environment(cache: cache),
             timeout: .seconds(30))

@@ -30,7 +30,7 @@ public struct CreateFields: Hashable, Sendable {
 }
 
 /// A request made of `CreateFields` alone; the opcode decides the reply.
-public protocol CreateFieldsRequest: PathRequest {
+public protocol CreateFieldsRequest: ZooKeeperRequest {
     var fields: CreateFields { get set }
     init(fields: CreateFields)
 }
@@ -77,7 +77,7 @@ public struct CreateContainerRequest: CreateFieldsRequest, Hashable {
 }
 
 /// `createTTL` (21): a create with a time-to-live in milliseconds.
-public struct CreateTTLRequest: PathRequest, Hashable {
+public struct CreateTTLRequest: ZooKeeperRequest, Hashable {
     public typealias Response = Create2Response
     public static let opCode = OpCode.createTTL
     public var fields: CreateFields

@@ -1,7 +1,7 @@
 import NIOCore
 
 /// `delete` (2): version -1 matches any version.
-public struct DeleteRequest: PathRequest, Hashable {
+public struct DeleteRequest: ZooKeeperRequest, Hashable {
     public typealias Response = EmptyResponse
     public static let opCode = OpCode.delete
     public var path: String
@@ -21,7 +21,8 @@ public struct DeleteRequest: PathRequest, Hashable {
 }
 
 /// The shape shared by reads that take a path and a watch flag.
-public protocol WatchablePathRequest: PathRequest {
+public protocol WatchablePathRequest: ZooKeeperRequest {
+    var path: String { get set }
     var watch: Bool { get set }
     init(path: String, watch: Bool)
 }
@@ -85,7 +86,7 @@ public struct GetChildren2Request: WatchablePathRequest, Hashable {
 }
 
 /// `setData` (5): version -1 matches any version.
-public struct SetDataRequest: PathRequest, Hashable {
+public struct SetDataRequest: ZooKeeperRequest, Hashable {
     public typealias Response = StatResponse
     public static let opCode = OpCode.setData
     public var path: String
@@ -109,7 +110,7 @@ public struct SetDataRequest: PathRequest, Hashable {
 }
 
 /// `getACL` (6).
-public struct GetACLRequest: PathRequest, Hashable {
+public struct GetACLRequest: ZooKeeperRequest, Hashable {
     public typealias Response = GetACLResponse
     public static let opCode = OpCode.getACL
     public var path: String
@@ -121,7 +122,7 @@ public struct GetACLRequest: PathRequest, Hashable {
 }
 
 /// `setACL` (7): the version is compared with the node's `aversion`.
-public struct SetACLRequest: PathRequest, Hashable {
+public struct SetACLRequest: ZooKeeperRequest, Hashable {
     public typealias Response = StatResponse
     public static let opCode = OpCode.setACL
     public var path: String
@@ -145,7 +146,7 @@ public struct SetACLRequest: PathRequest, Hashable {
 }
 
 /// `sync` (9): replies with the path once the server has caught up with the leader.
-public struct SyncRequest: PathRequest, Hashable {
+public struct SyncRequest: ZooKeeperRequest, Hashable {
     public typealias Response = PathResponse
     public static let opCode = OpCode.sync
     public var path: String
@@ -157,7 +158,7 @@ public struct SyncRequest: PathRequest, Hashable {
 }
 
 /// `check` (13): a version check, valid only inside a multi.
-public struct CheckVersionRequest: PathRequest, Hashable {
+public struct CheckVersionRequest: ZooKeeperRequest, Hashable {
     public typealias Response = EmptyResponse
     public static let opCode = OpCode.check
     public var path: String
@@ -177,7 +178,7 @@ public struct CheckVersionRequest: PathRequest, Hashable {
 }
 
 /// `getAllChildrenNumber` (104): the number of all descendants of a node.
-public struct GetAllChildrenNumberRequest: PathRequest, Hashable {
+public struct GetAllChildrenNumberRequest: ZooKeeperRequest, Hashable {
     public typealias Response = GetAllChildrenNumberResponse
     public static let opCode = OpCode.getAllChildrenNumber
     public var path: String
@@ -189,7 +190,7 @@ public struct GetAllChildrenNumberRequest: PathRequest, Hashable {
 }
 
 /// `getEphemerals` (103): this session's ephemeral nodes whose path starts with the prefix.
-public struct GetEphemeralsRequest: PathRequest, Hashable {
+public struct GetEphemeralsRequest: ZooKeeperRequest, Hashable {
     public typealias Response = GetEphemeralsResponse
     public static let opCode = OpCode.getEphemerals
     /// The prefix; "/" (or "") lists them all.

@@ -71,7 +71,7 @@ public struct SetWatches2Request: ZooKeeperRequest, Hashable {
 }
 
 /// `addWatch` (106): a persistent or persistent-recursive watch; the reply is an `ErrorResponse`.
-public struct AddWatchRequest: PathRequest, Hashable {
+public struct AddWatchRequest: ZooKeeperRequest, Hashable {
     public typealias Response = ErrorResponse
     public static let opCode = OpCode.addWatch
     public var path: String
@@ -91,7 +91,8 @@ public struct AddWatchRequest: PathRequest, Hashable {
 }
 
 /// The record of `checkWatches` and `removeWatches`: a path and a watcher type.
-public protocol WatcherTypeRequest: PathRequest {
+public protocol WatcherTypeRequest: ZooKeeperRequest {
+    var path: String { get set }
     var type: WatcherType { get set }
     init(path: String, type: WatcherType)
 }

@@ -12,8 +12,3 @@ extension ZooKeeperRequest {
     /// The opcode of this request.
     public var opCode: OpCode { Self.opCode }
 }
-
-/// A request whose record carries the path it addresses, so a client can apply a chroot.
-public protocol PathRequest: ZooKeeperRequest {
-    var path: String { get set }
-}

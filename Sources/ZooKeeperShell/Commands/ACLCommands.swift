@@ -22,7 +22,7 @@ enum ACLArgument {
     }
 }
 
-struct GetACL: ShellCommand {
+struct GetACLCommand: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "getAcl", abstract: "Print a node's ACL.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -40,7 +40,7 @@ struct GetACL: ShellCommand {
     }
 }
 
-struct SetACL: ShellCommand {
+struct SetACLCommand: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "setAcl", abstract: "Replace a node's ACL.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -57,7 +57,9 @@ struct SetACL: ShellCommand {
         let node = shell.resolve(path)
         let result: Stat
         if recursive {
-            for entry in try await Tree.walk(zk, node).complete() { try await zk.setACL(entry.path, acl: entries) }
+            for entry in try await TreeCommand.walk(zk, node).complete() {
+                try await zk.setACL(entry.path, acl: entries)
+            }
             guard let stat = try await zk.exists(node) else { throw ZooKeeperError(.noNode, path: node) }
             result = stat
         } else {
@@ -68,7 +70,7 @@ struct SetACL: ShellCommand {
     }
 }
 
-struct AddAuth: ShellCommand {
+struct AddAuthCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "addauth", abstract: "Add credentials to the session, e.g. `addauth digest user:password`.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
@@ -81,7 +83,7 @@ struct AddAuth: ShellCommand {
     }
 }
 
-struct WhoAmI: ShellCommand {
+struct WhoAmICommand: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "whoami", abstract: "Print the session's identities.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -95,7 +97,7 @@ struct WhoAmI: ShellCommand {
 }
 
 /// `zk digest user:password`: the id of a `digest:` ACL entry, as the server computes it.
-struct Digest: ShellCommand {
+struct DigestCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "digest",
         abstract: "Print the digest ACL id of user:password, user:base64(sha1(user:password)).",

@@ -3,7 +3,7 @@ import ZooKeeper
 
 /// `zk bench`: throughput or latency of the basic operations against the connected server, as
 /// zk-smoketest and `etcdctl check perf` measure them.
-struct Bench: ShellCommand {
+struct BenchCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure a server's throughput (or latency) for creates, sets, gets, watches and deletes.",
@@ -171,7 +171,7 @@ struct Bench: ShellCommand {
     /// Deletes whatever is left under `base` (and `base` itself when the benchmark made it).
     private static func clean(_ base: String, removingIt: Bool, with client: ZooKeeperClient) async throws {
         let children = try await client.getChildren(base).map { base == "/" ? "/" + $0 : base + "/" + $0 }
-        try await Tree.delete(children, with: client)
+        try await TreeCommand.delete(children, with: client)
         if removingIt { try await client.delete(base) }
     }
 }

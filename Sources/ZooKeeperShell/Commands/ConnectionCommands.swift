@@ -1,6 +1,6 @@
 import ArgumentParser
 
-struct Connect: ShellOnlyCommand {
+struct ConnectCommand: ShellOnlyCommand {
     static let configuration = CommandConfiguration(
         commandName: "connect", abstract: "Connect the shell to another server (a new session).")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
@@ -12,7 +12,7 @@ struct Connect: ShellOnlyCommand {
     }
 }
 
-struct Close: ShellOnlyCommand {
+struct CloseCommand: ShellOnlyCommand {
     static let configuration = CommandConfiguration(
         commandName: "close",
         abstract: "Close the session (its ephemeral nodes go); the next command opens a new one.")
@@ -24,7 +24,7 @@ struct Close: ShellOnlyCommand {
     }
 }
 
-struct PrintWatches: ShellOnlyCommand {
+struct PrintWatchesCommand: ShellOnlyCommand {
     static let configuration = CommandConfiguration(
         commandName: "printwatches", abstract: "Turn the printing of -w watch events on or off in the shell.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions

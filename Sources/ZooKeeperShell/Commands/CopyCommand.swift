@@ -9,13 +9,13 @@ import ZooKeeper
 
 /// `cp`: copies a subtree between two places of the server, or to and from a JSON file or a local
 /// directory (backup and restore). A place is a znode path, `json:FILE` or `dir:DIRECTORY`.
-struct Copy: ShellCommand {
+struct CopyCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "cp",
         abstract: "Copy a subtree: znode to znode, or to and from json:FILE or dir:DIRECTORY (backup, restore).",
         discussion: """
             Data and ACLs are copied (a directory keeps data only: one directory per node, its data in \
-            a file named \(Copy.dataFile)); existing nodes and files are overwritten only with --force.
+            a file named \(CopyCommand.dataFile)); existing nodes and files are overwritten only with --force.
             """)
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -70,7 +70,7 @@ struct Copy: ShellCommand {
         }
         let zk = try await shell.zk()
         let root = shell.resolve(place)
-        var walk = try await Tree.walk(zk, root)
+        var walk = try await TreeCommand.walk(zk, root)
         var nodes: [Node] = []
         for path in walk.paths {
             do {

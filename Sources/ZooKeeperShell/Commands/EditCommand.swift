@@ -1,4 +1,5 @@
 import ArgumentParser
+import ProcessSupport
 import ZooKeeper
 import ZooKeeperProtocol
 
@@ -9,7 +10,7 @@ import ZooKeeperProtocol
 #endif
 
 /// `edit`: opens a node's data in $VISUAL or $EDITOR and writes it back if unchanged meanwhile.
-struct Edit: ShellCommand {
+struct EditCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "edit",
         abstract: "Edit a node's data in $VISUAL/$EDITOR; written back only if nobody changed it meanwhile.",
@@ -56,7 +57,7 @@ struct Edit: ShellCommand {
 }
 
 /// `diff`: compares two subtrees by relative path and data.
-struct Diff: ShellCommand {
+struct DiffCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
         abstract: "Compare two subtrees: '-' only in the first, '+' only in the second, '~' data differs.",
@@ -114,7 +115,7 @@ struct Diff: ShellCommand {
     /// Data by path relative to the root ("" for the root itself).
     private func contents(_ zk: ZooKeeperClient, _ root: String) async throws -> [String: [UInt8]] {
         var result: [String: [UInt8]] = [:]
-        for entry in try await Tree.walk(zk, root).complete() {
+        for entry in try await TreeCommand.walk(zk, root).complete() {
             let relative = String(entry.path.dropFirst(root == "/" ? 0 : root.count))
             result[relative.isEmpty ? "." : relative] = try await zk.getData(entry.path).data
         }

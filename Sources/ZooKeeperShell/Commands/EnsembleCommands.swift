@@ -1,4 +1,5 @@
 import ArgumentParser
+import ProcessSupport
 import ZooKeeper
 
 #if canImport(FoundationEssentials)
@@ -8,7 +9,7 @@ import ZooKeeper
 #endif
 
 /// zkCli's config: the ensemble's dynamic configuration.
-struct Config: ShellCommand {
+struct ConfigCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "config", abstract: "Print the ensemble's configuration (/zookeeper/config).")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
@@ -62,7 +63,7 @@ struct Config: ShellCommand {
 }
 
 /// zkCli's reconfig: changes the ensemble's membership (needs reconfigEnabled and admin rights).
-struct Reconfig: ShellCommand {
+struct ReconfigCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconfig",
         abstract: "Change the ensemble's membership: add or remove servers, or give the new member list.",
@@ -131,7 +132,7 @@ struct Reconfig: ShellCommand {
             joining: add.isEmpty ? nil : add.joined(separator: ","),
             leaving: remove.isEmpty ? nil : remove.joined(separator: ","), newMembers: newMembers,
             fromConfig: version.flatMap(Self.configVersion) ?? -1)
-        Config.print(config.data, stat: self.stat ? config.stat : nil, in: shell)
+        ConfigCommand.print(config.data, stat: self.stat ? config.stat : nil, in: shell)
     }
 
     /// A version as the configuration shows it: hex, with or without 0x.

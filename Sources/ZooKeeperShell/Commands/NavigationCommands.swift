@@ -1,6 +1,6 @@
 import ArgumentParser
 
-struct ChangeDirectory: ShellOnlyCommand {
+struct ChangeDirectoryCommand: ShellOnlyCommand {
     static let configuration = CommandConfiguration(
         commandName: "cd", abstract: "Change the current node ('-': back, '..': up).")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
@@ -12,7 +12,7 @@ struct ChangeDirectory: ShellOnlyCommand {
     }
 }
 
-struct PrintDirectory: ShellOnlyCommand {
+struct PrintDirectoryCommand: ShellOnlyCommand {
     static let configuration = CommandConfiguration(commandName: "pwd", abstract: "Print the current node.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -22,7 +22,7 @@ struct PrintDirectory: ShellOnlyCommand {
     }
 }
 
-struct Quit: ShellOnlyCommand {
+struct QuitCommand: ShellOnlyCommand {
     static let configuration = CommandConfiguration(
         commandName: "quit", abstract: "Leave the shell.", aliases: ["exit"])
     @OptionGroup(visibility: .hidden) var global: GlobalOptions

@@ -8,7 +8,7 @@ import ZooKeeperProtocol
     import Foundation
 #endif
 
-struct List: ShellCommand {
+struct ListCommand: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "ls", abstract: "List a node's children (sorted).")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -21,7 +21,7 @@ struct List: ShellCommand {
         let zk = try await shell.zk()
         let node = shell.resolve(path ?? ".")
         if recursive {
-            let walk = try await Tree.walk(zk, node)
+            let walk = try await TreeCommand.walk(zk, node)
             shell.json ? shell.output.json(walk.paths) : walk.paths.forEach(shell.output.line)
             return try walk.finish(shell.output)
         }
@@ -51,7 +51,7 @@ struct List: ShellCommand {
     }
 }
 
-struct Get: ShellCommand {
+struct GetCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "get",
         abstract: "Print a node's data: raw bytes on stdout (a newline is added on a terminal only).")
@@ -110,7 +110,7 @@ struct Get: ShellCommand {
     }
 }
 
-struct SetData: ShellCommand {
+struct SetDataCommand: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "set", abstract: "Replace a node's data.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -135,7 +135,7 @@ struct SetData: ShellCommand {
     }
 }
 
-struct Create: ShellCommand {
+struct CreateCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
         abstract: "Create a node; prints the created path (with its sequence number).")
@@ -193,7 +193,7 @@ struct Create: ShellCommand {
     }
 }
 
-struct Delete: ShellCommand {
+struct DeleteCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete", abstract: "Delete a node (it must have no children).")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
@@ -206,7 +206,7 @@ struct Delete: ShellCommand {
     }
 }
 
-struct DeleteAll: ShellCommand {
+struct DeleteAllCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "deleteall", abstract: "Delete a node and its whole subtree.", aliases: ["rmr"])
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
@@ -231,10 +231,10 @@ struct DeleteAll: ShellCommand {
             throw ShellError("deleteall deletes a whole subtree; add --force to confirm", status: ExitStatus.usage)
         }
         let zk = try await shell.zk()
-        let walk = try await Tree.walk(zk, node)
+        let walk = try await TreeCommand.walk(zk, node)
         // Deepest first, so each delete finds its node childless: the server applies a session's
         // requests in order, batch calls included.
-        var failures = try await Tree.deleteEach(walk.paths.reversed(), batch: batch, with: zk)
+        var failures = try await TreeCommand.deleteEach(walk.paths.reversed(), batch: batch, with: zk)
         // A node that may not be read keeps the children the walk could not list, and so do the
         // nodes above it: that is said once, for the unreadable node. Any other failure is thrown.
         let kept = failures.filter { $0.error.code == .notEmpty && walk.unreadable.contains($0.path) }.map(\.path)
@@ -277,7 +277,7 @@ struct StatCommand: ShellCommand {
     }
 }
 
-struct Exists: ShellCommand {
+struct ExistsCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "exists",
         abstract: "Exit 0 when the node exists, 2 when it does not (prints nothing; for `if`).")

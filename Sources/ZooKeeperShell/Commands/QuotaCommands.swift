@@ -2,7 +2,7 @@ import ArgumentParser
 import ZooKeeper
 
 /// zkCli's setquota: limits on a subtree's node count and data bytes, soft (-n, -b) and hard (-N, -B).
-struct SetQuota: ShellCommand {
+struct SetQuotaCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "setquota",
         abstract: "Set a quota on a subtree: soft (-n, -b) or hard (-N, -B) limits on nodes and bytes.")
@@ -37,7 +37,7 @@ struct SetQuota: ShellCommand {
 }
 
 /// zkCli's listquota.
-struct ListQuota: ShellCommand {
+struct ListQuotaCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "listquota", abstract: "Print a subtree's quota and its usage (exit 2 when it has none).")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
@@ -65,7 +65,7 @@ struct ListQuota: ShellCommand {
 }
 
 /// zkCli's delquota.
-struct DeleteQuota: ShellCommand {
+struct DeleteQuotaCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "delquota", abstract: "Remove a subtree's quota, or only the limits named by -n, -b, -N, -B.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions

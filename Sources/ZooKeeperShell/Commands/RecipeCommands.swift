@@ -1,5 +1,6 @@
 import ArgumentParser
 import NIOCore
+import ProcessSupport
 import Synchronization
 import ZooKeeper
 import ZooKeeperProtocol
@@ -177,7 +178,7 @@ struct GraceOption: ParsableArguments {
     var duration: Duration? { grace.map { .milliseconds(Int64($0 * 1000)) } }
 }
 
-struct Lock: ShellCommand {
+struct LockCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "lock",
         abstract: "Run a command while holding a distributed lock; exit with its status.",
@@ -232,7 +233,7 @@ struct Lock: ShellCommand {
     }
 }
 
-extension Lock {
+extension LockCommand {
     /// The lock's contenders in order of their sequence numbers, the holder first, each with the
     /// session that queued it.
     private func printContenders(_ zk: ZooKeeperClient, in shell: ShellContext) async throws {
@@ -260,7 +261,7 @@ extension Lock {
     }
 }
 
-struct Queue: ShellCommand {
+struct QueueCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "queue",
         abstract: "A distributed queue: put DATA, take (waits for an item), peek, ls, count.")
@@ -325,7 +326,7 @@ struct Queue: ShellCommand {
     }
 }
 
-extension Queue {
+extension QueueCommand {
     /// Takes an item, waiting at most --wait. When the time is up, the take is cancelled and its
     /// result awaited: a take whose delete was sent returns its item, which is then printed.
     private func take(from queue: DistributedQueue, node: String) async throws -> [UInt8] {
@@ -357,7 +358,7 @@ extension Queue {
     }
 }
 
-struct Elect: ShellCommand {
+struct ElectCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "elect",
         abstract: "Run a command only while this process is the leader; --list shows the candidates.",

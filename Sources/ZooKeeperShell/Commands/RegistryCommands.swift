@@ -2,7 +2,7 @@ import ArgumentParser
 import ZooKeeper
 import ZooKeeperRecipes
 
-struct Register: ShellCommand {
+struct RegisterCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "register",
         abstract: "Keep a service instance registered while a command runs; exit with its status.",
@@ -94,7 +94,7 @@ struct Register: ShellCommand {
     }
 }
 
-struct Services: ShellCommand {
+struct ServicesCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "services",
         abstract: "List a service's live instances (id, endpoint, metadata), or the services; --watch follows changes.",

@@ -2,7 +2,7 @@ import ArgumentParser
 import ZooKeeper
 import ZooKeeperProtocol
 
-struct Sync: ShellCommand {
+struct SyncCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync", abstract: "Wait until the server has caught up with the leader.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
@@ -16,7 +16,7 @@ struct Sync: ShellCommand {
     }
 }
 
-struct AllChildrenNumber: ShellCommand {
+struct AllChildrenNumberCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "getAllChildrenNumber", abstract: "Count every descendant of a node.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
@@ -30,7 +30,7 @@ struct AllChildrenNumber: ShellCommand {
     }
 }
 
-struct Ephemerals: ShellCommand {
+struct EphemeralsCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "getEphemerals", abstract: "List this session's ephemeral nodes (under a prefix).")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
@@ -44,7 +44,7 @@ struct Ephemerals: ShellCommand {
     }
 }
 
-struct SessionInfo: ShellCommand {
+struct SessionInfoCommand: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "session", abstract: "Print the session's facts.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -69,7 +69,7 @@ struct SessionInfo: ShellCommand {
     }
 }
 
-struct FourLetterWord: ShellCommand {
+struct FourLetterWordCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "4lw", abstract: "Send a four-letter word (ruok, srvr, stat, mntr, conf, cons, wchs, ...).",
         discussion: """
@@ -196,7 +196,7 @@ struct FourLetterWord: ShellCommand {
     }
 }
 
-struct Version: ShellCommand {
+struct VersionCommand: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "version", abstract: "Print zk's version.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @OptionGroup var output: OutputOptions

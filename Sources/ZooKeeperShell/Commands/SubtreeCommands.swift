@@ -5,7 +5,7 @@ import ZooKeeper
     import Glibc
 #endif
 
-struct Find: ShellCommand {
+struct FindCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "find",
         abstract: "Print the paths of a subtree that match (all of) the filters.")
@@ -19,7 +19,7 @@ struct Find: ShellCommand {
     func run(in shell: ShellContext) async throws {
         let pattern = try regex.map { try Regex($0) }
         let zk = try await shell.zk()
-        var walk = try await Tree.walk(zk, shell.resolve(path ?? "."))
+        var walk = try await TreeCommand.walk(zk, shell.resolve(path ?? "."))
         var matches = walk.paths.filter { path in
             let last = path.split(separator: "/").last.map(String.init) ?? "/"
             if let name, fnmatch(name, last, 0) != 0 { return false }
@@ -27,7 +27,7 @@ struct Find: ShellCommand {
             return true
         }
         if ephemeral {
-            let stats = try await Tree.inBatches(matches, { try await zk.exists($0) })
+            let stats = try await TreeCommand.inBatches(matches, { try await zk.exists($0) })
             matches = try walk.readable(matches, stats).filter { $0.value?.isEphemeral == true }.map(\.path)
         }
         shell.json ? shell.output.json(matches) : matches.forEach(shell.output.line)
@@ -35,7 +35,7 @@ struct Find: ShellCommand {
     }
 }
 
-struct Grep: ShellCommand {
+struct GrepCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "grep",
         abstract: "Search the data of a subtree: prints path:line for every matching line (UTF-8 data only).")
@@ -56,9 +56,9 @@ struct Grep: ShellCommand {
         let zk = try await shell.zk()
         var found = false
         var matches: [Any] = []
-        var walk = try await Tree.walk(zk, shell.resolve(path ?? "."))
+        var walk = try await TreeCommand.walk(zk, shell.resolve(path ?? "."))
         let paths = walk.paths
-        let nodes = try walk.readable(paths, try await Tree.inBatches(paths, { try await zk.getData($0) }))
+        let nodes = try walk.readable(paths, try await TreeCommand.inBatches(paths, { try await zk.getData($0) }))
         for (path, node) in nodes {
             guard let text = String(validating: node.data, as: UTF8.self) else { continue }
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).filter { $0.contains(regex) }
@@ -78,7 +78,7 @@ struct Grep: ShellCommand {
     }
 }
 
-struct DiskUsage: ShellCommand {
+struct DiskUsageCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "du", abstract: "Print the data bytes and node count of a subtree.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
@@ -90,9 +90,9 @@ struct DiskUsage: ShellCommand {
         let root = shell.resolve(path ?? ".")
         var bytes = 0
         var nodes = 0
-        var walk = try await Tree.walk(zk, root)
+        var walk = try await TreeCommand.walk(zk, root)
         let paths = walk.paths
-        let stats = try await Tree.inBatches(paths, { try await zk.exists($0) })
+        let stats = try await TreeCommand.inBatches(paths, { try await zk.exists($0) })
         // A node gone meanwhile is not counted.
         for case let (_, stat?) in try walk.readable(paths, stats) {
             bytes += Int(stat.dataLength)
@@ -107,7 +107,7 @@ struct DiskUsage: ShellCommand {
     }
 }
 
-struct Transaction: ShellCommand {
+struct TransactionCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "txn",
         abstract: "Apply several writes atomically (one multi): all or none.",
@@ -152,12 +152,12 @@ struct Transaction: ShellCommand {
         switch (words.first, words.count) {
         case ("create", 2...):
             // create's own flags and arguments, as the create command reads them.
-            let create: Create
+            let create: CreateCommand
             do {
-                create = try Create.parse(Array(words.dropFirst()))
+                create = try CreateCommand.parse(Array(words.dropFirst()))
             } catch {
                 throw ShellError(
-                    "cannot read operation '\(text)': \(Create.message(for: error))", status: ExitStatus.usage)
+                    "cannot read operation '\(text)': \(CreateCommand.message(for: error))", status: ExitStatus.usage)
             }
             if create.parents {
                 throw ShellError(

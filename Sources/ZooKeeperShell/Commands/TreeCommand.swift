@@ -2,7 +2,7 @@ import ArgumentParser
 import ZooKeeper
 import ZooKeeperProtocol
 
-struct Tree: ShellCommand {
+struct TreeCommand: ShellCommand {
     static let configuration = CommandConfiguration(commandName: "tree", abstract: "Draw a subtree.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @OptionGroup var output: OutputOptions

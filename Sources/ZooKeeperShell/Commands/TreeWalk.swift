@@ -8,12 +8,12 @@ import ZooKeeper
 /// Like find(1), the subtree commands print what they could read, then one line on stderr per
 /// skipped subtree (``finish(_:)``), and exit with status 6.
 struct TreeWalk {
-    let entries: [Tree.Entry]
+    let entries: [TreeCommand.Entry]
     /// The nodes that could not be read, in the order found.
     private(set) var unreadable: [String] = []
     private var skipped: Set<String> = []
 
-    init(entries: [Tree.Entry]) {
+    init(entries: [TreeCommand.Entry]) {
         self.entries = entries
     }
 
@@ -44,7 +44,7 @@ struct TreeWalk {
 
     /// The whole subtree, for commands that must not act on part of it: throws NoAuth for the
     /// first node that could not be read.
-    func complete() throws -> [Tree.Entry] {
+    func complete() throws -> [TreeCommand.Entry] {
         if let path = unreadable.first { throw ZooKeeperError(.noAuth, path: path) }
         return entries
     }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import ZooKeeper
 
-struct Watch: ShellCommand {
+struct WatchCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
         abstract: "Print every change of a node (or, with -R, of its subtree), one line each, until interrupted.",
@@ -45,7 +45,7 @@ struct Watch: ShellCommand {
 
 /// zkCli's addWatch: in the shell or a script, the watch stays and its events are announced
 /// until `removewatches`; run once, it streams the events like `watch`.
-struct AddWatch: ShellCommand {
+struct AddWatchCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "addWatch",
         abstract: "Add a persistent watch (recursive by default); its events are announced until removewatches.")
@@ -74,7 +74,7 @@ struct AddWatch: ShellCommand {
 }
 
 /// zkCli's removewatches.
-struct RemoveWatches: ShellCommand {
+struct RemoveWatchesCommand: ShellCommand {
     static let configuration = CommandConfiguration(
         commandName: "removewatches", abstract: "Remove this session's watches on a node.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions

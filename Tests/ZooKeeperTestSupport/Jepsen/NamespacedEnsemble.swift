@@ -55,9 +55,7 @@ public final class NamespacedEnsemble: @unchecked Sendable {
     /// Creates the namespaces (removing a crashed run's first), starts a member in each and waits
     /// until one leads and the others follow it.
     public static func start(size: Int = 3, tickTime: Int = 250) async throws -> NamespacedEnsemble {
-        guard FileManager.default.fileExists(atPath: ApacheZooKeeper.jar) else {
-            throw ApacheZooKeeperError.notInstalled("Apache ZooKeeper is not installed (\(ApacheZooKeeper.jar))")
-        }
+        try Prerequisite.apacheZooKeeper()
         do {
             try await net(["up", "\(size)"])
         } catch {

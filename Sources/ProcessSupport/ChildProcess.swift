@@ -15,7 +15,7 @@ import NIOConcurrencyHelpers
 /// A child process that gets this process's stdin, stdout and stderr (or the descriptors given
 /// in their place) and no other descriptor, started with the default signal dispositions and no
 /// blocked signals (whatever this process ignores or blocks). The test support runs programs
-/// with it too.
+/// with it too (`ChildProcess.run` in ZooKeeperTestSupport).
 package final class ChildProcess: Sendable {
     /// Its process ID; valid until it has been waited for.
     package let pid: pid_t
@@ -26,12 +26,20 @@ package final class ChildProcess: Sendable {
 
     /// How many children are running, and how many SIGINT has ended so far. They share the
     /// terminal: while one runs, and when one has been ended by it, a Ctrl-C was theirs.
-    struct Census: Sendable {
-        var running: Int
-        var interrupted: Int
+    package struct Census: Sendable {
+        package var running: Int
+        package var interrupted: Int
     }
 
-    static var census: Census { children.withLockedValue { $0 } }
+    package static var census: Census { children.withLockedValue { $0 } }
+
+    /// A program that could not be started: "cannot run PATH: REASON". A shell reports it with
+    /// status 127, as sh does for a command it cannot run.
+    package struct CannotStart: Error, CustomStringConvertible {
+        package var path: String
+        package var reason: String
+        package var description: String { "cannot run \(path): \(reason)" }
+    }
 
     /// Starts the program at `path`; `arguments` begins with the name it runs under.
     /// `standardStreams`, when given, are the descriptors the child gets as its stdin, stdout
@@ -41,7 +49,7 @@ package final class ChildProcess: Sendable {
         _ path: String, arguments: [String], environment: [String: String],
         standardStreams: (input: Int32, output: Int32, error: Int32)? = nil, descriptors: [Int32] = [],
         processGroup: pid_t? = nil
-    ) throws(ShellError) {
+    ) throws(CannotStart) {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -78,7 +86,7 @@ package final class ChildProcess: Sendable {
         var pid = pid_t()
         let result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
         guard result == 0 else {
-            throw ShellError("cannot run \(path): \(String(cString: strerror(result)))", status: 127)
+            throw CannotStart(path: path, reason: String(cString: strerror(result)))
         }
         self.pid = pid
         Self.children.withLockedValue { $0.running += 1 }

@@ -7,8 +7,8 @@ import Dispatch
 #endif
 
 /// Turns termination signals into a callback instead of the default exit, until cancelled.
-enum SignalWatcher {
-    final class Handle {
+package enum SignalWatcher {
+    package final class Handle {
         private let sources: [any DispatchSourceSignal]
         private let restore: [() -> Void]
         init(sources: [any DispatchSourceSignal], restore: [() -> Void]) {
@@ -17,13 +17,13 @@ enum SignalWatcher {
         }
         /// Stops watching and gives the signals back the handling they had before (in the
         /// shell, Ctrl-C interrupts commands again once `serve` ends).
-        func cancel() {
+        package func cancel() {
             sources.forEach { $0.cancel() }
             restore.forEach { $0() }
         }
     }
 
-    static func stopping(on signals: [Int32], _ handler: @escaping @Sendable () -> Void) -> Handle {
+    package static func stopping(on signals: [Int32], _ handler: @escaping @Sendable () -> Void) -> Handle {
         var restore: [() -> Void] = []
         let sources = signals.map { number in
             let previous = signal(number, SIG_IGN)

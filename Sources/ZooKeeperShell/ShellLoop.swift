@@ -1,4 +1,5 @@
 import ArgumentParser
+import ProcessSupport
 import ZooKeeper
 
 #if canImport(FoundationEssentials)
@@ -11,7 +12,7 @@ import ZooKeeper
 /// context, and keeps going after failures unless asked to stop. On a terminal, Ctrl-C drops the
 /// line being typed or interrupts the running command, and the shell goes on; in scripts it
 /// ends zk, as it does a one-shot command.
-struct Session {
+struct ShellLoop {
     let options: GlobalOptions
     /// Every command prints JSON (`zk --json`).
     var json = false
@@ -89,11 +90,11 @@ struct Session {
         let name = words[0]
         if name == "help" {
             guard words.count > 1 else {
-                shell.output.line(Self.overview)
+                shell.output.line(CommandTable.overview)
                 return 0
             }
-            guard let type = Self.command(named: words[1]) else {
-                return shell.report(Self.unknownCommand(words[1]))
+            guard let type = CommandTable.command(named: words[1]) else {
+                return shell.report(CommandTable.unknownCommand(words[1]))
             }
             shell.output.line(ZKCommand.withConnectionOptionsHint(ZKCommand.helpMessage(for: type), for: type))
             return 0
@@ -160,7 +161,9 @@ struct Session {
     /// Runs one command line; returns its status (or `quit`). Interrupted (Ctrl-C cancelled its
     /// task), it reports nothing and returns 130, as for a process ended by SIGINT.
     private func execute(_ words: [String], in shell: ShellContext) async -> Int32 {
-        guard Self.command(named: words[0]) != nil else { return shell.report(Self.unknownCommand(words[0])) }
+        guard CommandTable.command(named: words[0]) != nil else {
+            return shell.report(CommandTable.unknownCommand(words[0]))
+        }
         do {
             var command = try ZKCommand.parseAsRoot(words)
             guard var asyncCommand = command as? any AsyncParsableCommand, !(command is ZKCommand) else {
@@ -197,42 +200,6 @@ struct Session {
     /// Prints the events of watches set with -w that have fired, and session changes.
     private func printNotifications(_ shell: ShellContext) async {
         for line in await shell.notices.drain() { shell.output.error(line) }
-    }
-
-    static func command(named name: String) -> (any ParsableCommand.Type)? {
-        ZKCommand.configuration.subcommands.first { type in
-            type.configuration.commandName == name || type.configuration.aliases.contains(name)
-                || (type.configuration.commandName == nil && type._commandName == name)
-        }
-    }
-
-    static var names: [String] {
-        ZKCommand.configuration.subcommands.flatMap { type in
-            [type.configuration.commandName ?? type._commandName] + type.configuration.aliases
-        } + ["help", "history", "redo"]
-    }
-
-    /// `unknown command 'lss'; did you mean 'ls'?`
-    static func unknownCommand(_ name: String) -> ShellError {
-        let suggestion = closest(to: name).map { "; did you mean '\($0)'?" } ?? ""
-        return ShellError("unknown command '\(name)'\(suggestion)", status: ExitStatus.usage)
-    }
-
-    /// The known command nearest to a mistyped one (edit distance at most 2).
-    static func closest(to word: String) -> String? {
-        let scored = names.map { ($0, EditDistance.between($0.lowercased(), word.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= 2 else { return nil }
-        return best.0
-    }
-
-    static var overview: String {
-        var text = "Commands (help COMMAND for details):\n"
-        for type in ZKCommand.configuration.subcommands {
-            let name = type.configuration.commandName ?? type._commandName
-            text += "  " + name.padding(22) + (type.configuration.abstract) + "\n"
-        }
-        return text + "  " + "help".padding(22) + "This list.\n  " + "history".padding(22)
-            + "The commands typed before."
     }
 }
 

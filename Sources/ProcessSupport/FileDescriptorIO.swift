@@ -7,9 +7,9 @@
 /// Whole writes and reads on file descriptors (stdout, stderr, stdin), retried after
 /// interruptions and short writes.
 package enum FileDescriptorIO {
-    static let standardInput: Int32 = 0
-    static let standardOutput: Int32 = 1
-    static let standardError: Int32 = 2
+    package static let standardInput: Int32 = 0
+    package static let standardOutput: Int32 = 1
+    package static let standardError: Int32 = 2
 
     /// Writes all the bytes, or as many as the descriptor takes before failing (a closed pipe,
     /// say); returns the error number of the failure, nil when all were written.
@@ -50,7 +50,7 @@ package enum FileDescriptorIO {
 
     /// A whole file's bytes, or why it cannot be read: "No such file or directory", "Permission
     /// denied", "Is a directory".
-    static func readFile(_ path: String) -> Result<[UInt8], FileError> {
+    package static func readFile(_ path: String) -> Result<[UInt8], FileError> {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return .failure(FileError(path: path, number: errno)) }
         defer { close(descriptor) }
@@ -65,10 +65,10 @@ package enum FileDescriptorIO {
     }
 
     /// A file that could not be read: "cannot read PATH: REASON".
-    struct FileError: Error {
-        var path: String
-        var number: Int32
-        var reason: String { String(cString: strerror(number)) }
-        var message: String { "cannot read \(path): \(reason)" }
+    package struct FileError: Error {
+        package var path: String
+        package var number: Int32
+        package var reason: String { String(cString: strerror(number)) }
+        package var message: String { "cannot read \(path): \(reason)" }
     }
 }

@@ -41,7 +41,7 @@ package enum Blocking {
     /// Runs `body` as a task and waits for its result, at most `timeout`; `fallback` when it does
     /// not come in time. For synchronous callers (libedit's and argument-parser's completion
     /// callbacks) that must not hang.
-    static func wait<T: Sendable>(
+    package static func wait<T: Sendable>(
         atMost timeout: DispatchTimeInterval, or fallback: T, _ body: @escaping @Sendable () async -> T
     ) -> T {
         let result = Result<T>()

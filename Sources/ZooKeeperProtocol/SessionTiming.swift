@@ -1,0 +1,17 @@
+/// The timing rules of a session that every client here follows, whatever does its I/O (the
+/// event-loop client and the blocking one-shot reads of `zk`): those of ZooKeeper's own clients.
+package enum SessionTiming {
+    /// How long a connection may stay silent before the client judges it dead: two thirds of the
+    /// negotiated session timeout, leaving a third to reach another server before the session
+    /// expires.
+    package static func readTimeout(negotiated milliseconds: Int32) -> Int64 {
+        Int64(milliseconds) * 2 / 3
+    }
+
+    /// How long the client may stay silent before it pings: a sixth of the negotiated timeout,
+    /// so that answers come often enough to prove contact with the leader without a gap (Java's
+    /// client waits a third; see the client's `LeaderContact`).
+    package static func pingInterval(negotiated milliseconds: Int32) -> Int64 {
+        Int64(milliseconds) / 6
+    }
+}
