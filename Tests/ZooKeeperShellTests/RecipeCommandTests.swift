@@ -73,7 +73,7 @@ import ZooKeeperTestSupport
             let first = Process()
             first.executableURL = URL(fileURLWithPath: zk)
             first.arguments = [
-                "-s", address, "--timeout", "2", "elect", "/election", "--id", "a", "--", "sleep", orphan,
+                "-s", address, "--timeout", "4", "elect", "/election", "--id", "a", "--", "sleep", orphan,
             ]
             first.standardOutput = FileHandle.nullDevice
             try first.run()

@@ -119,22 +119,22 @@ import ZooKeeperTestSupport
         #expect(m.ownership(of: 42, margin: margin, now: t0 + .seconds(6)) == .lost(.clientClosed))
     }
 
-    @Test func whileOwnershipIsWatchedTheClientSyncsEveryTwentyFourthOfTheTimeout() {
-        var m = machine()  // 6 s: a sync every 250 ms, a ping after 1 s without sending
+    @Test func whileOwnershipIsWatchedTheClientSyncsEveryTwentiethOfTheTimeout() {
+        var m = machine()  // 6 s: a sync every 300 ms, a ping after 1 s without sending
         connected(&m)
         #expect(m.tick(now: t0 + .milliseconds(500)) == [])
         m.ownershipWatched(true)
         #expect(m.tick(now: t0 + .milliseconds(800)) == [.sendSync])
         m.frameReceived(now: t0 + .milliseconds(800))
-        #expect(m.tick(now: t0 + .milliseconds(1000)) == [])
-        #expect(m.tick(now: t0 + .milliseconds(1050)) == [.sendSync])
-        m.frameReceived(now: t0 + .milliseconds(1050))
-        #expect(m.tick(now: t0 + .milliseconds(1300)) == [.sendSync])
-        m.frameReceived(now: t0 + .milliseconds(1300))
+        #expect(m.tick(now: t0 + .milliseconds(1050)) == [])
+        #expect(m.tick(now: t0 + .milliseconds(1100)) == [.sendSync])
+        m.frameReceived(now: t0 + .milliseconds(1100))
+        #expect(m.tick(now: t0 + .milliseconds(1400)) == [.sendSync])
+        m.frameReceived(now: t0 + .milliseconds(1400))
         // The syncs stand in for pings; without watchers, pings come back.
         m.ownershipWatched(false)
-        #expect(m.tick(now: t0 + .milliseconds(2250)) == [])
-        #expect(m.tick(now: t0 + .milliseconds(2300)) == [.sendPing])
+        #expect(m.tick(now: t0 + .milliseconds(2350)) == [])
+        #expect(m.tick(now: t0 + .milliseconds(2400)) == [.sendPing])
     }
 
     @Test func establishedSessionIsReported() {
