@@ -202,8 +202,8 @@ final class ClientCore: @unchecked Sendable {
 
     /// Starts the clock and the first connection attempt.
     private func begin() {
-        // Also the pace of the syncs that prove contact with the leader (every 20th of the timeout).
-        let tick = TimeAmount.milliseconds(max(20, min(200, Int64(configuration.sessionTimeout.milliseconds) / 20)))
+        // Fine enough for the syncs that prove contact with the leader (every 48th of the timeout).
+        let tick = TimeAmount.milliseconds(max(20, min(200, Int64(configuration.sessionTimeout.milliseconds) / 80)))
         tickTask = eventLoop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in
             self.machine.ownershipWatched(!self.ownershipWatches.isEmpty)
             self.perform(self.machine.tick(now: .now()))

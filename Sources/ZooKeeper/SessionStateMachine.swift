@@ -135,12 +135,12 @@ struct SessionStateMachine: Sendable {
     /// A ping is due after this long without sending (``SessionTiming/pingInterval(negotiated:)``).
     var pingInterval: TimeAmount { .milliseconds(SessionTiming.pingInterval(negotiated: negotiatedTimeout)) }
 
-    /// While ownership is watched, a sync is due after this long without one (a twentieth of the
-    /// timeout, the client's clock tick). Each answer is a sample and each sync a proof
-    /// (``LeaderContact``), so contact is proven at most ``LeaderContact/gap`` (a third) plus two
-    /// intervals, two ticks and two round trips back: about 0.53 timeouts, within the 0.7 that
-    /// `zk lock`'s margin of three tenths leaves.
-    var leaderCheckInterval: TimeAmount { .milliseconds(Int64(negotiatedTimeout) / 20) }
+    /// While ownership is watched, a sync is due after this long without one (a 48th of the
+    /// timeout). Each answer is a sample and each sync a proof (``LeaderContact``), so contact is
+    /// proven at most ``LeaderContact/gap`` (a third) plus two intervals, a clock tick (an 80th)
+    /// and two round trips back: about 0.39 timeouts, well within the 0.7 that `zk lock`'s margin
+    /// of three tenths leaves.
+    var leaderCheckInterval: TimeAmount { .milliseconds(Int64(negotiatedTimeout) / 48) }
 
     /// What became of ownership held through session `owner` (its ephemeral nodes).
     enum Ownership: Hashable, Sendable {

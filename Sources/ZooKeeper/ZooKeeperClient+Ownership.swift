@@ -59,7 +59,7 @@ extension ZooKeeperClient {
     /// client can prove (the leader expires sessions; a follower cut off from it goes on answering
     /// pings for a while): the handshake, and answers followed, a third of the session timeout
     /// later or more, by a successful sync or write. While someone waits here the client syncs
-    /// every twentieth of the session timeout to keep proving it. When the proof is too old (nothing
+    /// every 48th of the session timeout to keep proving it. When the proof is too old (nothing
     /// written for a while), a sync renews it first. This assumes a session timeout of at least
     /// two ticks, Apache ZooKeeper's default minimum.
     ///

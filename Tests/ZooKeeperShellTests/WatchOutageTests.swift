@@ -100,6 +100,26 @@ import ZooKeeperTestSupport
         }
     }
 
+    /// The sessions of the connections that reach the server through `proxy`, by the server's `cons`.
+    static func sessions(through proxy: TCPProxy) async throws -> Set<String> {
+        let ports = Set(proxy.upstreamLocalPorts)
+        let cons = try await ShellCommandTests.zk(["-s", "127.0.0.1:\(proxy.upstreamPort)", "4lw", "cons"]).text
+        return Set(
+            cons.split(separator: "\n").compactMap { line in
+                guard let port = line.firstMatch(of: /:(\d+)\[/).flatMap({ Int($0.1) }), ports.contains(port),
+                    let session = line.firstMatch(of: /sid=(0x[0-9a-f]+)/)
+                else { return nil }
+                return String(session.1)
+            })
+    }
+
+    /// Which of `sessions` the server still has, by its `dump` (its session tracker's sets).
+    static func alive(_ sessions: Set<String>, through proxy: TCPProxy) async throws -> Set<String> {
+        let dump = try await ShellCommandTests.zk(["-s", "127.0.0.1:\(proxy.upstreamPort)", "4lw", "dump"]).text
+        let listed = Set(dump.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+        return sessions.filter { listed.contains($0) }
+    }
+
     /// How many sessions watch `path` (a server path), by the server's `wchp`.
     static func watchers(of path: String, through proxy: TCPProxy) async throws -> Int {
         let server = "127.0.0.1:\(proxy.upstreamPort)"
@@ -158,13 +178,22 @@ import ZooKeeperTestSupport
             let json = try Running(["-s", proxied, "--timeout", "4", "--json", "watch", "/w"])
             let watching = { try await Self.watchers(of: root + "/w", through: proxy) }
             try await eventually(within: .seconds(60)) { try await watching() == 2 }
+            var sessions: Set<String> = []
+            try await eventually(within: .seconds(60)) {
+                sessions = try await Self.sessions(through: proxy)
+                return sessions.count == 2
+            }
+            // The server lists them as alive (so that their absence below means something); a
+            // session moving between the tracker's expiry buckets may be missing for a moment.
+            try await eventually(within: .seconds(60)) { try await Self.alive(sessions, through: proxy) == sessions }
 
             proxy.stall()
             try await eventually(within: .seconds(60)) {
                 text.errorLines.count == 1 && json.objects == [["state": "SUSPENDED"]]
             }
-            // Both sessions expired on the server: their watches are gone.
-            try await eventually(within: .seconds(60)) { try await watching() == 0 }
+            // Both sessions expired on the server (not only their connections gone: the server
+            // drops a connection's watches with it, and setWatches brings them back).
+            try await eventually(within: .seconds(60)) { try await Self.alive(sessions, through: proxy).isEmpty }
             try await zk.create("/w/missed")
             proxy.unstall()
             try await eventually(within: .seconds(60)) { text.errorLines.count == 4 && json.objects.count == 4 }

@@ -90,6 +90,12 @@ public final class TCPProxy: Sendable {
         state.withLockedValue { $0.blocked = false }
     }
 
+    /// The local ports of the proxy's connections to the server: the client addresses the server
+    /// sees for them (in `cons`, say).
+    public var upstreamLocalPorts: [Int] {
+        state.withLockedValue { $0.pairs.compactMap { $0.server.localAddress?.port } }
+    }
+
     /// Keeps connections open but silently drops every byte, as a dead network path would.
     public func stall() {
         state.withLockedValue { $0.stalled = true }

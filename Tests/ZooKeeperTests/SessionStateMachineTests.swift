@@ -119,22 +119,22 @@ import ZooKeeperTestSupport
         #expect(m.ownership(of: 42, margin: margin, now: t0 + .seconds(6)) == .lost(.clientClosed))
     }
 
-    @Test func whileOwnershipIsWatchedTheClientSyncsEveryTwentiethOfTheTimeout() {
-        var m = machine()  // 6 s: a sync every 300 ms, a ping after 1 s without sending
+    @Test func whileOwnershipIsWatchedTheClientSyncsEvery48thOfTheTimeout() {
+        var m = machine()  // 6 s: a sync every 125 ms, a ping after 500 ms without sending
         connected(&m)
-        #expect(m.tick(now: t0 + .milliseconds(500)) == [])
+        #expect(m.tick(now: t0 + .milliseconds(300)) == [])
         m.ownershipWatched(true)
-        #expect(m.tick(now: t0 + .milliseconds(800)) == [.sendSync])
-        m.frameReceived(now: t0 + .milliseconds(800))
-        #expect(m.tick(now: t0 + .milliseconds(1050)) == [])
-        #expect(m.tick(now: t0 + .milliseconds(1100)) == [.sendSync])
-        m.frameReceived(now: t0 + .milliseconds(1100))
-        #expect(m.tick(now: t0 + .milliseconds(1400)) == [.sendSync])
-        m.frameReceived(now: t0 + .milliseconds(1400))
+        #expect(m.tick(now: t0 + .milliseconds(400)) == [.sendSync])
+        m.frameReceived(now: t0 + .milliseconds(400))
+        #expect(m.tick(now: t0 + .milliseconds(500)) == [])
+        #expect(m.tick(now: t0 + .milliseconds(525)) == [.sendSync])
+        m.frameReceived(now: t0 + .milliseconds(525))
+        #expect(m.tick(now: t0 + .milliseconds(650)) == [.sendSync])
+        m.frameReceived(now: t0 + .milliseconds(650))
         // The syncs stand in for pings; without watchers, pings come back.
         m.ownershipWatched(false)
-        #expect(m.tick(now: t0 + .milliseconds(2350)) == [])
-        #expect(m.tick(now: t0 + .milliseconds(2400)) == [.sendPing])
+        #expect(m.tick(now: t0 + .milliseconds(1100)) == [])
+        #expect(m.tick(now: t0 + .milliseconds(1150)) == [.sendPing])
     }
 
     @Test func establishedSessionIsReported() {
@@ -147,7 +147,7 @@ import ZooKeeperTestSupport
         #expect(actions == [.established(sessionID: 9, newSession: true, readOnly: true)])
         #expect(m.phase == .connected(readOnly: true))
         #expect(m.readTimeout == .milliseconds(2666))
-        #expect(m.pingInterval == .milliseconds(666))
+        #expect(m.pingInterval == .milliseconds(333))
     }
 
     @Test func connectionLossMovesToTheNextHostWithTheSameSessionAndZxid() {
@@ -207,15 +207,15 @@ import ZooKeeperTestSupport
     @Test func idleConnectionPingsAndSilentOneIsDropped() {
         var m = machine()
         connected(&m)
+        #expect(m.tick(now: t0 + .milliseconds(400)) == [])
+        #expect(m.tick(now: t0 + .milliseconds(500)) == [.sendPing])
+        #expect(m.tick(now: t0 + .milliseconds(600)) == [])
+        m.frameReceived(now: t0 + .milliseconds(600))
         #expect(m.tick(now: t0 + .milliseconds(900)) == [])
         #expect(m.tick(now: t0 + .milliseconds(1000)) == [.sendPing])
-        #expect(m.tick(now: t0 + .milliseconds(1100)) == [])
-        m.frameReceived(now: t0 + .milliseconds(1100))
-        #expect(m.tick(now: t0 + .milliseconds(1900)) == [])
-        #expect(m.tick(now: t0 + .milliseconds(2000)) == [.sendPing])
-        #expect(m.tick(now: t0 + .milliseconds(3000)) == [.sendPing])
+        #expect(m.tick(now: t0 + .milliseconds(1500)) == [.sendPing])
         #expect(m.tick(now: t0 + .milliseconds(4000)) == [.sendPing])
-        let actions = m.tick(now: t0 + .milliseconds(5200))
+        let actions = m.tick(now: t0 + .milliseconds(4600))
         #expect(actions == [.closeConnection, .connectionLost, .connect(hosts[1], timeout: .seconds(2))])
     }
 
