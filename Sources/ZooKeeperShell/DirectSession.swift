@@ -16,7 +16,7 @@ import ZooKeeperProtocol
 /// caller then runs the command through the full client, which retries, fails over and reports.
 /// That is safe because what runs here only reads. (A server that accepts the connection but
 /// never answers costs ``patience`` here before the full client's own attempt.) Replies are
-/// limited to the full client's default frame size, `jute.maxbuffer`.
+/// limited to the full client's default reply size.
 struct DirectSession: ~Copyable {
     private let descriptor: Int32
     private var nextXid: Int32 = 1
@@ -116,7 +116,7 @@ struct DirectSession: ~Copyable {
     /// One frame's body; nil on a closed connection, a timeout or a frame over the limit.
     private static func receiveFrame(on descriptor: Int32) -> ByteBuffer? {
         guard var header = receiveBytes(count: 4, on: descriptor), let length = header.readInteger(as: Int32.self),
-            length >= 0, Int(length) <= defaultMaxFrameLength
+            length >= 0, Int(length) <= ZooKeeperClient.Configuration.defaultMaxReplyLength
         else { return nil }
         return receiveBytes(count: Int(length), on: descriptor)
     }
