@@ -17,16 +17,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_serving() {
-    for _ in $(seq 600); do
-        reply=$( (exec 3<>"/dev/tcp/127.0.0.1/$1" && echo ruok >&3 && cat <&3) 2>/dev/null || true)
-        [ "$reply" = imok ] && return 0
-        sleep 0.1
-    done
-    echo "no server on port $1" >&2
-    exit 1
-}
+. bench/servers.sh
 rss_bytes() { awk '/VmRSS/ { print $2 * 1024 }' "/proc/$1/status"; }
 heap_bytes() { jcmd "$1" GC.class_histogram | awk '/^Total/ { print $3 }'; }
 fill() { "$ZK" -s "$1" --connect-timeout 120 bench --count "$COUNT" --size "$SIZE" --sessions 4 --window 250 --ops create --keep --path /memory >/dev/null; }
@@ -37,15 +28,21 @@ print(json.dumps({"server": server, "znodes": count, "bytesBefore": before, "byt
                   "bytesPerZnode": round((after - before) / count)}))' "$@"
 }
 
+# measure NAME PID PORT BYTES_FUNCTION: the server's bytes before and after the znodes.
+measure() {
+    "$ZK" -s "127.0.0.1:$3" create /warm x >/dev/null
+    local before
+    before=$($4 "$2")
+    fill "127.0.0.1:$3"
+    report "$1" "$before" "$($4 "$2")" "$COUNT"
+}
+
 port=$(free_port)
 "$ZK" serve --port "$port" --max-client-connections 0 --4lw-whitelist '*' 2>"$WORK/zk.log" &
-PIDS+=($!)
-zk_pid=$!
+pid=$!
+PIDS+=("$pid")
 wait_serving "$port"
-"$ZK" -s "127.0.0.1:$port" create /warm x >/dev/null
-before=$(rss_bytes "$zk_pid")
-fill "127.0.0.1:$port"
-report "zk serve (RSS)" "$before" "$(rss_bytes "$zk_pid")" "$COUNT"
+measure "zk serve (RSS)" "$pid" "$port" rss_bytes
 
 port=$(free_port)
 mkdir -p "$WORK/apache"
@@ -54,10 +51,7 @@ printf 'tickTime=2000\ndataDir=%s\nclientPort=%s\nclientPortAddress=127.0.0.1\nm
 java -Xmx4g -Dzookeeper.root.logger=WARN,CONSOLE -Dzookeeper.jmx.log4j.disable=true \
     -cp "/etc/zookeeper/conf:/usr/share/java/zookeeper.jar:/usr/share/java/netty-codec.jar:/usr/share/java/netty-resolver.jar" \
     org.apache.zookeeper.server.quorum.QuorumPeerMain "$WORK/zoo.cfg" >"$WORK/apache.log" 2>&1 &
-PIDS+=($!)
-apache_pid=$!
+pid=$!
+PIDS+=("$pid")
 wait_serving "$port"
-"$ZK" -s "127.0.0.1:$port" create /warm x >/dev/null
-before=$(heap_bytes "$apache_pid")
-fill "127.0.0.1:$port"
-report "Apache 3.8 (heap after full GC)" "$before" "$(heap_bytes "$apache_pid")" "$COUNT"
+measure "Apache 3.8 (heap after full GC)" "$pid" "$port" heap_bytes
