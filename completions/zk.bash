@@ -165,7 +165,7 @@ __zk_main() {
     local -a repeating_flags=()
     local -a non_repeating_flags=(--embedded --read-only --tls --insecure-skip-tls-verify --json --stop-on-error --version -h --help)
     local -a repeating_options=(--auth)
-    local -a non_repeating_options=(-s -c -f --server --timeout --connect-timeout --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section --command --file)
+    local -a non_repeating_options=(-s -c -f --server --timeout --connect-timeout --max-reply --tls-ca --tls-cert --tls-key --sasl --sasl-user --sasl-password-file --sasl-service --sasl-host --keytab --principal --jaas --jaas-section --command --file)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -177,6 +177,9 @@ __zk_main() {
         return
         ;;
     '--connect-timeout')
+        return
+        ;;
+    '--max-reply')
         return
         ;;
     '--auth')

@@ -453,6 +453,35 @@ final class ClientCore: @unchecked Sendable {
         }
     }
 
+    /// A reply over the reply limit, skipped unread: the request it answers fails with
+    /// `replyTooLarge`, and the connection stays. Nothing else may be that long.
+    func oversizedReplyReceived(_ header: ReplyHeader, length: Int, attempt: UInt64) {
+        guard attempt == self.attempt else { return }
+        machine.frameReceived(now: .now())
+        switch machine.phase {
+        case .handshaking, .authenticating:
+            return protocolViolation("a \(length)-byte frame during the handshake")
+        default:
+            break
+        }
+        guard header.xid >= 0 else {
+            return protocolViolation("a \(length)-byte frame with xid \(header.xid) (not a reply's)")
+        }
+        switch requests.replyReceived(xid: header.xid, error: header.error) {
+        case .protocolViolation:
+            protocolViolation("a \(length)-byte frame with xid \(header.xid) (not the oldest request's)")
+        case .answer(let waiter, let sentAt, _, _):
+            // Its watch, if any, is not registered: nobody gets the reply to follow it.
+            machine.answered(sentAt: sentAt, now: .now(), byLeader: false)
+            if header.zxid > 0 { machine.zxidSeen(header.zxid) }
+            let limit = configuration.maxReplyLength
+            waiter?.finish(
+                .failure(
+                    ZooKeeperError(
+                        .replyTooLarge, "the reply of \(length) bytes is over the client's limit of \(limit) bytes")))
+        }
+    }
+
     func channelInactive(attempt: UInt64) {
         guard attempt == self.attempt else { return }
         channel = nil
@@ -561,7 +590,7 @@ final class ClientCore: @unchecked Sendable {
         attempt += 1
         attemptFailure = nil
         let attempt = self.attempt
-        let maxFrameLength = configuration.maxFrameLength
+        let maxReplyLength = configuration.maxReplyLength
         logger.debug("connecting", metadata: ["server": "\(host)"])
         let tls: NIOSSLContext?
         do {
@@ -584,7 +613,7 @@ final class ClientCore: @unchecked Sendable {
                             NIOSSLClientHandler(context: tls, serverHostname: name))
                     }
                     try channel.pipeline.syncOperations.addHandlers(
-                        ByteToMessageHandler(ClientFrameDecoder(maxFrameLength: maxFrameLength)),
+                        ByteToMessageHandler(ClientFrameDecoder(maxReplyLength: maxReplyLength)),
                         ZooKeeperChannelHandler(core: self, attempt: attempt))
                 }
             }

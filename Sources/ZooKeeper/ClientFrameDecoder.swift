@@ -1,20 +1,41 @@
 import NIOCore
 import ZooKeeperProtocol
 
+/// What the client's frame decoder yields.
+enum ClientFrame: Hashable {
+    /// A whole frame's body.
+    case frame(ByteBuffer)
+    /// A reply longer than the reply limit: its header, read before the rest of it was skipped
+    /// unread, and its length.
+    case oversized(ReplyHeader, length: Int)
+}
+
 /// The client's frame decoder: Jute frames, but a connection whose first bytes cannot begin a
 /// handshake reply fails at once with ``NotZooKeeperServer`` (saying what answered instead),
 /// rather than as a frame too large.
+///
+/// A later frame over the reply limit does not end the connection: its reply header is read and
+/// yielded, so that the request it answers fails alone, and the rest of the frame is skipped as it
+/// arrives, never held in memory.
 struct ClientFrameDecoder: NIOSingleStepByteToMessageDecoder {
-    typealias InboundOut = ByteBuffer
+    typealias InboundOut = ClientFrame
 
-    private var frames: JuteFrameDecoder
+    private let maxReplyLength: Int
+    private var firstFrame: JuteFrameDecoder
     private var checkedFirstBytes = false
+    private var readFirstFrame = false
+    /// The bytes of an oversized frame still to skip.
+    private var skipping = 0
 
-    init(maxFrameLength: Int) {
-        frames = JuteFrameDecoder(maxFrameLength: maxFrameLength)
+    /// The size of a reply header: xid, zxid and error code.
+    private static let replyHeaderLength = 16
+
+    init(maxReplyLength: Int) {
+        self.maxReplyLength = maxReplyLength
+        firstFrame = JuteFrameDecoder(maxFrameLength: maxReplyLength)
     }
 
-    mutating func decode(buffer: inout ByteBuffer) throws -> ByteBuffer? {
+    mutating func decode(buffer: inout ByteBuffer) throws -> ClientFrame? {
         if !checkedFirstBytes {
             guard buffer.readableBytes >= 4 else { return nil }
             // Enough to name a text protocol by its first line.
@@ -22,10 +43,35 @@ struct ClientFrameDecoder: NIOSingleStepByteToMessageDecoder {
             if let foreign = NotZooKeeperServer(firstBytes: first) { throw foreign }
             checkedFirstBytes = true
         }
-        return try frames.decode(buffer: &buffer)
+        if !readFirstFrame {
+            // The handshake reply: nothing to fail but the connection when it is too large.
+            guard let frame = try firstFrame.decode(buffer: &buffer) else { return nil }
+            readFirstFrame = true
+            return .frame(frame)
+        }
+        if skipping > 0 {
+            let skipped = min(skipping, buffer.readableBytes)
+            buffer.moveReaderIndex(forwardBy: skipped)
+            skipping -= skipped
+            if skipping > 0 { return nil }
+        }
+        guard let length = buffer.getInteger(at: buffer.readerIndex, as: Int32.self) else { return nil }
+        guard length >= 0 else { throw JuteError(.frameTooLarge, "frame length \(length)") }
+        let bodyLength = Int(length)
+        if bodyLength <= maxReplyLength || bodyLength < Self.replyHeaderLength {
+            guard buffer.readableBytes >= 4 + bodyLength else { return nil }
+            buffer.moveReaderIndex(forwardBy: 4)
+            return .frame(buffer.readSlice(length: bodyLength)!)
+        }
+        guard buffer.readableBytes >= 4 + Self.replyHeaderLength else { return nil }
+        buffer.moveReaderIndex(forwardBy: 4)
+        var headerBytes = buffer.readSlice(length: Self.replyHeaderLength)!
+        let header = try ReplyHeader(from: &headerBytes)
+        skipping = bodyLength - Self.replyHeaderLength
+        return .oversized(header, length: bodyLength)
     }
 
-    mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> ByteBuffer? {
+    mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> ClientFrame? {
         try decode(buffer: &buffer)
     }
 }

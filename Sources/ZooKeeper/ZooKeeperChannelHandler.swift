@@ -5,7 +5,7 @@ import NIOCore
 /// Each connection attempt has its own number, so events from a connection the core has already
 /// given up on are ignored there.
 final class ZooKeeperChannelHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
+    typealias InboundIn = ClientFrame
 
     private let core: ClientCore
     private let attempt: UInt64
@@ -21,7 +21,10 @@ final class ZooKeeperChannelHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        core.frameReceived(unwrapInboundIn(data), attempt: attempt)
+        switch unwrapInboundIn(data) {
+        case .frame(let frame): core.frameReceived(frame, attempt: attempt)
+        case .oversized(let header, let length): core.oversizedReplyReceived(header, length: length, attempt: attempt)
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {

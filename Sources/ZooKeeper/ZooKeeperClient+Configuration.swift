@@ -38,9 +38,16 @@ extension ZooKeeperClient {
         public var authentication: [Authentication] = []
         /// SASL authentication on every connection (DIGEST-MD5), before any request; nil: none.
         public var sasl: SASLConfiguration?
-        /// The largest frame sent to or accepted from a server (`jute.maxbuffer`, 1 MiB less one
-        /// byte by default); larger requests fail with `badArguments` before anything is sent.
+        /// The largest request sent to a server (its `jute.maxbuffer`, 1 MiB less one byte by
+        /// default: a server drops a connection that sends more); larger requests fail with
+        /// `badArguments` before anything is sent.
         public var maxFrameLength = defaultMaxFrameLength
+        /// The largest reply accepted from a server, in bytes (128 MiB by default). Servers send
+        /// replies of any size (the children of a node with a million children take tens of
+        /// megabytes), so this limit is no protocol rule: it bounds the memory one reply may take.
+        /// A longer reply is skipped as it arrives, and its request fails with `replyTooLarge`;
+        /// the connection and the other requests go on.
+        public var maxReplyLength = Configuration.defaultMaxReplyLength
         /// TLS for every connection (the servers' `secureClientPort`), or nil for plain TCP.
         /// Certificates are checked against the host name of the connect string, or the IP
         /// address when the connect string gives one.
@@ -48,6 +55,9 @@ extension ZooKeeperClient {
         /// Where diagnostics go. Silent by default: a library must not write to the application's
         /// stdout; pass a logger to see connection and session events.
         public var logger = Logger(label: "zookeeper.client", factory: { _ in SwiftLogNoOpLogHandler() })
+
+        /// The default ``maxReplyLength``: 128 MiB.
+        public static let defaultMaxReplyLength = 128 << 20
 
         public init() {}
     }

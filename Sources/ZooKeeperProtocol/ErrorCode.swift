@@ -40,6 +40,9 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let clientClosed = ErrorCode(-1000)
     /// Client-side, never sent by a server: no server accepted a session within the connect timeout.
     public static let connectFailed = ErrorCode(-1001)
+    /// Client-side, never sent by a server: a reply was larger than the client's reply limit
+    /// (`ZooKeeperClient.Configuration.maxReplyLength`); the client skipped it and kept the connection.
+    public static let replyTooLarge = ErrorCode(-1002)
 
     static let names: [Int32: String] = [
         0: "OK", -1: "SystemError", -2: "RuntimeInconsistency", -3: "DataInconsistency",
@@ -51,7 +54,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
         -118: "SessionMoved", -119: "NotReadOnly", -120: "EphemeralOnLocalSession",
         -121: "NoWatcher", -122: "RequestTimeout", -123: "ReconfigDisabled",
         -124: "SessionClosedRequireSaslAuth", -125: "QuotaExceeded", -127: "ThrottledOp",
-        -1000: "ClientClosed", -1001: "ConnectFailed",
+        -1000: "ClientClosed", -1001: "ConnectFailed", -1002: "ReplyTooLarge",
     ]
 
     static let messages: [Int32: String] = [
@@ -67,6 +70,7 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
         -122: "request timeout", -123: "reconfig is disabled",
         -124: "session closed, SASL authentication required", -125: "quota exceeded",
         -127: "operation throttled", -1000: "client closed", -1001: "could not connect",
+        -1002: "reply larger than the client's limit",
     ]
 
     /// The name ZooKeeper gives this code, such as `NoNode`.

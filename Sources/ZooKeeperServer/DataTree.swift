@@ -12,6 +12,9 @@ struct DataTree: Sendable {
     /// Paths with a quota (a `zookeeper_limits` node under /zookeeper/quota), whose usage the
     /// tree keeps in their `zookeeper_stats` node.
     var quotaPaths: Set<ExactString> = []
+    /// Each ACL list the nodes hold, once: nodes with equal lists share this one's storage
+    /// (as Apache's ACL cache does), instead of each holding a copy decoded from its request.
+    private var aclLists: Set<[ACL]> = []
 
     /// The special nodes every tree has; they cannot be deleted.
     static let systemPaths: Set<String> = ["/", "/zookeeper", "/zookeeper/quota", "/zookeeper/config"]
@@ -34,6 +37,7 @@ struct DataTree: Sendable {
     init(nodes restored: [(path: String, node: DataNode)]) {
         for (path, var node) in restored {
             node.children = JavaHashSet()
+            node.acl = aclLists.insert(node.acl).memberAfterInsert
             nodes[path] = node
         }
         for (path, _) in restored where path != "/" {
@@ -79,6 +83,7 @@ struct DataTree: Sendable {
         _ path: String, data: [UInt8]?, acl: [ACL], mode: CreateMode, owner: Int64, ttl: Int64, zxid: Int64,
         time: Int64
     ) {
+        let acl = aclLists.insert(acl).memberAfterInsert
         var node = DataNode(data: data, acl: acl, zxid: zxid, time: time, mode: mode)
         node.ephemeralOwner = mode.isEphemeral ? owner : 0
         node.ttl = ttl
@@ -120,7 +125,7 @@ struct DataTree: Sendable {
     }
 
     mutating func setACL(_ path: String, acl: [ACL]) {
-        nodes[path]!.acl = acl
+        nodes[path]!.acl = aclLists.insert(acl).memberAfterInsert
         nodes[path]!.aversion &+= 1
     }
 

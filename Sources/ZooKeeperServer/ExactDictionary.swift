@@ -1,25 +1,73 @@
 import ZooKeeperProtocol
 
 /// Values by path, the paths compared exactly (see ``ExactString``).
+///
+/// The values lie side by side in one array; the hash table holds only each path's place in it.
+/// A hash table keeps up to half its slots empty, which for a value as large as a node costs
+/// more than the node: here the empty slots are those of small places.
 struct ExactDictionary<Value: Sendable>: Sendable {
-    private var storage: [ExactString: Value] = [:]
+    private var places: [ExactString: Int32] = [:]
+    /// The key of each value, for the places to follow a value moved in a removal.
+    private var keys: [ExactString] = []
+    /// Never nil at rest: optional so that `_modify` can lend a value in place and learn
+    /// whether it was removed.
+    private var values: [Value?] = []
 
     subscript(key: String) -> Value? {
-        get { storage[ExactString(key)] }
-        set { storage[ExactString(key)] = newValue }
-        _modify { yield &storage[ExactString(key)] }
+        get { places[ExactString(key)].map { values[Int($0)]! } }
+        set { self[exact: ExactString(key)] = newValue }
+        _modify { yield &self[exact: ExactString(key)] }
     }
 
-    var count: Int { storage.count }
-    var isEmpty: Bool { storage.isEmpty }
+    private subscript(exact key: ExactString) -> Value? {
+        get { places[key].map { values[Int($0)]! } }
+        set {
+            if let place = places[key].map(Int.init) {
+                if let newValue { values[place] = newValue } else { remove(at: place) }
+            } else if let newValue {
+                places[key] = Int32(values.count)
+                keys.append(key)
+                values.append(newValue)
+            }
+        }
+        _modify {
+            if let place = places[key].map(Int.init) {
+                yield &values[place]
+                if values[place] == nil { remove(at: place) }
+            } else {
+                var added: Value? = nil
+                yield &added
+                if let added { self[exact: key] = added }
+            }
+        }
+    }
+
+    var count: Int { values.count }
+    var isEmpty: Bool { values.isEmpty }
 
     @discardableResult
     mutating func removeValue(forKey key: String) -> Value? {
-        storage.removeValue(forKey: ExactString(key))
+        guard let place = places[ExactString(key)].map(Int.init) else { return nil }
+        let value = values[place]
+        remove(at: place)
+        return value
     }
 
     /// Every key and value, in no particular order.
     var pairs: some Sequence<(key: String, value: Value)> {
-        storage.lazy.map { (key: $0.key.string, value: $0.value) }
+        zip(keys, values).lazy.map { (key: $0.string, value: $1!) }
+    }
+
+    /// Removes the value at `place`, moving the last one there.
+    private mutating func remove(at place: Int) {
+        places[keys[place]] = nil
+        let last = values.count - 1
+        if place != last {
+            values.swapAt(place, last)
+            keys.swapAt(place, last)
+            places[keys[place]] = Int32(place)
+        }
+        values.removeLast()
+        keys.removeLast()
     }
 }

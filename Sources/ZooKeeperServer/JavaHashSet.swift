@@ -16,14 +16,18 @@ struct JavaHashSet: Sendable {
     /// Each element's spread hash and insertion sequence.
     private var entries: [ExactString: (hash: UInt32, sequence: UInt64)] = [:]
     private var nextSequence: UInt64 = 0
-    /// Java's table capacity: 0 until the first insertion (Java allocates the table then).
-    private(set) var capacity = 0
+    /// Java's table capacity: 0 until the first insertion (Java allocates the table then). 32
+    /// bits, like the next field: every node has a set, most of them empty.
+    private var storedCapacity: UInt32 = 0
     /// The capacity of the first table: `new HashSet<>(8)` for a node's children.
-    private let initialCapacity: Int
+    private let initialCapacity: UInt32
 
     init(initialCapacity: Int = 8) {
-        self.initialCapacity = initialCapacity
+        self.initialCapacity = UInt32(initialCapacity)
     }
+
+    /// Java's table capacity: 0 until the first insertion (Java allocates the table then).
+    var capacity: Int { Int(storedCapacity) }
 
     var count: Int { entries.count }
     var isEmpty: Bool { entries.isEmpty }
@@ -35,18 +39,18 @@ struct JavaHashSet: Sendable {
     mutating func insert(_ element: String) -> Bool {
         let key = ExactString(element)
         guard entries[key] == nil else { return false }
-        if capacity == 0 { capacity = initialCapacity }
+        if storedCapacity == 0 { storedCapacity = initialCapacity }
         let hash = Self.spreadHash(element)
         entries[key] = (hash, nextSequence)
         nextSequence += 1
         // A chain longer than eight in a small table makes Java resize instead of building a
         // tree; the table holds at most 48 elements then, so counting them is cheap.
-        if capacity < 64 {
-            let mask = UInt32(capacity - 1)
+        if storedCapacity < 64 {
+            let mask = storedCapacity - 1
             let chain = entries.values.lazy.filter { $0.hash & mask == hash & mask }.count
-            if chain > 8 { capacity *= 2 }
+            if chain > 8 { storedCapacity *= 2 }
         }
-        if entries.count > capacity / 4 * 3 { capacity *= 2 }
+        if entries.count > capacity / 4 * 3 { storedCapacity *= 2 }
         return true
     }
 

@@ -268,7 +268,7 @@ struct ServerDatabase: Sendable {
             return .failure(.invalidACL)
         }
         let (parentPath, _) = NodePath.split(path)
-        guard let parent = tree[parentPath] else { return .failure(.noNode) }
+        guard let parent = parentFacts(parentPath) else { return .failure(.noNode) }
         guard AccessControl.allows(parent.acl, .create, ids: context.ids) else { return .failure(.noAuth) }
         var finalPath = path
         if mode.isSequential {
@@ -292,6 +292,13 @@ struct ServerDatabase: Sendable {
         return .success((finalPath, tree[finalPath]!.stat))
     }
 
+    /// What a create or delete reads of the parent. Not the parent itself: a copy of it, alive
+    /// while the tree changes the parent's children, would make the tree copy the whole set of
+    /// children on every write (a million of them under a big parent).
+    private func parentFacts(_ path: String) -> (acl: [ACL], childrenCreated: Int32, ephemeralOwner: Int64)? {
+        tree[path].map { ($0.acl, $0.childrenCreated, $0.ephemeralOwner) }
+    }
+
     /// Java's `String.format("%010d", counter)`: ten digits, the sign counting towards the width.
     static func sequenceSuffix(_ counter: Int32) -> String {
         let digits = String(counter.magnitude)
@@ -307,7 +314,7 @@ struct ServerDatabase: Sendable {
             return .failure(.badArguments)
         }
         let (parentPath, _) = NodePath.split(path)
-        guard let parent = tree[parentPath] else { return .failure(.noNode) }
+        guard let parent = parentFacts(parentPath) else { return .failure(.noNode) }
         guard AccessControl.allows(parent.acl, .delete, ids: context.ids) else { return .failure(.noAuth) }
         guard let node = tree[path] else { return .failure(.noNode) }
         guard request.version == -1 || request.version == node.version else { return .failure(.badVersion) }

@@ -16,7 +16,7 @@ import ZooKeeperProtocol
 /// caller then runs the command through the full client, which retries, fails over and reports.
 /// That is safe because what runs here only reads. (A server that accepts the connection but
 /// never answers costs ``patience`` here before the full client's own attempt.) Replies are
-/// limited to the full client's default frame size, `jute.maxbuffer`.
+/// limited to the full client's default reply size.
 ///
 /// The rules it shares with the full client live once, in `ZooKeeperProtocol` and the client
 /// module: the order hosts are tried in (`ConnectString.hostsInConnectOrder`), the read timeout
@@ -114,7 +114,9 @@ struct DirectSession: ~Copyable {
     /// One frame's body; nil on a closed connection, a timeout or a frame over the limit.
     private static func receiveFrame(on descriptor: Int32) -> ByteBuffer? {
         guard var header = receiveBytes(count: 4, on: descriptor), let length = header.readInteger(as: Int32.self),
-            let bodyLength = try? JuteFrameDecoder().bodyLength(announcedBy: length)
+            let bodyLength = try? JuteFrameDecoder(
+                maxFrameLength: ZooKeeperClient.Configuration.defaultMaxReplyLength
+            ).bodyLength(announcedBy: length)
         else { return nil }
         return receiveBytes(count: bodyLength, on: descriptor)
     }

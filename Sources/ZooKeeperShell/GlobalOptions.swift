@@ -1,4 +1,5 @@
 import ArgumentParser
+import ZooKeeper
 
 /// Options every command takes: where to connect and how to print.
 public struct GlobalOptions: ParsableArguments, Sendable {
@@ -17,6 +18,17 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     var connectTimeout: Double = 5
 
     static let defaultTimeout: Double = 30
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            """
+            The largest reply to accept, in bytes or with a K, M or G suffix (default: 128M). A longer \
+            reply (the children of a node with millions of them) fails its command, not the session.
+            """,
+            valueName: "size"),
+        transform: GlobalOptions.byteCount)
+    var maxReply: Int = ZooKeeperClient.Configuration.defaultMaxReplyLength
 
     @Option(name: .long, help: "Credentials as scheme:secret, e.g. digest:user:password (repeatable; also $ZK_AUTH).")
     var auth: [String] = []
@@ -106,9 +118,29 @@ public struct GlobalOptions: ParsableArguments, Sendable {
         if (tlsCertificate == nil) != (tlsKey == nil) {
             throw ValidationError("--tls-cert and --tls-key go together")
         }
+        guard maxReply >= 1024 else { throw ValidationError("--max-reply must be at least 1K, got \(maxReply) bytes") }
         for credential in auth where !credential.contains(":") {
             throw ValidationError("--auth takes scheme:secret, got '\(credential)'")
         }
+    }
+}
+
+extension GlobalOptions {
+    /// A size in bytes: digits, then optionally K, M or G (powers of 1024).
+    static func byteCount(_ text: String) throws -> Int {
+        let units: [Character: Int] = ["K": 10, "M": 20, "G": 30]
+        var digits = Substring(text)
+        var shift = 0
+        if let last = text.last?.uppercased().first, let unit = units[last] {
+            digits = digits.dropLast()
+            shift = unit
+        }
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), let count = Int(digits), count > 0,
+            count <= Int(Int32.max) >> shift
+        else {
+            throw ValidationError("expected a size such as 4194304, 512K, 64M or 1G, got '\(text)'")
+        }
+        return count << shift
     }
 }
 
@@ -204,7 +236,7 @@ extension GlobalOptions {
             "-s", "--server", "-server", "--timeout", "-timeout", "--connect-timeout", "--auth", "-c", "--command",
             "-f", "--file", "--tls-ca", "-client-configuration", "--tls-cert", "--tls-key", "--sasl", "--sasl-user",
             "--sasl-password-file", "--sasl-service", "--sasl-host", "--keytab", "--principal", "--jaas",
-            "--jaas-section",
+            "--jaas-section", "--max-reply",
         ].contains(argument)
     }
 }

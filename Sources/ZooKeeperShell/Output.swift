@@ -57,6 +57,10 @@ final class Output: @unchecked Sendable {
         case let error as ZooKeeperError where error.code == .connectFailed:
             // The message names each server and its cause; the code name would add nothing.
             self.error("zk: \(error.message)")
+        case let error as ZooKeeperError where error.code == .replyTooLarge:
+            self.error(
+                "zk: \(error.code.name): \(error.message); raise it with --max-reply\(error.path.map { ": \($0)" } ?? "")"
+            )
         case let error as ZooKeeperError:
             self.error("zk: \(error.code.name): \(error.message)\(error.path.map { ": \($0)" } ?? "")")
         case let error as ShellError:

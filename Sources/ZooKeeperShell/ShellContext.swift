@@ -114,6 +114,7 @@ final class ShellContext: @unchecked Sendable {
         configuration.requestTimeout = configuration.connectTimeout
         configuration.tls = try options.tlsConfiguration()
         configuration.allowReadOnly = options.readOnly
+        configuration.maxReplyLength = options.maxReply
         configuration.sasl = try options.saslConfiguration()
         let credentials =
             options.auth + (ProcessInfo.processInfo.environment[ConnectionEnvironment.auth].map { [$0] } ?? [])
