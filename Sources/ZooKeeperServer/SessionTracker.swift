@@ -25,19 +25,21 @@ struct SessionTracker: Sendable {
 
     var count: Int { sessions.count }
 
-    mutating func create(timeout: Int32, now: NIODeadline, password: [UInt8]) -> ServerSession {
+    /// A new session, with the password Apache ZooKeeper would give it (``SessionPassword``).
+    mutating func create(timeout: Int32, now: NIODeadline) -> ServerSession {
         nextID += 1
         let session = ServerSession(
-            id: nextID, password: password, timeout: timeout,
+            id: nextID, password: SessionPassword.derive(nextID), timeout: timeout,
             expiresAt: now + .milliseconds(Int64(timeout)), connection: nil)
         sessions[session.id] = session
         return session
     }
 
     /// Restores a session from a snapshot or log, with a full timeout from now to reconnect in.
-    mutating func restore(_ id: Int64, timeout: Int32, password: [UInt8], now: NIODeadline) {
+    mutating func restore(_ id: Int64, timeout: Int32, now: NIODeadline) {
         sessions[id] = ServerSession(
-            id: id, password: password, timeout: timeout, expiresAt: now + .milliseconds(Int64(timeout)),
+            id: id, password: SessionPassword.derive(id), timeout: timeout,
+            expiresAt: now + .milliseconds(Int64(timeout)),
             connection: nil)
         nextID = max(nextID, id)
     }

@@ -51,7 +51,8 @@ public final class ZooKeeperServer: Sendable {
         let loop = eventLoopGroup.next()
         let core = ServerCore(configuration: configuration, eventLoop: loop)
         if let directory = configuration.dataDirectory {
-            let (store, recovered) = try DurableStore.open(directory: directory)
+            let (store, recovered) = try DurableStore.open(
+                directory: directory, compression: configuration.snapshotCompression)
             try await loop.submit { core.restore(from: store, recovered) }.get()
         }
         let channel = try await bind(core, port: configuration.port, tls: nil)

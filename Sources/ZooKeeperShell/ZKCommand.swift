@@ -34,7 +34,7 @@ public struct ZKCommand: AsyncParsableCommand {
             ChangeDirectory.self,
             PrintDirectory.self,
             Quit.self, Version.self, ServeCommand.self,
-            Register.self, Services.self, BarrierCommand.self, Bench.self,
+            Register.self, Services.self, BarrierCommand.self, Bench.self, SnapshotCommand.self, TxnLogCommand.self,
         ]
     )
 
