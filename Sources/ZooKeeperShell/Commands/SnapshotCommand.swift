@@ -11,7 +11,7 @@ import ZooKeeperServer
 struct SnapshotCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snapshot",
-        abstract: "Read an Apache ZooKeeper snapshot offline: ls, get, stat, tree, find, diff, restore.",
+        abstract: "Read an Apache ZooKeeper snapshot offline: info, ls, get, stat, getAcl, tree, find, sessions, diff, restore.",
         discussion: """
             SNAPSHOT is a snapshot file (snapshot.<zxid>, also .gz and .snappy) or a data directory \
             (its dataDir or version-2), whose newest good snapshot is read. The reading commands print \
@@ -126,7 +126,7 @@ struct SnapshotStat: ShellCommand {
 }
 
 struct SnapshotGetACL: ShellCommand {
-    static let configuration = CommandConfiguration(commandName: "getacl", abstract: "Print a node's ACL.")
+    static let configuration = CommandConfiguration(commandName: "getAcl", abstract: "Print a node's ACL.")
     @OptionGroup(visibility: .hidden) var global: GlobalOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var source: SnapshotSource
