@@ -88,7 +88,7 @@ final class ServerCore: @unchecked Sendable {
     }
 
     /// Uses a data directory: restores what it holds, then logs every transaction to it.
-    func restore(from store: DurableStore, _ recovered: DurableStore.Recovered) {
+    func restore(from store: DurableStore, _ recovered: DurableStore.Recovered) throws {
         let now = NIODeadline.now()
         for problem in recovered.skippedSnapshots {
             logger.warning("skipping a damaged snapshot", metadata: ["problem": "\(problem)"])
@@ -111,6 +111,7 @@ final class ServerCore: @unchecked Sendable {
             database.replay(record)
         }
         durableZxid = database.lastZxid
+        if recovered.snapshot == nil { try store.writeInitialSnapshot(currentSnapshot(), zxid: database.lastZxid) }
         database.journaling = true
         self.store = store
         logger.info(

@@ -16,9 +16,12 @@ struct SessionTracker: Sendable {
     private(set) var sessions: [Int64: ServerSession] = [:]
     private var nextID: Int64
 
-    /// Ids start from the clock, as ZooKeeper's do, so a restarted server does not reuse them.
+    /// Ids start from the clock, as ZooKeeper's do (`initializeNextSessionId`), so a restarted
+    /// server does not reuse them. The shift right is unsigned, as Java's `>>>`: the top byte is
+    /// the server id's, never 0xFF, which would make the sessions' ephemeral nodes read as TTL
+    /// nodes in Apache ZooKeeper.
     init(serverID: Int64 = 0, nowMilliseconds: Int64) {
-        nextID = (nowMilliseconds << 24) >> 8 | serverID << 56
+        nextID = Int64(bitPattern: UInt64(bitPattern: nowMilliseconds << 24) >> 8) | serverID << 56
     }
 
     subscript(id: Int64) -> ServerSession? { sessions[id] }

@@ -53,7 +53,12 @@ public final class ZooKeeperServer: Sendable {
         if let directory = configuration.dataDirectory {
             let (store, recovered) = try DurableStore.open(
                 directory: directory, compression: configuration.snapshotCompression)
-            try await loop.submit { core.restore(from: store, recovered) }.get()
+            do {
+                try await loop.submit { try core.restore(from: store, recovered) }.get()
+            } catch {
+                store.close()
+                throw error
+            }
         }
         let channel = try await bind(core, port: configuration.port, tls: nil)
         var secureChannel: (any Channel)?

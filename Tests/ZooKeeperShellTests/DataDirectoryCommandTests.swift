@@ -103,10 +103,13 @@ import ZooKeeperTestSupport
             #expect(try await zk(["exists", "/app/eph"], []).status == 2)
             // Nothing left to do the second time (with the credentials to read /app/secret).
             let again = try await Self.zk([
-                "--auth", "digest:alice:secret", "snapshot", "restore", "--dry-run", Self.snapshot, "/app", "--to", address,
+                "--auth", "digest:alice:secret", "snapshot", "restore", "--dry-run", Self.snapshot, "/app", "--to",
+                address,
             ])
             #expect(again.text == "skip-ephemeral /app/eph\n", "\(again.text)")
-            #expect(again.errorText == "would restore /app: 0 created, 0 data set, 0 ACLs set, 10 unchanged, 1 ephemeral skipped\n")
+            #expect(
+                again.errorText
+                    == "would restore /app: 0 created, 0 data set, 0 ACLs set, 10 unchanged, 1 ephemeral skipped\n")
         }
     }
 

@@ -137,6 +137,12 @@ final class DurableStore: @unchecked Sendable {
         }
     }
 
+    /// Writes a snapshot now, before anything is logged: Apache ZooKeeper refuses to start on
+    /// logs without a snapshot (`zookeeper.snapshot.trust.empty`), and writes one when it starts.
+    func writeInitialSnapshot(_ snapshot: SnapshotFile, zxid: Int64) throws {
+        try writeSnapshot(snapshot, zxid: zxid)
+    }
+
     func close() {
         try? thread.syncShutdownGracefully()
         if logDescriptor >= 0 { Glibc.close(logDescriptor) }
