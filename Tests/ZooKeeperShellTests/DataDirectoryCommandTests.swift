@@ -38,8 +38,10 @@ import ZooKeeperTestSupport
         // Apache ZooKeeper on a copy of the directory serves the state of its newest snapshot and
         // log; the offline commands read the snapshot taken at the same zxid.
         let newest = Self.fixture + "/version-2/snapshot.1c.gz"
+        // The fixture's TTL node expired long ago: no reaper may remove it while the test compares.
         try await ApacheZooKeeper.with(
-            extraProperties: ["-Dzookeeper.extendedTypesEnabled=true"], seedData: Self.fixture
+            extraProperties: ["-Dzookeeper.extendedTypesEnabled=true", "-Dznode.container.checkIntervalMs=3600000"],
+            seedData: Self.fixture
         ) { apache in
             let live = ["-s", apache.connectString, "--auth", "digest:alice:secret"]
             let paths = try await Self.zk(live + ["ls", "-R", "/"])
