@@ -61,23 +61,10 @@ enum Gzip {
         var stream = z_stream()
         guard czlib_inflate_init_gzip(&stream) == Z_OK else { throw DataFileError(file, "cannot start zlib") }
         defer { inflateEnd(&stream) }
-        var output = ByteBuffer()
         var input = input
-        let chunk = 1 << 16
+        var output = ByteBuffer()
         while true {
-            let status: Int32 = input.withUnsafeMutableReadableBytes { source in
-                stream.next_in = source.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                stream.avail_in = uInt(source.count)
-                output.reserveCapacity(minimumWritableBytes: chunk)
-                return output.withUnsafeMutableWritableBytes { target in
-                    stream.next_out = target.baseAddress!.assumingMemoryBound(to: Bytef.self)
-                    stream.avail_out = uInt(target.count)
-                    return inflate(&stream, Z_NO_FLUSH)
-                }
-            }
-            input.moveReaderIndex(forwardBy: input.readableBytes - Int(stream.avail_in))
-            output.moveWriterIndex(forwardBy: output.writableBytes - Int(stream.avail_out))
-            switch status {
+            switch step(&stream, &input, &output, { inflate(&$0, Z_NO_FLUSH) }) {
             case Z_OK:
                 continue
             case Z_STREAM_END:
@@ -98,20 +85,30 @@ enum Gzip {
         defer { deflateEnd(&stream) }
         var input = input
         var output = ByteBuffer()
-        while true {
-            output.reserveCapacity(minimumWritableBytes: 1 << 16)
-            let status: Int32 = input.withUnsafeMutableReadableBytes { source in
-                stream.next_in = source.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                stream.avail_in = uInt(source.count)
-                return output.withUnsafeMutableWritableBytes { target in
-                    stream.next_out = target.baseAddress!.assumingMemoryBound(to: Bytef.self)
-                    stream.avail_out = uInt(target.count)
-                    return deflate(&stream, Z_FINISH)
-                }
+        while step(&stream, &input, &output, { deflate(&$0, Z_FINISH) }) != Z_STREAM_END {}
+        return output
+    }
+
+    /// One call of `operation` (inflate or deflate) from what is left of `input` into 64 KiB
+    /// more of `output`, moving both buffers' indices past what it consumed and produced.
+    private static func step(
+        _ stream: inout z_stream, _ input: inout ByteBuffer, _ output: inout ByteBuffer,
+        _ operation: (inout z_stream) -> Int32
+    ) -> Int32 {
+        output.reserveCapacity(minimumWritableBytes: 1 << 16)
+        let status: Int32 = input.withUnsafeReadableBytes { source in
+            stream.next_in = source.baseAddress.map {
+                UnsafeMutablePointer(mutating: $0.assumingMemoryBound(to: Bytef.self))
             }
-            input.moveReaderIndex(forwardBy: input.readableBytes - Int(stream.avail_in))
-            output.moveWriterIndex(forwardBy: output.writableBytes - Int(stream.avail_out))
-            if status == Z_STREAM_END { return output }
+            stream.avail_in = uInt(source.count)
+            return output.withUnsafeMutableWritableBytes { target in
+                stream.next_out = target.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                stream.avail_out = uInt(target.count)
+                return operation(&stream)
+            }
         }
+        input.moveReaderIndex(forwardBy: input.readableBytes - Int(stream.avail_in))
+        output.moveWriterIndex(forwardBy: output.writableBytes - Int(stream.avail_out))
+        return status
     }
 }
