@@ -15,7 +15,10 @@ struct TxnLogCommand: ShellCommand {
         discussion: """
             LOG is a log file (log.<zxid>) or a data directory (its dataDir or version-2), whose logs \
             are read in order. One line per change: time (UTC), zxid, session, type, path and details; \
-            a multi's operations get a line each, typed multi:<type>. With --json, JSON Lines. The \
+            a multi's operations get a line each, typed multi:<type>. With --json, JSON Lines: \
+            {"zxid": "0x...", "time": ms, "session": "0x...", "cxid", "type", "path"} and, as the \
+            type has them, "data" and "encoding", "acl", "version", "ephemeral", "ttl", "timeout", \
+            "deleted" (a close's ephemeral nodes), "error". The \
             filters combine: --path (a glob on the path, '*' not crossing '/', '**' crossing it), \
             --session, --type (comma-separated: create, delete, setData, setACL, createSession, \
             closeSession, error, check, multi...), --since and --until (inclusive; a zxid as 0x... \
