@@ -3,8 +3,9 @@
 # written by bench/make_snapshot.py; 1,000 x 1,000 by default) three ways, and writes
 # bench/datadir-results.md:
 #   - zk snapshot (offline summary: read, checksum, decode, index every node) and zk snapshot get;
-#   - zk serve --data-dir: start until it answers ruok (on a copy of the directory);
-#   - Apache ZooKeeper 3.8 on a copy of the same directory: start until it answers ruok.
+#   - zk serve --data-dir: start until it serves (srvr names its mode; on a copy of the directory);
+#   - Apache ZooKeeper 3.8 on a copy of the same directory, the same way (its ruok answers imok
+#     while it is still loading, so srvr it is).
 # Figures are medians of RUNS runs, with peak RSS. QUICK=1: 100 x 1,000 znodes.
 # ZK=PATH measures that zk binary instead of a fresh release build. Usage: bench/datadir.sh.
 set -euo pipefail
@@ -35,12 +36,13 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 now() { date +%s.%N; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# Seconds until the server on port $1 answers ruok (600 s at most).
+# Seconds since $1 until the server on port $2 serves: srvr names its mode (600 s at most).
 until_serving() {
     local start=$1 port=$2
     for _ in $(seq 6000); do
-        reply=$( (exec 3<>"/dev/tcp/127.0.0.1/$port" && echo ruok >&3 && cat <&3) 2>/dev/null || true)
-        if [ "$reply" = imok ]; then echo "$(now) - $start" | bc; return 0; fi
+        # A server still loading may accept the connection and not answer yet: give up on it.
+        reply=$( (exec 3<>"/dev/tcp/127.0.0.1/$port" && echo srvr >&3 && timeout 1 cat <&3) 2>/dev/null || true)
+        if [[ "$reply" == *"Mode: "* ]]; then echo "$(now) - $start" | bc; return 0; fi
         sleep 0.1
     done
     log "no server on port $port"
@@ -63,7 +65,7 @@ measure_offline() {
         read -r seconds kib <"$WORK/time"
         times+=("$seconds"); rss+=("$((kib / 1024))")
     done
-    TIMES[$name]=$(printf '%s\n' "${times[@]}" | median)
+    TIMES[$name]=$(printf '%.2f' "$(printf '%s\n' "${times[@]}" | median)")
     RSS[$name]=$(printf '%s\n' "${rss[@]}" | median)
     log "$name: ${TIMES[$name]} s, ${RSS[$name]} MiB"
 }
@@ -86,18 +88,18 @@ measure_server() {
         kill -9 "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
     done
-    TIMES[$name]=$(printf '%s\n' "${times[@]}" | median)
+    TIMES[$name]=$(printf '%.2f' "$(printf '%s\n' "${times[@]}" | median)")
     RSS[$name]=$(printf '%s\n' "${rss[@]}" | median)
     log "$name: ${TIMES[$name]} s, ${RSS[$name]} MiB"
 }
 measure_server "zk serve" \
-    'exec "$ZK" serve --port "$port" --data-dir "$WORK/copy" --4lw-whitelist ruok >/dev/null 2>&1'
+    'exec "$ZK" serve --port "$port" --data-dir "$WORK/copy" --4lw-whitelist srvr >/dev/null 2>&1'
 cat >"$WORK/zoo.cfg.in" <<CFG
 tickTime=2000
 dataDir=$WORK/copy
 clientPortAddress=127.0.0.1
 admin.enableServer=false
-4lw.commands.whitelist=ruok
+4lw.commands.whitelist=srvr
 CFG
 measure_server "Apache ZooKeeper 3.8" \
     '{ cat "$WORK/zoo.cfg.in"; echo "clientPort=$port"; } >"$WORK/zoo.cfg"; exec java -Xmx4g -cp /etc/zookeeper/conf:/usr/share/java/zookeeper.jar org.apache.zookeeper.server.quorum.QuorumPeerMain "$WORK/zoo.cfg" >/dev/null 2>&1'
@@ -107,7 +109,7 @@ measure_server "Apache ZooKeeper 3.8" \
     echo
     echo "$(date -u +%Y-%m-%d), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); snapshot of"
     echo "$((PARENTS * CHILDREN + PARENTS + 4)) znodes ($PARENTS parents of $CHILDREN, $DATA bytes of data each), $((BYTES / 1048576)) MiB;"
-    echo "median of $RUNS runs (bench/datadir.sh). Servers: from start until they answer ruok."
+    echo "median of $RUNS runs (bench/datadir.sh). Servers: from start until they serve (srvr)."
     echo
     echo "| what | seconds | peak RSS (MiB) |"
     echo "|---|---|---|"
