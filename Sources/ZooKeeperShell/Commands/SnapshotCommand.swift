@@ -11,7 +11,8 @@ import ZooKeeperServer
 struct SnapshotCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snapshot",
-        abstract: "Read an Apache ZooKeeper snapshot offline: info, ls, get, stat, getAcl, tree, find, sessions, diff, restore.",
+        abstract:
+            "Read an Apache ZooKeeper snapshot offline: info, ls, get, stat, getAcl, tree, find, sessions, diff, restore.",
         discussion: """
             SNAPSHOT is a snapshot file (snapshot.<zxid>, also .gz and .snappy) or a data directory \
             (its dataDir or version-2), whose newest good snapshot is read. The reading commands print \
