@@ -5,11 +5,11 @@
 #               documentation with warnings as errors.
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libedit-dev libkrb5-dev zookeeper zookeeper-bin openssl zsh fish mandoc krb5-kdc krb5-admin-server krb5-user iproute2 nftables
-BUILD_PACKAGES := libedit-dev libkrb5-dev
+APT_PACKAGES := libedit-dev libkrb5-dev zlib1g-dev zookeeper zookeeper-bin openssl zsh fish mandoc krb5-kdc krb5-admin-server krb5-user iproute2 nftables
+BUILD_PACKAGES := libedit-dev libkrb5-dev zlib1g-dev
 PYTHON ?= python3
 
-.PHONY: all build build-deps release shell test test-under-load jepsen jepsen-replay test-huge-children fuzz fuzz-diff fuzz-libfuzzer deps format lint clean completions man install uninstall docs
+.PHONY: all build build-deps release shell test test-under-load jepsen jepsen-replay test-huge-children fuzz fuzz-datadir fuzz-diff fuzz-libfuzzer deps format lint clean completions man install uninstall docs
 PREFIX ?= /usr/local
 DESTDIR ?=
 
@@ -93,6 +93,13 @@ fuzz: build-deps
 	$(SWIFT) build --build-tests
 	FUZZ_ITERATIONS=$(FUZZ_ITERATIONS) $(SWIFT) test --skip-build --filter ServerFuzzTests
 
+## A longer fuzz run of the data directory readers (transaction logs, snapshots, gzip and
+## snappy) than `make test` does: DATADIR_FUZZ_ITERATIONS mutations of Apache-written files.
+DATADIR_FUZZ_ITERATIONS ?= 1000000
+fuzz-datadir: build-deps
+	$(SWIFT) build --build-tests
+	DATADIR_FUZZ_ITERATIONS=$(DATADIR_FUZZ_ITERATIONS) $(SWIFT) test --skip-build --filter 'DataFileTests/mutatedFilesNeverCrashTheReaders'
+
 ## A longer generative differential run than `make test` does: N random operation sequences,
 ## each against Apache ZooKeeper and the embedded server (SEED: the first sequence's seed).
 N ?= 100000
@@ -167,6 +174,9 @@ clean:
 
 ## Measures zk (client, one-shot commands, server) against Apache ZooKeeper and its C and Python
 ## clients on loopback, installing what it needs; writes bench/results.md. QUICK=1: a short run.
+## Then times loading a 1M-znode snapshot with zk snapshot, zk serve and Apache ZooKeeper
+## (bench/datadir.sh, bench/datadir-results.md).
 .PHONY: bench
 bench:
 	QUICK=$(QUICK) bench/run.sh
+	QUICK=$(QUICK) ZK=$(CURDIR)/.build/release/zk bench/datadir.sh

@@ -50,9 +50,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // zlib, for the gzip-compressed snapshots Apache ZooKeeper writes (`.gz`).
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "ZooKeeperServer",
             dependencies: [
+                "CZlib",
                 "ZooKeeperProtocol",
                 "ZooKeeperSASL",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -148,7 +151,9 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ]
+            ],
+            // Data directories written by Apache ZooKeeper 3.8, read by path.
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "ZooKeeperShellTests",

@@ -241,13 +241,13 @@ __zk_main() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    ls|get|set|create|delete|deleteall|stat|exists|tree|find|grep|du|cp|txn|getAcl|setAcl|addauth|whoami|digest|sync|getAllChildrenNumber|getEphemerals|session|config|watch|addWatch|removewatches|setquota|listquota|delquota|reconfig|4lw|lock|elect|queue|edit|diff|connect|close|printwatches|cd|pwd|quit|version|serve|register|services|barrier|bench|help)
+    ls|get|set|create|delete|deleteall|stat|exists|tree|find|grep|du|cp|txn|getAcl|setAcl|addauth|whoami|digest|sync|getAllChildrenNumber|getEphemerals|session|config|watch|addWatch|removewatches|setquota|listquota|delquota|reconfig|4lw|lock|elect|queue|edit|diff|connect|close|printwatches|cd|pwd|quit|version|serve|register|services|barrier|bench|snapshot|txnlog|help)
         # Offer subcommand argument completions
         "_zk_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'ls get set create delete deleteall stat exists tree find grep du cp txn getAcl setAcl addauth whoami digest sync getAllChildrenNumber getEphemerals session config watch addWatch removewatches setquota listquota delquota reconfig 4lw lock elect queue edit diff connect close printwatches cd pwd quit version serve register services barrier bench help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'ls get set create delete deleteall stat exists tree find grep du cp txn getAcl setAcl addauth whoami digest sync getAllChildrenNumber getEphemerals session config watch addWatch removewatches setquota listquota delquota reconfig 4lw lock elect queue edit diff connect close printwatches cd pwd quit version serve register services barrier bench snapshot txnlog help' -- "${cur}"))
         ;;
     esac
 }
@@ -1012,7 +1012,7 @@ _zk_serve() {
     repeating_flags=()
     non_repeating_flags=(--require-sasl --extended-types -v --verbose -h --help)
     repeating_options=()
-    non_repeating_options=(--config --host -p --port --tick-time --min-session-timeout --max-session-timeout --max-client-connections --4lw-whitelist --super-digest --data-dir --snapshot-every --secure-port --tls-server-cert --tls-server-key --tls-client-ca --tls-client-auth --sasl-jaas --sasl-jaas-section --sasl-users)
+    non_repeating_options=(--config --host -p --port --tick-time --min-session-timeout --max-session-timeout --max-client-connections --4lw-whitelist --super-digest --data-dir --snapshot-every --snapshot-compression --secure-port --tls-server-cert --tls-server-key --tls-client-ca --tls-client-auth --sasl-jaas --sasl-jaas-section --sasl-users)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -1049,6 +1049,9 @@ _zk_serve() {
         return
         ;;
     '--snapshot-every')
+        return
+        ;;
+    '--snapshot-compression')
         return
         ;;
     '--secure-port')
@@ -1177,6 +1180,262 @@ _zk_bench() {
         return
         ;;
     '--batch')
+        return
+        ;;
+    esac
+}
+
+_zk_snapshot() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __zk_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    info|ls|get|stat|getAcl|tree|find|sessions|diff|restore)
+        # Offer subcommand argument completions
+        "_zk_snapshot_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'info ls get stat getAcl tree find sessions diff restore' -- "${cur}"))
+        ;;
+    esac
+}
+
+_zk_snapshot_info() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __zk_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __zk_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_zk_snapshot_ls() {
+    repeating_flags=()
+    non_repeating_flags=(--json -s -R -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __zk_offer_flags_options 2
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __zk_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_zk_snapshot_get() {
+    repeating_flags=()
+    non_repeating_flags=(--json -s -b --base64 -x --hex -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __zk_offer_flags_options 2
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __zk_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_zk_snapshot_stat() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __zk_offer_flags_options 2
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __zk_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_zk_snapshot_getAcl() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __zk_offer_flags_options 2
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __zk_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_zk_snapshot_tree() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--depth -d)
+    __zk_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--depth'|'-d')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __zk_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_zk_snapshot_find() {
+    repeating_flags=()
+    non_repeating_flags=(--json --ephemeral -h --help)
+    repeating_options=()
+    non_repeating_options=(--name --regex --session)
+    __zk_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--name')
+        return
+        ;;
+    '--regex')
+        return
+        ;;
+    '--session')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __zk_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_zk_snapshot_sessions() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __zk_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __zk_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_zk_snapshot_diff() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--path)
+    __zk_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--path')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __zk_add_completions -f
+        return
+        ;;
+    2)
+        __zk_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_zk_snapshot_restore() {
+    repeating_flags=()
+    non_repeating_flags=(--json --dry-run -h --help)
+    repeating_options=()
+    non_repeating_options=(--to)
+    __zk_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--to')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __zk_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_zk_txnlog() {
+    repeating_flags=()
+    non_repeating_flags=(--json --verify -h --help)
+    repeating_options=()
+    non_repeating_options=(--path --session --type --since --until)
+    __zk_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--path')
+        return
+        ;;
+    '--session')
+        return
+        ;;
+    '--type')
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--until')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __zk_add_completions -f
         return
         ;;
     esac

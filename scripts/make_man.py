@@ -78,14 +78,21 @@ def main():
         options += describe(argument)
 
     commands = []
+    # A command group (zk snapshot) is listed with its commands after it, each as "group command".
+    listed = []
     for command in root["subcommands"]:
+        listed.append((command, command["commandName"]))
+        for sub in command.get("subcommands", []):
+            if sub["commandName"] != "help":
+                listed.append((sub, command["commandName"] + " " + sub["commandName"]))
+    for command, name in listed:
         if command.get("shouldDisplay") is False:
             continue
         own = [a for a in visible(command.get("arguments", [])) if json.dumps(a.get("names"), sort_keys=True) not in shared
                or a["kind"] == "positional"]
-        synopsis = " ".join(["\\fBzk\\fR", "[\\fIoptions\\fR]", "\\fB" + roff(command["commandName"]) + "\\fR"]
+        synopsis = " ".join(["\\fBzk\\fR", "[\\fIoptions\\fR]", "\\fB" + roff(name) + "\\fR"]
                             + [usage_item(a) for a in own])
-        commands += [".SS " + roff(command["commandName"]), synopsis, ".br", roff(command.get("abstract", ""))]
+        commands += [".SS " + roff(name), synopsis, ".br", roff(command.get("abstract", ""))]
         if command.get("aliases"):
             commands += ["Also called " + ", ".join("\\fB" + roff(a) + "\\fR" for a in command["aliases"]) + "."]
         if command.get("discussion"):

@@ -129,6 +129,19 @@ struct DataTree: Sendable {
         nodes[path]!.aversion &+= 1
     }
 
+    /// Sets the counters a replayed transaction carries (Apache ZooKeeper's logs hold the
+    /// versions a write produced); nil leaves one as it is.
+    mutating func setCounters(
+        _ path: String, version: Int32? = nil, aversion: Int32? = nil, childrenCreated: Int32? = nil,
+        pzxid: Int64? = nil
+    ) {
+        guard nodes[path] != nil else { return }
+        if let version { nodes[path]!.version = version }
+        if let aversion { nodes[path]!.aversion = aversion }
+        if let childrenCreated { nodes[path]!.childrenCreated = childrenCreated }
+        if let pzxid { nodes[path]!.pzxid = pzxid }
+    }
+
     /// The number of all descendants of a node.
     func descendantCount(_ path: String) -> Int {
         guard let node = nodes[path] else { return 0 }

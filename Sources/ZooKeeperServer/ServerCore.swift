@@ -65,6 +65,8 @@ final class ServerCore: @unchecked Sendable {
     private var store: DurableStore?
     /// Encoded log records not yet handed to the store.
     private var pendingLog = ByteBuffer()
+    /// The zxids of the first and last record in `pendingLog`.
+    private var pendingFirstZxid: Int64 = 0
     private var pendingZxid: Int64 = 0
     private var flushing = false
     /// The highest zxid known to be on disk.
@@ -86,26 +88,30 @@ final class ServerCore: @unchecked Sendable {
     }
 
     /// Uses a data directory: restores what it holds, then logs every transaction to it.
-    func restore(from store: DurableStore, _ recovered: DurableStore.Recovered) {
+    func restore(from store: DurableStore, _ recovered: DurableStore.Recovered) throws {
         let now = NIODeadline.now()
+        for problem in recovered.skippedSnapshots {
+            logger.warning("skipping a damaged snapshot", metadata: ["problem": "\(problem)"])
+        }
         if let snapshot = recovered.snapshot {
-            database.restore(tree: DataTree(nodes: snapshot.nodes), lastZxid: snapshot.lastZxid)
+            database.restore(tree: snapshot.dataTree, lastZxid: recovered.snapshotZxid)
             for session in snapshot.sessions {
-                sessions.restore(session.id, timeout: session.timeout, password: session.password, now: now)
+                sessions.restore(session.id, timeout: session.timeout, now: now)
             }
         }
-        for entry in recovered.entries {
-            switch entry.transaction {
-            case .createSession(let id, let timeout, let password):
-                sessions.restore(id, timeout: timeout, password: password, now: now)
-            case .closeSession(let id):
-                sessions.remove(id)
+        for record in recovered.records {
+            switch record.transaction.body {
+            case .createSession(let timeout):
+                sessions.restore(record.session, timeout: timeout, now: now)
+            case .closeSession:
+                sessions.remove(record.session)
             default:
                 break
             }
-            database.replay(entry)
+            database.replay(record)
         }
         durableZxid = database.lastZxid
+        if recovered.snapshot == nil { try store.writeInitialSnapshot(currentSnapshot(), zxid: database.lastZxid) }
         database.journaling = true
         self.store = store
         logger.info(
@@ -119,15 +125,10 @@ final class ServerCore: @unchecked Sendable {
     /// Hands the transactions applied since the last call to the log; replies wait for them.
     func commitJournal() {
         guard store != nil, !database.journal.isEmpty else { return }
-        for entry in database.journal {
-            var payload = ByteBuffer()
-            payload.writeJuteLong(entry.zxid)
-            payload.writeJuteLong(entry.time)
-            entry.transaction.encode(into: &payload)
-            pendingLog.writeInteger(UInt32(payload.readableBytes))
-            pendingLog.writeInteger(CRC32.checksum(payload.readableBytesView))
-            pendingLog.writeBuffer(&payload)
-            pendingZxid = entry.zxid
+        if pendingLog.readableBytes == 0 { pendingFirstZxid = database.journal[0].zxid }
+        for record in database.journal {
+            record.encode(into: &pendingLog)
+            pendingZxid = record.zxid
         }
         sinceSnapshot += database.journal.count
         database.journal.removeAll(keepingCapacity: true)
@@ -141,12 +142,12 @@ final class ServerCore: @unchecked Sendable {
         let batch = pendingLog
         let upTo = pendingZxid
         pendingLog = ByteBuffer()
-        var snapshot: (ByteBuffer, Int64)?
+        var snapshot: (SnapshotFile, Int64)?
         if sinceSnapshot >= configuration.snapshotEvery {
             sinceSnapshot = 0
-            snapshot = (currentSnapshot().encoded(), database.lastZxid)
+            snapshot = (currentSnapshot(), database.lastZxid)
         }
-        store.commit(batch, snapshot: snapshot, on: eventLoop).whenComplete { result in
+        store.commit(batch, firstZxid: pendingFirstZxid, snapshot: snapshot, on: eventLoop).whenComplete { result in
             self.flushing = false
             switch result {
             case .success:
@@ -168,11 +169,10 @@ final class ServerCore: @unchecked Sendable {
     /// Called when the data directory fails: the server stops.
     var onFatalError: ((String) -> Void)?
 
-    private func currentSnapshot() -> Snapshot {
-        Snapshot(
-            lastZxid: database.lastZxid,
-            nodes: database.tree.preorder,
-            sessions: sessions.sessions.values.map { ($0.id, $0.timeout, $0.password) })
+    private func currentSnapshot() -> SnapshotFile {
+        SnapshotFile(
+            tree: database.tree, sessions: sessions.sessions.values.map { ($0.id, $0.timeout) }.sorted { $0.id < $1.id }
+        )
     }
 
     private func releaseHeld() {
@@ -302,7 +302,7 @@ final class ServerCore: @unchecked Sendable {
             reply(to: connection, ReplyHeader(xid: header.xid, zxid: zxid), body: nil)
             close(connection)
         default:
-            let context = RequestContext(connection: connection, session: session, ids: state.ids)
+            let context = RequestContext(connection: connection, session: session, ids: state.ids, xid: header.xid)
             let outcome = database.execute(header.opCode, &body, context: context)
             deliver(outcome.notifications)
             reply(
@@ -323,9 +323,9 @@ final class ServerCore: @unchecked Sendable {
         connections[connection]!.readOnlyFlag = request.readOnly
         let now = NIODeadline.now()
         if request.sessionID == 0 {
-            let password = (0..<16).map { _ in UInt8.random(in: 0...255) }
-            let session = sessions.create(timeout: timeout, now: now, password: password)
-            database.createSession(id: session.id, timeout: timeout, password: password)
+            let session = sessions.create(timeout: timeout, now: now)
+            let password = session.password
+            database.createSession(id: session.id, timeout: timeout)
             logger.debug(
                 "session created",
                 metadata: [

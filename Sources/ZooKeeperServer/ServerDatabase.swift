@@ -19,6 +19,8 @@ struct RequestContext: Sendable {
     var connection: ConnectionID
     var session: Int64
     var ids: [Id]
+    /// The request's xid, which its log record keeps.
+    var xid: Int32 = 0
 }
 
 /// What a request produced: the reply, and the watch events to send before it.
@@ -56,8 +58,11 @@ struct ServerDatabase: Sendable {
     var extendedTypesEnabled = false
     /// Whether applied transactions are recorded in `journal` (for the transaction log).
     var journaling = false
-    /// Transactions applied since the core last took them, in zxid order.
-    var journal: [JournalEntry] = []
+    /// Transactions applied since the core last took them, in zxid order, as Apache ZooKeeper
+    /// logs them.
+    var journal: [TxnLogRecord] = []
+    /// The session and xid of the request being executed, for its log record.
+    private var requestOrigin: (session: Int64, xid: Int32) = (0, 0)
     /// The wall clock, in milliseconds since the epoch (node ctime and mtime); injected for tests.
     var clock: @Sendable () -> Int64 = wallClockMilliseconds
     /// The time of the request being executed: one reading per transaction, as ZooKeeper's txn
@@ -71,22 +76,27 @@ struct ServerDatabase: Sendable {
         return lastZxid
     }
 
-    private mutating func record(_ zxid: Int64, _ transaction: Transaction) {
-        if journaling { journal.append(JournalEntry(zxid: zxid, time: now(), transaction: transaction)) }
+    mutating func record(_ zxid: Int64, _ type: OpCode, _ body: LoggedTransaction.Body) {
+        guard journaling else { return }
+        journal.append(
+            TxnLogRecord(
+                session: requestOrigin.session, cxid: requestOrigin.xid, zxid: zxid, time: now(),
+                transaction: LoggedTransaction(type: type, body: body)))
     }
 
     /// A zxid consumed since `before` without a recorded change (a failed write) is logged as an
-    /// error transaction, so replay reproduces the same zxids.
-    private mutating func recordError(ifUnrecordedSince before: Int64) {
+    /// error transaction with its code, as Apache ZooKeeper logs it, so replay reproduces the zxids.
+    private mutating func recordError(ifUnrecordedSince before: Int64, code: ErrorCode) {
         guard journaling, lastZxid > before, (journal.last?.zxid ?? before) < lastZxid else { return }
-        journal.append(JournalEntry(zxid: lastZxid, time: now(), transaction: .error))
+        record(lastZxid, .error, .error(code))
     }
 
     // MARK: Sessions
 
     /// A new session consumes a zxid.
-    mutating func createSession(id: Int64, timeout: Int32, password: [UInt8]) {
-        record(nextZxid(), .createSession(id: id, timeout: timeout, password: password))
+    mutating func createSession(id: Int64, timeout: Int32) {
+        requestOrigin = (id, 0)
+        record(nextZxid(), .createSession, .createSession(timeout: timeout))
     }
 
     /// Ends a session: one zxid, its ephemeral nodes deleted (firing their events).
@@ -94,7 +104,8 @@ struct ServerDatabase: Sendable {
         zxid: Int64, notifications: [Notification]
     ) {
         let zxid = nextZxid()
-        record(zxid, .closeSession(id: session))
+        requestOrigin = (session, 0)
+        record(zxid, .closeSession, .closeSession(paths: tree.ephemeralPaths(of: session)))
         var events: [Change] = []
         for path in tree.ephemeralPaths(of: session).reversed() {
             let acl = tree[path]?.acl ?? []
@@ -117,9 +128,10 @@ struct ServerDatabase: Sendable {
     mutating func execute(_ opCode: OpCode, _ body: inout ByteBuffer, context: RequestContext) -> Outcome {
         let before = lastZxid
         requestTime = clock()
+        requestOrigin = (context.session, context.xid)
         defer { requestTime = nil }
         let outcome = apply(opCode, &body, context: context)
-        recordError(ifUnrecordedSince: before)
+        recordError(ifUnrecordedSince: before, code: outcome.error)
         return outcome
     }
 
@@ -281,11 +293,7 @@ struct ServerDatabase: Sendable {
         tree.create(
             finalPath, data: request.fields.data, acl: acl, mode: mode, owner: owner, ttl: max(request.ttl, 0),
             zxid: zxid, time: now())
-        record(
-            zxid,
-            .create(
-                path: finalPath, data: request.fields.data, acl: acl, mode: mode, owner: owner, ttl: max(request.ttl, 0)
-            ))
+        recordCreate(finalPath, request, acl: acl, mode: mode, opCode: opCode, zxid: zxid)
         namespaces.write(finalPath, bytes: request.fields.data?.count ?? 0)
         events.append((.nodeCreated, finalPath, acl))
         events.append((.nodeChildrenChanged, parentPath, parent.acl))
@@ -320,7 +328,7 @@ struct ServerDatabase: Sendable {
         guard request.version == -1 || request.version == node.version else { return .failure(.badVersion) }
         guard node.children.isEmpty else { return .failure(.notEmpty) }
         tree.delete(path, zxid: zxid)
-        record(zxid, .delete(path: path))
+        record(zxid, .delete, .delete(path: path))
         namespaces.write(path, bytes: 0)
         events.append((.nodeDeleted, path, node.acl))
         events.append((.nodeChildrenChanged, parentPath, parent.acl))
@@ -336,7 +344,7 @@ struct ServerDatabase: Sendable {
         guard AccessControl.allows(node.acl, .write, ids: context.ids) else { return .failure(.noAuth) }
         guard request.version == -1 || request.version == node.version else { return .failure(.badVersion) }
         tree.setData(path, data: request.data, zxid: zxid, time: now())
-        record(zxid, .setData(path: path, data: request.data))
+        record(zxid, .setData, .setData(path: path, data: request.data, version: tree[path]!.version))
         namespaces.write(path, bytes: request.data?.count ?? 0)
         events.append((.nodeDataChanged, path, node.acl))
         return .success((path, tree[path]!.stat))
@@ -350,7 +358,7 @@ struct ServerDatabase: Sendable {
         guard AccessControl.allows(node.acl, .admin, ids: context.ids) else { return .failure(.noAuth) }
         guard request.version == -1 || request.version == node.aversion else { return .failure(.badVersion) }
         tree.setACL(path, acl: acl)
-        record(lastZxid, .setACL(path: path, acl: acl))
+        record(lastZxid, .setACL, .setACL(path: path, acl: acl, version: tree[path]!.aversion))
         return .success((path, tree[path]!.stat))
     }
 
@@ -387,7 +395,11 @@ struct ServerDatabase: Sendable {
                 result = create(r, opCode: .createTTL, context: context, zxid: zxid, events: &events)
             case .delete(let r): result = delete(r, context: context, zxid: zxid, events: &events)
             case .setData(let r): result = setData(r, context: context, zxid: zxid, events: &events)
-            case .check(let r): result = check(r, context: context)
+            case .check(let r):
+                result = check(r, context: context)
+                if case .success(let (_, stat)) = result {
+                    record(zxid, .check, .check(path: r.path, version: stat.version))
+                }
             case .getChildren, .getData: result = .failure(.badArguments)
             }
             switch result {
@@ -399,6 +411,7 @@ struct ServerDatabase: Sendable {
                 failed.append(.error(code))
                 failed += Array(
                     repeating: .error(.runtimeInconsistency), count: request.operations.count - failed.count)
+                recordFailedMulti(failed, zxid: zxid)
                 return Outcome(error: .ok, body: MultiResponse(results: failed), zxid: zxid)
             case .success(let (path, stat)):
                 switch operation {
@@ -413,7 +426,7 @@ struct ServerDatabase: Sendable {
         if journaling {
             let operations = journal[saved.journal...].map(\.transaction)
             journal.removeLast(journal.count - saved.journal)
-            record(zxid, .multi(operations))
+            record(zxid, .multi, .multi(operations))
         }
         return Outcome(error: .ok, body: MultiResponse(results: results), zxid: zxid, notifications: fire(events))
     }
@@ -519,28 +532,9 @@ struct ServerDatabase: Sendable {
     }
 
     /// Re-applies a logged transaction to the tree (sessions are the core's to restore).
-    mutating func replay(_ entry: JournalEntry) {
-        apply(entry.transaction, zxid: entry.zxid, time: entry.time)
-        lastZxid = max(lastZxid, entry.zxid)
-    }
-
-    private mutating func apply(_ transaction: Transaction, zxid: Int64, time: Int64) {
-        switch transaction {
-        case .createSession, .error:
-            break
-        case .closeSession(let id):
-            for path in tree.ephemeralPaths(of: id).reversed() { tree.delete(path, zxid: zxid) }
-        case .create(let path, let data, let acl, let mode, let owner, let ttl):
-            tree.create(path, data: data, acl: acl, mode: mode, owner: owner, ttl: ttl, zxid: zxid, time: time)
-        case .delete(let path):
-            tree.delete(path, zxid: zxid)
-        case .setData(let path, let data):
-            if tree[path] != nil { tree.setData(path, data: data, zxid: zxid, time: time) }
-        case .setACL(let path, let acl):
-            if tree[path] != nil { tree.setACL(path, acl: acl) }
-        case .multi(let transactions):
-            for transaction in transactions { apply(transaction, zxid: zxid, time: time) }
-        }
+    mutating func replay(_ record: TxnLogRecord) {
+        tree.apply(record.transaction, session: record.session, zxid: record.zxid, time: record.time)
+        lastZxid = max(lastZxid, record.zxid)
     }
 
     // MARK: Events

@@ -16,28 +16,33 @@ struct SessionTracker: Sendable {
     private(set) var sessions: [Int64: ServerSession] = [:]
     private var nextID: Int64
 
-    /// Ids start from the clock, as ZooKeeper's do, so a restarted server does not reuse them.
+    /// Ids start from the clock, as ZooKeeper's do (`initializeNextSessionId`), so a restarted
+    /// server does not reuse them. The shift right is unsigned, as Java's `>>>`: the top byte is
+    /// the server id's, never 0xFF, which would make the sessions' ephemeral nodes read as TTL
+    /// nodes in Apache ZooKeeper.
     init(serverID: Int64 = 0, nowMilliseconds: Int64) {
-        nextID = (nowMilliseconds << 24) >> 8 | serverID << 56
+        nextID = Int64(bitPattern: UInt64(bitPattern: nowMilliseconds << 24) >> 8) | serverID << 56
     }
 
     subscript(id: Int64) -> ServerSession? { sessions[id] }
 
     var count: Int { sessions.count }
 
-    mutating func create(timeout: Int32, now: NIODeadline, password: [UInt8]) -> ServerSession {
+    /// A new session, with the password Apache ZooKeeper would give it (``SessionPassword``).
+    mutating func create(timeout: Int32, now: NIODeadline) -> ServerSession {
         nextID += 1
         let session = ServerSession(
-            id: nextID, password: password, timeout: timeout,
+            id: nextID, password: SessionPassword.derive(nextID), timeout: timeout,
             expiresAt: now + .milliseconds(Int64(timeout)), connection: nil)
         sessions[session.id] = session
         return session
     }
 
     /// Restores a session from a snapshot or log, with a full timeout from now to reconnect in.
-    mutating func restore(_ id: Int64, timeout: Int32, password: [UInt8], now: NIODeadline) {
+    mutating func restore(_ id: Int64, timeout: Int32, now: NIODeadline) {
         sessions[id] = ServerSession(
-            id: id, password: password, timeout: timeout, expiresAt: now + .milliseconds(Int64(timeout)),
+            id: id, password: SessionPassword.derive(id), timeout: timeout,
+            expiresAt: now + .milliseconds(Int64(timeout)),
             connection: nil)
         nextID = max(nextID, id)
     }

@@ -46,10 +46,13 @@ extension ZooKeeperServer {
         public var containerCheckInterval: Duration = .seconds(60)
         /// Where the transaction log and snapshots live; nil keeps everything in memory. With a
         /// directory, every write is on disk (fsync) before its reply is sent, and the state is
-        /// recovered from it on start.
+        /// recovered from it on start. The directory is in Apache ZooKeeper 3.8's format (its
+        /// `dataDir`): either server starts on what the other wrote.
         public var dataDirectory: String?
         /// Transactions between snapshots (the log is rolled at each).
         public var snapshotEvery = 100_000
+        /// How snapshots are compressed (`zookeeper.snapshot.compression.method`); any kind is read.
+        public var snapshotCompression = SnapshotCompression.none
         /// Where diagnostics go (silent by default).
         public var logger = Logger(label: "zookeeper.server", factory: { _ in SwiftLogNoOpLogHandler() })
 

@@ -51,8 +51,14 @@ public final class ZooKeeperServer: Sendable {
         let loop = eventLoopGroup.next()
         let core = ServerCore(configuration: configuration, eventLoop: loop)
         if let directory = configuration.dataDirectory {
-            let (store, recovered) = try DurableStore.open(directory: directory)
-            try await loop.submit { core.restore(from: store, recovered) }.get()
+            let (store, recovered) = try DurableStore.open(
+                directory: directory, compression: configuration.snapshotCompression)
+            do {
+                try await loop.submit { try core.restore(from: store, recovered) }.get()
+            } catch {
+                store.close()
+                throw error
+            }
         }
         let channel = try await bind(core, port: configuration.port, tls: nil)
         var secureChannel: (any Channel)?

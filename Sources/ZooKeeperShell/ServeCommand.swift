@@ -20,12 +20,15 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Logs go to stderr; the first line names the address served. Ctrl-C (SIGINT) or SIGTERM \
             stops it cleanly. Data lives in memory unless --data-dir names a directory for the \
-            transaction log and snapshots.
+            transaction log and snapshots, kept in Apache ZooKeeper 3.8's format (version-2/log.<zxid>, \
+            version-2/snapshot.<zxid>): zk serve starts on a data directory Apache ZooKeeper wrote, \
+            sessions included, and Apache ZooKeeper on one zk serve wrote. zk snapshot and zk txnlog \
+            read them offline.
 
             --config reads a ZooKeeper zoo.cfg: clientPort, clientPortAddress, tickTime, \
             minSessionTimeout, maxSessionTimeout, maxClientCnxns, 4lw.commands.whitelist, dataDir, \
-            snapCount, extendedTypesEnabled and DigestAuthenticationProvider.superDigest (also with \
-            the zookeeper. prefix). Any other setting (an ensemble's server.N, initLimit, TLS, the \
+            snapCount, extendedTypesEnabled, snapshot.compression.method and \
+            DigestAuthenticationProvider.superDigest (also with the zookeeper. prefix). Any other setting (an ensemble's server.N, initLimit, TLS, the \
             admin server...) is named on stderr as ignored. Options given on the command line win.
             """
     )
@@ -62,11 +65,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The super user's digest, user:base64(sha1(user:password)).")
     var superDigest: String?
 
-    @Option(name: .long, help: "Keep a transaction log and snapshots here; every write is on disk before its reply.")
+    @Option(
+        name: .long,
+        help:
+            "Keep a transaction log and snapshots here, in Apache ZooKeeper's format; every write is on disk before its reply."
+    )
     var dataDir: String?
 
     @Option(name: .long, help: "Transactions between snapshots (default: 100000).")
     var snapshotEvery: Int?
+
+    @Option(
+        name: .long,
+        help: "Compress snapshots: none, gz or snappy (zookeeper.snapshot.compression.method; default: none).")
+    var snapshotCompression: String?
 
     @Option(
         name: .long,
@@ -122,6 +134,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         try Self.check(port: port, tickTime: tickTime, snapshotEvery: snapshotEvery, superDigest: superDigest)
+        if let snapshotCompression, Self.compression(snapshotCompression) == nil {
+            throw ValidationError("--snapshot-compression takes none, gz or snappy, not '\(snapshotCompression)'")
+        }
         if let min = minSessionTimeout, let max = maxSessionTimeout, min > max {
             throw ValidationError("--min-session-timeout is above --max-session-timeout")
         }
@@ -179,6 +194,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.extendedTypesEnabled = extendedTypes || file.extendedTypes
         configuration.dataDirectory = dataDir ?? file.dataDir
         configuration.snapshotEvery = snapshotEvery ?? file.snapshotEvery ?? 100_000
+        configuration.snapshotCompression =
+            (snapshotCompression ?? file.snapshotCompression).flatMap(Self.compression) ?? .none
         configuration.logger = logger
         configuration.saslUsers = try saslUserList()
         configuration.requireClientSASLAuth = requireSASL
@@ -207,6 +224,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
+    /// A compression method as Apache ZooKeeper names it (case ignored); nil for an unknown one.
+    static func compression(_ name: String) -> SnapshotCompression? {
+        name.lowercased() == "none" ? SnapshotCompression.none : SnapshotCompression(rawValue: name.lowercased())
+    }
+
     /// The settings of a ZooKeeper configuration file (zoo.cfg) that `zk serve` supports, and
     /// the names of those it ignores.
     struct ZooConfig {
@@ -219,6 +241,7 @@ struct ServeCommand: AsyncParsableCommand {
         var fourLetterWords: String?
         var dataDir: String?
         var snapshotEvery: Int?
+        var snapshotCompression: String?
         var extendedTypes = false
         var superDigest: String?
         /// Settings present but not supported, in file order.
@@ -257,6 +280,13 @@ struct ServeCommand: AsyncParsableCommand {
                 case "4lw.commands.whitelist": fourLetterWords = value
                 case "dataDir": dataDir = value
                 case "snapCount": snapshotEvery = try integer()
+                case "snapshot.compression.method":
+                    guard ServeCommand.compression(value) != nil else {
+                        throw ShellError(
+                            "\(name):\(index + 1): \(key) takes none, gz or snappy, got '\(value)'",
+                            status: ExitStatus.usage)
+                    }
+                    snapshotCompression = value
                 case "extendedTypesEnabled": extendedTypes = value.lowercased() == "true"
                 case "DigestAuthenticationProvider.superDigest": superDigest = value
                 default: ignored.append(key)

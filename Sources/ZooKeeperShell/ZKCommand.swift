@@ -41,6 +41,7 @@ public struct ZKCommand: AsyncParsableCommand {
             PrintDirectoryCommand.self,
             QuitCommand.self, VersionCommand.self, ServeCommand.self,
             RegisterCommand.self, ServicesCommand.self, BarrierCommand.self, BenchCommand.self,
+            SnapshotCommand.self, TxnLogCommand.self,
         ]
     )
 

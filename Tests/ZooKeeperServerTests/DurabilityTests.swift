@@ -151,7 +151,7 @@ import ZooKeeperTestSupport
         for index in 0..<20 { try await zk.create("/n\(index)") }
         try await zk.close()
         try await server.shutdown()
-        return (directory, URL(fileURLWithPath: directory).appendingPathComponent("log.0000000000000001"))
+        return (directory, URL(fileURLWithPath: directory).appendingPathComponent("version-2/log.1"))
     }
 
     @Test func aTornLogTailIsCutOff() async throws {
@@ -185,14 +185,30 @@ import ZooKeeperTestSupport
     }
 
     @Test func aDamagedOlderLogRefusesToStart() async throws {
+        let (directory, log) = try await Self.directoryWithTwentyNodes()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var bytes = try Data(contentsOf: log)
+        bytes[bytes.count / 2] ^= 0xFF
+        try bytes.write(to: log)
+        try TxnLogFile.encodedHeader().readableBytesView.withUnsafeBytes {
+            try Data($0).write(to: log.deletingLastPathComponent().appendingPathComponent("log.99"))
+        }
+        let error = await #expect(throws: DataDirectoryError.self) {
+            _ = try await ZooKeeperServer.start(configuration: Self.configuration(directory))
+        }
+        #expect(error?.description.hasPrefix("log.1 is damaged at byte ") == true, "\(String(describing: error))")
+        #expect(error?.description.hasSuffix(" and newer logs follow; refusing to start") == true)
+    }
+
+    @Test func aDirectoryOfTheEarlierFormatIsRefused() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Data([0, 0, 0, 9, 1, 2, 3, 4, 5]).write(
             to: URL(fileURLWithPath: directory).appendingPathComponent("log.0000000000000001"))
-        try Data().write(to: URL(fileURLWithPath: directory).appendingPathComponent("log.0000000000000009"))
-        await #expect(throws: (any Error).self) {
+        let error = await #expect(throws: DataDirectoryError.self) {
             _ = try await ZooKeeperServer.start(configuration: Self.configuration(directory))
         }
+        #expect(error?.description.contains("holds log.0000000000000001 at its top level") == true)
     }
 }
 

@@ -48,13 +48,30 @@ public final class ApacheZooKeeper: @unchecked Sendable {
         }
     }
 
+    /// The data directory (`dataDir`) of one node (1-based id).
+    public func dataDirectory(of id: Int = 1) -> String {
+        lock.withLock { nodes[id - 1].directory.appendingPathComponent("data").path }
+    }
+
     /// Starts a standalone server (size 1) or an ensemble, and waits until every node serves.
+    /// With `seedData`, each node starts on a copy of that data directory's contents.
     public static func start(
-        size: Int = 1, tickTime: Int = 200, extraProperties: [String] = [], extraConfig: [String] = []
+        size: Int = 1, tickTime: Int = 200, extraProperties: [String] = [], extraConfig: [String] = [],
+        seedData: String? = nil
     ) async throws -> ApacheZooKeeper {
         try Prerequisite.apacheZooKeeper()
         let cluster = try ApacheZooKeeper(
             size: size, tickTime: tickTime, extraProperties: extraProperties, extraConfig: extraConfig)
+        if let seedData {
+            for id in 1...size {
+                let target = URL(fileURLWithPath: cluster.dataDirectory(of: id))
+                for name in try FileManager.default.contentsOfDirectory(atPath: seedData) {
+                    try FileManager.default.copyItem(
+                        at: URL(fileURLWithPath: seedData).appendingPathComponent(name),
+                        to: target.appendingPathComponent(name))
+                }
+            }
+        }
         for id in 1...size { try cluster.launch(id) }
         do {
             for id in 1...size { try await cluster.waitUntilServing(id) }
@@ -201,10 +218,11 @@ public final class ApacheZooKeeper: @unchecked Sendable {
     /// Runs `body` with a started cluster and always stops it.
     public static func with<T>(
         size: Int = 1, tickTime: Int = 200, extraProperties: [String] = [], extraConfig: [String] = [],
-        _ body: (ApacheZooKeeper) async throws -> T
+        seedData: String? = nil, _ body: (ApacheZooKeeper) async throws -> T
     ) async throws -> T {
         let cluster = try await start(
-            size: size, tickTime: tickTime, extraProperties: extraProperties, extraConfig: extraConfig)
+            size: size, tickTime: tickTime, extraProperties: extraProperties, extraConfig: extraConfig,
+            seedData: seedData)
         do {
             let result = try await body(cluster)
             await cluster.stop()

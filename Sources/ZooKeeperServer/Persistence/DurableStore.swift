@@ -12,88 +12,135 @@ public struct DataDirectoryError: Error, CustomStringConvertible {
     public var description: String
 }
 
-/// The data directory: transaction logs (`log.<first zxid>`) and snapshots (`snapshot.<zxid>`).
+/// The data directory, in Apache ZooKeeper 3.8's layout and formats: `version-2/log.<zxid>`
+/// transaction logs and `version-2/snapshot.<zxid>` snapshots (see ``TxnLogFile`` and
+/// ``SnapshotFile``), with `acceptedEpoch` and `currentEpoch` beside them. Apache ZooKeeper can
+/// start on a directory this store wrote, and the store on one Apache ZooKeeper wrote.
 ///
-/// Log records are `[length][crc32][zxid, time, transaction]`. Writes and fsyncs run on one thread
-/// of their own, in submission order, so the event loop never blocks on the disk.
+/// Writes and fsyncs run on one thread of their own, in submission order, so the event loop never
+/// blocks on the disk. Each start writes a new log, named after its first zxid, as Apache
+/// ZooKeeper does.
 final class DurableStore: @unchecked Sendable {
     struct Recovered {
-        var snapshot: Snapshot?
-        var entries: [JournalEntry]
+        var snapshot: SnapshotFile?
+        /// The zxid the snapshot's name carries.
+        var snapshotZxid: Int64
+        /// The logged transactions after the snapshot, in order.
+        var records: [TxnLogRecord]
         /// A torn tail that was cut off the newest log, if any.
         var truncatedBytes: Int
+        /// Newer snapshots passed over because they were damaged.
+        var skippedSnapshots: [DataFileError]
     }
 
+    /// The `version-2` directory holding the files.
     let directory: String
+    private let compression: SnapshotCompression
     private let thread: NIOThreadPool
-    /// Confined to `thread` after `open`.
+    /// Confined to `thread` after `open`; -1 until the first write of a new log.
     private var logDescriptor: Int32 = -1
 
-    private init(directory: String) {
+    private init(directory: String, compression: SnapshotCompression) {
         self.directory = directory
+        self.compression = compression
         thread = NIOThreadPool(numberOfThreads: 1)
         thread.start()
     }
 
     /// Opens (creating if need be) a data directory and recovers its state.
-    static func open(directory: String) throws -> (DurableStore, Recovered) {
-        mkdir(directory, 0o755)
-        var info = stat()
-        guard stat(directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-            throw DataDirectoryError(description: "data directory \(directory) is not a directory")
+    static func open(directory dataDirectory: String, compression: SnapshotCompression = .none) throws -> (
+        DurableStore, Recovered
+    ) {
+        mkdir(dataDirectory, 0o755)
+        guard DataDirectory.isDirectory(dataDirectory) else {
+            throw DataDirectoryError(description: "data directory \(dataDirectory) is not a directory")
         }
-        let store = DurableStore(directory: directory)
-        let files = try store.list()
-        var snapshot: Snapshot?
-        for (zxid, name) in files.snapshots.sorted(by: { $0.0 > $1.0 }) {
-            if let loaded = Snapshot(file: try store.read(name)), loaded.lastZxid == zxid {
-                snapshot = loaded
-                break
-            }
+        try refuseEarlierFormat(dataDirectory)
+        mkdir(dataDirectory + "/" + DataDirectory.versionDirectory, 0o755)
+        let files: DataDirectory
+        do {
+            files = try DataDirectory(dataDirectory, allowEmpty: true)
+        } catch {
+            throw DataDirectoryError(description: "\(error)")
         }
-        var entries: [JournalEntry] = []
+        let store = DurableStore(directory: files.path, compression: compression)
+        let (found, skipped) = files.newestValidSnapshot()
+        let snapshotZxid = found?.file.zxid ?? 0
+        // The logs that may hold transactions after the snapshot: those that start after it and
+        // the last one that starts at or before it (`FileTxnLog.getLogFiles`).
+        let start = files.logs.lastIndex { $0.zxid <= snapshotZxid } ?? 0
+        let logs = Array(files.logs[start...])
+        var records: [TxnLogRecord] = []
         var truncated = 0
-        let logs = files.logs.sorted { $0.0 < $1.0 }
-        for (index, (_, name)) in logs.enumerated() {
-            let (read, goodLength, total) = try store.readLog(name)
-            if goodLength < total {
-                guard index == logs.count - 1 else {
+        for (index, file) in logs.enumerated() {
+            let isNewest = index == logs.count - 1
+            let bytes = try read(file.path)
+            if isNewest && bytes.readableBytes < DataFileHeader.length {
+                // Created but never written: nothing was logged in it.
+                truncated = bytes.readableBytes
+                unlink(file.path)
+                continue
+            }
+            let log: TxnLogFile
+            do {
+                log = try TxnLogFile(bytes: bytes, file: file.path)
+            } catch {
+                throw DataDirectoryError(description: "\(error); refusing to start")
+            }
+            switch log.end {
+            case .clean:
+                break
+            case .torn(let offset, _), .corrupt(let offset, _):
+                guard isNewest else {
                     throw DataDirectoryError(
-                        description: "\(name) is damaged at byte \(goodLength) and newer logs follow; refusing to start"
+                        description:
+                            "\(file.name) is damaged at byte \(offset) and newer logs follow; refusing to start"
                     )
                 }
-                truncated = total - goodLength
-                guard truncate(store.path(name), off_t(goodLength)) == 0 else {
-                    throw DataDirectoryError(description: "cannot truncate the torn tail of \(name)")
+                truncated = bytes.readableBytes - log.goodLength
+                guard truncate(file.path, off_t(log.goodLength)) == 0 else {
+                    throw DataDirectoryError(description: "cannot truncate the torn tail of \(file.name)")
                 }
             }
-            entries += read
+            records += log.records.map(\.record).filter { $0.zxid > snapshotZxid }
         }
-        let after = snapshot?.lastZxid ?? 0
-        entries = entries.filter { $0.zxid > after }
-        for (previous, next) in zip(entries, entries.dropFirst()) where next.zxid <= previous.zxid {
+        for (previous, next) in zip(records, records.dropFirst()) where next.zxid <= previous.zxid {
             throw DataDirectoryError(description: "the logs are out of order at zxid \(next.zxid)")
         }
-        let lastZxid = entries.last?.zxid ?? after
-        try store.openLog(startingAt: lastZxid + 1)
-        return (store, Recovered(snapshot: snapshot, entries: entries, truncatedBytes: truncated))
+        let lastZxid = records.last?.zxid ?? snapshotZxid
+        try store.writeEpochs(lastZxid >> 32)
+        return (
+            store,
+            Recovered(
+                snapshot: found?.snapshot, snapshotZxid: snapshotZxid, records: records, truncatedBytes: truncated,
+                skippedSnapshots: skipped)
+        )
     }
 
-    /// Appends records and fsyncs; when `snapshot` is given, then switches to a new log and writes
-    /// the snapshot, so that the snapshot and the logs after it together hold every transaction.
-    func commit(_ records: ByteBuffer, snapshot: (bytes: ByteBuffer, zxid: Int64)?, on loop: any EventLoop)
-        -> EventLoopFuture<Void>
-    {
+    /// Appends log records (the first with zxid `firstZxid`) and fsyncs; when `snapshot` is
+    /// given, then writes the snapshot, so that the snapshot and the logs after it together hold
+    /// every transaction, and the next records go to a new log.
+    func commit(
+        _ records: ByteBuffer, firstZxid: Int64, snapshot: (file: SnapshotFile, zxid: Int64)?, on loop: any EventLoop
+    ) -> EventLoopFuture<Void> {
         thread.runIfActive(eventLoop: loop) {
+            if self.logDescriptor < 0 { try self.startLog(firstZxid: firstZxid) }
             try self.write(records, to: self.logDescriptor)
             guard fsync(self.logDescriptor) == 0 else {
                 throw DataDirectoryError(description: "fsync failed: \(errno)")
             }
             if let snapshot {
-                try self.openLog(startingAt: snapshot.zxid + 1)
-                try self.writeSnapshot(snapshot.bytes, zxid: snapshot.zxid)
+                Glibc.close(self.logDescriptor)
+                self.logDescriptor = -1
+                try self.writeSnapshot(snapshot.file, zxid: snapshot.zxid)
             }
         }
+    }
+
+    /// Writes a snapshot now, before anything is logged: Apache ZooKeeper refuses to start on
+    /// logs without a snapshot (`zookeeper.snapshot.trust.empty`), and writes one when it starts.
+    func writeInitialSnapshot(_ snapshot: SnapshotFile, zxid: Int64) throws {
+        try writeSnapshot(snapshot, zxid: zxid)
     }
 
     func close() {
@@ -105,73 +152,42 @@ final class DurableStore: @unchecked Sendable {
 
     private func path(_ name: String) -> String { directory + "/" + name }
 
-    private static func name(_ prefix: String, _ zxid: Int64) -> String {
-        let hex = String(UInt64(bitPattern: zxid), radix: 16)
-        return prefix + "." + String(repeating: "0", count: max(0, 16 - hex.count)) + hex
-    }
-
-    private func list() throws -> (logs: [(Int64, String)], snapshots: [(Int64, String)]) {
-        guard let handle = opendir(directory) else { throw DataDirectoryError(description: "cannot read \(directory)") }
+    /// A directory that zk serve wrote in its earlier format (files at the top, no version-2)
+    /// is refused rather than read as empty.
+    private static func refuseEarlierFormat(_ dataDirectory: String) throws {
+        guard !DataDirectory.isDirectory(dataDirectory + "/" + DataDirectory.versionDirectory),
+            let handle = opendir(dataDirectory)
+        else { return }
         defer { closedir(handle) }
-        var logs: [(Int64, String)] = []
-        var snapshots: [(Int64, String)] = []
         while let entry = readdir(handle) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) {
                 String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
             }
-            let parts = name.split(separator: ".")
-            guard parts.count == 2, let zxid = UInt64(parts[1], radix: 16) else { continue }
-            if parts[0] == "log" { logs.append((Int64(bitPattern: zxid), name)) }
-            if parts[0] == "snapshot" { snapshots.append((Int64(bitPattern: zxid), name)) }
-        }
-        return (logs, snapshots)
-    }
-
-    private func read(_ name: String) throws -> ByteBuffer {
-        let descriptor = Glibc.open(path(name), O_RDONLY)
-        guard descriptor >= 0 else { throw DataDirectoryError(description: "cannot open \(name)") }
-        defer { Glibc.close(descriptor) }
-        var buffer = ByteBuffer()
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = Glibc.read(descriptor, &chunk, chunk.count)
-            guard count >= 0 else { throw DataDirectoryError(description: "cannot read \(name)") }
-            if count == 0 { break }
-            buffer.writeBytes(chunk[0..<count])
-        }
-        return buffer
-    }
-
-    /// The records of a log up to the first torn or corrupt one, the length they cover, the file length.
-    private func readLog(_ name: String) throws -> ([JournalEntry], Int, Int) {
-        var buffer = try read(name)
-        let total = buffer.readableBytes
-        var entries: [JournalEntry] = []
-        var good = 0
-        while buffer.readableBytes >= 8 {
-            let length = Int(buffer.getInteger(at: buffer.readerIndex, as: UInt32.self)!)
-            let crc = buffer.getInteger(at: buffer.readerIndex + 4, as: UInt32.self)!
-            guard length <= buffer.readableBytes - 8,
-                var payload = buffer.getSlice(at: buffer.readerIndex + 8, length: length),
-                CRC32.checksum(payload.readableBytesView) == crc
-            else { break }
-            do {
-                let zxid = try payload.readJuteLong()
-                let time = try payload.readJuteLong()
-                entries.append(JournalEntry(zxid: zxid, time: time, transaction: try Transaction(from: &payload)))
-            } catch {
-                break
+            if DataDirectory.zxid(in: name, prefix: "log") != nil
+                || DataDirectory.zxid(in: name, prefix: "snapshot") != nil
+            {
+                throw DataDirectoryError(
+                    description:
+                        "data directory \(dataDirectory) holds \(name) at its top level: the format of zk serve before it kept Apache ZooKeeper's (version-2), which it cannot read; move those files away"
+                )
             }
-            buffer.moveReaderIndex(forwardBy: 8 + length)
-            good += 8 + length
         }
-        return (entries, good, total)
     }
 
-    private func openLog(startingAt zxid: Int64) throws {
-        if logDescriptor >= 0 { Glibc.close(logDescriptor) }
-        logDescriptor = Glibc.open(path(Self.name("log", zxid)), O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        guard logDescriptor >= 0 else { throw DataDirectoryError(description: "cannot create a log in \(directory)") }
+    private static func read(_ path: String) throws -> ByteBuffer {
+        do {
+            return try DataDirectory.readFile(path)
+        } catch {
+            throw DataDirectoryError(description: "cannot read \(error)")
+        }
+    }
+
+    /// Creates `log.<firstZxid>` and writes its header.
+    private func startLog(firstZxid: Int64) throws {
+        let name = TxnLogFile.fileName(firstZxid: firstZxid)
+        logDescriptor = Glibc.open(path(name), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o644)
+        guard logDescriptor >= 0 else { throw DataDirectoryError(description: "cannot create \(path(name))") }
+        try write(TxnLogFile.encodedHeader(), to: logDescriptor)
         try syncDirectory()
     }
 
@@ -184,29 +200,53 @@ final class DurableStore: @unchecked Sendable {
         }
     }
 
-    private func writeSnapshot(_ bytes: ByteBuffer, zxid: Int64) throws {
-        let temporary = path("snapshot.tmp")
+    /// Writes a file whole through a temporary one, fsynced and renamed into place.
+    private func writeAtomically(_ bytes: ByteBuffer, name: String) throws {
+        let temporary = path(name + ".tmp")
         let descriptor = Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { throw DataDirectoryError(description: "cannot write a snapshot") }
+        guard descriptor >= 0 else { throw DataDirectoryError(description: "cannot write \(temporary)") }
         defer { Glibc.close(descriptor) }
         try write(bytes, to: descriptor)
-        guard fsync(descriptor) == 0, rename(temporary, path(Self.name("snapshot", zxid))) == 0 else {
-            throw DataDirectoryError(description: "cannot write a snapshot: \(errno)")
+        guard fsync(descriptor) == 0, rename(temporary, path(name)) == 0 else {
+            throw DataDirectoryError(description: "cannot write \(path(name)): \(errno)")
         }
         try syncDirectory()
+    }
+
+    private func writeSnapshot(_ snapshot: SnapshotFile, zxid: Int64) throws {
+        try writeAtomically(
+            compression.compress(snapshot.encoded()), name: SnapshotFile.fileName(zxid: zxid, compression: compression))
         try removeFilesBefore(snapshotZxid: zxid)
+    }
+
+    /// `acceptedEpoch` and `currentEpoch`, as a quorum member of Apache ZooKeeper keeps them
+    /// (the epoch in decimal), unless they already say so.
+    private func writeEpochs(_ epoch: Int64) throws {
+        for name in ["acceptedEpoch", "currentEpoch"] {
+            if let bytes = try? DataDirectory.readFile(path(name)),
+                let value = Int64(String(decoding: bytes.readableBytesView, as: UTF8.self)), value >= epoch
+            {
+                continue
+            }
+            try writeAtomically(ByteBuffer(string: String(epoch)), name: name)
+        }
     }
 
     /// Keeps this snapshot and the one before it, with the logs the older one still needs.
     private func removeFilesBefore(snapshotZxid zxid: Int64) throws {
-        let files = try list()
-        let older = files.snapshots.map(\.0).filter { $0 < zxid }.sorted()
-        guard let previous = older.last else { return }
-        for (snapshot, name) in files.snapshots where snapshot < previous { unlink(path(name)) }
-        let logs = files.logs.sorted { $0.0 < $1.0 }
-        for (index, (_, name)) in logs.enumerated() {
+        let files: DataDirectory
+        do {
+            files = try DataDirectory(directory, allowEmpty: true)
+        } catch {
+            throw DataDirectoryError(description: "\(error)")
+        }
+        let older = files.snapshots.map(\.zxid).filter { $0 < zxid }
+        guard let previous = older.max() else { return }
+        for snapshot in files.snapshots where snapshot.zxid < previous { unlink(snapshot.path) }
+        let logs = files.logs
+        for (index, log) in logs.enumerated() {
             // A log is covered by the previous snapshot when the next log starts at or before it.
-            if index + 1 < logs.count, logs[index + 1].0 <= previous + 1 { unlink(path(name)) }
+            if index + 1 < logs.count, logs[index + 1].zxid <= previous + 1 { unlink(log.path) }
         }
     }
 

@@ -99,13 +99,13 @@ struct TreeCommand: ShellCommand {
         if shell.json {
             shell.output.json(Self.nest(walk.entries, root))
         } else {
-            draw(walk.entries, to: shell.output)
+            Self.draw(walk.entries, to: shell.output)
         }
         try walk.finish(shell.output)
     }
 
     /// Box-drawing lines, as tree(1) draws them.
-    private func draw(_ entries: [Entry], to output: Output) {
+    static func draw(_ entries: [Entry], to output: Output) {
         for (index, entry) in entries.enumerated() {
             guard entry.depth > 0 else {
                 output.line(entry.path)
@@ -129,7 +129,7 @@ struct TreeCommand: ShellCommand {
         return false
     }
 
-    private static func nest(_ entries: [Entry], _ root: String) -> [String: Any] {
+    static func nest(_ entries: [Entry], _ root: String) -> [String: Any] {
         var children: [String: [String]] = [:]
         for entry in entries where entry.path != root {
             children[NodePath.split(entry.path).parent, default: []].append(entry.path)

@@ -165,14 +165,23 @@ func expectSameBehaviour(
         ) { cluster in
             try await run(scenario, on: cluster.connectString)
         }
+    // Ours keeps a data directory (Apache ZooKeeper's format): started again on it, it must hold
+    // the tree the scenario left.
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zk-diff-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: directory) }
     var configuration = ZooKeeperServer.Configuration(port: 0)
     configuration.extendedTypesEnabled = extendedTypes
     configuration.superDigest = superDigest
     configuration.saslUsers = sasl == .none ? nil : ApacheZooKeeper.saslUsers
     configuration.requireClientSASLAuth = sasl == .required
-    let ours = try await ZooKeeperServer.withServer(configuration: configuration) { server in
-        try await run(scenario, on: server.connectString)
+    configuration.dataDirectory = directory
+    let (ours, left) = try await ZooKeeperServer.withServer(configuration: configuration) { server in
+        (try await run(scenario, on: server.connectString), try await treeDump(server.connectString, sasl: sasl))
     }
+    let recovered = try await ZooKeeperServer.withServer(configuration: configuration) { server in
+        try await treeDump(server.connectString, sasl: sasl)
+    }
+    expectSameLines(left, recovered, what: "node after a restart on the data directory", sourceLocation: sourceLocation)
     if ProcessInfo.processInfo.environment["CONFORMANCE_PRINT"] != nil {
         for (index, line) in apache.enumerated() {
             print("apache \(index + 1): \(line)\n  ours \(index + 1): \(index < ours.count ? ours[index] : "-")")
@@ -189,6 +198,30 @@ enum SASLLogins {
     case offered
     /// Required of every client (`zookeeper.sessionRequireClientSASLAuth`).
     case required
+}
+
+/// Every node a new session can read, with its data, ACL and stat, or the error reading it gave.
+func treeDump(_ connectString: String, sasl: SASLLogins) async throws -> [String] {
+    var configuration = ZooKeeperClient.Configuration()
+    if sasl == .required {
+        configuration.sasl = .digestMD5(username: "alice", password: ApacheZooKeeper.saslUsers["alice"]!)
+    }
+    let zk = try await ZooKeeperClient.connect(connectString, configuration: configuration)
+    var lines: [String] = []
+    var pending = ["/"]
+    while let path = pending.popLast() {
+        do {
+            let node = try await zk.getData(path)
+            let acl = try await zk.getACL(path).acl
+            lines.append("\(path) \(node.data) \(acl) \(node.stat)")
+            let children = try await zk.getChildren(path).sorted(by: >)
+            pending += children.map { path == "/" ? "/" + $0 : path + "/" + $0 }
+        } catch let error as ZooKeeperError {
+            lines.append("\(path) \(error.code)")
+        }
+    }
+    try await zk.close()
+    return lines
 }
 
 /// Runs `scenario` on a fresh transcript of the server at `connectString` and returns it.

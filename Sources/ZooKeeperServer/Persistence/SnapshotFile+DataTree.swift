@@ -1,0 +1,48 @@
+import ZooKeeperProtocol
+
+extension SnapshotFile {
+    /// A snapshot of a tree (in Apache ZooKeeper's order, parents first) and of sessions.
+    init(tree: DataTree, sessions: [(id: Int64, timeout: Int32)]) {
+        self.init(
+            sessions: sessions,
+            nodes: tree.preorder.map { path, node in (path, node.data, node.acl, PersistedStat(node)) })
+    }
+
+    /// The tree the snapshot holds.
+    var dataTree: DataTree {
+        DataTree(nodes: nodes.map { ($0.path, DataNode($0)) })
+    }
+}
+
+extension PersistedStat {
+    /// A node's stat as Apache ZooKeeper stores it: `cversion` counts creations, containers and
+    /// TTL nodes are told by their `ephemeralOwner`.
+    init(_ node: DataNode) {
+        let owner =
+            node.mode.isContainer
+            ? Self.containerOwner : node.mode.isTTL ? Self.ttlOwner(node.ttl) : node.ephemeralOwner
+        self.init(
+            czxid: node.czxid, mzxid: node.mzxid, ctime: node.ctime, mtime: node.mtime, version: node.version,
+            cversion: node.childrenCreated, aversion: node.aversion, ephemeralOwner: owner, pzxid: node.pzxid)
+    }
+}
+
+extension DataNode {
+    /// A snapshot's node (its children are the tree's to add).
+    init(_ node: SnapshotNode) {
+        let stat = node.stat
+        let mode: CreateMode =
+            stat.isContainer
+            ? .container
+            : stat.ttl != nil ? .persistentWithTTL : stat.ephemeralSession != nil ? .ephemeral : .persistent
+        self.init(data: node.data, acl: node.acl, zxid: stat.czxid, time: stat.ctime, mode: mode)
+        mzxid = stat.mzxid
+        mtime = stat.mtime
+        version = stat.version
+        childrenCreated = stat.cversion
+        aversion = stat.aversion
+        ephemeralOwner = stat.ephemeralSession ?? 0
+        pzxid = stat.pzxid
+        ttl = stat.ttl ?? 0
+    }
+}

@@ -1,0 +1,293 @@
+import NIOCore
+import ZooKeeperProtocol
+
+/// A node's persisted metadata (`StatPersisted`): the stat without the data length and child
+/// count, with `cversion` counting child creations only (clients see creations and deletions).
+public struct PersistedStat: Hashable, Sendable {
+    public var czxid: Int64
+    public var mzxid: Int64
+    public var ctime: Int64
+    public var mtime: Int64
+    public var version: Int32
+    public var cversion: Int32
+    public var aversion: Int32
+    /// The owning session of an ephemeral node; `Int64.min` for a container; `0xFF` in the top
+    /// byte and the time-to-live below for a TTL node; else 0.
+    public var ephemeralOwner: Int64
+    public var pzxid: Int64
+
+    public init(
+        czxid: Int64, mzxid: Int64, ctime: Int64, mtime: Int64, version: Int32, cversion: Int32, aversion: Int32,
+        ephemeralOwner: Int64, pzxid: Int64
+    ) {
+        self.czxid = czxid
+        self.mzxid = mzxid
+        self.ctime = ctime
+        self.mtime = mtime
+        self.version = version
+        self.cversion = cversion
+        self.aversion = aversion
+        self.ephemeralOwner = ephemeralOwner
+        self.pzxid = pzxid
+    }
+
+    /// The `ephemeralOwner` of container nodes.
+    public static let containerOwner = Int64.min
+    private static let extendedMask: UInt64 = 0xFF00_0000_0000_0000
+
+    /// The `ephemeralOwner` of a TTL node with this time-to-live in milliseconds.
+    public static func ttlOwner(_ ttl: Int64) -> Int64 {
+        Int64(bitPattern: extendedMask | UInt64(ttl & 0x00FF_FFFF_FFFF))
+    }
+
+    /// The node's time-to-live in milliseconds when it is a TTL node.
+    public var ttl: Int64? {
+        UInt64(bitPattern: ephemeralOwner) & Self.extendedMask == Self.extendedMask
+            ? ephemeralOwner & 0x00FF_FFFF_FFFF : nil
+    }
+
+    /// Whether the node is a container.
+    public var isContainer: Bool { ephemeralOwner == Self.containerOwner }
+
+    /// The owning session when the node is ephemeral.
+    public var ephemeralSession: Int64? {
+        ephemeralOwner == 0 || isContainer || ttl != nil ? nil : ephemeralOwner
+    }
+
+    /// The stat clients see, given the node's data length and child count.
+    public func stat(dataLength: Int32, numChildren: Int32) -> Stat {
+        Stat(
+            czxid: czxid, mzxid: mzxid, ctime: ctime, mtime: mtime, version: version,
+            cversion: cversion &* 2 &- numChildren, aversion: aversion, ephemeralOwner: ephemeralOwner,
+            dataLength: dataLength, numChildren: numChildren, pzxid: pzxid)
+    }
+
+    init(from buffer: inout ByteBuffer) throws(JuteError) {
+        czxid = try buffer.readJuteLong()
+        mzxid = try buffer.readJuteLong()
+        ctime = try buffer.readJuteLong()
+        mtime = try buffer.readJuteLong()
+        version = try buffer.readJuteInt()
+        cversion = try buffer.readJuteInt()
+        aversion = try buffer.readJuteInt()
+        ephemeralOwner = try buffer.readJuteLong()
+        pzxid = try buffer.readJuteLong()
+    }
+
+    func encode(into buffer: inout ByteBuffer) {
+        buffer.writeJuteLong(czxid)
+        buffer.writeJuteLong(mzxid)
+        buffer.writeJuteLong(ctime)
+        buffer.writeJuteLong(mtime)
+        buffer.writeJuteInt(version)
+        buffer.writeJuteInt(cversion)
+        buffer.writeJuteInt(aversion)
+        buffer.writeJuteLong(ephemeralOwner)
+        buffer.writeJuteLong(pzxid)
+    }
+}
+
+/// One node of a snapshot: its path ("/" for the root), data, ACL and persisted stat.
+public struct SnapshotNode: Hashable, Sendable {
+    public var path: String
+    public var data: [UInt8]?
+    /// The node's ACL, looked up in the snapshot's ACL cache.
+    public var acl: [ACL]
+    /// The number the ACL has in the snapshot's cache.
+    public var aclKey: Int64
+    public var stat: PersistedStat
+
+    public init(path: String, data: [UInt8]?, acl: [ACL], aclKey: Int64, stat: PersistedStat) {
+        self.path = path
+        self.data = data
+        self.acl = acl
+        self.aclKey = aclKey
+        self.stat = stat
+    }
+}
+
+/// A snapshot file, `version-2/snapshot.<zxid>`, as Apache ZooKeeper 3.8 writes it
+/// (`FileSnap.serialize`): a header; the sessions with their timeouts; the ACL cache (each
+/// distinct ACL once, under a number); the nodes, parents before children, ending with the path
+/// "/"; an Adler-32 checksum of everything before it; and, from 3.6, the digest of the tree at a
+/// zxid with a second checksum. Compressed snapshots (`.gz`, `.snappy`) hold the same bytes.
+public struct SnapshotFile: Sendable {
+    public var header: DataFileHeader
+    /// Sessions open at the snapshot, with their timeouts in milliseconds, in file order.
+    public var sessions: [(id: Int64, timeout: Int32)]
+    /// The ACL cache in file order: each distinct ACL under its number.
+    public var aclCache: [(key: Int64, acl: [ACL])]
+    /// The nodes in file order (parents before children), ACLs resolved.
+    public var nodes: [SnapshotNode]
+    /// The tree digest the server recorded (zxid, digest version, digest), if any.
+    public var digest: (zxid: Int64, version: Int32, value: Int64)?
+
+    /// The ACL number Apache ZooKeeper uses for world:anyone with every permission, which it
+    /// leaves out of the cache.
+    public static let openUnsafeACLKey: Int64 = -1
+
+    /// A snapshot of these nodes, given parents first; the ACL cache numbers each distinct ACL
+    /// from 1 in order of first use, as Apache ZooKeeper numbers them, world:anyone with every
+    /// permission -1.
+    public init(
+        sessions: [(id: Int64, timeout: Int32)],
+        nodes: [(path: String, data: [UInt8]?, acl: [ACL], stat: PersistedStat)],
+        digest: (zxid: Int64, version: Int32, value: Int64)? = nil
+    ) {
+        header = DataFileHeader(magic: DataFileHeader.snapshotMagic)
+        self.sessions = sessions
+        var keys: [[ACL]: Int64] = [ACL.openUnsafe: Self.openUnsafeACLKey]
+        aclCache = []
+        self.nodes = []
+        self.nodes.reserveCapacity(nodes.count)
+        for node in nodes {
+            let key: Int64
+            if let known = keys[node.acl] {
+                key = known
+            } else {
+                key = Int64(aclCache.count + 1)
+                keys[node.acl] = key
+                aclCache.append((key, node.acl))
+            }
+            self.nodes.append(
+                SnapshotNode(path: node.path, data: node.data, acl: node.acl, aclKey: key, stat: node.stat))
+        }
+        self.digest = digest
+    }
+
+    /// Reads an uncompressed snapshot's bytes, checking the checksums.
+    public init(bytes: ByteBuffer, file: String = "") throws(DataFileError) {
+        var buffer = bytes
+        let start = buffer.readerIndex
+        func failure(_ problem: String) -> DataFileError {
+            DataFileError(file, "\(problem) at byte \(buffer.readerIndex - start)")
+        }
+        header = try DataFileHeader(from: &buffer, expecting: DataFileHeader.snapshotMagic, file: file)
+        do {
+            let sessionCount = try buffer.readJuteInt()
+            guard sessionCount >= 0, Int(sessionCount) <= buffer.readableBytes / 12 else {
+                throw failure("an impossible session count \(sessionCount)")
+            }
+            sessions = []
+            sessions.reserveCapacity(Int(sessionCount))
+            for _ in 0..<sessionCount {
+                sessions.append((try buffer.readJuteLong(), try buffer.readJuteInt()))
+            }
+            let aclCount = try buffer.readJuteInt()
+            guard aclCount >= 0, Int(aclCount) <= buffer.readableBytes / 12 else {
+                throw failure("an impossible ACL count \(aclCount)")
+            }
+            var acls: [Int64: [ACL]] = [Self.openUnsafeACLKey: ACL.openUnsafe]
+            aclCache = []
+            for _ in 0..<aclCount {
+                let key = try buffer.readJuteLong()
+                let acl = try buffer.readJuteACLs()
+                acls[key] = acl
+                aclCache.append((key, acl))
+            }
+            nodes = []
+            var known: Set<String> = []
+            while true {
+                let path = try buffer.readJuteNonNullString()
+                if path == "/" { break }
+                let data = try buffer.readJuteBuffer()
+                let aclKey = try buffer.readJuteLong()
+                let stat = try PersistedStat(from: &buffer)
+                guard let acl = acls[aclKey] else {
+                    throw failure("node \(path) names ACL \(aclKey), not in the cache")
+                }
+                let nodePath = path.isEmpty ? "/" : path
+                if !path.isEmpty {
+                    let parent = NodePath.split(nodePath).parent
+                    guard known.contains(parent) else { throw failure("node \(path) comes before its parent") }
+                } else {
+                    guard nodes.isEmpty else { throw failure("a second root node") }
+                }
+                known.insert(nodePath)
+                nodes.append(SnapshotNode(path: nodePath, data: data, acl: acl, aclKey: aclKey, stat: stat))
+            }
+            guard nodes.first?.path == "/" else { throw failure("a snapshot without a root node") }
+            var adler = Adler32()
+            var checked = start
+            try Self.checkSeal(&buffer, original: bytes, adler: &adler, checked: &checked, file: file)
+            digest = nil
+            if buffer.readableBytes > 0 {
+                let zxid = try buffer.readJuteLong()
+                let version = try buffer.readJuteInt()
+                guard version >= 2 else { throw failure("digest version \(version) is not supported") }
+                digest = (zxid, version, try buffer.readJuteLong())
+                try Self.checkSeal(&buffer, original: bytes, adler: &adler, checked: &checked, file: file)
+            }
+            guard buffer.readableBytes == 0 else { throw failure("\(buffer.readableBytes) unexpected bytes") }
+        } catch let error as DataFileError {
+            throw error
+        } catch {
+            throw failure("truncated or malformed (\(error))")
+        }
+    }
+
+    /// Reads the checksum and the "/" after it, comparing the checksum with that of all bytes
+    /// before it (`adler` holds that of the bytes of `original` before `checked`).
+    private static func checkSeal(
+        _ buffer: inout ByteBuffer, original: ByteBuffer, adler: inout Adler32, checked: inout Int, file: String
+    ) throws(DataFileError) {
+        func failure(_ problem: String) -> DataFileError {
+            DataFileError(file, "\(problem) at byte \(checked - original.readerIndex)")
+        }
+        adler.update(original.viewBytes(at: checked, length: buffer.readerIndex - checked)!)
+        checked = buffer.readerIndex
+        let expected = adler.value
+        let stored: Int64
+        let slash: String
+        do {
+            stored = try buffer.readJuteLong()
+            slash = try buffer.readJuteNonNullString()
+        } catch {
+            throw failure("the checksum is missing (the snapshot is truncated)")
+        }
+        guard slash == "/" else { throw failure("the checksum is not followed by \"/\"") }
+        guard stored == Int64(expected) else { throw failure("checksum mismatch") }
+    }
+
+    /// The uncompressed bytes.
+    public func encoded() -> ByteBuffer {
+        var buffer = ByteBuffer()
+        header.encode(into: &buffer)
+        buffer.writeJuteInt(Int32(sessions.count))
+        for session in sessions {
+            buffer.writeJuteLong(session.id)
+            buffer.writeJuteInt(session.timeout)
+        }
+        buffer.writeJuteInt(Int32(aclCache.count))
+        for (key, acl) in aclCache {
+            buffer.writeJuteLong(key)
+            buffer.writeJuteACLs(acl)
+        }
+        for node in nodes {
+            buffer.writeJuteString(node.path == "/" ? "" : node.path)
+            buffer.writeJuteBuffer(node.data)
+            buffer.writeJuteLong(node.aclKey)
+            node.stat.encode(into: &buffer)
+        }
+        buffer.writeJuteString("/")
+        Self.seal(&buffer)
+        if let digest {
+            buffer.writeJuteLong(digest.zxid)
+            buffer.writeJuteInt(digest.version)
+            buffer.writeJuteLong(digest.value)
+            Self.seal(&buffer)
+        }
+        return buffer
+    }
+
+    private static func seal(_ buffer: inout ByteBuffer) {
+        buffer.writeJuteLong(Int64(Adler32.checksum(buffer.readableBytesView)))
+        buffer.writeJuteString("/")
+    }
+
+    /// The file name of a snapshot at `zxid`: `snapshot.` and the zxid in lowercase hexadecimal,
+    /// then `.gz` or `.snappy` when compressed.
+    public static func fileName(zxid: Int64, compression: SnapshotCompression = .none) -> String {
+        "snapshot." + String(UInt64(bitPattern: zxid), radix: 16) + compression.fileExtension
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+import ZooKeeper
+import ZooKeeperProtocol
+import ZooKeeperServer
+import ZooKeeperTestSupport
+
+/// A data directory written by Apache ZooKeeper 3.8 opens in the embedded server, and one the
+/// embedded server wrote opens in Apache ZooKeeper, with the same tree, stats, ACLs and sessions
+/// (the open session resumes on the other server with its password).
+@Suite(.timeLimit(.minutes(5))) struct ApacheDataDirectoryTests {
+    static let extendedTypes = ["-Dzookeeper.extendedTypesEnabled=true"]
+
+    static var clientConfiguration: ZooKeeperClient.Configuration {
+        var configuration = ZooKeeperClient.Configuration()
+        configuration.sessionTimeout = .seconds(30)
+        configuration.authentication = [.digest(user: "alice", password: "secret")]
+        return configuration
+    }
+
+    /// Creates, sequential, ephemeral, container and TTL nodes, ACLs, multis (one failing),
+    /// failed writes and a quota.
+    static func workload(_ zk: ZooKeeperClient) async throws {
+        try await zk.create("/app", data: Array("root".utf8))
+        try await zk.create("/app/config", data: Array("v1".utf8))
+        try await zk.setData("/app/config", data: Array("v2".utf8))
+        try await zk.create("/app/secret", data: [1], acl: ACL.creatorAll)
+        try await zk.create("/app/readonly", acl: [ACL(permissions: .read, id: .anyone)])
+        let first = try await zk.create("/app/q-", mode: .persistentSequential).path
+        try await zk.create("/app/q-", data: [2], mode: .persistentSequential)
+        try await zk.delete(first)
+        try await zk.create("/app/eph", data: [9], mode: .ephemeral)
+        try await zk.create("/app/eph-", mode: .ephemeralSequential)
+        try await zk.create("/app/box", mode: .container)
+        try await zk.create("/app/box/item", data: [3])
+        try await zk.create("/app/ttl", data: [4], mode: .persistentWithTTL, ttl: .seconds(3600))
+        try await zk.multi([
+            .create("/app/m1"), .setData("/app", data: [5]), .check("/app/config", version: 1),
+        ])
+        _ = try? await zk.multi([.create("/app/m2"), .delete("/nope")])
+        try await zk.setACL("/app/m1", acl: [ACL(permissions: [.read, .write], id: .anyone)], version: 0)
+        _ = try? await zk.setData("/app/readonly", data: [1])
+        _ = try? await zk.create("/app/config")
+        try await zk.setQuota("/app", Quota(count: 100))
+        try await zk.create("/app/after-quota", data: Array(repeating: 7, count: 100))
+    }
+
+    static func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("zk-apache-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func serverConfiguration(_ directory: String) -> ZooKeeperServer.Configuration {
+        var configuration = DurabilityTests.configuration(directory)
+        configuration.extendedTypesEnabled = true
+        configuration.tickTime = .seconds(2)
+        return configuration
+    }
+
+    static func resume(_ session: ZooKeeperClient.Session) -> ZooKeeperClient.Configuration {
+        var configuration = clientConfiguration
+        configuration.resumeSession = session.credentials
+        configuration.recreateSessionOnExpiry = false
+        return configuration
+    }
+
+    @Test func aDirectoryApacheWroteOpensInTheEmbeddedServer() async throws {
+        let copy = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        try await ApacheZooKeeper.with(tickTime: 2000, extraProperties: Self.extendedTypes) { apache in
+            let zk = try await ZooKeeperClient.connect(apache.connectString, configuration: Self.clientConfiguration)
+            try await Self.workload(zk)
+            let before = try await DurabilityTests.dump(zk)
+            let session = try await zk.session()
+            // Every write was fsynced before its reply: a copy now is what a crash would leave.
+            try FileManager.default.removeItem(atPath: copy)
+            try FileManager.default.copyItem(atPath: apache.dataDirectory(), toPath: copy)
+            let server = try await ZooKeeperServer.start(configuration: Self.serverConfiguration(copy))
+            let again = try await ZooKeeperClient.connect(server.connectString, configuration: Self.resume(session))
+            #expect(try await again.session().id == session.id)
+            let after = try await DurabilityTests.dump(again)
+            #expect(after == before, "differences: \(after.difference(from: before).map { "\($0)" })")
+            #expect(try await server.sessions().map(\.id).contains(session.id))
+            #expect(try await again.quota("/app").usage == (try await zk.quota("/app").usage))
+            try await again.close()
+            try await server.shutdown()
+            try? await zk.close()
+        }
+    }
+
+    @Test(arguments: SnapshotCompression.allCases)
+    func aDirectoryTheEmbeddedServerWroteOpensInApache(compression: SnapshotCompression) async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var configuration = Self.serverConfiguration(directory)
+        configuration.snapshotEvery = 7
+        configuration.snapshotCompression = compression
+        let server = try await ZooKeeperServer.start(configuration: configuration)
+        let zk = try await ZooKeeperClient.connect(server.connectString, configuration: Self.clientConfiguration)
+        try await Self.workload(zk)
+        let before = try await DurabilityTests.dump(zk)
+        let session = try await zk.session()
+        try await server.shutdown()
+        let files = try DataDirectory(directory)
+        #expect(files.snapshots.contains { $0.name.hasSuffix(compression.fileExtension) && $0.zxid > 0 })
+        try await ApacheZooKeeper.with(tickTime: 2000, extraProperties: Self.extendedTypes, seedData: directory) {
+            apache in
+            let again = try await ZooKeeperClient.connect(apache.connectString, configuration: Self.resume(session))
+            #expect(try await again.session().id == session.id)
+            let after = try await DurabilityTests.dump(again)
+            #expect(after == before, "differences: \(after.difference(from: before).map { "\($0)" })")
+            try await again.close()
+        }
+        try? await zk.close()
+    }
+}

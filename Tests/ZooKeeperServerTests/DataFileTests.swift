@@ -1,0 +1,251 @@
+import Foundation
+import NIOCore
+import Testing
+import ZooKeeperProtocol
+import ZooKeeperServer
+import ZooKeeperTestSupport
+
+/// The codec of Apache ZooKeeper's data directory against files Apache ZooKeeper 3.8 wrote
+/// (`Fixtures/apache-3.8`: a mixed workload of creates, sequential, ephemeral, container and TTL
+/// nodes, ACLs, multis, a failed multi and failed writes, a quota; a restart while a session was
+/// open; the same tree once more as gzip and snappy snapshots).
+@Suite struct DataFileTests {
+    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/apache-3.8").path
+
+    static func bytes(_ name: String) throws -> ByteBuffer {
+        try DataDirectory.readFile(fixture + "/version-2/" + name)
+    }
+
+    @Test func theFixtureIsADataDirectory() throws {
+        let directory = try DataDirectory(Self.fixture)
+        #expect(directory.path == Self.fixture + "/version-2")
+        #expect(directory.logs.map(\.zxid) == [0x1, 0x1c])
+        #expect(
+            directory.snapshots.map(\.name) == ["snapshot.0", "snapshot.1b", "snapshot.1c.gz", "snapshot.1c.snappy"])
+    }
+
+    @Test func logRecordsReencodeToApachesBytes() throws {
+        let bytes = try Self.bytes("log.1")
+        let log = try TxnLogFile(bytes: bytes)
+        #expect(log.header == DataFileHeader(magic: DataFileHeader.logMagic))
+        #expect(log.end == .clean)
+        var encoded = TxnLogFile.encodedHeader()
+        for (offset, record) in log.records {
+            #expect(offset == encoded.readableBytes)
+            record.encode(into: &encoded)
+        }
+        #expect(log.goodLength == encoded.readableBytes)
+        let file = Array(bytes.readableBytesView)
+        #expect(Array(file[..<encoded.readableBytes]) == Array(encoded.readableBytesView))
+        // Preallocated to 8 KiB (zookeeper.preAllocSize=8) with zeros.
+        #expect(file.count == 8208)
+        #expect(file[encoded.readableBytes...].allSatisfy { $0 == 0 })
+        // Records carry the 3.8 digest, but for those of failed requests; the zxids run from 1
+        // without gaps.
+        #expect(log.records.filter { $0.record.digest == nil }.map(\.record.transaction.type) == [.error, .error])
+        #expect(log.records.compactMap { $0.record.digest?.version }.allSatisfy { $0 == 2 })
+        #expect(log.records.map(\.record.zxid) == Array(1...Int64(log.records.count)))
+    }
+
+    @Test func logRecordsHoldTheWorkload() throws {
+        let records = try TxnLogFile(bytes: try Self.bytes("log.1")).records.map(\.record)
+        let types = records.map(\.transaction.type)
+        #expect(types.first == .createSession)
+        #expect(types.contains(.multi) && types.contains(.createContainer) && types.contains(.createTTL))
+        #expect(types.contains(.setACL) && types.contains(.error) && types.contains(.delete))
+        let ephemeral = records.first { $0.transaction.path == "/app/eph" }
+        guard case .create(_, let data, _, let isEphemeral, _)? = ephemeral?.transaction.body else {
+            Issue.record("no create of /app/eph")
+            return
+        }
+        #expect(data == Array("e".utf8) && isEphemeral && ephemeral?.session == 0x1_0001_4528_c500_00)
+        let multis = records.compactMap { record -> [LoggedTransaction]? in
+            if case .multi(let operations) = record.transaction.body { return operations }
+            return nil
+        }
+        // The good multi: two creates and a setData; the failed one: the create checked before
+        // the failing check, then the check's error (BadVersion), which voids the whole multi.
+        #expect(multis.first?.map(\.type) == [.create, .create, .setData])
+        #expect(multis.last?.map(\.type) == [.create, .error])
+        #expect(multis.last?.last?.body == .error(.badVersion))
+        guard
+            case .createTTL(let path, _, _, _, let ttl)? = records.first(where: { $0.transaction.type == .createTTL })?
+                .transaction.body
+        else { return }
+        #expect(path == "/app/ttl" && ttl == 60000)
+    }
+
+    @Test func theRestartLogHoldsTheSessionsClose() throws {
+        let log = try TxnLogFile(bytes: try Self.bytes("log.1c"))
+        #expect(log.end == .clean)
+        let close = log.records.first { $0.record.transaction.type == .closeSession }?.record
+        #expect(close?.transaction.body == .closeSession(paths: ["/app/eph"]))
+        #expect(close?.zxid == 0x1c)
+    }
+
+    @Test func snapshotsReencodeToApachesBytes() throws {
+        for name in ["snapshot.0", "snapshot.1b"] {
+            let bytes = try Self.bytes(name)
+            let snapshot = try SnapshotFile(bytes: bytes, file: name)
+            #expect(Array(snapshot.encoded().readableBytesView) == Array(bytes.readableBytesView), "\(name)")
+            #expect(snapshot.digest != nil)
+        }
+    }
+
+    @Test func aSnapshotHoldsTheTreeSessionsAndACLs() throws {
+        let snapshot = try SnapshotFile(bytes: try Self.bytes("snapshot.1b"))
+        let nodes = Dictionary(uniqueKeysWithValues: snapshot.nodes.map { ($0.path, $0) })
+        #expect(snapshot.nodes.first?.path == "/")
+        #expect(nodes["/app/config"]?.data == Array("{\"db\":\"oracle\"}".utf8))
+        #expect(nodes["/app/config"]?.stat.version == 2)
+        #expect(nodes["/app/eph"]?.stat.ephemeralSession == 0x1_0001_4528_c500_00)
+        #expect(snapshot.sessions.map(\.id).contains(0x1_0001_4528_c500_00))
+        #expect(nodes["/app/container"]?.stat.isContainer == true)
+        #expect(nodes["/app/ttl"]?.stat.ttl == 60000)
+        #expect(nodes["/app/secret"]?.acl.first?.id.scheme == "digest")
+        #expect(nodes["/app/readonly"]?.acl == [ACL(permissions: .read, id: .anyone)])
+        #expect(nodes["/app/m1"]?.stat.aversion == 1)
+        #expect(nodes["/app/m2"] == nil)
+        // Apache 3.8's own layout of a count quota.
+        #expect(
+            nodes["/zookeeper/quota/app/zookeeper_limits"]?.data
+                == Array("count=10,bytes=-1=;byteHardLimit=-1;countHardLimit=-1".utf8))
+        #expect(nodes["/bin"]?.data == [0, 1, 0xFF])
+        // Seq nodes: the parent's persisted cversion counts creations (clients see 2 * 14 - 11).
+        #expect(nodes["/app/seq-0000000003"] != nil)
+        let app = nodes["/app"]!
+        let children = snapshot.nodes.filter { NodePath.split($0.path).parent == "/app" }.count
+        #expect(app.stat.stat(dataLength: 9, numChildren: Int32(children)).numChildren == Int32(children))
+    }
+
+    @Test(arguments: ["snapshot.1c.gz", "snapshot.1c.snappy"])
+    func compressedSnapshotsReadLikePlainOnes(name: String) throws {
+        let compression = SnapshotCompression(fileName: name)
+        let plain = try compression.decompress(try Self.bytes(name), file: name)
+        let snapshot = try SnapshotFile(bytes: plain, file: name)
+        #expect(Array(snapshot.encoded().readableBytesView) == Array(plain.readableBytesView))
+        #expect(snapshot.nodes.contains { $0.path == "/app/eph" } == false)
+        // What we compress reads back the same, in our reader and (see the serve tests) Apache's.
+        let again = try compression.decompress(compression.compress(plain), file: name)
+        #expect(again == plain)
+    }
+
+    @Test func compressionRoundTripsRandomAndRepetitiveBytes() throws {
+        var generator = SeededGenerator(seed: 7)
+        for length in [0, 1, 5, 100, 40_000, 200_000] {
+            let random = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let repetitive = (0..<length).map { UInt8(($0 / 7) % 5) }
+            for input in [random, repetitive] {
+                for compression in SnapshotCompression.allCases {
+                    let buffer = ByteBuffer(bytes: input)
+                    #expect(
+                        try compression.decompress(compression.compress(buffer)) == buffer, "\(compression) \(length)")
+                }
+            }
+        }
+    }
+
+    // MARK: Bad input
+
+    @Test func aTornLogTailIsReportedNotThrown() throws {
+        let bytes = try Self.bytes("log.1")
+        let good = try TxnLogFile(bytes: bytes)
+        let last = good.records.last!.offset
+        let torn = bytes.getSlice(at: 0, length: last + 20)!
+        let log = try TxnLogFile(bytes: torn)
+        #expect(log.records.count == good.records.count - 1)
+        #expect(
+            log.end
+                == .torn(
+                    offset: last,
+                    reason: "a record of \(good.records.last!.record.encodedPayload().readableBytes) bytes cut short"))
+        #expect(log.goodLength == last)
+    }
+
+    @Test func aFlippedByteIsAChecksumMismatch() throws {
+        var bytes = try Self.bytes("log.1")
+        let good = try TxnLogFile(bytes: bytes)
+        let target = good.records[3].offset + 20
+        bytes.setInteger(bytes.getInteger(at: target, as: UInt8.self)! ^ 0x40, at: target)
+        let log = try TxnLogFile(bytes: bytes)
+        #expect(log.records.count == 3)
+        #expect(log.end == .corrupt(offset: good.records[3].offset, reason: "checksum mismatch"))
+    }
+
+    @Test func badFilesFailWithOneLine() throws {
+        let snapshot = try Self.bytes("snapshot.1b")
+        let log = try Self.bytes("log.1")
+        func message(_ body: () throws -> Void) -> String {
+            do {
+                try body()
+                return "no error"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(
+            message { _ = try SnapshotFile(bytes: log, file: "f") }
+                == "f: not a ZooKeeper snapshot (magic number 0x5a4b4c47)")
+        #expect(
+            message { _ = try TxnLogFile(bytes: snapshot, file: "f") }
+                == "f: not a ZooKeeper transaction log (magic number 0x5a4b534e)")
+        var newer = snapshot
+        newer.setInteger(Int32(3), at: 4)
+        #expect(
+            message { _ = try SnapshotFile(bytes: newer, file: "f") }
+                == "f: snapshot format version 3 is not supported (only 2)")
+        #expect(
+            message { _ = try SnapshotFile(bytes: snapshot.getSlice(at: 0, length: 1000)!, file: "f") }.hasPrefix(
+                "f: truncated"))
+        var flipped = snapshot
+        flipped.setInteger(UInt8(0x7A), at: 600)
+        #expect(message { _ = try SnapshotFile(bytes: flipped, file: "f") }.contains(": "))
+        #expect(
+            message { _ = try SnapshotFile(bytes: ByteBuffer(), file: "f") }
+                == "f: too short to be a ZooKeeper snapshot (0 bytes)")
+        #expect(message { _ = try SnapshotCompression.gzip.decompress(snapshot, file: "f") } == "f: corrupt gzip data")
+        #expect(
+            message { _ = try SnapshotCompression.snappy.decompress(snapshot, file: "f") }
+                == "f: not a snappy stream (no snappy-java header)")
+        #expect(
+            message { _ = try DataDirectory("/proc/self") }.hasSuffix(
+                "not a ZooKeeper data directory (no version-2, no logs, no snapshots)"))
+        #expect(message { _ = try DataDirectory("/nonexistent-dir") } == "/nonexistent-dir: no such directory")
+    }
+
+    /// Seeded mutations of every fixture file (bytes flipped, cut, inserted): the readers throw
+    /// or return, never trap or hang. `make fuzz-datadir` runs many more (DATADIR_FUZZ_ITERATIONS).
+    @Test(.timeLimit(.minutes(10))) func mutatedFilesNeverCrashTheReaders() throws {
+        let iterations = ProcessInfo.processInfo.environment["DATADIR_FUZZ_ITERATIONS"].flatMap { Int($0) } ?? 2_000
+        let names = try DataDirectory(Self.fixture).logs.map(\.name) + DataDirectory(Self.fixture).snapshots.map(\.name)
+        let files = try names.map { name -> (String, [UInt8]) in
+            let compression = SnapshotCompression(fileName: name)
+            return (name, Array(try compression.decompress(try Self.bytes(name)).readableBytesView))
+        }
+        var generator = SeededGenerator(seed: 20)
+        for iteration in 0..<iterations {
+            let (name, original) = files[iteration % files.count]
+            var bytes = original
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                guard !bytes.isEmpty else { break }
+                let at = Int.random(in: 0..<bytes.count, using: &generator)
+                switch Int.random(in: 0..<4, using: &generator) {
+                case 0: bytes[at] = UInt8.random(in: 0...255, using: &generator)
+                case 1: bytes.removeSubrange(at...)
+                case 2:
+                    bytes.insert(contentsOf: (0..<Int.random(in: 1...8, using: &generator)).map { _ in 0xFF }, at: at)
+                default: bytes[at] ^= 0x80
+                }
+            }
+            let buffer = ByteBuffer(bytes: bytes)
+            if name.hasPrefix("log") {
+                _ = try? TxnLogFile(bytes: buffer)
+            } else {
+                _ = try? SnapshotFile(bytes: buffer)
+                _ = try? SnapshotCompression.gzip.decompress(buffer)
+                _ = try? SnapshotCompression.snappy.decompress(buffer)
+            }
+        }
+    }
+}
