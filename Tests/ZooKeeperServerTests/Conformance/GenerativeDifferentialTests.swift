@@ -391,6 +391,9 @@ final class Sessions: @unchecked Sendable {
     /// its own meanwhile, then lets the sessions back and waits until each has reconnected (but
     /// session `expiring`, which will find its session gone).
     func cutOff(expiring: Int? = nil, _ changes: (ZooKeeperClient) async throws -> Void) async throws {
+        // A round trip each first: every notification sent before has arrived (it precedes the
+        // reply on the connection), and is not lost in the cut on one server only.
+        for client in clients { _ = try await client.exists("/") }
         proxy.block()
         defer { proxy.unblock() }
         // Each client has seen its connection go (on a busy machine it may take a moment; a
