@@ -521,10 +521,6 @@ actor Runner {
     private func run(
         _ operations: [DiffOperation], on connectString: String, admin: ZooKeeperClient, proxy: TCPProxy
     ) async throws -> [String] {
-        // A session of an earlier sequence still to end (a close cut short) would end during this
-        // one, on one server only, and shift its zxids: wait until the admin's is the only one.
-        let port = Int(connectString.split(separator: ":").last!)!
-        try await eventually(within: .seconds(60)) { Self.liveSessions(port: port) == 1 }
         let root = "/run\(runs)"
         let created = try await admin.create(root)
         let transcript = Transcript(connectString: "127.0.0.1:\(proxy.port)" + root, zxidBase: created.stat.czxid)
@@ -536,14 +532,6 @@ actor Runner {
         }
         await transcript.closeAll()
         return transcript.text
-    }
-
-    /// The sessions a server's session tracker holds, by its `dump` (nil when it does not answer).
-    static func liveSessions(port: Int) -> Int? {
-        guard let dump = fourLetterWord("dump", port: port),
-            let tracker = dump.components(separatedBy: "ephemeral nodes dump:").first
-        else { return nil }
-        return tracker.split(separator: "\n").count { $0.trimmingCharacters(in: .whitespaces).hasPrefix("0x") }
     }
 
     func close() async {
