@@ -79,9 +79,16 @@ extension ZooKeeperClient {
         }
     }
 
+    /// After a quiet spell, proves contact with the leader again with a sync (see
+    /// `needsLeaderContact`), so that work under ownership through `sessionID` never starts
+    /// unproven; the sync's failure is thrown.
+    package func renewLeaderContact(sessionID: Int64, margin: Duration) async throws {
+        if try await needsLeaderContact(sessionID: sessionID, margin: margin) { try await sync() }
+    }
+
     /// Whether ownership through `sessionID` would end within a quarter of the session timeout
     /// for want of a recent proof of contact with the leader, which a sync would renew.
-    package func needsLeaderContact(sessionID: Int64, margin: Duration) async throws -> Bool {
+    private func needsLeaderContact(sessionID: Int64, margin: Duration) async throws -> Bool {
         let session = try await session()
         guard session.id == sessionID, session.state == .connected, let safeUntil = session.safeUntil else {
             return false

@@ -17,7 +17,7 @@ func whileOwned<T: Sendable>(
     let margin = try await ownershipMargin(client)
     // After a quiet spell, the body starts only once a sync has proven contact with the leader
     // again (see `ZooKeeperClient.ownershipLost(sessionID:margin:)`).
-    if try await client.needsLeaderContact(sessionID: sessionID, margin: margin) { try await client.sync() }
+    try await client.renewLeaderContact(sessionID: sessionID, margin: margin)
     return try await withoutActuallyEscaping(body) { body in
         try await withThrowingTaskGroup(of: Outcome<T>.self) { group in
             group.addTask { .finished(try await body()) }

@@ -67,9 +67,7 @@ enum ChildCommand {
         let grace = grace?.nanoseconds ?? min(10_000_000_000, timeout / 5)
         // After a wait in line with nothing written, the command starts only once a sync has
         // proven contact with the leader again (see `ZooKeeperClient.ownershipLost`).
-        if try await zk.needsLeaderContact(sessionID: sessionID, margin: .nanoseconds(margin + grace)) {
-            try await zk.sync()
-        }
+        try await zk.renewLeaderContact(sessionID: sessionID, margin: .nanoseconds(margin + grace))
         let (deadlinesIn, deadlinesOut) = try pipeEnds()
         let (reportIn, reportOut) = try pipeEnds()
         defer { [deadlinesOut, reportIn].forEach { _ = close($0) } }
