@@ -561,29 +561,27 @@ final class ClientCore: @unchecked Sendable {
                     write(buffer, to: channel)
                 }
             case .sendSync:
-                if let channel {
-                    var buffer = ByteBuffer()
-                    buffer.writeRequestFrame(xid: 0, SyncRequest(path: "/"))
-                    send(
-                        OutgoingRequest(id: idGenerator.next(), frame: buffer, opCode: .sync, watch: nil, waiter: nil),
-                        on: channel)
-                }
+                sendUnanswered(SyncRequest(path: "/"))
             case .sendCloseSession:
-                if let channel {
-                    // Bypasses `enqueue`, which refuses requests once closing.
-                    var buffer = ByteBuffer()
-                    buffer.writeRequestFrame(xid: 0, CloseSessionRequest())
-                    send(
-                        OutgoingRequest(
-                            id: idGenerator.next(), frame: buffer, opCode: .closeSession, watch: nil, waiter: nil),
-                        on: channel)
-                }
+                sendUnanswered(CloseSessionRequest())
             case .closed:
                 finish(with: ZooKeeperError(.clientClosed, "the client was closed"), state: .closed)
             }
         }
         if !machine.isTerminal { setState(machine.derivedState) }
         if !actions.isEmpty && !ownershipWatches.isEmpty { checkOwnership() }
+    }
+
+    /// Writes a request of the client's own, whose reply nobody waits for, on the current
+    /// connection (if any). Bypasses `enqueue`, which refuses requests once closing.
+    private func sendUnanswered<Request: ZooKeeperRequest>(_ request: Request) {
+        guard let channel else { return }
+        var buffer = ByteBuffer()
+        buffer.writeRequestFrame(xid: 0, request)
+        send(
+            OutgoingRequest(id: idGenerator.next(), frame: buffer, opCode: Request.opCode, watch: nil, waiter: nil),
+            on: channel
+        )
     }
 
     private func connect(to host: ConnectString.Host, timeout: TimeAmount) {
