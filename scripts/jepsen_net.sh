@@ -4,7 +4,7 @@
 # on the same bridge through one veth. Faults are nftables rules and tc qdiscs inside the
 # members' namespaces: the root namespace's own rules and routes are never touched.
 #
-# usage: jepsen_net.sh up N            create namespaces zkj-n1..N, zkj-sw, link zkj-c0 (after down)
+# usage: jepsen_net.sh up N            create namespaces P-n1..N, P-sw, link P-c0 (after down)
 #        jepsen_net.sh down            kill every process in them and remove them all (idempotent)
 #        jepsen_net.sh address ID      the address of member ID, or of the clients (ID c)
 #        jepsen_net.sh exec ID CMD...  runs CMD in member ID's namespace
@@ -15,18 +15,21 @@
 #                                      kernel has it, else nftables loss and a tbf-throttled link
 #        jepsen_net.sh heal            removes every fault
 # Addresses: JEPSEN_NET (default 10.213.47), members .1-.N, clients .100, in no namespace but these.
+# Names: P is JEPSEN_PREFIX (default zkj, at most 8 characters): a second network with its own
+# prefix and JEPSEN_NET runs beside the first (another checkout's long run, say).
 set -euo pipefail
 NET=${JEPSEN_NET:-10.213.47}
-SW=zkj-sw
+P=${JEPSEN_PREFIX:-zkj}
+SW=$P-sw
 
 address() { if [ "$1" = c ]; then echo "$NET.100"; else echo "$NET.$1"; fi; }
-members() { ip netns list | awk '{print $1}' | grep -E '^zkj-n[0-9]+$' || true; }
+members() { ip netns list | awk '{print $1}' | grep -E "^$P-n[0-9]+\$" || true; }
 in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
 # The nftables table of a member's namespace, with an input and an output chain.
 table() {
-  in_ns "zkj-n$1" nft list table inet jepsen >/dev/null 2>&1 && return
-  in_ns "zkj-n$1" nft -f - <<NFT
+  in_ns "$P-n$1" nft list table inet jepsen >/dev/null 2>&1 && return
+  in_ns "$P-n$1" nft -f - <<NFT
 table inet jepsen {
   chain input { type filter hook input priority 0; policy accept; }
   chain output { type filter hook output priority 0; policy accept; }
@@ -38,9 +41,9 @@ block() {
   local from=$1 to=$2
   [ "$from" = "$to" ] && return
   if [ "$to" != c ]; then
-    table "$to"; in_ns "zkj-n$to" nft add rule inet jepsen input ip saddr "$(address "$from")" drop
+    table "$to"; in_ns "$P-n$to" nft add rule inet jepsen input ip saddr "$(address "$from")" drop
   else
-    table "$from"; in_ns "zkj-n$from" nft add rule inet jepsen output ip daddr "$(address c)" drop
+    table "$from"; in_ns "$P-n$from" nft add rule inet jepsen output ip daddr "$(address c)" drop
   fi
 }
 
@@ -49,7 +52,7 @@ down() {
     for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -CONT "$pid" 2>/dev/null || true; kill -9 "$pid" 2>/dev/null || true; done
     ip netns del "$ns" 2>/dev/null || true
   done
-  ip link del zkj-c0 2>/dev/null || true
+  ip link del $P-c0 2>/dev/null || true
 }
 
 up() {
@@ -60,31 +63,31 @@ up() {
   in_ns "$SW" ip link set br0 up
   in_ns "$SW" ip link set lo up
   for id in $(seq 1 "$size"); do
-    local ns="zkj-n$id"
+    local ns="$P-n$id"
     ip netns add "$ns"
-    ip link add "zkj-v$id" type veth peer name eth0 netns "$ns"
-    ip link set "zkj-v$id" netns "$SW"
-    in_ns "$SW" ip link set "zkj-v$id" master br0 up
+    ip link add "$P-v$id" type veth peer name eth0 netns "$ns"
+    ip link set "$P-v$id" netns "$SW"
+    in_ns "$SW" ip link set "$P-v$id" master br0 up
     in_ns "$ns" ip addr add "$(address "$id")/24" dev eth0
     in_ns "$ns" ip link set eth0 up
     in_ns "$ns" ip link set lo up
   done
-  ip link add zkj-c0 type veth peer name zkj-vc netns "$SW"
-  in_ns "$SW" ip link set zkj-vc master br0 up
-  ip addr add "$(address c)/24" dev zkj-c0
-  ip link set zkj-c0 up
+  ip link add $P-c0 type veth peer name $P-vc netns "$SW"
+  in_ns "$SW" ip link set $P-vc master br0 up
+  ip addr add "$(address c)/24" dev $P-c0
+  ip link set $P-c0 up
 }
 
 netem() {
   local id=$1 delay=$2 loss=$3
-  if in_ns "zkj-n$id" tc qdisc replace dev eth0 root netem delay "${delay}ms" "$((delay / 2))ms" loss "${loss}%" 2>/dev/null; then
+  if in_ns "$P-n$id" tc qdisc replace dev eth0 root netem delay "${delay}ms" "$((delay / 2))ms" loss "${loss}%" 2>/dev/null; then
     echo "netem"
   else
     # No sch_netem in this kernel: lose with nftables, delay by queueing behind a slow link.
     table "$id"
-    in_ns "zkj-n$id" nft add rule inet jepsen input numgen random mod 100 "<" "$loss" drop
-    in_ns "zkj-n$id" nft add rule inet jepsen output numgen random mod 100 "<" "$loss" drop
-    in_ns "zkj-n$id" tc qdisc replace dev eth0 root tbf rate 512kbit burst 8kb latency "$((delay * 4))ms"
+    in_ns "$P-n$id" nft add rule inet jepsen input numgen random mod 100 "<" "$loss" drop
+    in_ns "$P-n$id" nft add rule inet jepsen output numgen random mod 100 "<" "$loss" drop
+    in_ns "$P-n$id" tc qdisc replace dev eth0 root tbf rate 512kbit burst 8kb latency "$((delay * 4))ms"
     echo "nftables+tbf"
   fi
 }
@@ -102,7 +105,7 @@ case $command in
   up) up "${1:?size}" ;;
   down) down ;;
   address) address "${1:?id}" ;;
-  exec) id=$1; shift; exec ip netns exec "zkj-n$id" "$@" ;;
+  exec) id=$1; shift; exec ip netns exec "$P-n$id" "$@" ;;
   block) block "${1:?from}" "${2:?to}" ;;
   partition)
     IFS=, read -ra left <<<"${1:?group}"; IFS=, read -ra right <<<"${2:?group}"

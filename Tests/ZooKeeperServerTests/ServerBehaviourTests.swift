@@ -29,18 +29,19 @@ import ZooKeeperTestSupport
             let zk = try await Self.client(server.connectString)
             try await zk.create("/a")
             _ = try await zk.watchData("/a")
-            #expect(fourLetterWord("ruok", port: server.port) == "imok")
-            #expect(fourLetterWord("isro", port: server.port) == "rw")
-            let srvr = try #require(fourLetterWord("srvr", port: server.port))
+            #expect(await fourLetterWord("ruok", port: server.port) == "imok")
+            #expect(await fourLetterWord("isro", port: server.port) == "rw")
+            let srvr = try #require(await fourLetterWord("srvr", port: server.port))
             #expect(srvr.contains("Mode: standalone"))
             // Five nodes, counted as Apache counts them: the root twice ("" and "/").
             #expect(srvr.contains("Node count: 6"))
             #expect(srvr.contains("Connections: 2"))
-            let mntr = try #require(fourLetterWord("mntr", port: server.port))
+            let mntr = try #require(await fourLetterWord("mntr", port: server.port))
             #expect(mntr.contains("zk_znode_count\t6\n"))
             #expect(mntr.contains("zk_watch_count\t1\n"))
-            #expect(fourLetterWord("wchs", port: server.port) == "1 connections watching 1 paths\nTotal watches:1\n")
-            #expect(fourLetterWord("stat", port: server.port)?.contains("Clients:") == true)
+            #expect(
+                await fourLetterWord("wchs", port: server.port) == "1 connections watching 1 paths\nTotal watches:1\n")
+            #expect(await fourLetterWord("stat", port: server.port)?.contains("Clients:") == true)
             try await zk.close()
         }
     }
@@ -50,10 +51,10 @@ import ZooKeeperTestSupport
         configuration.fourLetterWordWhitelist = ["srvr"]
         try await ZooKeeperServer.withServer(configuration: configuration) { server in
             #expect(
-                fourLetterWord("ruok", port: server.port)
+                await fourLetterWord("ruok", port: server.port)
                     == "ruok is not executed because it is not in the whitelist.\n")
-            #expect(fourLetterWord("srvr", port: server.port)?.hasPrefix("Zookeeper version:") == true)
-            #expect(fourLetterWord("isro", port: server.port) == "rw")
+            #expect(await fourLetterWord("srvr", port: server.port)?.hasPrefix("Zookeeper version:") == true)
+            #expect(await fourLetterWord("isro", port: server.port) == "rw")
         }
     }
 
@@ -139,7 +140,7 @@ import ZooKeeperTestSupport
                 [0x7F, 0x00, 0x00, 0x00],  // a length far above the limit
                 [0x00, 0x00, 0x08, 0x00],  // 2048 bytes: above this server's limit
             ] {
-                #expect(exchange(garbage, port: server.port) == [], "the server answered \(garbage)")
+                #expect(await exchange(garbage, port: server.port) == [], "the server answered \(garbage)")
             }
             let error = await #expect(throws: ZooKeeperError.self) {
                 try await zk.create("/big", data: [UInt8](repeating: 0, count: 2000))
@@ -155,8 +156,8 @@ import ZooKeeperTestSupport
         try await ZooKeeperServer.withServer(configuration: Self.configuration()) { server in
             // The socket stays open and nothing follows the header: the server closes it without
             // waiting for (or reserving room for) the body.
-            #expect(peerClosesSilently(after: [0x7F, 0xFF, 0xFF, 0xFF], port: server.port))
-            #expect(peerClosesSilently(after: [0x80, 0x00, 0x00, 0x00], port: server.port))
+            #expect(await peerClosesSilently(after: [0x7F, 0xFF, 0xFF, 0xFF], port: server.port))
+            #expect(await peerClosesSilently(after: [0x80, 0x00, 0x00, 0x00], port: server.port))
             let zk = try await Self.client(server.connectString)
             #expect(try await zk.exists("/") != nil)
             try await zk.close()
@@ -229,7 +230,7 @@ import ZooKeeperTestSupport
     @Test func checkOutsideAMultiIsAnsweredAndTheConnectionClosed() async throws {
         try await ZooKeeperServer.withServer(configuration: Self.configuration()) { server in
             let reply = try #require(
-                exchange(
+                await exchange(
                     handshake() + frame([0, 0, 0, 1, 0, 0, 0, 13, 0, 0, 0, 2, 0x2F, 0x61, 0, 0, 0, 0]),
                     port: server.port))
             // The connect response, then a reply header for xid 1 with Unimplemented (-6).

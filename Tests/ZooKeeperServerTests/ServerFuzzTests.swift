@@ -123,7 +123,7 @@ import ZooKeeperTestSupport
         return bytes
     }
 
-    @Test func corpusAndMutationsNeverBreakTheServer() throws {
+    @Test func corpusAndMutationsNeverBreakTheServer() async throws {
         let files = try FileManager.default.contentsOfDirectory(at: Self.corpus, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "bin" }.sorted { $0.path < $1.path }
         #expect(files.count >= 4, "the corpus at \(Self.corpus.path) is missing")
@@ -194,7 +194,7 @@ import ZooKeeperTestSupport
         // Abandoned sessions expire, ephemerals and watches with them: whatever the run's length,
         // what it leaves behind is bounded. (Waits out the longest session timeout, 2 s.)
         let live = harness.core.sessions.count
-        Thread.sleep(forTimeInterval: 2.2)
+        try await Task.sleep(for: .milliseconds(2200))
         harness.tick()
         #expect(harness.core.sessions.count == 0)
         print(

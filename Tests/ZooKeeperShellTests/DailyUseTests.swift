@@ -280,8 +280,8 @@ import ZooKeeperTestSupport
 
     /// A word Apache ZooKeeper refuses (not in its 4lw.commands.whitelist): status 1, the
     /// refusal on stderr, nothing on stdout.
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/share/java/zookeeper.jar")))
-    func aRefusedWordFailsAgainstApache() async throws {
+    @Test func aRefusedWordFailsAgainstApache() async throws {
+        try Prerequisite.apacheZooKeeper()
         try await ApacheZooKeeper.with(extraConfig: ["4lw.commands.whitelist=srvr"]) { apache in
             let refused = try await ShellCommandTests.zk(["-s", apache.connectString, "4lw", "dump"])
             #expect(refused.status == 1)

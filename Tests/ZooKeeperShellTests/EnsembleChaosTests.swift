@@ -220,7 +220,7 @@ import ZooKeeperTestSupport
                 group.addTask {
                     try await Self.progress(ledger, by: 20)
                     for round in 1...rounds {
-                        let leader = try #require(ensemble.leader())
+                        let leader = try #require(await ensemble.leader())
                         // A server some client is connected to, the writer's first: a follower
                         // when one is (clients tend to sit on the leader), else the leader.
                         var connected: [Int] = []

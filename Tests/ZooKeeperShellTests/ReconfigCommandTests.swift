@@ -13,7 +13,7 @@ import ZooKeeperTestSupport
         ) { ensemble in
             // Talk to the leader and remove a follower: removing the leader (or the server a client
             // is connected to) ends client connections while the ensemble re-forms.
-            let leader = try #require(ensemble.leader())
+            let leader = try #require(await ensemble.leader())
             let follower = leader == 1 ? 2 : 1
             func zk(_ arguments: [String], admin: Bool = true) async throws -> ChildProcess.Result {
                 try await ShellCommandTests.zk(

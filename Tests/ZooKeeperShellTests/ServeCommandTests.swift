@@ -25,7 +25,7 @@ import ZooKeeperTestSupport
         try await zk.create("/hello", data: Array("world".utf8))
         #expect(try await zk.getData("/hello").data == Array("world".utf8))
         let port = Int(address.split(separator: ":")[1])!
-        #expect(fourLetterWord("ruok", port: port) == "imok")
+        #expect(await fourLetterWord("ruok", port: port) == "imok")
         try await zk.close()
         kill(process.processIdentifier, SIGINT)
         await ChildProcess.waitUntilExit(process)
@@ -62,8 +62,8 @@ import ZooKeeperTestSupport
         let (process, address, log) = try await ServeProcess.startLogging(["--config", file.path, "--verbose"])
         defer { process.terminate() }
         let port = Int(address.split(separator: ":")[1])!
-        #expect(fourLetterWord("ruok", port: port) == "imok")
-        #expect(fourLetterWord("conf", port: port)?.contains("not in the whitelist") == true)
+        #expect(await fourLetterWord("ruok", port: port) == "imok")
+        #expect(await fourLetterWord("conf", port: port)?.contains("not in the whitelist") == true)
         var configuration = ZooKeeperClient.Configuration()
         configuration.sessionTimeout = .seconds(30)
         let zk = try await ZooKeeperClient.connect(address, configuration: configuration)

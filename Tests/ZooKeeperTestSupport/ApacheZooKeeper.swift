@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSupport
 import Testing
 
 #if canImport(Glibc)
@@ -20,6 +21,10 @@ public final class ApacheZooKeeper: @unchecked Sendable {
     /// Netty parts the TLS server (`secureClientPort`, Netty connection factory) needs and
     /// Debian's zookeeper.jar manifest leaves out.
     static let nettyJars = ["/usr/share/java/netty-codec.jar", "/usr/share/java/netty-resolver.jar"]
+    /// SLF4J's binding to log4j 1.2 and log4j itself (Debian's libzookeeper-java depends on both),
+    /// which the manifest leaves out too: without them the server logs nothing at all, and a
+    /// failed test's log tails are empty. /etc/zookeeper/conf/log4j.properties configures it.
+    static let loggingJars = ["/usr/share/java/slf4j-log4j12.jar", "/usr/share/java/log4j-1.2.jar"]
     private let lock = NSLock()
     private var nodes: [Node]
     private let tickTime: Int
@@ -89,8 +94,8 @@ public final class ApacheZooKeeper: @unchecked Sendable {
     private func waitUntilSettled(timeout: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if let leader = leader(),
-                let answer = fourLetterWord("mntr", port: lock.withLock { nodes[leader - 1].clientPort }),
+            if let leader = await leader(),
+                let answer = await fourLetterWord("mntr", port: lock.withLock { nodes[leader - 1].clientPort }),
                 answer.split(separator: "\n").contains("zk_synced_followers\t\(size - 1)")
             {
                 return
@@ -153,7 +158,7 @@ public final class ApacheZooKeeper: @unchecked Sendable {
             "java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Dzookeeper.root.logger=WARN,CONSOLE", "-Dzookeeper.jmx.log4j.disable=true",
         ] + extraProperties + [
-            "-cp", (["/etc/zookeeper/conf", jar] + nettyJars).joined(separator: ":"),
+            "-cp", (["/etc/zookeeper/conf", jar] + nettyJars + loggingJars).joined(separator: ":"),
             "org.apache.zookeeper.server.quorum.QuorumPeerMain",
             configFile.path,
         ]
@@ -174,7 +179,7 @@ public final class ApacheZooKeeper: @unchecked Sendable {
         let port = lock.withLock { nodes[id - 1].clientPort }
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if let answer = fourLetterWord("srvr", port: port), answer.contains("Mode: ") { return }
+            if let answer = await fourLetterWord("srvr", port: port), answer.contains("Mode: ") { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw ApacheZooKeeperError.didNotStart("node \(id) did not start within \(timeout):\n\(logTails())")
@@ -198,13 +203,17 @@ public final class ApacheZooKeeper: @unchecked Sendable {
     }
 
     /// Whether a node says it is in read-only mode (`isro`).
-    public func isReadOnly(_ id: Int) -> Bool {
-        fourLetterWord("isro", port: lock.withLock { nodes[id - 1].clientPort }) == "ro"
+    public func isReadOnly(_ id: Int) async -> Bool {
+        await fourLetterWord("isro", port: lock.withLock { nodes[id - 1].clientPort }) == "ro"
     }
 
     /// The node id that currently leads, or nil.
-    public func leader() -> Int? {
-        nodes.first { fourLetterWord("srvr", port: $0.clientPort)?.contains("Mode: leader") ?? false }?.id
+    public func leader() async -> Int? {
+        for node in lock.withLock({ nodes })
+        where await fourLetterWord("srvr", port: node.clientPort)?.contains("Mode: leader") ?? false {
+            return node.id
+        }
+        return nil
     }
 
     /// Stops every node and removes the data.
@@ -260,13 +269,25 @@ public func freePort() throws -> Int {
 }
 
 /// Sends a four-letter word and returns the whole answer, or nil when nothing listens.
-public func fourLetterWord(_ word: String, port: Int, host: String = "127.0.0.1") -> String? {
-    exchange(Array(word.utf8), port: port, host: host).map { String(decoding: $0, as: UTF8.self) }
+public func fourLetterWord(_ word: String, port: Int, host: String = "127.0.0.1") async -> String? {
+    await exchange(Array(word.utf8), port: port, host: host).map { String(decoding: $0, as: UTF8.self) }
+}
+
+/// Runs blocking `body` (socket calls that may wait seconds) on a thread of its own and returns
+/// its result: never on the cooperative pool, whose two threads here the tests' clients share.
+public func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Blocking.onOwnThread { continuation.resume(returning: body()) }
+    }
 }
 
 /// Sends bytes on a new loopback connection and returns everything received until the peer
 /// closes it (or two seconds pass); nil when nothing listens.
-public func exchange(_ bytes: [UInt8], port: Int, host: String = "127.0.0.1") -> [UInt8]? {
+public func exchange(_ bytes: [UInt8], port: Int, host: String = "127.0.0.1") async -> [UInt8]? {
+    await onOwnThread { blockingExchange(bytes, port: port, host: host) }
+}
+
+private func blockingExchange(_ bytes: [UInt8], port: Int, host: String) -> [UInt8]? {
     guard let fd = sendOnNewConnection(bytes, port: port, host: host) else { return nil }
     defer { close(fd) }
     var answer: [UInt8] = []
@@ -281,7 +302,11 @@ public func exchange(_ bytes: [UInt8], port: Int, host: String = "127.0.0.1") ->
 
 /// Sends bytes on a new loopback connection, keeps it open, and tells whether the peer closes
 /// it within two seconds without sending anything.
-public func peerClosesSilently(after bytes: [UInt8], port: Int) -> Bool {
+public func peerClosesSilently(after bytes: [UInt8], port: Int) async -> Bool {
+    await onOwnThread { blockingPeerClosesSilently(after: bytes, port: port) }
+}
+
+private func blockingPeerClosesSilently(after bytes: [UInt8], port: Int) -> Bool {
     guard let fd = sendOnNewConnection(bytes, port: port) else { return false }
     defer { close(fd) }
     var byte: UInt8 = 0

@@ -128,7 +128,7 @@ extension EnsembleFailoverTests {
             try await writer.close()
             await ensemble.kill(1)
             await ensemble.kill(2)
-            try await eventually(within: .seconds(30)) { ensemble.isReadOnly(3) }
+            try await eventually(within: .seconds(30)) { await ensemble.isReadOnly(3) }
 
             // Without allowReadOnly, the lone server is refused.
             var strict = Self.configuration()
@@ -155,7 +155,7 @@ extension EnsembleFailoverTests {
             ensemble in
             await ensemble.kill(1)
             await ensemble.kill(2)
-            try await eventually(within: .seconds(30)) { ensemble.isReadOnly(3) }
+            try await eventually(within: .seconds(30)) { await ensemble.isReadOnly(3) }
             var lenient = Self.configuration()
             lenient.allowReadOnly = true
             lenient.connectTimeout = .seconds(2)

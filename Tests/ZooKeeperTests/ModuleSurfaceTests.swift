@@ -7,8 +7,8 @@ import ZooKeeperTestSupport
 /// small programs against the modules this test run was built with.
 @Suite(.timeLimit(.minutes(3))) struct ModuleSurfaceTests {
     /// The protocol's types a client's user meets, all usable with `import ZooKeeper` only.
-    @Test func theClientsRecordsComeWithTheClient() throws {
-        let (status, diagnostics) = try Self.typecheck(
+    @Test func theClientsRecordsComeWithTheClient() async throws {
+        let (status, diagnostics) = try await Self.typecheck(
             """
             import ZooKeeper
 
@@ -30,13 +30,13 @@ import ZooKeeperTestSupport
     }
 
     /// The protocol module's own types stay out of a client user's namespace.
-    @Test func theProtocolsRequestsStayInTheProtocolModule() throws {
+    @Test func theProtocolsRequestsStayInTheProtocolModule() async throws {
         let hidden = [
             "GetDataRequest", "Create2Response", "ConnectRequest", "ReplyHeader", "JuteFrameDecoder", "OpCode",
             "ZooKeeperRequest", "NodePath", "PathValidation", "SHA1", "Base64",
         ]
         let program = (["import ZooKeeper"] + hidden.map { "let _: \($0).Type? = nil" }).joined(separator: "\n")
-        let (status, diagnostics) = try Self.typecheck(program)
+        let (status, diagnostics) = try await Self.typecheck(program)
         #expect(status != 0)
         for name in hidden {
             #expect(diagnostics.contains("cannot find type '\(name)' in scope"), "\(name) is visible")
@@ -44,8 +44,9 @@ import ZooKeeperTestSupport
     }
 
     /// The compiler's exit status and errors for `source`, type-checked against the modules of
-    /// this build.
-    static func typecheck(_ source: String) throws -> (Int32, String) {
+    /// this build. The compiler runs as a child process that the test awaits (not blocking one of
+    /// the cooperative pool's threads, which the other tests' clients need).
+    static func typecheck(_ source: String) async throws -> (Int32, String) {
         let build = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("surface-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -65,19 +66,14 @@ import ZooKeeperTestSupport
                 }
             }
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments =
+        let result = try await ChildProcess.run(
+            "/usr/bin/env",
             ["swiftc", "-typecheck", "-I", build.appendingPathComponent("Modules").path, file.path]
-            + moduleMaps.flatMap { ["-Xcc", "-fmodule-map-file=\($0)"] }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+                + moduleMaps.flatMap { ["-Xcc", "-fmodule-map-file=\($0)"] },
+            timeout: .seconds(170))
+        let text = result.text + "\n" + result.errorText
         return (
-            process.terminationStatus,
+            result.status,
             text.split(separator: "\n").filter { $0.contains("error:") }.joined(separator: "\n")
         )
     }

@@ -50,7 +50,7 @@ import ZooKeeperTestSupport
         _ = try await zk.watchChildren("/app")
         _ = try await zk.addWatch("/app", mode: .persistentRecursive)
         var answers: [String: String] = [:]
-        for word in words { answers[word] = fourLetterWord(word, port: port) }
+        for word in words { answers[word] = await fourLetterWord(word, port: port) }
         _ = try await zk.close()
         return answers
     }

@@ -13,7 +13,7 @@ import ZooKeeperTestSupport
     @Test func aHolderOnAFollowerCutOffFromTheLeaderStopsBeforeTheLockPassesOn() async throws {
         try await NamespacedEnsemble.with(size: 3) { ensemble in
             try await ensemble.waitUntilSettled()
-            let leader = try #require(ensemble.leader())
+            let leader = try #require(await ensemble.leader())
             let follower = try #require((1...ensemble.size).first { $0 != leader })
             let others = (1...ensemble.size).filter { $0 != follower }
             let holderClient = try await ZooKeeperClient.connect(

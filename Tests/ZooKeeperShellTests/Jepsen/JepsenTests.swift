@@ -127,13 +127,33 @@ struct JepsenRunner {
         ] {
             print("jepsen: \(line)")
         }
+        let audit = await EnsembleAudit.run(ensemble)
+        print("jepsen: \(audit.summary)")
+        for finding in audit.findings { print("jepsen: ensemble: \(finding)") }
         print("jepsen: anomalies: \(anomalies.count)")
-        if !anomalies.isEmpty {
+        if !anomalies.isEmpty || !audit.findings.isEmpty {
             let file = settings.historyDirectory.appendingPathComponent("jepsen-history-\(settings.seed).json")
             try register.history.save(to: file)
             print("jepsen: register history saved to \(file.path) (JEPSEN_REPLAY=\(file.path) make jepsen-replay)")
+            let files = settings.historyDirectory.appendingPathComponent("jepsen-ensemble-\(settings.seed)")
+            try ensemble.preserveFiles(in: files)
+            print("jepsen: the members' data directories and logs copied to \(files.path) (zk txnlog reads them)")
         }
-        for anomaly in anomalies { Issue.record("\(anomaly)") }
+        for problem in audit.unreadable { Issue.record("ensemble audit: \(problem)") }
+        guard !audit.findings.isEmpty else {
+            for anomaly in anomalies { Issue.record("\(anomaly)") }
+            return
+        }
+        // The checks assume a linearizable ensemble. Once Apache's own digest check (or the logs)
+        // shows a member's tree apart from its leader's, what the clients saw proves nothing about
+        // them: the run is inconclusive, and says so, as a known defect of the server.
+        print(
+            "jepsen: inconclusive for the client: the ensemble itself diverged (Apache ZooKeeper \(audit.serverVersion))"
+        )
+        withKnownIssue("Apache ZooKeeper \(audit.serverVersion)'s ensemble diverged under these faults") {
+            for finding in audit.findings { Issue.record("the ensemble itself: \(finding)") }
+            for anomaly in anomalies { Issue.record("\(anomaly) (while the ensemble had diverged)") }
+        }
     }
 
     /// The nemesis's rounds: wait for progress, inject a fault, hold it, heal, wait until the

@@ -46,7 +46,7 @@ struct Nemesis {
     /// Injects `fault`; returns what it did, naming the members.
     mutating func inject(_ fault: Fault, clients: [ZooKeeperClient]) async throws -> String {
         let members = Array(1...ensemble.size)
-        let leader = ensemble.leader() ?? members.randomElement(using: &random)!
+        let leader = await ensemble.leader() ?? members.randomElement(using: &random)!
         let followers = members.filter { $0 != leader }
         switch fault {
         case .isolateLeader:

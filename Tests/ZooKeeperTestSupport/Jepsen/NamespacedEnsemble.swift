@@ -16,6 +16,8 @@ public final class NamespacedEnsemble: @unchecked Sendable {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("scripts/jepsen_net.sh")
     public static let clientPort = 2181
+    /// The namespaces' name prefix, as the script reads it from `JEPSEN_PREFIX`.
+    public static let prefix = ProcessInfo.processInfo.environment["JEPSEN_PREFIX"] ?? "zkj"
 
     public let size: Int
     private let directory: URL
@@ -83,29 +85,34 @@ public final class NamespacedEnsemble: @unchecked Sendable {
         let config = try ApacheZooKeeper.configuration(
             tickTime: tickTime, directory: member, clientAddress: addresses[id - 1], clientPort: Self.clientPort,
             myid: id, servers: servers)
-        let java = try ApacheZooKeeper.javaCommand(config: config, in: member, extraProperties: [])
+        // INFO: how each member synced with each leader (DIFF, TRUNC, SNAP), and its digest checks.
+        let java = try ApacheZooKeeper.javaCommand(
+            config: config, in: member, extraProperties: ["-Dzookeeper.root.logger=INFO,CONSOLE"])
         let watchdog = try ApacheZooKeeper.launchWatched(
-            ["ip", "netns", "exec", "zkj-n\(id)"] + java, in: member)
+            ["ip", "netns", "exec", "\(Self.prefix)-n\(id)"] + java, in: member)
         lock.withLock { watchdogs[id] = watchdog }
     }
 
     /// A member's answer to a four-letter word, from the root namespace; nil when it is cut off,
     /// paused or down.
-    public func fourLetterWord(_ word: String, to id: Int) -> String? {
-        ZooKeeperTestSupport.fourLetterWord(word, port: Self.clientPort, host: addresses[id - 1])
+    public func fourLetterWord(_ word: String, to id: Int) async -> String? {
+        await ZooKeeperTestSupport.fourLetterWord(word, port: Self.clientPort, host: addresses[id - 1])
     }
 
     /// The member that currently leads, or nil.
-    public func leader() -> Int? {
-        (1...size).first { fourLetterWord("srvr", to: $0)?.contains("Mode: leader") ?? false }
+    public func leader() async -> Int? {
+        for id in 1...size where await fourLetterWord("srvr", to: id)?.contains("Mode: leader") ?? false {
+            return id
+        }
+        return nil
     }
 
     /// Waits until one member leads and every other one has synced with it.
     public func waitUntilSettled(timeout: Duration = .seconds(120)) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if let leader = leader(),
-                let answer = fourLetterWord("mntr", to: leader),
+            if let leader = await leader(),
+                let answer = await fourLetterWord("mntr", to: leader),
                 answer.split(separator: "\n").contains("zk_synced_followers\t\(size - 1)")
             {
                 return
@@ -113,6 +120,23 @@ public final class NamespacedEnsemble: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(200))
         }
         throw ApacheZooKeeperError.didNotStart("the ensemble did not settle within \(timeout):\n\(logTails())")
+    }
+
+    /// A member's data directory (its `dataDir`: snapshots and transaction logs).
+    public func dataDirectory(of id: Int) -> URL { directory.appendingPathComponent("s\(id)/data") }
+
+    /// Copies every member's files (configuration, data directory, log) under `destination`, to be
+    /// read after the run; `stop` removes the originals.
+    public func preserveFiles(in destination: URL) throws {
+        try? FileManager.default.removeItem(at: destination)
+        try FileManager.default.copyItem(at: directory, to: destination)
+    }
+
+    /// The lines of a member's log that contain `text`.
+    public func logLines(of id: Int, containing text: String) -> [String] {
+        let log = directory.appendingPathComponent("s\(id)/log")
+        let contents = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        return contents.split(separator: "\n").filter { $0.contains(text) }.map(String.init)
     }
 
     /// The last lines of every member's log.
