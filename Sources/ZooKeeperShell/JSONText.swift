@@ -7,8 +7,8 @@
 /// JSON documents in the shapes the shell's commands build and read: objects as `[String: Any]`,
 /// arrays as `[Any]`, strings, booleans, integers, doubles, and nil for null.
 ///
-/// Written by `JSONEncoder`, with each object's keys in code-point order and slashes unescaped,
-/// compact or indented; read through `JSONDecoder`, with integers as `Int` and other numbers as
+/// Written by `JSONEncoder`, with each object's keys sorted (in code-point order) and slashes
+/// unescaped, compact or indented (an empty array or object then takes two lines); read through `JSONDecoder`, with integers as `Int` and other numbers as
 /// `Double`.
 enum JSONText {
     /// A value that has no JSON form (a NaN, say, or a type JSON does not know).
@@ -19,9 +19,9 @@ enum JSONText {
     /// The value as one JSON document: compact, or indented by two spaces per level.
     static func encode(_ value: Any, pretty: Bool = false) throws(Unencodable) -> String {
         let encoder = JSONEncoder()
-        // Keys are written in the order `Value` encodes them (sorted there): JSONEncoder's own
-        // `.sortedKeys` ignores case, which would reorder keys such as `cZxid` and `ctime`.
-        encoder.outputFormatting = pretty ? [.prettyPrinted, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
+        // Sorted keys: in code-point order, as `String`'s `<` sorts them.
+        encoder.outputFormatting =
+            pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         let document = try Value(value)
         do {
             return String(decoding: try encoder.encode(document), as: UTF8.self)
@@ -85,7 +85,7 @@ enum JSONText {
             switch self {
             case .object(let object):
                 var container = encoder.container(keyedBy: Key.self)
-                for (key, value) in object.sorted(by: { $0.key < $1.key }) {
+                for (key, value) in object {
                     try container.encode(value, forKey: Key(key))
                 }
             case .array(let array):
