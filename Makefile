@@ -9,7 +9,7 @@ APT_PACKAGES := libedit-dev libkrb5-dev zlib1g-dev zookeeper zookeeper-bin opens
 BUILD_PACKAGES := libedit-dev libkrb5-dev zlib1g-dev
 PYTHON ?= python3
 
-.PHONY: all build build-deps release shell test test-under-load jepsen jepsen-replay test-huge-children fuzz fuzz-datadir fuzz-diff fuzz-libfuzzer deps format lint clean completions man install uninstall docs
+.PHONY: all build build-deps release microbench shell test test-under-load jepsen jepsen-replay test-huge-children fuzz fuzz-datadir fuzz-diff fuzz-libfuzzer deps format lint clean completions man install uninstall docs
 PREFIX ?= /usr/local
 DESTDIR ?=
 
@@ -136,6 +136,12 @@ RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -static-executable \
 release: build-deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product zk
 	@echo "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/zk" >&2
+
+## bench/Microbench in the release configuration of `make release` (so that the two share their
+## build): what metrics, tracing and the shell's JSON writing cost, for make bench.
+microbench: build-deps
+	$(SWIFT) build $(RELEASE_FLAGS) --product ZooKeeperMicrobench
+	@echo "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/ZooKeeperMicrobench" >&2
 
 ## Installs zk (release build), its man page and its bash, zsh and fish completions under
 ## $(DESTDIR)$(PREFIX).

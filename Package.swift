@@ -122,6 +122,20 @@ let package = Package(
             name: "zk",
             dependencies: ["ZooKeeperShell"]
         ),
+        // make bench's figures for the costs of metrics, tracing and the shell's JSON writing.
+        .executableTarget(
+            name: "ZooKeeperMicrobench",
+            dependencies: [
+                "ZooKeeper",
+                "ZooKeeperServer",
+                "ZooKeeperShell",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+            ],
+            path: "bench/Microbench"
+        ),
         .target(
             name: "ZooKeeperTestSupport",
             dependencies: [

@@ -10,14 +10,14 @@
 /// Written by `JSONEncoder`, with each object's keys sorted (in code-point order) and slashes
 /// unescaped, compact or indented (an empty array or object then takes two lines); read through `JSONDecoder`, with integers as `Int` and other numbers as
 /// `Double`.
-enum JSONText {
+package enum JSONText {
     /// A value that has no JSON form (a NaN, say, or a type JSON does not know).
-    struct Unencodable: Error, CustomStringConvertible {
-        let description: String
+    package struct Unencodable: Error, CustomStringConvertible {
+        package let description: String
     }
 
     /// The value as one JSON document: compact, or indented by two spaces per level.
-    static func encode(_ value: Any, pretty: Bool = false) throws(Unencodable) -> String {
+    package static func encode(_ value: Any, pretty: Bool = false) throws(Unencodable) -> String {
         let encoder = JSONEncoder()
         // Sorted keys: in code-point order, as `String`'s `<` sorts them.
         encoder.outputFormatting =
