@@ -17,7 +17,8 @@ let rounds = arguments.dropFirst().first.flatMap { Int($0) } ?? 5
 /// The median of `values`.
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    return sorted.count % 2 == 1
+        ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
 /// Microseconds per call of `body`, run `count` times.
@@ -58,7 +59,8 @@ try await ZooKeeperServer.withServer { server in
         for index in clients.indices {
             let (name, client) = clients[(index + round) % clients.count]
             _ = try await client.getData("/bench")
-            figures[name, default: []].append(try await microseconds(requests) { _ = try await client.getData("/bench") })
+            figures[name, default: []].append(
+                try await microseconds(requests) { _ = try await client.getData("/bench") })
             tracer.clearAll()
         }
     }
@@ -86,4 +88,3 @@ for _ in 0..<rounds {
     encodings.append(try await microseconds(requests) { _ = try JSONText.encode(document) })
 }
 report("JSON of get -s (JSONEncoder)", encodings)
-
