@@ -1,9 +1,9 @@
 import ServiceLifecycle
 
 extension ZooKeeperServer: Service {
-    /// Serves for a service's life: ``start(configuration:)`` binds the port, `run()` returns
-    /// once the server is shut down, which it does itself at graceful shutdown or when its task
-    /// is cancelled (see ``shutdown()``).
+    /// Serves for a service's life: ``ZooKeeperServer/start(configuration:eventLoopGroup:)`` binds the
+    /// port, `run()` returns once the server is shut down, which it does itself at graceful
+    /// shutdown or when its task is cancelled (see ``ZooKeeperServer/shutdown()``).
     ///
     /// ```swift
     /// let server = try await ZooKeeperServer.start(configuration: configuration)
@@ -11,7 +11,8 @@ extension ZooKeeperServer: Service {
     /// try await group.run()
     /// ```
     ///
-    /// - Throws: ``ServerStopped`` when the server stopped by itself (its data directory failed).
+    /// - Throws: ``ZooKeeperServer/ServerStopped`` when the server stopped by itself (its data
+    ///   directory failed).
     public func run() async throws {
         try await withTaskCancellationOrGracefulShutdownHandler {
             try await waitUntilClosed()
