@@ -35,10 +35,7 @@ public struct ExclusiveJob: Service {
         election: LeaderElection, client: ZooKeeperClient, withdrawalTimeout: Duration = .seconds(2),
         _ job: @Sendable @escaping () async throws -> Void
     ) {
-        self.own = { body in try await election.lead(body) }
-        self.client = client
-        self.withdrawalTimeout = withdrawalTimeout
-        self.job = job
+        self.init(own: { body in try await election.lead(body) }, client, withdrawalTimeout, job)
     }
 
     /// Runs `job` whenever this process holds `lock`.
@@ -52,7 +49,14 @@ public struct ExclusiveJob: Service {
         lock: DistributedLock, client: ZooKeeperClient, withdrawalTimeout: Duration = .seconds(2),
         _ job: @Sendable @escaping () async throws -> Void
     ) {
-        self.own = { body in try await lock.withLock(body) }
+        self.init(own: { body in try await lock.withLock(body) }, client, withdrawalTimeout, job)
+    }
+
+    private init(
+        own: @Sendable @escaping (@Sendable @escaping () async throws -> Void) async throws -> Void,
+        _ client: ZooKeeperClient, _ withdrawalTimeout: Duration, _ job: @Sendable @escaping () async throws -> Void
+    ) {
+        self.own = own
         self.client = client
         self.withdrawalTimeout = withdrawalTimeout
         self.job = job
