@@ -180,10 +180,10 @@ docs: build-deps
 	@echo "documentation: .build/docs/<module>/index.html" >&2
 
 format:
-	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests bench/Microbench Examples
 
 lint:
-	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests bench/Microbench Examples
 
 clean:
 	rm -rf .build
