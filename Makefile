@@ -9,7 +9,7 @@ APT_PACKAGES := libedit-dev libkrb5-dev zlib1g-dev zookeeper zookeeper-bin opens
 BUILD_PACKAGES := libedit-dev libkrb5-dev zlib1g-dev
 PYTHON ?= python3
 
-.PHONY: all build build-deps release shell test test-under-load jepsen jepsen-replay test-huge-children fuzz fuzz-datadir fuzz-diff fuzz-libfuzzer deps format lint clean completions man install uninstall docs
+.PHONY: all build build-deps release microbench examples shell test test-under-load jepsen jepsen-replay test-huge-children fuzz fuzz-datadir fuzz-diff fuzz-libfuzzer deps format lint clean completions man install uninstall docs
 PREFIX ?= /usr/local
 DESTDIR ?=
 
@@ -53,7 +53,17 @@ test: deps
 	$(SWIFT) build --build-tests
 	ZK_TESTS_REQUIRE_ALL=1 SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) $(SWIFT) test --skip-build --skip '$(ENSEMBLE_SUITES)'
 	ZK_TESTS_REQUIRE_ALL=1 SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=1 $(SWIFT) test --skip-build --filter '$(ENSEMBLE_SUITES)'
+	$(MAKE) examples
 	$(MAKE) docs
+
+## The example service (Examples/ServiceExample, a package of its own that depends on this one by
+## path): built and tested in this package's build folder, so that it reuses what is built there.
+EXAMPLES := Examples/ServiceExample
+examples: build-deps
+	@for example in $(EXAMPLES); do \
+		$(SWIFT) build --build-tests --package-path $$example --scratch-path $(CURDIR)/.build || exit 1; \
+		$(SWIFT) test --skip-build --package-path $$example --scratch-path $(CURDIR)/.build || exit 1; \
+	done
 
 ## make test three times in a row while stress-ng keeps every core busy: no test may need a quiet
 ## machine. RUNS sets how many times.
@@ -137,6 +147,12 @@ release: build-deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product zk
 	@echo "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/zk" >&2
 
+## bench/Microbench in the release configuration of `make release` (so that the two share their
+## build): what metrics, tracing and the shell's JSON writing cost, for make bench.
+microbench: build-deps
+	$(SWIFT) build $(RELEASE_FLAGS) --product ZooKeeperMicrobench
+	@echo "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/ZooKeeperMicrobench" >&2
+
 ## Installs zk (release build), its man page and its bash, zsh and fish completions under
 ## $(DESTDIR)$(PREFIX).
 install: release
@@ -164,10 +180,10 @@ docs: build-deps
 	@echo "documentation: .build/docs/<module>/index.html" >&2
 
 format:
-	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests bench/Microbench Examples
 
 lint:
-	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests bench/Microbench Examples
 
 clean:
 	rm -rf .build

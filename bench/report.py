@@ -103,6 +103,7 @@ def main():
     reference = results.median("medianSeconds", "oneshot", op="C client get")
     rows = []
     names = {"zk get": "`zk get`", "zk get, full client": "`zk --timeout 30 get` (the full client)",
+             "zk get -s": "`zk get -s` (data and stat, as text)", "zk --json get -s": "`zk --json get -s` (as JSON)",
              "C client get": "C client (`zkc_bench HOST get /x`)", "zkCli.sh get": "`zkCli.sh get`"}
     for tool, name in names.items():
         seconds = results.median("medianSeconds", "oneshot", op=tool)
@@ -191,6 +192,26 @@ def main():
                 row.append(number(results.median("opsPerSecond", "scale", server=server, op=op)) + " ops/s")
         rows.append(row)
     say(table(["what", "zk serve", "Apache"], rows))
+    say("")
+
+    # (e)
+    say("## Ecosystem costs (bench/Microbench)")
+    say("")
+    say(f"In one process: {parameters['count']} sequential `getData` calls of 100 bytes on the embedded server "
+        "per run, by a client made without metrics or tracing backends (it then has no instruments: its request "
+        "path checks one optional), with swift-prometheus's metrics factory, and with that and an in-memory "
+        "tracer; recording the server's `mntr` figures into swift-prometheus; writing the JSON of `zk --json get "
+        "-s` with JSONEncoder. The one-shot table above has the JSON path end to end.")
+    say("")
+    reference = results.median("microsecondsPerOp", "ecosystem", op="getData, no backends")
+    rows = []
+    for record in results.groups.items():
+        (section, _, _, op), _ = record
+        if section != "ecosystem":
+            continue
+        value = results.median("microsecondsPerOp", "ecosystem", op=op)
+        rows.append([op, number(value, 2), ratio(value, reference) if op.startswith("getData") else "–"])
+    say(table(["what", "µs per call", "vs no backends"], rows))
     say("")
 
     # Targets

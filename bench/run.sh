@@ -8,7 +8,9 @@
 #       bench/kazoo_bench.py (and zk bench against zk serve);
 #   (c) server throughput and server CPU per operation under the same C-client load:
 #       zk serve vs Apache, in memory and durable (fsync before each write's reply);
-#   (d) scale: ls -R, tree and find over SCALE znodes; WATCHES watches set and fired.
+#   (d) scale: ls -R, tree and find over SCALE znodes; WATCHES watches set and fired;
+#   (e) ecosystem costs (bench/Microbench): a request without metrics or tracing backends, with
+#       metrics, with metrics and tracing; the server's metrics; the shell's JSON writing.
 # Figures are medians of RUNS runs. QUICK=1 runs a much shorter version; ZK=PATH measures that
 # zk binary instead of a fresh release build.
 # Usage: bench/run.sh (or make bench).
@@ -172,6 +174,9 @@ for round in $(seq "$RUNS"); do
     fi
     # --timeout 30 (the default) sends the same get through the argument parser and the full client.
     oneshot "zk get, full client" $((ONESHOT_RUNS * 2)) "$ZK" -s "$APACHE_MEM" --timeout 30 get /x
+    # The stat, as text and as JSON (written by JSONEncoder).
+    oneshot "zk get -s" $((ONESHOT_RUNS * 2)) "$ZK" -s "$APACHE_MEM" get -s /x
+    oneshot "zk --json get -s" $((ONESHOT_RUNS * 2)) "$ZK" -s "$APACHE_MEM" --json get -s /x
 done
 oneshot "zkCli.sh get" "$ONESHOT_RUNS" "$ZKCLI" -server "$APACHE_MEM" get /x
 
@@ -266,6 +271,11 @@ for run in $(seq "$RUNS"); do
 done
 SERVER_PID=$ZKSERVE_DISK_PID stop_server
 SERVER_PID=$APACHE_DISK_PID stop_server
+
+# --- (e) What metrics, tracing and the shell's JSON writing cost, in process (bench/Microbench).
+log "(e) ecosystem costs: requests without and with metrics and tracing, the server's metrics, JSON"
+make -s microbench >&2
+"$PWD/.build/release/ZooKeeperMicrobench" "$COUNT" "$((RUNS * 2 - 1))" | record section=ecosystem
 
 python3 bench/report.py "$RAW" \
     "count=$COUNT size=$SIZE window=$WINDOW batch=$BATCH runs=$RUNS oneshot_runs=$ONESHOT_RUNS loaders=$LOADERS durable_count=$DURABLE_COUNT scale=$SCALE watches=$WATCHES quick=$QUICK load_before=$LOAD_BEFORE load_after=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ,)" \

@@ -1012,7 +1012,7 @@ _zk_serve() {
     repeating_flags=()
     non_repeating_flags=(--require-sasl --extended-types -v --verbose -h --help)
     repeating_options=()
-    non_repeating_options=(--config --host -p --port --tick-time --min-session-timeout --max-session-timeout --max-client-connections --4lw-whitelist --super-digest --data-dir --snapshot-every --snapshot-compression --secure-port --tls-server-cert --tls-server-key --tls-client-ca --tls-client-auth --sasl-jaas --sasl-jaas-section --sasl-users)
+    non_repeating_options=(--config --host -p --port --tick-time --min-session-timeout --max-session-timeout --max-client-connections --4lw-whitelist --super-digest --data-dir --snapshot-every --snapshot-compression --secure-port --tls-server-cert --tls-server-key --tls-client-ca --tls-client-auth --sasl-jaas --sasl-jaas-section --sasl-users --metrics-port)
     __zk_offer_flags_options 0
 
     # Offer option value completions
@@ -1082,6 +1082,9 @@ _zk_serve() {
         ;;
     '--sasl-users')
         __zk_add_completions -f
+        return
+        ;;
+    '--metrics-port')
         return
         ;;
     esac

@@ -111,7 +111,7 @@ function __zk_parse_tokens -S
         case 'version'
             __zk_parse_subcommand 0 'json' 'h/help'
         case 'serve'
-            __zk_parse_subcommand 0 'config=' 'host=' 'p/port=' 'tick-time=' 'min-session-timeout=' 'max-session-timeout=' 'max-client-connections=' '4lw-whitelist=' 'super-digest=' 'data-dir=' 'snapshot-every=' 'snapshot-compression=' 'secure-port=' 'tls-server-cert=' 'tls-server-key=' 'tls-client-ca=' 'tls-client-auth=' 'sasl-jaas=' 'sasl-jaas-section=' 'sasl-users=' 'require-sasl' 'extended-types' 'v/verbose' 'h/help'
+            __zk_parse_subcommand 0 'config=' 'host=' 'p/port=' 'tick-time=' 'min-session-timeout=' 'max-session-timeout=' 'max-client-connections=' '4lw-whitelist=' 'super-digest=' 'data-dir=' 'snapshot-every=' 'snapshot-compression=' 'secure-port=' 'tls-server-cert=' 'tls-server-key=' 'tls-client-ca=' 'tls-client-auth=' 'sasl-jaas=' 'sasl-jaas-section=' 'sasl-users=' 'require-sasl' 'metrics-port=' 'extended-types' 'v/verbose' 'h/help'
         case 'register'
             __zk_parse_subcommand -r 3 'json' 'id=' 'data=' 'base=' 'h/help'
         case 'services'
@@ -489,6 +489,7 @@ complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serv
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" sasl-jaas-section' -l 'sasl-jaas-section' -d 'The JAAS file\'s section of users.' -rfka ''
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" sasl-users' -l 'sasl-users' -d 'Take SASL DIGEST-MD5 logins from this file of NAME:PASSWORD lines.' -rF
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" require-sasl' -l 'require-sasl' -d 'Refuse clients not logged in with SASL (zookeeper.sessionRequireClientSASLAuth).'
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" metrics-port' -l 'metrics-port' -d 'Serve the server\'s metrics in Prometheus text format at http://HOST:PORT/metrics (0 picks a free port), named as Apache ZooKeeper\'s PrometheusMetricsProvider names them.' -rfka ''
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" extended-types' -l 'extended-types' -d 'Allow TTL nodes (zookeeper.extendedTypesEnabled).'
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" v verbose' -s 'v' -l 'verbose' -d 'Log connections and sessions.'
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk serve" h help' -s 'h' -l 'help' -d 'Show help information.'

@@ -160,6 +160,10 @@ final class ClientCore: @unchecked Sendable {
     private var sasl: (any SASLClientMechanism)?
     /// Why the server or the exchange refused the SASL login, for the error the client stops with.
     private var saslFailure: String?
+    /// The metrics and tracing backends bootstrapped when the client was made, if any.
+    let instruments = ClientInstruments.current()
+    /// A session has been established before: the next one is a reconnection.
+    private var wasEstablished = false
 
     init(connectString: ConnectString, configuration: ZooKeeperClient.Configuration, eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
@@ -528,6 +532,8 @@ final class ClientCore: @unchecked Sendable {
             case .authenticate:
                 startSASL()
             case .established(let sessionID, let newSession, let readOnly):
+                if wasEstablished { instruments?.reconnected() }
+                wasEstablished = true
                 established(sessionID: sessionID, newSession: newSession, readOnly: readOnly)
             case .connectionLost:
                 connectedHost = nil
@@ -545,6 +551,7 @@ final class ClientCore: @unchecked Sendable {
                 }
             case .sessionExpired:
                 logger.info("session expired")
+                instruments?.sessionExpired()
                 let error = ZooKeeperError(.sessionExpired, "the session expired")
                 failAll(with: error)
                 endWatches(with: error)
@@ -774,6 +781,7 @@ final class ClientCore: @unchecked Sendable {
     // MARK: Watches
 
     private func dispatch(_ event: WatcherEvent, zxid: Int64) {
+        instruments?.watchEvent(event.type)
         let watchers = watches.trigger(event.type, path: event.path)
         let watched = WatchedEvent(type: event.type, path: chroot.clientPath(event.path), zxid: zxid > 0 ? zxid : nil)
         for listener in eventListeners.values {

@@ -173,9 +173,19 @@ public final class ZooKeeperClient: Sendable {
 
     // MARK: Sending
 
-    /// Sends one request and decodes its reply; a server error becomes a `ZooKeeperError` naming `path`.
+    /// Sends one request and decodes its reply; a server error becomes a `ZooKeeperError` naming
+    /// `path`. Measured and traced when the client has instruments (see `ClientInstruments`).
     func execute<Request: ZooKeeperRequest>(
         _ request: Request, path: String?, watch: WatchRegistration? = nil
+    ) async throws -> Request.Response {
+        guard let instruments = core.instruments else { return try await send(request, path: path, watch: watch) }
+        return try await instruments.measure(Request.opCode, path: path) {
+            try await send(request, path: path, watch: watch)
+        }
+    }
+
+    private func send<Request: ZooKeeperRequest>(
+        _ request: Request, path: String?, watch: WatchRegistration?
     ) async throws -> Request.Response {
         let frame = try requestFrame(request, path: path)
         let timeout = core.configuration.requestTimeout.map { TimeAmount.milliseconds($0.milliseconds) }

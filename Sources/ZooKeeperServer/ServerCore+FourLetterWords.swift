@@ -106,7 +106,13 @@ extension ServerCore {
 
     /// `mntr`: Apache's keys in Apache's order, with this server's figures where it keeps them.
     private func monitorLines() -> [(String, String)] {
-        let known: [String: String] = [
+        let known = keptMonitorFigures()
+        return Self.monitorKeys.map { ($0.key, known[$0.key] ?? $0.idle) } + database.namespaces.lines
+    }
+
+    /// The `mntr` figures this server keeps, by key.
+    func keptMonitorFigures() -> [String: String] {
+        [
             "zk_version": Self.version,
             "zk_server_state": "standalone",
             "zk_ephemerals_count": "\(database.tree.ephemeralCounts.nodes)",
@@ -128,7 +134,6 @@ extension ServerCore {
             "zk_open_file_descriptor_count": "\(HostFacts.openFileDescriptors)",
             "zk_max_file_descriptor_count": "\(HostFacts.maximumFileDescriptors)",
         ]
-        return Self.monitorKeys.map { ($0.key, known[$0.key] ?? $0.idle) } + database.namespaces.lines
     }
 
     /// `envi`: Apache's keys, with this process's facts (the Java ones it does not have: `<NA>`).

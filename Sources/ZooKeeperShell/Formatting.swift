@@ -62,7 +62,9 @@ enum Formatting {
     /// Data on one line: UTF-8 text with \\ and newlines escaped (\\\\, \\n), else "base64:" and
     /// its base64.
     static func oneLine(_ data: [UInt8]) -> String {
-        guard let text = String(validating: data, as: UTF8.self) else { return "base64:" + Base64.encode(data) }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            return "base64:" + Data(data).base64EncodedString()
+        }
         var line = ""
         for character in text {
             switch character {

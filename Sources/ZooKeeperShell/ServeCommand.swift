@@ -126,6 +126,13 @@ struct ServeCommand: AsyncParsableCommand {
         help: "Refuse clients not logged in with SASL (zookeeper.sessionRequireClientSASLAuth).")
     var requireSASL = false
 
+    @Option(
+        name: .long,
+        help:
+            "Serve the server's metrics in Prometheus text format at http://HOST:PORT/metrics (0 picks a free port), named as Apache ZooKeeper's PrometheusMetricsProvider names them."
+    )
+    var metricsPort: Int?
+
     @Flag(name: .long, help: "Allow TTL nodes (zookeeper.extendedTypesEnabled).")
     var extendedTypes = false
 
@@ -139,6 +146,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let min = minSessionTimeout, let max = maxSessionTimeout, min > max {
             throw ValidationError("--min-session-timeout is above --max-session-timeout")
+        }
+        if let metricsPort, !(0...65535).contains(metricsPort) {
+            throw ValidationError("--metrics-port must be between 0 and 65535")
         }
         if let securePort, !(0...65535).contains(securePort) {
             throw ValidationError("--secure-port must be between 0 and 65535")
@@ -203,13 +213,27 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.tls = try tlsConfiguration()
         let (host, port) = (configuration.host, configuration.port)
         let dataDir = configuration.dataDirectory
+        var metrics: MetricsEndpoint?
+        if let metricsPort {
+            do {
+                metrics = try await MetricsEndpoint.start(host: host, port: metricsPort)
+            } catch {
+                throw ShellError("--metrics-port: " + Self.bindFailure(error, host: host, port: metricsPort))
+            }
+        }
         let server: ZooKeeperServer
         do {
             server = try await ZooKeeperServer.start(configuration: configuration)
         } catch let error as DataDirectoryError {
+            await metrics?.close()
             throw ShellError("cannot use --data-dir \(dataDir ?? ""): \(error)")
         } catch {
+            await metrics?.close()
             throw ShellError(Self.bindFailure(error, host: host, port: port))
+        }
+        if let metrics {
+            metrics.serve(server)
+            logger.info("metrics at http://\(host):\(metrics.port)/metrics")
         }
         let stopLogger = logger
         let stop = SignalWatcher.stopping(on: [SIGINT, SIGTERM]) {
@@ -219,7 +243,9 @@ struct ServeCommand: AsyncParsableCommand {
         defer { stop.cancel() }
         do {
             try await server.waitUntilClosed()
+            await metrics?.close()
         } catch {
+            await metrics?.close()
             throw ShellError("\(error)")
         }
     }

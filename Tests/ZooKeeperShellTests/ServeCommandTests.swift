@@ -37,6 +37,7 @@ import ZooKeeperTestSupport
         (["--tick-time", "0"], "--tick-time must be positive"),
         (["--super-digest", "nocolon"], "--super-digest must be user:digest"),
         (["--nonsense"], "Unknown option '--nonsense'"),
+        (["--metrics-port", "70000"], "--metrics-port must be between 0 and 65535"),
     ])
     func badArgumentsAreUsageErrors(_ arguments: [String], _ message: String) async throws {
         let (status, output) = try await Self.runZK(["serve"] + arguments)
@@ -113,5 +114,50 @@ import ZooKeeperTestSupport
         await ChildProcess.waitUntilExit(first)
         #expect(status == 1)
         #expect(output == "zk: port \(port) is already in use\n")
+    }
+
+    /// Starts `zk serve --metrics-port 0`: the process, its client address and its metrics port.
+    static func serveWithMetrics() async throws -> (Process, String, Int) {
+        let (process, address, log) = try await ServeProcess.startLogging(["--metrics-port", "0"])
+        var port: Int?
+        try await eventually {
+            port = log().firstMatch(of: /metrics at http:\/\/127\.0\.0\.1:(\d+)\/metrics/).flatMap { Int($0.1) }
+            return port != nil
+        }
+        return (process, address, port!)
+    }
+
+    @Test func servesItsMetricsInPrometheusTextFormat() async throws {
+        let (process, address, metricsPort) = try await Self.serveWithMetrics()
+        defer { process.terminate() }
+        let zk = try await ZooKeeperClient.connect(address)
+        try await zk.create("/scraped", mode: .ephemeral)
+        let (status, body) = try await httpGet(port: metricsPort, path: "/metrics")
+        #expect(status == 200)
+        // Apache ZooKeeper's PrometheusMetricsProvider names: the mntr keys without zk_.
+        let lines = Set(body.split(separator: "\n").map(String.init))
+        #expect(lines.contains("# TYPE znode_count gauge"))
+        #expect(lines.contains("ephemerals_count 1.0") || lines.contains("ephemerals_count 1"))
+        #expect(lines.contains("num_alive_connections 1.0") || lines.contains("num_alive_connections 1"))
+        for name in [
+            "avg_latency", "packets_received", "packets_sent", "watch_count", "approximate_data_size",
+            "global_sessions", "uptime", "open_file_descriptor_count", "max_file_descriptor_count",
+        ] {
+            #expect(lines.contains("# TYPE \(name) gauge"), "\(name)")
+        }
+        #expect(try await httpGet(port: metricsPort, path: "/other").status == 404)
+        try await zk.close()
+        kill(process.processIdentifier, SIGINT)
+        await ChildProcess.waitUntilExit(process)
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test func aTakenMetricsPortIsARuntimeError() async throws {
+        let (first, _, metricsPort) = try await Self.serveWithMetrics()
+        let (status, output) = try await Self.runZK(["serve", "--port", "0", "--metrics-port", "\(metricsPort)"])
+        first.terminate()
+        await ChildProcess.waitUntilExit(first)
+        #expect(status == 1)
+        #expect(output == "zk: --metrics-port: port \(metricsPort) is already in use\n")
     }
 }

@@ -107,7 +107,7 @@ struct DiffCommand: ShellCommand {
         object["encoding"] = binary ? "base64" : "utf-8"
         for (key, data) in [("old", change.old), ("new", change.new)] {
             guard let data else { continue }
-            object[key] = binary ? Base64.encode(data) : String(decoding: data, as: UTF8.self)
+            object[key] = binary ? Data(data).base64EncodedString() : String(decoding: data, as: UTF8.self)
         }
         return object
     }

@@ -92,7 +92,7 @@ struct GetCommand: ShellCommand {
             return output.json(object)
         }
         if base64 {
-            output.line(Base64.encode(data))
+            output.line(Data(data).base64EncodedString())
         } else if hex {
             for offset in stride(from: 0, to: data.count, by: 16) {
                 let row = data[offset..<min(offset + 16, data.count)]

@@ -1,6 +1,12 @@
 import ZooKeeper
 import ZooKeeperProtocol
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// What `zk watch` (and `addWatch` run once) does: sets a persistent watch, prints each of its
 /// events (or runs `--exec` for it), and says what becomes of the watch when the connection
 /// fails, one line each on stderr (a JSON line on stdout with --json, `{"state": ...}`):
@@ -109,7 +115,7 @@ struct WatchStream {
             if let node {
                 let utf8 = String(validating: node.data, as: UTF8.self) != nil && !node.data.contains(0)
                 environment["ZK_EVENT_DATA"] =
-                    utf8 ? String(decoding: node.data, as: UTF8.self) : Base64.encode(node.data)
+                    utf8 ? String(decoding: node.data, as: UTF8.self) : Data(node.data).base64EncodedString()
                 environment["ZK_EVENT_DATA_ENCODING"] = utf8 ? "utf-8" : "base64"
                 environment["ZK_EVENT_VERSION"] = "\(node.stat.version)"
                 environment["ZK_EVENT_ZXID"] = Formatting.hex(node.stat.mzxid)
