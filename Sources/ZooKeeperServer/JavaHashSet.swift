@@ -54,10 +54,26 @@ struct JavaHashSet: Sendable {
         return true
     }
 
-    /// Removes `element`; true when it was there. The capacity stays.
+    /// Where an element stands in Java's iteration order: its spread hash and insertion sequence.
+    typealias Place = (hash: UInt32, sequence: UInt64)
+
+    /// Removes `element`, returning where it stood, or nil when it was not there. The capacity
+    /// stays.
     @discardableResult
-    mutating func remove(_ element: String) -> Bool {
-        entries.removeValue(forKey: ExactString(element)) != nil
+    mutating func remove(_ element: String) -> Place? {
+        entries.removeValue(forKey: ExactString(element))
+    }
+
+    /// Puts back an element ``remove(_:)`` took out, where it stood: as if never removed.
+    mutating func restore(_ element: String, at place: Place) {
+        entries[ExactString(element)] = place
+    }
+
+    /// Takes out an element just inserted and sets the capacity back to what it was before: as
+    /// if never inserted (Java's order depends on only the capacity and the relative sequences).
+    mutating func undoInsert(_ element: String, capacity: Int) {
+        entries.removeValue(forKey: ExactString(element))
+        storedCapacity = UInt32(capacity)
     }
 
     /// The elements in Java's iteration order.
