@@ -191,8 +191,10 @@ clean:
 ## Measures zk (client, one-shot commands, server) against Apache ZooKeeper and its C and Python
 ## clients on loopback, installing what it needs; writes bench/results.md. QUICK=1: a short run.
 ## Then times loading a 1M-znode snapshot with zk snapshot, zk serve and Apache ZooKeeper
-## (bench/datadir.sh, bench/datadir-results.md).
+## (bench/datadir.sh, bench/datadir-results.md), and how both servers grow with 10k to 1M znodes
+## and 100 to 10k sessions (bench/growth.sh, bench/growth-results.md).
 .PHONY: bench
 bench:
 	QUICK=$(QUICK) bench/run.sh
 	QUICK=$(QUICK) ZK=$(CURDIR)/.build/release/zk bench/datadir.sh
+	QUICK=$(QUICK) ZK=$(CURDIR)/.build/release/zk bench/growth.sh

@@ -18,36 +18,9 @@ DATA=${DATA:-100}
 RUNS=${RUNS:-3}
 log() { echo "bench: $*" >&2; }
 
-if [ -z "${ZK:-}" ]; then
-    log "building zk (release)"
-    make -s release >&2
-    ZK=$PWD/.build/release/zk
-fi
-WORK=$(mktemp -d /tmp/zk-datadir-bench.XXXXXX)
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-now() { date +%s.%N; }
+. bench/servers.sh
+bench_setup /tmp/zk-datadir-bench.XXXXXX
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-
-# Seconds since $1 until the server on port $2 serves: srvr names its mode (600 s at most).
-until_serving() {
-    local start=$1 port=$2
-    for _ in $(seq 6000); do
-        # A server still loading may accept the connection and not answer yet: give up on it.
-        reply=$( (exec 3<>"/dev/tcp/127.0.0.1/$port" && echo srvr >&3 && timeout 1 cat <&3) 2>/dev/null || true)
-        if [[ "$reply" == *"Mode: "* ]]; then echo "$(now) - $start" | bc; return 0; fi
-        sleep 0.1
-    done
-    log "no server on port $port"
-    return 1
-}
 
 # Peak RSS in MiB of process $1 (VmHWM), while it runs.
 peak_rss() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }

@@ -15,6 +15,8 @@ struct DataTree: Sendable {
     /// Each ACL list the nodes hold, once: nodes with equal lists share this one's storage
     /// (as Apache's ACL cache does), instead of each holding a copy decoded from its request.
     private var aclLists: Set<[ACL]> = []
+    /// What the changes since ``startUndoLog()`` did, to take back; nil when not recording.
+    private var undoLog: [Undo]?
 
     /// The special nodes every tree has; they cannot be deleted.
     static let systemPaths: Set<String> = ["/", "/zookeeper", "/zookeeper/quota", "/zookeeper/config"]
@@ -43,9 +45,7 @@ struct DataTree: Sendable {
         for (path, _) in restored where path != "/" {
             let (parent, name) = NodePath.split(path)
             nodes[parent]?.children.insert(name)
-            if let owner = nodes[path]?.ephemeralOwner, owner != 0 {
-                ephemerals[owner, default: []].insert(ExactString(path))
-            }
+            if let owner = nodes[path]?.ephemeralOwner { rememberEphemeral(path, owner: owner) }
             if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.insert(ExactString(quotaPath)) }
         }
     }
@@ -87,31 +87,34 @@ struct DataTree: Sendable {
         var node = DataNode(data: data, acl: acl, zxid: zxid, time: time, mode: mode)
         node.ephemeralOwner = mode.isEphemeral ? owner : 0
         node.ttl = ttl
-        nodes[path] = node
         let (parent, name) = NodePath.split(path)
+        noteChange(parent)
+        undoLog?.append(.created(path: path, parentCapacity: nodes[parent]!.children.capacity))
+        nodes[path] = node
         nodes[parent]!.children.insert(name)
         nodes[parent]!.childrenCreated &+= 1
         nodes[parent]!.pzxid = zxid
-        if mode.isEphemeral { ephemerals[owner, default: []].insert(ExactString(path)) }
+        if mode.isEphemeral { rememberEphemeral(path, owner: owner) }
         quotaNodeCreated(path)
         updateQuotaUsage(of: path, bytes: data?.count ?? 0, count: 1)
     }
 
     /// Removes a node; the caller checked that it exists and has no children.
     mutating func delete(_ path: String, zxid: Int64) {
-        guard let node = nodes.removeValue(forKey: path) else { return }
+        guard nodes[path] != nil else { return }
         let (parent, name) = NodePath.split(path)
-        nodes[parent]?.children.remove(name)
+        noteChange(parent)
+        let node = nodes.removeValue(forKey: path)!
+        let place = nodes[parent]?.children.remove(name)
+        undoLog?.append(.deleted(path: path, node: node, place: place))
         if let pzxid = nodes[parent]?.pzxid, zxid > pzxid { nodes[parent]!.pzxid = zxid }
-        if node.ephemeralOwner != 0 {
-            ephemerals[node.ephemeralOwner]?.remove(ExactString(path))
-            if ephemerals[node.ephemeralOwner]?.isEmpty == true { ephemerals[node.ephemeralOwner] = nil }
-        }
+        forgetEphemeral(path, owner: node.ephemeralOwner)
         if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.remove(ExactString(quotaPath)) }
         updateQuotaUsage(of: path, bytes: -(node.data?.count ?? 0), count: -1)
     }
 
     mutating func setData(_ path: String, data: [UInt8]?, zxid: Int64, time: Int64) {
+        noteChange(path)
         updateQuotaUsage(of: path, bytes: (data?.count ?? 0) - (nodes[path]!.data?.count ?? 0), count: 0)
         nodes[path]!.data = data
         nodes[path]!.version &+= 1
@@ -121,10 +124,12 @@ struct DataTree: Sendable {
 
     /// Changes a node's data without a new version, zxid or time (quota stats nodes).
     mutating func replaceDataInPlace(_ path: String, with data: [UInt8]) {
+        noteChange(path)
         nodes[path]?.data = data
     }
 
     mutating func setACL(_ path: String, acl: [ACL]) {
+        noteChange(path)
         nodes[path]!.acl = aclLists.insert(acl).memberAfterInsert
         nodes[path]!.aversion &+= 1
     }
@@ -136,6 +141,7 @@ struct DataTree: Sendable {
         pzxid: Int64? = nil
     ) {
         guard nodes[path] != nil else { return }
+        noteChange(path)
         if let version { nodes[path]!.version = version }
         if let aversion { nodes[path]!.aversion = aversion }
         if let childrenCreated { nodes[path]!.childrenCreated = childrenCreated }
@@ -165,5 +171,80 @@ struct DataTree: Sendable {
             if node.mode.isTTL && now - node.mtime > node.ttl { return path }
             return nil
         }.sorted()
+    }
+
+    private mutating func rememberEphemeral(_ path: String, owner: Int64) {
+        guard owner != 0 else { return }
+        ephemerals[owner, default: []].insert(ExactString(path))
+    }
+
+    private mutating func forgetEphemeral(_ path: String, owner: Int64) {
+        guard owner != 0 else { return }
+        ephemerals[owner]?.remove(ExactString(path))
+        if ephemerals[owner]?.isEmpty == true { ephemerals[owner] = nil }
+    }
+
+    // MARK: Undo
+
+    /// How to take back one change, for a multi that fails.
+    ///
+    /// Apache ZooKeeper checks a whole multi before it touches its tree, so a failed multi leaves
+    /// no trace there: not in the stats, not in the order in which a parent lists its children
+    /// (which follows the capacity its Java `HashSet` reached). Here the operations apply one after
+    /// another to the live tree, each recording how to take it back; a failure replays those
+    /// records backwards. That costs what the multi itself changed, where keeping a copy of the
+    /// tree to go back to cost the whole tree (a million nodes copied for each multi).
+    enum Undo: Sendable {
+        /// A node was added, its parent's children set then having this capacity.
+        case created(path: String, parentCapacity: Int)
+        /// A node was removed, standing at `place` among its parent's children.
+        case deleted(path: String, node: DataNode, place: JavaHashSet.Place?)
+        /// A node's fields before a change; its children are not kept (the changes to them have
+        /// records of their own).
+        case changed(path: String, fields: DataNode)
+    }
+
+    /// Starts recording how to take back each change.
+    mutating func startUndoLog() {
+        undoLog = []
+    }
+
+    /// Stops recording and keeps the changes.
+    mutating func discardUndoLog() {
+        undoLog = nil
+    }
+
+    /// Takes back every change since ``startUndoLog()``, latest first, and stops recording.
+    mutating func undoChanges() {
+        guard let log = undoLog else { return }
+        undoLog = nil
+        for undo in log.reversed() {
+            switch undo {
+            case .created(let path, let capacity):
+                guard let node = nodes.removeValue(forKey: path) else { continue }
+                let (parent, name) = NodePath.split(path)
+                nodes[parent]?.children.undoInsert(name, capacity: capacity)
+                forgetEphemeral(path, owner: node.ephemeralOwner)
+                if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.remove(ExactString(quotaPath)) }
+            case .deleted(let path, let node, let place):
+                nodes[path] = node
+                let (parent, name) = NodePath.split(path)
+                if let place { nodes[parent]?.children.restore(name, at: place) }
+                rememberEphemeral(path, owner: node.ephemeralOwner)
+                if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.insert(ExactString(quotaPath)) }
+            case .changed(let path, var fields):
+                guard nodes[path] != nil else { continue }
+                swap(&fields.children, &nodes[path]!.children)
+                nodes[path] = fields
+            }
+        }
+    }
+
+    /// Records a node's fields before a change, when recording. Without its children: keeping
+    /// them would make the change copy the whole set (a million names under a big parent).
+    private mutating func noteChange(_ path: String) {
+        guard undoLog != nil, var fields = nodes[path] else { return }
+        fields.children = JavaHashSet()
+        undoLog!.append(.changed(path: path, fields: fields))
     }
 }

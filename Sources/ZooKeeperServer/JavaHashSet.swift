@@ -54,19 +54,51 @@ struct JavaHashSet: Sendable {
         return true
     }
 
-    /// Removes `element`; true when it was there. The capacity stays.
+    /// Where an element stands in Java's iteration order: its spread hash and insertion sequence.
+    typealias Place = (hash: UInt32, sequence: UInt64)
+
+    /// Removes `element`, returning where it stood, or nil when it was not there. The capacity
+    /// stays.
     @discardableResult
-    mutating func remove(_ element: String) -> Bool {
-        entries.removeValue(forKey: ExactString(element)) != nil
+    mutating func remove(_ element: String) -> Place? {
+        entries.removeValue(forKey: ExactString(element))
     }
 
-    /// The elements in Java's iteration order.
+    /// Puts back an element ``remove(_:)`` took out, where it stood: as if never removed.
+    mutating func restore(_ element: String, at place: Place) {
+        entries[ExactString(element)] = place
+    }
+
+    /// Takes out an element just inserted and sets the capacity back to what it was before: as
+    /// if never inserted (Java's order depends on only the capacity and the relative sequences).
+    mutating func undoInsert(_ element: String, capacity: Int) {
+        entries.removeValue(forKey: ExactString(element))
+        storedCapacity = UInt32(capacity)
+    }
+
+    /// The elements in Java's iteration order: bucket by bucket, each bucket in insertion order.
+    /// A counting sort by bucket, so that a million children list in linear time.
     var ordered: [String] {
-        let mask = UInt32(max(capacity, 1) - 1)
-        return entries.sorted { left, right in
-            let (l, r) = (left.value, right.value)
-            return (l.hash & mask, l.sequence) < (r.hash & mask, r.sequence)
-        }.map(\.key.string)
+        guard !entries.isEmpty else { return [] }
+        let mask = UInt32(capacity - 1)
+        let all = Array(entries)
+        // starts[b] is where bucket b begins in the order.
+        var starts = [Int32](repeating: 0, count: capacity + 1)
+        for entry in all { starts[Int(entry.value.hash & mask) + 1] += 1 }
+        for bucket in 0..<capacity { starts[bucket + 1] += starts[bucket] }
+        var next = starts
+        var order = [Int32](repeating: 0, count: all.count)
+        for (index, entry) in all.enumerated() {
+            let bucket = Int(entry.value.hash & mask)
+            order[Int(next[bucket])] = Int32(index)
+            next[bucket] += 1
+        }
+        for bucket in 0..<capacity where starts[bucket + 1] - starts[bucket] > 1 {
+            order[Int(starts[bucket])..<Int(starts[bucket + 1])].sort {
+                all[Int($0)].value.sequence < all[Int($1)].value.sequence
+            }
+        }
+        return order.map { all[Int($0)].key.string }
     }
 
     /// The elements in no particular order, for work that does not show it.

@@ -72,6 +72,9 @@ final class ServerCore: @unchecked Sendable {
     /// The highest zxid known to be on disk.
     private var durableZxid: Int64 = 0
     private var sinceSnapshot = 0
+    /// Whether a snapshot is being written; one falling due meanwhile waits for the next flush
+    /// after it is done, as Apache ZooKeeper skips a snapshot while the last one is running.
+    private var snapshotting = false
     /// Output waiting for the transactions it depends on to be durable, in order.
     private var held = CircularBuffer<(required: Int64, output: HeldOutput)>()
 
@@ -136,16 +139,25 @@ final class ServerCore: @unchecked Sendable {
     }
 
     /// Group commit: one write-and-fsync at a time; what arrives meanwhile goes in the next one.
+    /// A snapshot due goes with it: the tree as it stands (a value, copied only as it changes),
+    /// encoded and written off the event loop while requests go on.
     private func startFlush() {
         guard let store, !flushing, pendingLog.readableBytes > 0 else { return }
         flushing = true
         let batch = pendingLog
         let upTo = pendingZxid
         pendingLog = ByteBuffer()
-        var snapshot: (SnapshotFile, Int64)?
-        if sinceSnapshot >= configuration.snapshotEvery {
+        var snapshot: DurableStore.PendingSnapshot?
+        if sinceSnapshot >= configuration.snapshotEvery && !snapshotting {
             sinceSnapshot = 0
-            snapshot = (currentSnapshot(), database.lastZxid)
+            snapshotting = true
+            let written = eventLoop.makePromise(of: Void.self)
+            snapshot = DurableStore.PendingSnapshot(
+                tree: database.tree, sessions: openSessions, zxid: database.lastZxid, written: written)
+            written.futureResult.whenComplete { result in
+                self.snapshotting = false
+                if case .failure(let error) = result { self.storeFailed(error) }
+            }
         }
         store.commit(batch, firstZxid: pendingFirstZxid, snapshot: snapshot, on: eventLoop).whenComplete { result in
             self.flushing = false
@@ -155,24 +167,31 @@ final class ServerCore: @unchecked Sendable {
                 self.releaseHeld()
                 self.startFlush()
             case .failure(let error):
-                // Without the disk no reply may be sent: stop serving.
-                self.logger.critical(
-                    "the transaction log failed; closing every connection", metadata: ["error": "\(error)"])
-                self.held.removeAll()
-                self.store = nil
-                self.closeAll()
-                self.onFatalError?("the transaction log failed: \(error)")
+                self.storeFailed(error)
             }
         }
+    }
+
+    /// Without the disk no reply may be sent: stop serving.
+    private func storeFailed(_ error: any Error) {
+        guard store != nil else { return }
+        logger.critical("the transaction log failed; closing every connection", metadata: ["error": "\(error)"])
+        held.removeAll()
+        store = nil
+        closeAll()
+        onFatalError?("the transaction log failed: \(error)")
     }
 
     /// Called when the data directory fails: the server stops.
     var onFatalError: ((String) -> Void)?
 
     private func currentSnapshot() -> SnapshotFile {
-        SnapshotFile(
-            tree: database.tree, sessions: sessions.sessions.values.map { ($0.id, $0.timeout) }.sorted { $0.id < $1.id }
-        )
+        SnapshotFile(tree: database.tree, sessions: openSessions)
+    }
+
+    /// The open sessions and their timeouts, by id.
+    private var openSessions: [(id: Int64, timeout: Int32)] {
+        sessions.sessions.values.map { ($0.id, $0.timeout) }.sorted { $0.id < $1.id }
     }
 
     private func releaseHeld() {

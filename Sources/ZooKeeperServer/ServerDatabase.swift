@@ -370,10 +370,13 @@ struct ServerDatabase: Sendable {
         return .success((request.path, node.stat))
     }
 
-    /// Applies the operations in order on the live tree; on the first failure, restores what the
-    /// earlier ones changed. All share one zxid; events fire only when every operation succeeded.
+    /// Applies the operations in order on the live tree; on the first failure, takes back what
+    /// the earlier ones changed (the tree's undo log: the cost of the multi, not of the tree).
+    /// All share one zxid; events fire only when every operation succeeded.
     private mutating func multi(_ request: MultiRequest, context: RequestContext, zxid: Int64) -> Outcome {
-        let saved = (tree: tree, watches: watches, journal: journal.count)
+        let journalCount = journal.count
+        tree.startUndoLog()
+        defer { tree.discardUndoLog() }
         var events: [Change] = []
         var results: [MultiResult] = []
         for operation in request.operations {
@@ -404,9 +407,8 @@ struct ServerDatabase: Sendable {
             }
             switch result {
             case .failure(let code):
-                tree = saved.tree
-                watches = saved.watches
-                journal.removeLast(journal.count - saved.journal)
+                tree.undoChanges()
+                journal.removeLast(journal.count - journalCount)
                 var failed = results.map { _ in MultiResult.error(.ok) }
                 failed.append(.error(code))
                 failed += Array(
@@ -424,8 +426,8 @@ struct ServerDatabase: Sendable {
             }
         }
         if journaling {
-            let operations = journal[saved.journal...].map(\.transaction)
-            journal.removeLast(journal.count - saved.journal)
+            let operations = journal[journalCount...].map(\.transaction)
+            journal.removeLast(journal.count - journalCount)
             record(zxid, .multi, .multi(operations))
         }
         return Outcome(error: .ok, body: MultiResponse(results: results), zxid: zxid, notifications: fire(events))

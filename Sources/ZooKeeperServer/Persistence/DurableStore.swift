@@ -18,7 +18,8 @@ public struct DataDirectoryError: Error, CustomStringConvertible {
 /// start on a directory this store wrote, and the store on one Apache ZooKeeper wrote.
 ///
 /// Writes and fsyncs run on one thread of their own, in submission order, so the event loop never
-/// blocks on the disk. Each start writes a new log, named after its first zxid, as Apache
+/// blocks on the disk; snapshots are encoded and written on another, so that the log does not
+/// wait for them either. Each start writes a new log, named after its first zxid, as Apache
 /// ZooKeeper does.
 final class DurableStore: @unchecked Sendable {
     struct Recovered {
@@ -33,10 +34,21 @@ final class DurableStore: @unchecked Sendable {
         var skippedSnapshots: [DataFileError]
     }
 
+    /// A snapshot to write: the tree and sessions at `zxid` (the tree is a value: the server
+    /// goes on changing its own), and the promise to complete once it is on disk.
+    struct PendingSnapshot: Sendable {
+        var tree: DataTree
+        var sessions: [(id: Int64, timeout: Int32)]
+        var zxid: Int64
+        var written: EventLoopPromise<Void>
+    }
+
     /// The `version-2` directory holding the files.
     let directory: String
     private let compression: SnapshotCompression
     private let thread: NIOThreadPool
+    /// Encodes and writes snapshots, one at a time.
+    private let snapshotThread: NIOThreadPool
     /// Confined to `thread` after `open`; -1 until the first write of a new log.
     private var logDescriptor: Int32 = -1
 
@@ -45,6 +57,8 @@ final class DurableStore: @unchecked Sendable {
         self.compression = compression
         thread = NIOThreadPool(numberOfThreads: 1)
         thread.start()
+        snapshotThread = NIOThreadPool(numberOfThreads: 1)
+        snapshotThread.start()
     }
 
     /// Opens (creating if need be) a data directory and recovers its state.
@@ -118,10 +132,12 @@ final class DurableStore: @unchecked Sendable {
     }
 
     /// Appends log records (the first with zxid `firstZxid`) and fsyncs; when `snapshot` is
-    /// given, then writes the snapshot, so that the snapshot and the logs after it together hold
-    /// every transaction, and the next records go to a new log.
+    /// given (at the zxid of the last record), the next records go to a new log and the snapshot
+    /// is written meanwhile, so that the snapshot and the logs after it together hold every
+    /// transaction. The future completes once the records are on disk, without waiting for the
+    /// snapshot (its promise tells when that is).
     func commit(
-        _ records: ByteBuffer, firstZxid: Int64, snapshot: (file: SnapshotFile, zxid: Int64)?, on loop: any EventLoop
+        _ records: ByteBuffer, firstZxid: Int64, snapshot: PendingSnapshot?, on loop: any EventLoop
     ) -> EventLoopFuture<Void> {
         thread.runIfActive(eventLoop: loop) {
             if self.logDescriptor < 0 { try self.startLog(firstZxid: firstZxid) }
@@ -132,8 +148,14 @@ final class DurableStore: @unchecked Sendable {
             if let snapshot {
                 Glibc.close(self.logDescriptor)
                 self.logDescriptor = -1
-                try self.writeSnapshot(snapshot.file, zxid: snapshot.zxid)
+                self.snapshotThread.runIfActive(eventLoop: loop) {
+                    try self.writeSnapshot(
+                        SnapshotFile(tree: snapshot.tree, sessions: snapshot.sessions), zxid: snapshot.zxid)
+                }.cascade(to: snapshot.written)
             }
+        }.flatMapError { error in
+            snapshot?.written.fail(error)
+            return loop.makeFailedFuture(error)
         }
     }
 
@@ -145,6 +167,7 @@ final class DurableStore: @unchecked Sendable {
 
     func close() {
         try? thread.syncShutdownGracefully()
+        try? snapshotThread.syncShutdownGracefully()
         if logDescriptor >= 0 { Glibc.close(logDescriptor) }
     }
 
