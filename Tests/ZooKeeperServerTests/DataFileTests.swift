@@ -2,8 +2,9 @@ import Foundation
 import NIOCore
 import Testing
 import ZooKeeperProtocol
-import ZooKeeperServer
 import ZooKeeperTestSupport
+
+@testable import ZooKeeperServer
 
 /// The codec of Apache ZooKeeper's data directory against files Apache ZooKeeper 3.8 wrote
 /// (`Fixtures/apache-3.8`: a mixed workload of creates, sequential, ephemeral, container and TTL
@@ -15,6 +16,24 @@ import ZooKeeperTestSupport
 
     static func bytes(_ name: String) throws -> ByteBuffer {
         try DataDirectory.readFile(fixture + "/version-2/" + name)
+    }
+
+    /// The check for a log's zero tail reads eight bytes at a time: any stray byte, at every
+    /// alignment and in the last few bytes, is still found, and the skipped prefix is skipped.
+    @Test func aZeroTailIsCheckedToItsLastByte() {
+        for length in [0, 1, 7, 8, 9, 23, 64] {
+            let zeros = ByteBuffer(repeating: 0, count: length)
+            #expect(!TxnLogFile.hasNonZeroByte(zeros))
+            for position in 0..<length {
+                var stray = zeros
+                stray.setInteger(UInt8(0x40), at: position)
+                #expect(TxnLogFile.hasNonZeroByte(stray), "byte \(position) of \(length)")
+                #expect(TxnLogFile.hasNonZeroByte(stray, after: position + 1) == false)
+                #expect(TxnLogFile.hasNonZeroByte(stray, after: position) == true)
+            }
+        }
+        #expect(!TxnLogFile.hasNonZeroByte(ByteBuffer(bytes: [1, 2, 0, 0]), after: 2))
+        #expect(!TxnLogFile.hasNonZeroByte(ByteBuffer(bytes: [1]), after: 5))
     }
 
     @Test func theFixtureIsADataDirectory() throws {

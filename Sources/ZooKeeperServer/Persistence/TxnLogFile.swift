@@ -121,6 +121,19 @@ public struct TxnLogFile: Sendable {
     /// The length of the part of the file holding the header and the good records.
     public var goodLength: Int
 
+    /// Whether any readable byte of `buffer` past its first `skipped` is not zero, read eight at a
+    /// time: the preallocated tail of a log is tens of megabytes of zeros.
+    static func hasNonZeroByte(_ buffer: ByteBuffer, after skipped: Int = 0) -> Bool {
+        buffer.withUnsafeReadableBytes { raw in
+            var index = min(skipped, raw.count)
+            while index + 8 <= raw.count {
+                if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) != 0 { return true }
+                index += 8
+            }
+            return raw[index...].contains { $0 != 0 }
+        }
+    }
+
     /// Reads a log's bytes. Throws when the file is not a log of a known version; a damaged
     /// record ends the records and is reported in ``end``.
     public init(bytes: ByteBuffer, file: String = "") throws(DataFileError) {
@@ -135,7 +148,7 @@ public struct TxnLogFile: Sendable {
             // A record needs a checksum (8) and a length (4); fewer bytes left is the end of a
             // file whose last write was cut, unless they are all zeros.
             guard buffer.readableBytes >= 12 else {
-                if buffer.readableBytesView.contains(where: { $0 != 0 }) {
+                if Self.hasNonZeroByte(buffer) {
                     end = .torn(offset: offset, reason: "a record header cut short")
                 }
                 break
@@ -144,7 +157,7 @@ public struct TxnLogFile: Sendable {
             let length = buffer.getInteger(at: buffer.readerIndex + 8, as: Int32.self)!
             if length == 0 {
                 // Preallocated space: the rest should be zeros.
-                if checksum != 0 || buffer.readableBytesView.dropFirst(12).contains(where: { $0 != 0 }) {
+                if checksum != 0 || Self.hasNonZeroByte(buffer, after: 12) {
                     end = .corrupt(offset: offset, reason: "a record of length 0 followed by data")
                 }
                 break
