@@ -69,6 +69,40 @@ final class ClientInstruments: Sendable {
         }
     }
 
+    /// Runs a batch call's requests (one kind, sent back to back), traced as one span that
+    /// names how many there were: each request counts as a request, each that failed as an error
+    /// of its code; the batch's duration is one latency sample.
+    func measureBatch<Response>(
+        _ opCode: OpCode, count: Int, _ batch: () async throws -> [Result<Response, ZooKeeperError>]
+    ) async throws -> [Result<Response, ZooKeeperError>] {
+        let span = tracer?.startSpan(
+            "ZooKeeper \(opCode) batch", context: .current ?? .topLevel, ofKind: .client, at: DefaultTracerClock.now,
+            function: #function, file: #fileID, line: #line)
+        span?.attributes["db.system.name"] = "zookeeper"
+        span?.attributes["zookeeper.opcode"] = "\(opCode)"
+        span?.attributes["zookeeper.batch_size"] = count
+        defer { span?.end() }
+        let metrics = factory.map { operationMetrics(opCode, factory: $0) }
+        metrics?.requests.increment(by: count)
+        outstanding?.increment(by: Double(count))
+        defer { outstanding?.decrement(by: Double(count)) }
+        let start = ContinuousClock.now
+        defer { metrics?.latency.recordInterval(since: start) }
+        do {
+            let results = try await batch()
+            var failed = 0
+            for case .failure(let error) in results {
+                failed += 1
+                if let factory { errorCounter(opCode, error.code, factory: factory).increment() }
+            }
+            if failed > 0 { span?.attributes["zookeeper.failed"] = failed }
+            return results
+        } catch {
+            span?.recordError(error)
+            throw error
+        }
+    }
+
     /// A session was re-established after a connection was lost.
     func reconnected() { reconnections?.increment() }
 

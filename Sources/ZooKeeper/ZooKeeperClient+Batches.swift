@@ -110,8 +110,18 @@ extension ZooKeeperClient {
     }
 
     /// Sends every request that could be built, back to back, and returns each one's response or
-    /// error, in order; `paths` (the caller's) name the failures.
+    /// error, in order; `paths` (the caller's) name the failures. Measured and traced as one
+    /// batch when the client has instruments (see `ClientInstruments`).
     func executeBatch<Request: ZooKeeperRequest>(
+        _ requests: [Result<Request, ZooKeeperError>], paths: [String]
+    ) async throws -> [Result<Request.Response, ZooKeeperError>] {
+        guard let instruments = core.instruments else { return try await sendBatch(requests, paths: paths) }
+        return try await instruments.measureBatch(Request.opCode, count: requests.count) {
+            try await sendBatch(requests, paths: paths)
+        }
+    }
+
+    private func sendBatch<Request: ZooKeeperRequest>(
         _ requests: [Result<Request, ZooKeeperError>], paths: [String]
     ) async throws -> [Result<Request.Response, ZooKeeperError>] {
         var results = [Result<Request.Response, ZooKeeperError>?](repeating: nil, count: requests.count)

@@ -55,6 +55,31 @@ import ZooKeeperTestSupport
         }
     }
 
+    /// A batch call counts each of its requests, each failure as an error of its code, and is
+    /// one span naming its size.
+    @Test func aBatchCallIsMeasuredAndTraced() async throws {
+        try await ZooKeeperServer.withServer { server in
+            let metrics = TestMetrics()
+            let tracer = InMemoryTracer()
+            let zk = try await withMetricsFactory(metrics) {
+                try await withTracer(tracer) { try await ZooKeeperClient.connect(server.connectString) }
+            }
+            try await zk.create("/b", data: "one")
+            let results = try await zk.getData(["/b", "/missing", "/b"])
+            #expect(results.map { (try? $0.get()) != nil } == [true, false, true])
+
+            #expect(try metrics.expectCounter(Names.requests, [("opcode", "getData")]).totalValue == 3)
+            #expect(
+                try metrics.expectCounter(Names.errors, [("opcode", "getData"), ("code", "NoNode")]).totalValue == 1)
+            #expect(try metrics.expectTimer(Names.requestDuration, [("opcode", "getData")]).values.count == 1)
+            #expect(try metrics.expectMeter(Names.outstandingRequests).lastValue == 0)
+            let span = try #require(tracer.finishedSpans.first { $0.operationName == "ZooKeeper getData batch" })
+            #expect(span.attributes["zookeeper.batch_size"]?.toSpanAttribute() == 3)
+            #expect(span.attributes["zookeeper.failed"]?.toSpanAttribute() == 1)
+            try await zk.close()
+        }
+    }
+
     @Test func aClientWithoutBackendsHasNoInstruments() async throws {
         try await ZooKeeperServer.withServer { server in
             let zk = try await ZooKeeperClient.connect(server.connectString)
