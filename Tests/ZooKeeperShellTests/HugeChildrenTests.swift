@@ -21,7 +21,8 @@ import ZooKeeperTestSupport
         environment["ZK_SERVER"] = nil
         environment["ZOOKEEPER_CONNECT"] = nil
         return try await ZooKeeperTestSupport.ChildProcess.run(
-            ServeCommandTests.zk.path, ["-s", address, "--connect-timeout", "120"] + arguments, environment: environment, timeout: .seconds(3000))
+            ServeCommandTests.zk.path, ["-s", address, "--connect-timeout", "120"] + arguments,
+            environment: environment, timeout: .seconds(3000))
     }
 
     /// Runs `body` with the address of an embedded server or of an Apache ZooKeeper of its own
