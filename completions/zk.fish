@@ -203,7 +203,7 @@ end
 complete -c 'zk' -f
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" server' -l 'server' -d 'The connect string, host:port[,host:port...][/chroot] (default: $ZK_SERVER, $ZOOKEEPER_CONNECT, 127.0.0.1:2181). Before the command name, -s is short for it.' -rfka ''
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" timeout' -l 'timeout' -d 'The session timeout in seconds.' -rfka ''
-complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" connect-timeout' -l 'connect-timeout' -d 'Seconds to wait for a server to accept the session, or to answer a request.' -rfka ''
+complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" connect-timeout' -l 'connect-timeout' -d 'Seconds to wait for a server to accept the session, or to answer a request (default: $ZK_CONNECT_TIMEOUT, 5).' -rfka ''
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" max-reply' -l 'max-reply' -d 'The largest reply to accept, in bytes or with a K, M or G suffix (default: 128M). A longer reply (the children of a node with millions of them) fails its command, not the session.' -rfka ''
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk"' -l 'auth' -d 'Credentials as scheme:secret, e.g. digest:user:password (repeatable; also $ZK_AUTH).' -rfka ''
 complete -c 'zk' -n '__zk_should_offer_completions_for_flags_or_options "zk" embedded' -l 'embedded' -d 'Start an in-process server on a free port and connect to it.'

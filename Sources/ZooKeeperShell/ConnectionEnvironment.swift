@@ -15,6 +15,10 @@ enum ConnectionEnvironment {
     /// Read only for a SASL login that one of the variables above (or a flag) asks for.
     static let saslPassword = "ZK_SASL_PASSWORD"
     static let jaas = "ZK_JAAS"
+    /// The default of `--connect-timeout`, in seconds.
+    static let connectTimeout = "ZK_CONNECT_TIMEOUT"
+    /// How long completion of live znode paths waits for the server, in seconds (default 1).
+    static let completionTimeout = "ZK_COMPLETION_TIMEOUT"
 
     /// The variables that ask for credentials, TLS or a SASL login: with any of them set, a
     /// one-shot read goes through the full client (else it would go unauthenticated, in plain

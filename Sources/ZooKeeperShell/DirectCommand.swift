@@ -49,6 +49,10 @@ struct DirectCommand {
     /// or nil when they need the full command line parser or client.
     init?(arguments: [String], environment: (String) -> String?) {
         guard ConnectionEnvironment.securing.allSatisfy({ environment($0) == nil }) else { return nil }
+        // A bad $ZK_CONNECT_TIMEOUT is the full client's to report, whatever the server would say.
+        if let seconds = environment(ConnectionEnvironment.connectTimeout), !GlobalOptions.isSeconds(seconds) {
+            return nil
+        }
         var server: String?
         var json = false
         var name: String?

@@ -1,6 +1,12 @@
 import ArgumentParser
 import ZooKeeper
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// Options every command takes: where to connect and how to print.
 public struct GlobalOptions: ParsableArguments, Sendable {
     @Option(
@@ -14,8 +20,27 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     @Option(name: .long, help: "The session timeout in seconds.")
     var timeout: Double = GlobalOptions.defaultTimeout
 
-    @Option(name: .long, help: "Seconds to wait for a server to accept the session, or to answer a request.")
-    var connectTimeout: Double = 5
+    @Option(
+        name: .customLong("connect-timeout"),
+        help: ArgumentHelp(
+            """
+            Seconds to wait for a server to accept the session, or to answer a request \
+            (default: $ZK_CONNECT_TIMEOUT, 5).
+            """,
+            valueName: "connect-timeout"))
+    var connectTimeoutFlag: Double?
+
+    /// `--connect-timeout`, else `$ZK_CONNECT_TIMEOUT`, else 5 seconds.
+    var connectTimeout: Double {
+        connectTimeoutFlag ?? Self.environmentConnectTimeout.flatMap(Double.init) ?? 5
+    }
+
+    /// Whether `text` is a positive, finite number of seconds.
+    static func isSeconds(_ text: String) -> Bool { Double(text).map { $0 > 0 && $0.isFinite } ?? false }
+
+    private static var environmentConnectTimeout: String? {
+        ProcessInfo.processInfo.environment[ConnectionEnvironment.connectTimeout]
+    }
 
     static let defaultTimeout: Double = 30
 
@@ -114,6 +139,10 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     public init() {}
 
     public func validate() throws {
+        if connectTimeoutFlag == nil, let text = Self.environmentConnectTimeout, !Self.isSeconds(text) {
+            throw ValidationError(
+                "$\(ConnectionEnvironment.connectTimeout) must be a positive number of seconds, got '\(text)'")
+        }
         guard timeout > 0, connectTimeout > 0 else { throw ValidationError("timeouts must be positive") }
         if (tlsCertificate == nil) != (tlsKey == nil) {
             throw ValidationError("--tls-cert and --tls-key go together")

@@ -17,16 +17,19 @@ extension CompletionKind {
 /// the words typed so far (zsh: also the whole line in $ZK_COMPLETION_LINE); this asks the server
 /// they name (`-s`/`--server`, else $ZK_SERVER,
 /// $ZOOKEEPER_CONNECT, 127.0.0.1:2181) for the children of the typed directory. It waits about a
-/// second at most and offers nothing, silently, when no server answers.
+/// second at most ($ZK_COMPLETION_TIMEOUT seconds if set) and offers nothing, silently, when no
+/// server answers.
 enum ZnodeCompletion {
     @Sendable static func candidates(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
         let typed = prefix.isEmpty ? "/" : prefix
         guard typed.hasPrefix("/") else { return [] }
         let server = server(in: words)
-        return Blocking.wait(atMost: .milliseconds(2500), or: []) {
+        let seconds = timeout()
+        let patience = Duration.milliseconds(Int64(seconds * 1000))
+        return Blocking.wait(atMost: .milliseconds(Int(seconds * 2500)), or: []) {
             var configuration = ZooKeeperClient.Configuration()
-            configuration.connectTimeout = .seconds(1)
-            configuration.requestTimeout = .seconds(1)
+            configuration.connectTimeout = patience
+            configuration.requestTimeout = patience
             configuration.sessionTimeout = .seconds(4)
             guard let zk = try? await ZooKeeperClient.connect(server, configuration: configuration) else { return [] }
             // The typed directory part is absolute and ends with its slash (but "/" itself).
@@ -37,6 +40,15 @@ enum ZnodeCompletion {
             _ = try? await zk.close()
             return candidates
         }
+    }
+
+    /// Seconds to wait for the server: `$ZK_COMPLETION_TIMEOUT` if it is a positive number, else 1
+    /// (completion must not keep a prompt waiting; a slow link may want more).
+    static func timeout(environment: [String: String] = ProcessInfo.processInfo.environment) -> Double {
+        guard let text = environment[ConnectionEnvironment.completionTimeout], let seconds = Double(text),
+            seconds > 0, seconds.isFinite
+        else { return 1 }
+        return seconds
     }
 
     /// The server the command line names (`--server` anywhere, `-s` before the command name,

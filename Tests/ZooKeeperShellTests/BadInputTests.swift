@@ -160,6 +160,23 @@ import ZooKeeperTestSupport
         }
     }
 
+    /// A $ZK_CONNECT_TIMEOUT that is not a positive number is bad input, named as such.
+    @Test func aBadConnectTimeoutVariableIsBadInput() async throws {
+        try await ZooKeeperServer.withServer(configuration: .init(port: 0)) { server in
+            // The direct way too (get), although the server would answer it.
+            for (value, command) in [("soon", "ls"), ("0", "get"), ("-3", "create"), ("inf", "get")] {
+                let result = try await ShellCommandTests.zk(
+                    ["-s", server.connectString, command, "/x"], environment: ["ZK_CONNECT_TIMEOUT": value])
+                #expect(result.status == 64, "\(value)")
+                #expect(result.stdout.isEmpty)
+                #expect(
+                    result.errorText.contains(
+                        "$ZK_CONNECT_TIMEOUT must be a positive number of seconds, got '\(value)'"),
+                    "\(result.errorText)")
+            }
+        }
+    }
+
     @Test func anUnreachableServerIsOneConnectionError() async throws {
         let port = try freePort()
         let result = try await ShellCommandTests.zk(["-s", "127.0.0.1:\(port)", "--connect-timeout", "1", "ls", "/"])

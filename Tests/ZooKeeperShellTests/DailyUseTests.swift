@@ -270,10 +270,12 @@ import ZooKeeperTestSupport
     @Test func zkCliCommandLineOptions() async throws {
         try await ZooKeeperServer.withServer(configuration: .init(port: 0)) { server in
             let session = try await ShellCommandTests.zk(
-                ["-server", server.connectString, "-timeout", "10000", "-r", "session"])
+                ["-server", server.connectString, "-timeout", "10000", "-r", "session"],
+                environment: ShellCommandTests.patient)
             #expect(session.status == 0, "\(session.errorText)")
             #expect(session.text.contains("timeout: 10000 ms"), "\(session.text)")
-            let listed = try await ShellCommandTests.zk(["-server", server.connectString, "ls", "/"])
+            let listed = try await ShellCommandTests.zk(
+                ["-server", server.connectString, "ls", "/"], environment: ShellCommandTests.patient)
             #expect(listed.text == "[zookeeper]\n", "\(listed.errorText)")
         }
     }

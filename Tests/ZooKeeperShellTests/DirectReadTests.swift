@@ -69,6 +69,9 @@ import ZooKeeperTestSupport
         #expect(named.contains(ConnectionEnvironment.tls) && named.contains(ConnectionEnvironment.server))
         let harmless = [
             ConnectionEnvironment.server, ConnectionEnvironment.connect, ConnectionEnvironment.saslPassword,
+            // Only how long the full client waits: the direct attempt has its own patience and
+            // hands over to the full client.
+            ConnectionEnvironment.connectTimeout,
         ]
         for variable in named {
             #expect(
@@ -212,6 +215,14 @@ import ZooKeeperTestSupport
         #expect(result.status == 7)
         #expect(result.stdout.isEmpty)
         #expect(result.errorText == "zk: cannot connect to 127.0.0.1:\(server.port): no answer within 5 s\n")
+        // $ZK_CONNECT_TIMEOUT sets the default; the flag wins over it.
+        let fromEnvironment = try await ShellCommandTests.zk(
+            ["-s", "127.0.0.1:\(server.port)", "get", "/x"], environment: ["ZK_CONNECT_TIMEOUT": "2"])
+        #expect(fromEnvironment.errorText == "zk: cannot connect to 127.0.0.1:\(server.port): no answer within 2 s\n")
+        let flagFirst = try await ShellCommandTests.zk(
+            ["-s", "127.0.0.1:\(server.port)", "--connect-timeout", "1", "get", "/x"],
+            environment: ["ZK_CONNECT_TIMEOUT": "30"])
+        #expect(flagFirst.errorText == "zk: cannot connect to 127.0.0.1:\(server.port): no answer within 1 s\n")
     }
 
     /// With no server answering, the full client's report is unchanged (the direct attempt

@@ -19,6 +19,11 @@ import ZooKeeperTestSupport
         return try await ChildProcess.run(ServeCommandTests.zk.path, arguments, input: input, environment: env)
     }
 
+    /// For a command whose server is up: zk's own default (5 s for the session and for each
+    /// reply) is the product's, for people; a test process running a server while both cores
+    /// are busy may take longer, and only a real hang should fail a test.
+    static let patient = ["ZK_CONNECT_TIMEOUT": "60"]
+
     /// Runs `body` with a server and `zk` pointed at it through -s.
     static func withServer(
         _ body: (_ zk: ([String], [UInt8]) async throws -> Result, _ address: String) async throws -> Void
@@ -27,7 +32,9 @@ import ZooKeeperTestSupport
         configuration.fourLetterWordWhitelist = ["*"]
         try await ZooKeeperServer.withServer(configuration: configuration) { server in
             try await body(
-                { arguments, input in try await Self.zk(["-s", server.connectString] + arguments, input: input) },
+                { arguments, input in
+                    try await Self.zk(["-s", server.connectString] + arguments, input: input, environment: patient)
+                },
                 server.connectString)
         }
     }
