@@ -43,11 +43,7 @@ final class ClientInstruments: Sendable {
     func measure<Response>(
         _ opCode: OpCode, path: String?, _ request: () async throws -> Response
     ) async throws -> Response {
-        let span = tracer?.startSpan(
-            "ZooKeeper \(opCode)", context: .current ?? .topLevel, ofKind: .client, at: DefaultTracerClock.now,
-            function: #function, file: #fileID, line: #line)
-        span?.attributes["db.system.name"] = "zookeeper"
-        span?.attributes["zookeeper.opcode"] = "\(opCode)"
+        let span = startSpan("ZooKeeper \(opCode)", opCode)
         if let path { span?.attributes["zookeeper.path"] = path }
         defer { span?.end() }
         let metrics = factory.map { operationMetrics(opCode, factory: $0) }
@@ -75,11 +71,7 @@ final class ClientInstruments: Sendable {
     func measureBatch<Response>(
         _ opCode: OpCode, count: Int, _ batch: () async throws -> [Result<Response, ZooKeeperError>]
     ) async throws -> [Result<Response, ZooKeeperError>] {
-        let span = tracer?.startSpan(
-            "ZooKeeper \(opCode) batch", context: .current ?? .topLevel, ofKind: .client, at: DefaultTracerClock.now,
-            function: #function, file: #fileID, line: #line)
-        span?.attributes["db.system.name"] = "zookeeper"
-        span?.attributes["zookeeper.opcode"] = "\(opCode)"
+        let span = startSpan("ZooKeeper \(opCode) batch", opCode)
         span?.attributes["zookeeper.batch_size"] = count
         defer { span?.end() }
         let metrics = factory.map { operationMetrics(opCode, factory: $0) }
@@ -101,6 +93,18 @@ final class ClientInstruments: Sendable {
             span?.recordError(error)
             throw error
         }
+    }
+
+    /// A client span under the calling task's, with the attributes every request's span has.
+    private func startSpan(
+        _ name: String, _ opCode: OpCode, function: String = #function, file: String = #fileID, line: UInt = #line
+    ) -> (any Tracing.Span)? {
+        let span = tracer?.startSpan(
+            name, context: .current ?? .topLevel, ofKind: .client, at: DefaultTracerClock.now,
+            function: function, file: file, line: line)
+        span?.attributes["db.system.name"] = "zookeeper"
+        span?.attributes["zookeeper.opcode"] = "\(opCode)"
+        return span
     }
 
     /// A session was re-established after a connection was lost.

@@ -45,10 +45,10 @@ enum ZnodeCompletion {
     /// Seconds to wait for the server: `$ZK_COMPLETION_TIMEOUT` if it is a positive number, else 1
     /// (completion must not keep a prompt waiting; a slow link may want more).
     static func timeout(environment: [String: String] = ProcessInfo.processInfo.environment) -> Double {
-        guard let text = environment[ConnectionEnvironment.completionTimeout], let seconds = Double(text),
-            seconds > 0, seconds.isFinite
-        else { return 1 }
-        return seconds
+        guard let text = environment[ConnectionEnvironment.completionTimeout], GlobalOptions.isSeconds(text) else {
+            return 1
+        }
+        return Double(text)!
     }
 
     /// The server the command line names (`--server` anywhere, `-s` before the command name,

@@ -15,13 +15,21 @@ import ZooKeeperTestSupport
 @Suite(.timeLimit(.minutes(3))) struct ClientInstrumentsTests {
     typealias Names = ZooKeeperClient.MetricNames
 
+    /// A client made while a fresh metrics backend and tracer are bound, and the two.
+    static func instrumentedClient(
+        _ server: ZooKeeperServer
+    ) async throws -> (ZooKeeperClient, TestMetrics, InMemoryTracer) {
+        let metrics = TestMetrics()
+        let tracer = InMemoryTracer()
+        let zk = try await withMetricsFactory(metrics) {
+            try await withTracer(tracer) { try await ZooKeeperClient.connect(server.connectString) }
+        }
+        return (zk, metrics, tracer)
+    }
+
     @Test func aClientReportsMetricsAndSpans() async throws {
         try await ZooKeeperServer.withServer { server in
-            let metrics = TestMetrics()
-            let tracer = InMemoryTracer()
-            let zk = try await withMetricsFactory(metrics) {
-                try await withTracer(tracer) { try await ZooKeeperClient.connect(server.connectString) }
-            }
+            let (zk, metrics, tracer) = try await Self.instrumentedClient(server)
             try await zk.create("/m", data: "one")
             _ = try await zk.getData("/m")
             await #expect(throws: ZooKeeperError.self) { try await zk.getData("/missing") }
@@ -59,11 +67,7 @@ import ZooKeeperTestSupport
     /// one span naming its size.
     @Test func aBatchCallIsMeasuredAndTraced() async throws {
         try await ZooKeeperServer.withServer { server in
-            let metrics = TestMetrics()
-            let tracer = InMemoryTracer()
-            let zk = try await withMetricsFactory(metrics) {
-                try await withTracer(tracer) { try await ZooKeeperClient.connect(server.connectString) }
-            }
+            let (zk, metrics, tracer) = try await Self.instrumentedClient(server)
             try await zk.create("/b", data: "one")
             let results = try await zk.getData(["/b", "/missing", "/b"])
             #expect(results.map { (try? $0.get()) != nil } == [true, false, true])
