@@ -18,7 +18,11 @@ extension ZooKeeperClient: Service {
     /// - Throws: ``ZooKeeperError`` with code `.sessionExpired` or `.authFailed` when the client
     ///   stops by itself (a session expired with ``Configuration/recreateSessionOnExpiry`` off,
     ///   or credentials refused), so that the group can shut down the service it belongs to.
-    ///   Closed by a call to ``close()``, it returns.
+    ///
+    /// Closed earlier by a call to ``close()`` (by the application, or by a recipe service of the
+    /// same group that gave up waiting for a frozen server at its own shutdown), it still returns
+    /// only at its graceful shutdown or cancellation: a group takes a service that returns before
+    /// its turn for a failure.
     public func run() async throws {
         let states = states()
         let last = await cancelWhenGracefulShutdown {
@@ -33,6 +37,7 @@ extension ZooKeeperClient: Service {
         switch last {
         case .expired: throw ZooKeeperError(.sessionExpired, "the session expired")
         case .authFailed: throw ZooKeeperError(.authFailed, "the server rejected the credentials")
+        case .closed: try? await gracefulShutdown()
         default: return
         }
     }

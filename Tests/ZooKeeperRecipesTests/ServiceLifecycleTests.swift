@@ -86,6 +86,35 @@ import ZooKeeperTestSupport
         }
     }
 
+    /// A service of the group that closes the client at its own shutdown, before the client's
+    /// turn, as a recipe service does when the server does not answer in time.
+    struct ClosesTheClientAtShutdown: Service {
+        let client: ZooKeeperClient
+        func run() async throws {
+            try? await gracefulShutdown()
+            try await client.close()
+            // Still finishing when the client's run() could return: a return before its turn
+            // would fail the group.
+            try await Task.sleep(for: .milliseconds(300))
+        }
+    }
+
+    @Test func aClientClosedBeforeItsTurnWaitsForIt() async throws {
+        try await ZooKeeperServer.withServer { server in
+            let zk = try await ZooKeeperClient.connect(server.connectString)
+            _ = try await Self.withGroup([zk, ClosesTheClientAtShutdown(client: zk)]) {
+                try await zk.create("/closed-early")
+            }
+            #expect(try await zk.session().state == .closed)
+            // Closed outside any shutdown, the client's service still ends at cancellation.
+            let other = try await ZooKeeperClient.connect(server.connectString)
+            let running = Task { try await other.run() }
+            try await other.close()
+            running.cancel()
+            try await running.value
+        }
+    }
+
     @Test func aClientServiceFailsWhenItsSessionExpiresForGood() async throws {
         try await ZooKeeperServer.withServer { server in
             var configuration = ZooKeeperClient.Configuration()
