@@ -8,18 +8,15 @@ import ZooKeeperTestSupport
 @Suite(.timeLimit(.minutes(3))) struct BarrierCommandTests {
     @Test func processesPassTheBarrierOnlyWhenTheLastArrives() async throws {
         try await ZooKeeperServer.withServer { server in
-            let zk = ServeCommandTests.zk.path
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "zk-barrier-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             @Sendable func participant(_ index: Int) async throws -> ChildProcess.Result {
-                try await ChildProcess.run(
-                    zk,
-                    [
-                        "-s", server.connectString, "barrier", "/barriers/batch", "--count", "3", "--id", "p\(index)",
-                        "--", "touch", "\(directory.path)/passed-\(index)",
-                    ])
+                try await ShellCommandTests.zk([
+                    "-s", server.connectString, "barrier", "/barriers/batch", "--count", "3", "--id", "p\(index)",
+                    "--", "touch", "\(directory.path)/passed-\(index)",
+                ])
             }
             let observer = try await ZooKeeperClient.connect(server.connectString)
             async let first = participant(1)
@@ -40,16 +37,17 @@ import ZooKeeperTestSupport
 
     @Test func aLoneParticipantGivesUpAndACommandsStatusIsKept() async throws {
         try await ZooKeeperServer.withServer { server in
-            let zk = ServeCommandTests.zk.path
-            let alone = try await ChildProcess.run(
-                zk, ["-s", server.connectString, "barrier", "/b", "--count", "2", "--wait", "0.3", "--", "true"])
+            let alone = try await ShellCommandTests.zk([
+                "-s", server.connectString, "barrier", "/b", "--count", "2", "--wait", "0.3", "--", "true",
+            ])
             // Giving up has its own status, not the connection's 7.
             #expect(alone.status == 9)
             #expect(alone.errorText.hasPrefix("zk: gave up waiting: could not enter the barrier /b"))
-            let failing = try await ChildProcess.run(
-                zk, ["-s", server.connectString, "barrier", "/b", "--count", "1", "--", "sh", "-c", "exit 4"])
+            let failing = try await ShellCommandTests.zk([
+                "-s", server.connectString, "barrier", "/b", "--count", "1", "--", "sh", "-c", "exit 4",
+            ])
             #expect(failing.status == 4)
-            let refused = try await ChildProcess.run(zk, ["-s", server.connectString, "barrier", "/b", "--count", "0"])
+            let refused = try await ShellCommandTests.zk(["-s", server.connectString, "barrier", "/b", "--count", "0"])
             #expect(refused.status == 64)
             let client = try await ZooKeeperClient.connect(server.connectString)
             #expect(try await client.getChildren("/b").isEmpty)

@@ -270,12 +270,11 @@ import ZooKeeperTestSupport
     @Test func zkCliCommandLineOptions() async throws {
         try await ZooKeeperServer.withServer(configuration: .init(port: 0)) { server in
             let session = try await ShellCommandTests.zk(
-                ["-server", server.connectString, "-timeout", "10000", "-r", "session"],
-                environment: ShellCommandTests.patient)
+                ["-server", server.connectString, "-timeout", "10000", "-r", "session"])
             #expect(session.status == 0, "\(session.errorText)")
             #expect(session.text.contains("timeout: 10000 ms"), "\(session.text)")
             let listed = try await ShellCommandTests.zk(
-                ["-server", server.connectString, "ls", "/"], environment: ShellCommandTests.patient)
+                ["-server", server.connectString, "ls", "/"])
             #expect(listed.text == "[zookeeper]\n", "\(listed.errorText)")
         }
     }

@@ -211,7 +211,7 @@ import ZooKeeperTestSupport
     @Test func aSilentServerIsReportedByTheFullClient() async throws {
         let server = try SilentServer()
         defer { withExtendedLifetime(server) {} }
-        let result = try await ShellCommandTests.zk(["-s", "127.0.0.1:\(server.port)", "get", "/x"])
+        let result = try await ShellCommandTests.zk(["-s", "127.0.0.1:\(server.port)", "get", "/x"], patient: false)
         #expect(result.status == 7)
         #expect(result.stdout.isEmpty)
         #expect(result.errorText == "zk: cannot connect to 127.0.0.1:\(server.port): no answer within 5 s\n")

@@ -60,7 +60,9 @@ import ZooKeeperTestSupport
         let start =
             "import os, sys; \(ownGroup ? "os.setpgid(0, 0); " : "")open(sys.argv[1], 'w').write(str(os.getpid())); os.execv(sys.argv[2], sys.argv[2:])"
         let holder = Task {
-            try await ChildProcess.run("/usr/bin/env", ["python3", "-c", start, records.path("pid")] + arguments)
+            try await ChildProcess.run(
+                "/usr/bin/env", ["python3", "-c", start, records.path("pid")] + arguments,
+                environment: ShellCommandTests.environment())
         }
         try await eventually(within: .seconds(60)) { !records.lines("a").isEmpty }
         let text = try String(contentsOfFile: records.path("pid"), encoding: .utf8)
@@ -80,12 +82,12 @@ import ZooKeeperTestSupport
             let holder = Task {
                 try await ChildProcess.run(
                     zk,
-                    ["-s", Self.proxied(address, proxy), "--timeout", "4"] + command.arguments + ["sh", "-c", holding])
+                    ["-s", Self.proxied(address, proxy), "--timeout", "4"] + command.arguments + ["sh", "-c", holding],
+                    environment: ShellCommandTests.environment())
             }
             try await eventually(within: .seconds(60)) { !records.lines("a").isEmpty }
             proxy.stall()
-            let next = try await ChildProcess.run(
-                zk,
+            let next = try await ShellCommandTests.zk(
                 ["-s", address] + command.arguments + [
                     "sh", "-c", "echo \"$(date +%s%N) $\(command.fence)\" > '\(records.path("b"))'",
                 ])
@@ -128,8 +130,7 @@ import ZooKeeperTestSupport
                 ownGroup: true)
             let target = pause == .job ? -zkProcess : zkProcess
             kill(target, SIGSTOP)
-            let next = try await ChildProcess.run(
-                zk,
+            let next = try await ShellCommandTests.zk(
                 ["-s", address] + command.arguments + [
                     "sh", "-c", "echo \"$(date +%s%N) $\(command.fence)\" > '\(records.path("b"))'",
                 ])

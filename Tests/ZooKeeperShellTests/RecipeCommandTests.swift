@@ -24,35 +24,42 @@ import ZooKeeperTestSupport
                 """
             let zk = ServeCommandTests.zk.path
             let loop =
-                "for i in 1 2 3 4 5; do '\(zk)' -s \(address) lock /locks/counter -- sh -c \"$0\" || exit 9; done"
-            let results = try await withThrowingTaskGroup(of: Int32.self) { group in
+                "for i in 1 2 3 4 5; do '\(zk)' -s \(address) lock /locks/counter -- sh -c \"$0\" || exit $?; done"
+            let results = try await withThrowingTaskGroup(of: ChildProcess.Result.self) { group in
                 for _ in 0..<4 {
-                    group.addTask { try await ChildProcess.run("/bin/sh", ["-c", loop, critical]).status }
+                    group.addTask {
+                        try await ChildProcess.run(
+                            "/bin/sh", ["-c", loop, critical], environment: ShellCommandTests.environment())
+                    }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(results == [0, 0, 0, 0])
+            #expect(results.map(\.status) == [0, 0, 0, 0], "\(results.map(\.errorText))")
             #expect(
                 try String(contentsOfFile: counter, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
                     == "20")
             #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("log").path))
             // The command's status is zk's status; the lock is free again afterwards.
-            let failing = try await ChildProcess.run(
-                zk, ["-s", address, "lock", "/locks/counter", "--", "sh", "-c", "exit 3"])
+            let failing = try await ShellCommandTests.zk([
+                "-s", address, "lock", "/locks/counter", "--", "sh", "-c", "exit 3",
+            ])
             #expect(failing.status == 3)
             // A command ended by a signal gives 128 + its number, as shells do.
-            let killed = try await ChildProcess.run(
-                zk, ["-s", address, "lock", "/locks/counter", "--", "sh", "-c", "kill -TERM $$"])
+            let killed = try await ShellCommandTests.zk([
+                "-s", address, "lock", "/locks/counter", "--", "sh", "-c", "kill -TERM $$",
+            ])
             #expect(killed.status == 143)
             // The command starts with default signal dispositions, not zk's (which ignores SIGPIPE):
             // `yes` into a closed pipe dies quietly instead of reporting a write error.
-            let piped = try await ChildProcess.run(
-                zk, ["-s", address, "lock", "/locks/counter", "--", "sh", "-c", "yes | head -c 1 >/dev/null"])
+            let piped = try await ShellCommandTests.zk([
+                "-s", address, "lock", "/locks/counter", "--", "sh", "-c", "yes | head -c 1 >/dev/null",
+            ])
             #expect(piped.status == 0)
             #expect(piped.errorText.isEmpty)
             // ... and with stdin, stdout and stderr only: none of zk's connections or pipes.
-            let descriptors = try await ChildProcess.run(
-                zk, ["-s", address, "lock", "/locks/counter", "--", "sh", "-c", "ls /proc/$$/fd"])
+            let descriptors = try await ShellCommandTests.zk([
+                "-s", address, "lock", "/locks/counter", "--", "sh", "-c", "ls /proc/$$/fd",
+            ])
             #expect(descriptors.text == "0\n1\n2\n")
             let client = try await ZooKeeperClient.connect(address)
             #expect(try await client.getChildren("/locks/counter").isEmpty)
@@ -78,17 +85,15 @@ import ZooKeeperTestSupport
             first.standardOutput = FileHandle.nullDevice
             try first.run()
             try await eventually {
-                try await ChildProcess.run(zk, ["-s", address, "elect", "/election", "--list"]).text
+                try await ShellCommandTests.zk(["-s", address, "elect", "/election", "--list"]).text
                     == "a (leader)\n"
             }
-            async let second = ChildProcess.run(
-                zk,
-                [
-                    "-s", address, "elect", "/election", "--id", "b", "--", "sh", "-c",
-                    "echo led > '\(marker)'",
-                ])
+            async let second = ShellCommandTests.zk([
+                "-s", address, "elect", "/election", "--id", "b", "--", "sh", "-c",
+                "echo led > '\(marker)'",
+            ])
             try await eventually {
-                try await ChildProcess.run(zk, ["-s", address, "elect", "/election", "--list"]).text
+                try await ShellCommandTests.zk(["-s", address, "elect", "/election", "--list"]).text
                     == "a (leader)\nb\n"
             }
             #expect(!FileManager.default.fileExists(atPath: marker))
@@ -98,7 +103,7 @@ import ZooKeeperTestSupport
             #expect(try await second.status == 0)
             #expect(try String(contentsOfFile: marker, encoding: .utf8) == "led\n")
             #expect(
-                try await ChildProcess.run(zk, ["-s", address, "elect", "/election", "--list"]).text == "")
+                try await ShellCommandTests.zk(["-s", address, "elect", "/election", "--list"]).text == "")
             // The `sleep` the dead leader started is orphaned: end it.
             _ = try? await ChildProcess.run("/usr/bin/pkill", ["-f", "^sleep \(orphan)$"])
         }
@@ -106,9 +111,8 @@ import ZooKeeperTestSupport
 
     @Test func queueCommands() async throws {
         try await ZooKeeperServer.withServer { server in
-            let zk = ServeCommandTests.zk.path
             func run(_ arguments: [String]) async throws -> ChildProcess.Result {
-                try await ChildProcess.run(zk, ["-s", server.connectString] + arguments)
+                try await ShellCommandTests.zk(["-s", server.connectString] + arguments)
             }
             // take waits for an item that arrives later.
             async let waited = run(["queue", "take", "/jobs"])
@@ -132,15 +136,12 @@ import ZooKeeperTestSupport
         try await ZooKeeperServer.withServer(configuration: configuration) { server in
             let log = FileManager.default.temporaryDirectory.appendingPathComponent("zk-exec-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: log) }
-            let zk = ServeCommandTests.zk.path
-            async let watcher = ChildProcess.run(
-                zk,
-                [
-                    "-s", server.connectString, "watch", "-R", "--count", "2", "--exec",
-                    "echo \"$ZK_EVENT_TYPE $ZK_EVENT_PATH\" >> '\(log)'", "/",
-                ])
+            async let watcher = ShellCommandTests.zk([
+                "-s", server.connectString, "watch", "-R", "--count", "2", "--exec",
+                "echo \"$ZK_EVENT_TYPE $ZK_EVENT_PATH\" >> '\(log)'", "/",
+            ])
             try await ShellCommandTests.awaitWatch(on: "/") { arguments, _ in
-                try await ChildProcess.run(zk, ["-s", server.connectString] + arguments)
+                try await ShellCommandTests.zk(["-s", server.connectString] + arguments)
             }
             let client = try await ZooKeeperClient.connect(server.connectString)
             try await client.create("/config", data: [1])

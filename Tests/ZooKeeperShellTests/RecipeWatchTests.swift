@@ -83,9 +83,7 @@ import ZooKeeperTestSupport
         /// The number of sessions watching each contender, by position in the queue (0 first).
         func watchers() async throws -> [Int: Int] {
             let contenders = try await observer.getChildren(root).sorted { $0.suffix(10) < $1.suffix(10) }
-            let text = try await ChildProcess.run(
-                ServeCommandTests.zk.path, ["-s", address, "4lw", "wchp"]
-            ).text
+            let text = try await ShellCommandTests.zk(["-s", address, "4lw", "wchp"]).text
             var counts: [Int: Int] = [:]
             var current: Int?
             for line in text.split(separator: "\n") {

@@ -14,7 +14,7 @@ import ZooKeeperTestSupport
         try await target.withConnectString { address in
             let zk = ServeCommandTests.zk.path
             func run(_ arguments: [String]) async throws -> ChildProcess.Result {
-                try await ChildProcess.run(zk, ["-s", address] + arguments)
+                try await ShellCommandTests.zk(["-s", address] + arguments)
             }
             // The registered command is `cat`, which ends when the test closes its stdin.
             let input = Pipe()
@@ -51,22 +51,20 @@ import ZooKeeperTestSupport
     @Test func theInstanceIsRegisteredWhileTheCommandRunsAndZkExitsWithItsStatus() async throws {
         try await ZooKeeperServer.withServer { server in
             let zk = ServeCommandTests.zk.path
-            let result = try await ChildProcess.run(
-                zk,
-                [
-                    "-s", server.connectString, "register", "jobs", "[::1]:99", "--id", "j", "--", "sh", "-c",
-                    "'\(zk)' -s \(server.connectString) services jobs; exit 3",
-                ])
+            let result = try await ShellCommandTests.zk([
+                "-s", server.connectString, "register", "jobs", "[::1]:99", "--id", "j", "--", "sh", "-c",
+                "'\(zk)' -s \(server.connectString) services jobs; exit 3",
+            ])
             #expect(result.status == 3)
             #expect(result.text == "j\t[::1]:99\n")
-            let after = try await ChildProcess.run(zk, ["-s", server.connectString, "services", "jobs"])
+            let after = try await ShellCommandTests.zk(["-s", server.connectString, "services", "jobs"])
             #expect(after.text == "")
             // Bad endpoints and metadata are usage errors.
             for bad in [
                 ["web", "host:99999"], ["web", "host:1", "--data", "[1]"], ["web", "host:"], ["web", ":80"],
             ] {
-                let refused = try await ChildProcess.run(
-                    zk, ["-s", server.connectString, "register"] + bad + ["--", "true"])
+                let refused = try await ShellCommandTests.zk(
+                    ["-s", server.connectString, "register"] + bad + ["--", "true"])
                 #expect(refused.status == 64)
                 #expect(refused.errorText.hasPrefix("zk: "))
             }

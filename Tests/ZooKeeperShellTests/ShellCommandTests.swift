@@ -8,21 +8,30 @@ import ZooKeeperTestSupport
 @Suite(.timeLimit(.minutes(3))) struct ShellCommandTests {
     typealias Result = ChildProcess.Result
 
-    /// Runs `zk` with `arguments`, stdin from `input`, without the caller's ZK_SERVER.
-    static func zk(_ arguments: [String], input: [UInt8] = [], environment: [String: String] = [:]) async throws
-        -> Result
-    {
-        var env = ProcessInfo.processInfo.environment
-        env["ZK_SERVER"] = nil
-        env["ZOOKEEPER_CONNECT"] = nil
-        for (key, value) in environment { env[key] = value }
-        return try await ChildProcess.run(ServeCommandTests.zk.path, arguments, input: input, environment: env)
+    /// Runs `zk` with `arguments`, stdin from `input`, in `environment(_:patient:)`.
+    static func zk(
+        _ arguments: [String], input: [UInt8] = [], environment: [String: String] = [:], patient: Bool = true
+    ) async throws -> Result {
+        try await ChildProcess.run(
+            ServeCommandTests.zk.path, arguments, input: input,
+            environment: Self.environment(environment, patient: patient))
     }
 
-    /// For a command whose server is up: zk's own default (5 s for the session and for each
-    /// reply) is the product's, for people; a test process running a server while both cores
-    /// are busy may take longer, and only a real hang should fail a test.
-    static let patient = ["ZK_CONNECT_TIMEOUT": "60"]
+    /// The environment for `zk` processes (and scripts that run them): this process's, without
+    /// the caller's ZK_SERVER, then `extra`.
+    ///
+    /// `patient` (the default) makes zk wait up to 60 s for a session and for each reply: zk's
+    /// own default (5 s) is the product's, for people; a test process serving while both cores
+    /// are busy may take longer, and only a real hang should fail a test. Tests of that default
+    /// itself, or of a server that is down or frozen, pass `patient: false`.
+    static func environment(_ extra: [String: String] = [:], patient: Bool = true) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["ZK_SERVER"] = nil
+        environment["ZOOKEEPER_CONNECT"] = nil
+        environment["ZK_CONNECT_TIMEOUT"] = patient ? "60" : nil
+        for (key, value) in extra { environment[key] = value }
+        return environment
+    }
 
     /// Runs `body` with a server and `zk` pointed at it through -s.
     static func withServer(
@@ -33,7 +42,7 @@ import ZooKeeperTestSupport
         try await ZooKeeperServer.withServer(configuration: configuration) { server in
             try await body(
                 { arguments, input in
-                    try await Self.zk(["-s", server.connectString] + arguments, input: input, environment: patient)
+                    try await Self.zk(["-s", server.connectString] + arguments, input: input)
                 },
                 server.connectString)
         }
