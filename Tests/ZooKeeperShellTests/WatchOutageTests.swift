@@ -18,10 +18,7 @@ import ZooKeeperTestSupport
             process = Process()
             process.executableURL = ServeCommandTests.zk
             process.arguments = arguments
-            var environment = ProcessInfo.processInfo.environment
-            environment["ZK_SERVER"] = nil
-            environment["ZOOKEEPER_CONNECT"] = nil
-            process.environment = environment
+            process.environment = ShellCommandTests.environment()
             process.standardOutput = Self.collect(into: stdout)
             process.standardError = Self.collect(into: stderr)
             try process.run()
@@ -169,13 +166,14 @@ import ZooKeeperTestSupport
 
     /// A stall longer than the session timeout: the server expires the sessions, and with them
     /// the watches; zk says so, sets the watch again on the client's new session, and says
-    /// that changes made in between are not reported.
+    /// that changes made in between are not reported. (Sessions of 8 s: a shorter one could be
+    /// suspended by a test process that a busy machine starves, which would add lines.)
     @Test(arguments: ShellTarget.allCases)
     func anExpiredSessionIsSaidAndTheWatchIsSetAgainOnTheNewSession(_ target: ShellTarget) async throws {
         try await Self.withProxiedServer(target) { proxied, proxy, zk, root in
             try await zk.create("/w")
-            let text = try Running(["-s", proxied, "--timeout", "4", "watch", "/w"])
-            let json = try Running(["-s", proxied, "--timeout", "4", "--json", "watch", "/w"])
+            let text = try Running(["-s", proxied, "--timeout", "8", "watch", "/w"])
+            let json = try Running(["-s", proxied, "--timeout", "8", "--json", "watch", "/w"])
             let watching = { try await Self.watchers(of: root + "/w", through: proxy) }
             try await eventually(within: .seconds(60)) { try await watching() == 2 }
             var sessions: Set<String> = []
