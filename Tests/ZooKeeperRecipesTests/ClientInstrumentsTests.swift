@@ -17,12 +17,15 @@ import ZooKeeperTestSupport
 
     /// A client made while a fresh metrics backend and tracer are bound, and the two.
     static func instrumentedClient(
-        _ server: ZooKeeperServer
+        _ server: ZooKeeperServer, through connectString: String? = nil,
+        configuration: ZooKeeperClient.Configuration = .init()
     ) async throws -> (ZooKeeperClient, TestMetrics, InMemoryTracer) {
         let metrics = TestMetrics()
         let tracer = InMemoryTracer()
         let zk = try await withMetricsFactory(metrics) {
-            try await withTracer(tracer) { try await ZooKeeperClient.connect(server.connectString) }
+            try await withTracer(tracer) {
+                try await ZooKeeperClient.connect(connectString ?? server.connectString, configuration: configuration)
+            }
         }
         return (zk, metrics, tracer)
     }
@@ -80,6 +83,43 @@ import ZooKeeperTestSupport
             let span = try #require(tracer.finishedSpans.first { $0.operationName == "ZooKeeper getData batch" })
             #expect(span.attributes["zookeeper.batch_size"]?.toSpanAttribute() == 3)
             #expect(span.attributes["zookeeper.failed"]?.toSpanAttribute() == 1)
+            try await zk.close()
+        }
+    }
+
+    /// Requests waiting on a frozen connection are outstanding, single and batched; cancelled,
+    /// they are outstanding no more, and each counts as an error of its code when it has one.
+    @Test func requestsCancelledOnAFrozenConnectionAreNoLongerOutstanding() async throws {
+        try await ZooKeeperServer.withServer { server in
+            let proxy = try await TCPProxy.start(upstreamPort: Int(server.connectString.split(separator: ":").last!)!)
+            defer { proxy.stop() }
+            // A session that outlives the test's freeze: only the cancellation ends the requests.
+            var configuration = ZooKeeperClient.Configuration()
+            configuration.sessionTimeout = .seconds(60)
+            configuration.requestTimeout = .seconds(600)
+            let (zk, metrics, tracer) = try await Self.instrumentedClient(
+                server, through: "127.0.0.1:\(proxy.port)", configuration: configuration)
+            try await zk.create("/f", data: "one")
+            proxy.stall()
+            let single = Task { try await zk.getData("/f") }
+            let batch = Task { try await zk.getData(["/f", "/f"]) }
+            try await eventually(within: .seconds(60)) {
+                (try? metrics.expectMeter(Names.outstandingRequests).lastValue) == 3
+            }
+            single.cancel()
+            batch.cancel()
+            await #expect(throws: CancellationError.self) { try await single.value }
+            await #expect(throws: CancellationError.self) { try await batch.value }
+            try await eventually(within: .seconds(60)) {
+                (try? metrics.expectMeter(Names.outstandingRequests).lastValue) == 0
+            }
+            #expect(try metrics.expectCounter(Names.requests, [("opcode", "getData")]).totalValue == 3)
+            let spans = tracer.finishedSpans.filter { $0.operationName.hasPrefix("ZooKeeper getData") }
+            #expect(spans.count == 2 && spans.allSatisfy { $0.errors.count == 1 })
+            // Thawed (the proxy dropped what it held, so the connection may have to start again),
+            // the client goes on.
+            proxy.unstall()
+            try await eventually(within: .seconds(60)) { (try? await zk.getData("/f"))?.data == Array("one".utf8) }
             try await zk.close()
         }
     }
