@@ -15,15 +15,21 @@ import ZooKeeperTestSupport
     static let count = ProcessInfo.processInfo.environment["ZK_HUGE_CHILDREN"].flatMap(Int.init) ?? 100_000
 
     /// Runs `zk -s address` with `arguments`, with time for a million nodes (and for each
-    /// request of a batch of thousands on a busy machine).
+    /// request of a batch of thousands on a busy machine). Its session asks for
+    /// `sessionTimeout`: the test's embedded server is a debug build, which takes half a minute
+    /// to list a million children (a release build, a second), answering nothing else meanwhile,
+    /// and a shorter session would take that for a dead connection.
     static func zk(_ address: String, _ arguments: [String]) async throws -> ZooKeeperTestSupport.ChildProcess.Result {
-        var environment = ProcessInfo.processInfo.environment
-        environment["ZK_SERVER"] = nil
-        environment["ZOOKEEPER_CONNECT"] = nil
-        return try await ZooKeeperTestSupport.ChildProcess.run(
-            ServeCommandTests.zk.path, ["-s", address, "--connect-timeout", "120"] + arguments,
-            environment: environment, timeout: .seconds(3000))
+        try await ZooKeeperTestSupport.ChildProcess.run(
+            ServeCommandTests.zk.path,
+            ["-s", address, "--connect-timeout", "120", "--timeout", "\(Self.sessionTimeout.components.seconds)"]
+                + arguments,
+            environment: ShellCommandTests.environment(), timeout: .seconds(3000))
     }
+
+    /// The session timeout of the test's clients (an Apache ZooKeeper with 2 s ticks grants at
+    /// most 40 s: it lists a million children in about a second).
+    static let sessionTimeout = Duration.seconds(300)
 
     /// Runs `body` with the address of an embedded server or of an Apache ZooKeeper of its own
     /// (the shared one's 256 MB of heap do not hold a million nodes, nor do its 200 ms ticks
@@ -31,7 +37,9 @@ import ZooKeeperTestSupport
     static func withConnectString(_ target: ShellTarget, _ body: (String) async throws -> Void) async throws {
         switch target {
         case .embedded:
-            try await ZooKeeperServer.withServer(configuration: .init(port: 0)) { server in
+            var configuration = ZooKeeperServer.Configuration(port: 0)
+            configuration.maxSessionTimeout = sessionTimeout
+            try await ZooKeeperServer.withServer(configuration: configuration) { server in
                 try await body(server.connectString)
             }
         case .apache:
@@ -47,9 +55,9 @@ import ZooKeeperTestSupport
         try await Self.withConnectString(target) { address in
             // Sorted as they are numbered: what ls prints.
             let names = (0..<Self.count).map { "child-" + String(format: "%07d", $0) }
-            // Long enough for a busy machine: a batch of thousands of writes keeps the server
-            // from answering pings for a while.
-            var configuration = SharedApacheZooKeeper.configuration(sessionTimeout: .seconds(30))
+            // Long enough for a busy machine: a batch of thousands of writes, or a listing of a
+            // million children, keeps the server from answering pings for a while.
+            var configuration = SharedApacheZooKeeper.configuration(sessionTimeout: Self.sessionTimeout)
             configuration.requestTimeout = .seconds(600)
             let zk = try await ZooKeeperClient.connect(address, configuration: configuration)
             try await zk.create("/big")
