@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import ZooKeeper
 import ZooKeeperTestSupport
@@ -64,9 +65,28 @@ import ZooKeeperTestSupport
                 "/usr/bin/env", ["python3", "-c", start, records.path("pid")] + arguments,
                 environment: ShellCommandTests.environment())
         }
-        try await eventually(within: .seconds(60)) { !records.lines("a").isEmpty }
+        try await untilHolding(records, holder)
         let text = try String(contentsOfFile: records.path("pid"), encoding: .utf8)
         return (holder, try #require(pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))))
+    }
+
+    /// Waits until the holder's command has written record "a"; a holder that ends first fails
+    /// the test with its status and what it said.
+    static func untilHolding(_ records: Records, _ holder: Task<ChildProcess.Result, any Error>) async throws {
+        let ended = Mutex<ChildProcess.Result?>(nil)
+        let watcher = Task { if let result = try? await holder.value { ended.withLock { $0 = result } } }
+        defer { watcher.cancel() }
+        try await eventually(within: .seconds(60)) { !records.lines("a").isEmpty || ended.withLock { $0 != nil } }
+        if records.lines("a").isEmpty, let result = ended.withLock({ $0 }) {
+            throw HolderEnded(result: result)
+        }
+    }
+
+    struct HolderEnded: Error, CustomStringConvertible {
+        let result: ChildProcess.Result
+        var description: String {
+            "the holder ended (status \(result.status)) before its command wrote: \(result.errorText)"
+        }
     }
 
     @Test(arguments: ShellTarget.allCases, Command.allCases)
@@ -82,10 +102,10 @@ import ZooKeeperTestSupport
             let holder = Task {
                 try await ChildProcess.run(
                     zk,
-                    ["-s", Self.proxied(address, proxy), "--timeout", "4"] + command.arguments + ["sh", "-c", holding],
+                    ["-s", Self.proxied(address, proxy), "--timeout", "8"] + command.arguments + ["sh", "-c", holding],
                     environment: ShellCommandTests.environment())
             }
-            try await eventually(within: .seconds(60)) { !records.lines("a").isEmpty }
+            try await Self.untilHolding(records, holder)
             proxy.stall()
             let next = try await ShellCommandTests.zk(
                 ["-s", address] + command.arguments + [
@@ -126,7 +146,7 @@ import ZooKeeperTestSupport
                 "while :; do echo \"$(date +%s%N) $\(command.fence)\" >> '\(records.path("a"))'; sleep 0.02; done"
             // zk leads a process group of its own, with its command, as a shell's job does.
             let (holder, zkProcess) = try await Self.holder(
-                [zk, "-s", address, "--timeout", "4"] + command.arguments + ["sh", "-c", holding], records,
+                [zk, "-s", address, "--timeout", "8"] + command.arguments + ["sh", "-c", holding], records,
                 ownGroup: true)
             let target = pause == .job ? -zkProcess : zkProcess
             kill(target, SIGSTOP)
@@ -157,7 +177,7 @@ import ZooKeeperTestSupport
             let holding =
                 "trap 'echo stopped > \(records.path("term")); exit 0' TERM; echo \"0 0\" > '\(records.path("a"))'; while :; do sleep 0.05; done"
             let (holder, zkProcess) = try await Self.holder(
-                [zk, "-s", address, "--timeout", "4", "lock", "/owned", "--", "sh", "-c", holding], records,
+                [zk, "-s", address, "--timeout", "8", "lock", "/owned", "--", "sh", "-c", holding], records,
                 ownGroup: false)
             kill(zkProcess, SIGKILL)
             #expect(try await holder.value.status == 128 + SIGKILL)

@@ -13,8 +13,12 @@ enum ShellTarget: String, CaseIterable, Sendable {
     func withConnectString(_ body: (String) async throws -> Void) async throws {
         switch self {
         case .embedded:
+            // Sessions as short as a tick or as long as a minute, as the shared Apache ZooKeeper's:
+            // a session meant to expire asks for a short timeout, the others keep zk's 30 s (a
+            // busy machine can starve a process for seconds).
             var configuration = ZooKeeperServer.Configuration(port: 0)
             configuration.tickTime = .milliseconds(200)
+            configuration.maxSessionTimeout = .seconds(60)
             try await ZooKeeperServer.withServer(configuration: configuration) { server in
                 try await body(server.connectString)
             }

@@ -15,8 +15,10 @@ public enum SharedApacheZooKeeper {
         return try await server.value.connectString
     }
 
-    /// A configuration with short timeouts suited to tests.
-    public static func configuration(sessionTimeout: Duration = .seconds(4)) -> ZooKeeperClient.Configuration {
+    /// A configuration for tests: sessions of 30 s by default, long enough that a test process
+    /// starved for seconds on a busy machine keeps them (a session meant to expire asks for a
+    /// short one), and 20 s to connect and for each reply.
+    public static func configuration(sessionTimeout: Duration = .seconds(30)) -> ZooKeeperClient.Configuration {
         var configuration = ZooKeeperClient.Configuration()
         configuration.sessionTimeout = sessionTimeout
         configuration.connectTimeout = .seconds(20)

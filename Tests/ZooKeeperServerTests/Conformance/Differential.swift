@@ -42,7 +42,7 @@ final class Transcript: @unchecked Sendable {
         clientCertificate: Bool = false
     ) async throws -> (ZooKeeperClient, EventLog) {
         var configuration = ZooKeeperClient.Configuration()
-        configuration.sessionTimeout = .seconds(10)
+        configuration.sessionTimeout = .seconds(30)
         configuration.connectTimeout = .seconds(20)
         configuration.requestTimeout = .seconds(20)
         configuration.authentication = authentication
