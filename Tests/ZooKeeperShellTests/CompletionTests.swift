@@ -17,8 +17,9 @@ import ZooKeeperTestSupport
         environment["PATH"] = ServeCommandTests.zk.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "")
         environment["ZK_SERVER"] = server
         environment["ZOOKEEPER_CONNECT"] = nil
-        // A server that is up gets more than completion's one second: it runs in this busy process.
-        if server != nil { environment["ZK_COMPLETION_TIMEOUT"] = "15" }
+        // A server that is up (named in the line or by ZK_SERVER) gets more than completion's one
+        // second: it runs in this busy process. (No server answers at once: refused.)
+        environment["ZK_COMPLETION_TIMEOUT"] = "15"
         return try await ChildProcess.run(
             "/usr/bin/env",
             [
