@@ -83,14 +83,48 @@ def zsh(directory, line):
                 out += chunk
         return out
 
+    def children():
+        """zsh's child processes (a completion function running zk runs one)."""
+        found = []
+        for entry in os.listdir("/proc"):
+            try:
+                with open("/proc/%s/stat" % entry) as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(entry)
+            except (OSError, ValueError, IndexError):
+                pass
+        return found
+
+    def completed(seconds):
+        """What zsh shows after a Tab: once it has answered (redrawn the line, listed candidates
+        or beeped) and has no command running, and has been quiet for a moment. However slowly a
+        busy machine runs zk, this waits for it (up to `seconds`), rather than for a fixed time."""
+        out = b""
+        end = time.time() + seconds
+        quiet_since = time.time()
+        while time.time() < end:
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                out += chunk
+                quiet_since = time.time()
+            elif out and time.time() - quiet_since > 0.3 and not children():
+                break
+        return out
+
     try:
-        read_until(lambda out: out.endswith(b"> ") or b"> \x1b[?2004h" in out, 10)
+        read_until(lambda out: out.endswith(b"> ") or b"> \x1b[?2004h" in out, 60)
         os.write(fd, line.encode())
-        read_until(lambda out: line.encode() in out, 5)
+        read_until(lambda out: line.encode() in out, 60)
         os.write(fd, b"\t")
-        screen = read_until(lambda out: False, 3)
+        screen = completed(60)
         os.write(fd, b"\t")
-        screen += read_until(lambda out: False, 2)
+        screen += completed(60)
     finally:
         os.kill(pid, 9)
         os.waitpid(pid, 0)
