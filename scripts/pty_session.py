@@ -154,9 +154,18 @@ def tour(binary, home):
 
 
 def serve(binary, port):
-    return subprocess.Popen(
+    """A zk serve on `port`, once it accepts connections (however slowly a busy machine starts it)."""
+    server = subprocess.Popen(
         [binary, "serve", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
+    end = time.time() + 60
+    while time.time() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=5).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return server
 
 
 def events(binary, home):
@@ -165,27 +174,28 @@ def events(binary, home):
         port = probe.getsockname()[1]
     address = "127.0.0.1:%d" % port
     server = serve(binary, port)
-    time.sleep(1)
     shell = Terminal(binary, home, ["--server", address, "--timeout", "4"])
+    # Each screen is read until what ends it shows (generously), not for a fixed time.
+    prompt = "CONNECTED] /> "
     try:
-        screens = {"start": shell.read(3)}
-        shell.send("create /app v1\r")
-        shell.send("get -w /app\r")
+        screens = {"start": shell.expect(prompt)}
+        shell.type("create /app v1\r", prompt)
+        shell.type("get -w /app\r", prompt)
         # Half a line typed, then another client changes the watched node.
-        shell.send("get /ap")
+        shell.type("get /ap", "get /ap")
         subprocess.run([binary, "--server", address, "set", "/app", "v2"], check=True)
-        screens["watch-event"] = shell.read(1.5)
-        screens["finished-line"] = shell.send("p\r")
+        screens["watch-event"] = shell.expect(prompt + "get /ap")
+        screens["finished-line"] = shell.type("p\r", "v2\r\n")
         # The server goes away while a line is half typed, then comes back (a new server: the
         # old session is unknown there, so it expires and the shell starts a new one).
-        shell.send("ls /")
+        shell.type("ls /", "ls /")
         server.send_signal(signal.SIGKILL)
         server.wait()
-        screens["server-lost"] = shell.read(2.5)
+        screens["server-lost"] = shell.expect("SUSPENDED] /> ls /")
         server = serve(binary, port)
-        screens["server-back"] = shell.read(6)
-        screens["after-return"] = shell.send("\r", 1.5)
-        screens["quit"] = shell.send("quit\r", 2)
+        screens["server-back"] = shell.expect(prompt + "ls /")
+        screens["after-return"] = shell.type("\r", "[zookeeper]")
+        screens["quit"] = shell.type("quit\r", "", editing=False)
         shell.wait()
         return screens
     finally:
