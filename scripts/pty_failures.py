@@ -20,32 +20,17 @@ import subprocess
 import sys
 import time
 
-from pty_session import Terminal
+from pty_session import Terminal, serve
 
 PROMPT = "] /> "
+# The scenarios read the server's watches (4lw wchp).
+WHITELIST = ["--4lw-whitelist", "*"]
 
 
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def serve(binary, port):
-    """`zk serve` on `port`, once it accepts connections."""
-    server = subprocess.Popen(
-        [binary, "serve", "--port", str(port), "--4lw-whitelist", "*"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    end = time.time() + 60
-    while time.time() < end:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=5).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    return server
 
 
 def stop(server):
@@ -66,6 +51,17 @@ def await_watch(binary, address, path):
     while time.time() < end:
         listed = subprocess.run([binary, "--server", address, "4lw", "wchp"], capture_output=True, text=True)
         if path in listed.stdout.split("\n"):
+            return
+        time.sleep(0.1)
+
+
+def await_watch_count(binary, address, count):
+    """Returns once the server holds `count` watches (mntr's zk_watch_count, which counts
+    children watches, as Apache ZooKeeper's does; wchp lists none of those)."""
+    end = time.time() + 60
+    while time.time() < end:
+        listed = subprocess.run([binary, "--server", address, "4lw", "mntr"], capture_output=True, text=True)
+        if "zk_watch_count\t%d" % count in listed.stdout.split("\n"):
             return
         time.sleep(0.1)
 
@@ -125,7 +121,7 @@ def no_server(binary, home):
         screens = {"start": shell.expect("CONNECTING" + PROMPT)}
         # A command waits for a server at most the connect timeout, then fails in one line.
         timed(screens, "ls", lambda: shell.type("ls /\r", PROMPT))
-        server = serve(binary, port)
+        server, _ = serve(binary, port, WHITELIST)
         screens["connected"] = shell.expect("CONNECTED" + PROMPT)
         screens["ls-after"] = shell.type("ls /\r", PROMPT)
         shell.type("quit\r", "")
@@ -137,9 +133,8 @@ def no_server(binary, home):
 
 
 def server_stops(binary, home):
-    port = free_port()
+    server, port = serve(binary, options=WHITELIST)
     address = "127.0.0.1:%d" % port
-    server = serve(binary, port)
     shell = Terminal(binary, home, ["--server", address, "--connect-timeout", "2"])
     try:
         screens = {"start": shell.expect("CONNECTED" + PROMPT)}
@@ -148,7 +143,7 @@ def server_stops(binary, home):
         timed(screens, "ls", lambda: shell.type("ls /\r", PROMPT))
         screens["pwd"] = shell.type("pwd\r", PROMPT)
         # A new server: the old session is unknown there, so the shell starts a new one.
-        server = serve(binary, port)
+        server, _ = serve(binary, port, WHITELIST)
         screens["back"] = shell.expect("CONNECTED" + PROMPT)
         screens["ls-after"] = shell.type("ls /\r", PROMPT)
         shell.type("quit\r", "")
@@ -159,9 +154,8 @@ def server_stops(binary, home):
 
 
 def interrupts(binary, home):
-    port = free_port()
+    server, port = serve(binary, options=WHITELIST)
     address = "127.0.0.1:%d" % port
-    server = serve(binary, port)
     shell = Terminal(binary, home, ["--server", address])
     try:
         screens = {"start": shell.expect("CONNECTED" + PROMPT)}
@@ -178,7 +172,8 @@ def interrupts(binary, home):
         screens["rest-of-line"] = shell.type("ls /\r", PROMPT)
 
         shell.type("queue take /jobs\r", "queue take /jobs")
-        await_watch(binary, address, "/jobs")
+        # take waits with a children watch on /jobs (the watch of /w is gone).
+        await_watch_count(binary, address, 1)
         screens["take"] = shell.type("\x03", PROMPT, editing=False)
         shell.type("queue put /jobs item\r", PROMPT)
         screens["take-after"] = shell.type("queue take /jobs\r", PROMPT)

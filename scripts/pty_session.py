@@ -10,11 +10,12 @@ usage: pty_session.py ZK_BINARY HOME_DIRECTORY [tour|events]
 import json
 import os
 import pty
+import re
 import select
 import signal
-import socket
 import subprocess
 import sys
+import tempfile
 import termios
 import time
 
@@ -153,27 +154,32 @@ def tour(binary, home):
     return screens
 
 
-def serve(binary, port):
-    """A zk serve on `port`, once it accepts connections (however slowly a busy machine starts it)."""
+def serve(binary, port=0, options=()):
+    """A `zk serve` on `port` (a free one with 0), once it serves; returns it and its port.
+
+    Its log says which port it bound: a port merely accepting connections might be another
+    server's, one that took the port first (then this one fails, and says so)."""
+    log = tempfile.TemporaryFile(mode="w+")
     server = subprocess.Popen(
-        [binary, "serve", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [binary, "serve", "--port", str(port)] + list(options), stdout=subprocess.DEVNULL, stderr=log
     )
     end = time.time() + 60
     while time.time() < end:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=5).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    return server
+        log.seek(0)
+        text = log.read()
+        served = re.search(r"address=127\.0\.0\.1:(\d+) \[ZooKeeperServer\] serving", text)
+        if served:
+            return server, int(served.group(1))
+        if server.poll() is not None:
+            raise RuntimeError("zk serve --port %d ended: %s" % (port, text.strip()))
+        time.sleep(0.05)
+    server.kill()
+    raise RuntimeError("zk serve --port %d did not serve within a minute" % port)
 
 
 def events(binary, home):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    server, port = serve(binary)
     address = "127.0.0.1:%d" % port
-    server = serve(binary, port)
     shell = Terminal(binary, home, ["--server", address, "--timeout", "4"])
     # Each screen is read until what ends it shows (generously), not for a fixed time.
     prompt = "CONNECTED] /> "
@@ -192,7 +198,7 @@ def events(binary, home):
         server.send_signal(signal.SIGKILL)
         server.wait()
         screens["server-lost"] = shell.expect("SUSPENDED] /> ls /")
-        server = serve(binary, port)
+        server, _ = serve(binary, port)
         screens["server-back"] = shell.expect(prompt + "ls /")
         screens["after-return"] = shell.type("\r", "[zookeeper]")
         screens["quit"] = shell.type("quit\r", "", editing=False)

@@ -42,8 +42,8 @@ import ZooKeeperTestSupport
 
     @Test func commandsFailWithinTheirDeadlineWhileTheServerIsDown() async throws {
         let screens = try await screens("server-stops")
-        #expect(screens["start"]?.hasSuffix("CONNECTED] /> ") == true)
-        #expect(screens["lost"]?.contains("lost; reconnecting") == true)
+        #expect(screens["start"]?.hasSuffix("CONNECTED] /> ") == true, "\(screens["start"] ?? "")")
+        #expect(screens["lost"]?.contains("lost; reconnecting") == true, "\(screens["lost"] ?? "")")
         let ls = try #require(screens["ls"])
         #expect(messages(ls).count == 1, "\(ls)")
         #expect(ls.contains("zk: ConnectionLoss: no server of 127.0.0.1:"), "\(ls)")
