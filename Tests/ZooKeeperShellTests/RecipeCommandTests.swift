@@ -79,6 +79,7 @@ import ZooKeeperTestSupport
             // The first candidate leads and keeps leading (its command never ends).
             let first = Process()
             first.executableURL = URL(fileURLWithPath: zk)
+            first.environment = ShellCommandTests.environment()
             first.arguments = [
                 "-s", address, "--timeout", "4", "elect", "/election", "--id", "a", "--", "sleep", orphan,
             ]

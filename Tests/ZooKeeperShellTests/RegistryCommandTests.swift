@@ -20,6 +20,7 @@ import ZooKeeperTestSupport
             let input = Pipe()
             let registered = Process()
             registered.executableURL = URL(fileURLWithPath: zk)
+            registered.environment = ShellCommandTests.environment()
             registered.arguments = [
                 "-s", address, "--timeout", "1", "register", "web", "10.1.2.3:8080", "--id", "w1",
                 "--data", #"{"version":"2","weight":5}"#, "--", "cat",

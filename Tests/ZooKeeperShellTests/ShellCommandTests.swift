@@ -157,7 +157,8 @@ import ZooKeeperTestSupport
         try await Self.withServer { (zk, address) async throws in
             #expect(try await zk(["bench", "--count", "5000", "--ops", "create", "--keep"], []).status == 0)
             let result = try await ChildProcess.run(
-                "/bin/bash", ["-c", "set -o pipefail; '\(ServeCommandTests.zk.path)' -s \(address) ls -R / | head -1"])
+                "/bin/bash", ["-c", "set -o pipefail; '\(ServeCommandTests.zk.path)' -s \(address) ls -R / | head -1"],
+                environment: Self.environment())
             #expect(result.text == "/\n")
             #expect(result.status == 141)
             #expect(result.errorText.isEmpty)
