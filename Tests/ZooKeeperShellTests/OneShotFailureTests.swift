@@ -29,6 +29,7 @@ import ZooKeeperTestSupport
             _ = try await zk(["create", "/w"], [])
             let process = Process()
             process.executableURL = ServeCommandTests.zk
+            process.environment = ShellCommandTests.environment()
             process.arguments = ["-s", server.connectString] + command
             let input = Pipe()
             process.standardInput = input

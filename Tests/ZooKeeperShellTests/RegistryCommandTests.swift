@@ -77,6 +77,7 @@ import ZooKeeperTestSupport
             func follow(_ arguments: [String]) throws -> (Process, Printed) {
                 let watcher = Process()
                 watcher.executableURL = ServeCommandTests.zk
+                watcher.environment = ShellCommandTests.environment()
                 watcher.arguments = ["-s", server.connectString, "services", "web", "--watch"] + arguments
                 let output = Pipe()
                 watcher.standardOutput = output
