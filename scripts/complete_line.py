@@ -20,6 +20,8 @@ import sys
 import tempfile
 import time
 
+from pty_session import children
+
 
 def bash(directory, line):
     script = r'''
@@ -68,10 +70,12 @@ def zsh(directory, line):
         os.environ["TERM"] = "dumb"
         os.execvp("zsh", ["zsh", "-i"])
 
-    def read_until(predicate, seconds):
+    def read_until(done, seconds):
+        """What the terminal shows until `done(shown, seconds quiet)` holds, or `seconds` pass."""
         out = b""
         end = time.time() + seconds
-        while time.time() < end and not predicate(out):
+        last = time.time()
+        while time.time() < end and not done(out, time.time() - last):
             ready, _, _ = select.select([fd], [], [], 0.05)
             if ready:
                 try:
@@ -81,50 +85,23 @@ def zsh(directory, line):
                 if not chunk:
                     break
                 out += chunk
+                last = time.time()
         return out
 
-    def children():
-        """zsh's child processes (a completion function running zk runs one)."""
-        found = []
-        for entry in os.listdir("/proc"):
-            try:
-                with open("/proc/%s/stat" % entry) as stat:
-                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        found.append(entry)
-            except (OSError, ValueError, IndexError):
-                pass
-        return found
-
-    def completed(seconds):
-        """What zsh shows after a Tab: once it has answered (redrawn the line, listed candidates
-        or beeped) and has no command running, and has been quiet for a moment. However slowly a
-        busy machine runs zk, this waits for it (up to `seconds`), rather than for a fixed time."""
-        out = b""
-        end = time.time() + seconds
-        quiet_since = time.time()
-        while time.time() < end:
-            ready, _, _ = select.select([fd], [], [], 0.05)
-            if ready:
-                try:
-                    chunk = os.read(fd, 4096)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                out += chunk
-                quiet_since = time.time()
-            elif out and time.time() - quiet_since > 0.3 and not children():
-                break
-        return out
+    def completed(out, quiet):
+        """Whether zsh is done with a Tab: it has answered (redrawn the line, listed candidates or
+        beeped), runs no command (zk) any more, and has been quiet for a moment. However slowly a
+        busy machine runs zk, this waits for it rather than for a fixed time."""
+        return out and quiet > 0.3 and not children(pid)
 
     try:
-        read_until(lambda out: out.endswith(b"> ") or b"> \x1b[?2004h" in out, 60)
+        read_until(lambda out, _: out.endswith(b"> ") or b"> \x1b[?2004h" in out, 60)
         os.write(fd, line.encode())
-        read_until(lambda out: line.encode() in out, 60)
+        read_until(lambda out, _: line.encode() in out, 60)
         os.write(fd, b"\t")
-        screen = completed(60)
+        screen = read_until(completed, 60)
         os.write(fd, b"\t")
-        screen += completed(60)
+        screen += read_until(completed, 60)
     finally:
         os.kill(pid, 9)
         os.waitpid(pid, 0)

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 
-from pty_session import Terminal, serve
+from pty_session import Terminal, children, serve
 
 PROMPT = "] /> "
 # The scenarios read the server's watches (4lw wchp).
@@ -64,22 +64,6 @@ def await_watch_count(binary, address, count):
         if "zk_watch_count\t%d" % count in listed.stdout.split("\n"):
             return
         time.sleep(0.1)
-
-
-def children(pid):
-    """The process IDs of `pid`'s children (threads and children that end meanwhile are skipped)."""
-    found = []
-    try:
-        tasks = os.listdir("/proc/%d/task" % pid)
-    except OSError:
-        return found
-    for task in tasks:
-        try:
-            with open("/proc/%d/task/%s/children" % (pid, task)) as listed:
-                found += [int(child) for child in listed.read().split()]
-        except OSError:
-            pass
-    return found
 
 
 def await_no_watch(binary, address, path):

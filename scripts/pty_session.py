@@ -154,6 +154,22 @@ def tour(binary, home):
     return screens
 
 
+def children(pid):
+    """The process IDs of `pid`'s children (threads and children that end meanwhile are skipped)."""
+    found = []
+    try:
+        tasks = os.listdir("/proc/%d/task" % pid)
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open("/proc/%d/task/%s/children" % (pid, task)) as listed:
+                found += [int(child) for child in listed.read().split()]
+        except OSError:
+            pass
+    return found
+
+
 def serve(binary, port=0, options=()):
     """A `zk serve` on `port` (a free one with 0), once it serves; returns it and its port.
 

@@ -91,7 +91,7 @@ import ZooKeeperTestSupport
     /// they are outstanding no more, and each counts as an error of its code when it has one.
     @Test func requestsCancelledOnAFrozenConnectionAreNoLongerOutstanding() async throws {
         try await ZooKeeperServer.withServer { server in
-            let proxy = try await TCPProxy.start(upstreamPort: Int(server.connectString.split(separator: ":").last!)!)
+            let proxy = try await TCPProxy.start(upstreamPort: server.port)
             defer { proxy.stop() }
             // A session that outlives the test's freeze: only the cancellation ends the requests.
             var configuration = ZooKeeperClient.Configuration()

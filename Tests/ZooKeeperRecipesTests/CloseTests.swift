@@ -10,7 +10,7 @@ import ZooKeeperTestSupport
 @Suite(.timeLimit(.minutes(3))) struct CloseTests {
     @Test func closeSaysWhetherTheServerClosedTheSession() async throws {
         try await ZooKeeperServer.withServer { server in
-            let proxy = try await TCPProxy.start(upstreamPort: Int(server.connectString.split(separator: ":").last!)!)
+            let proxy = try await TCPProxy.start(upstreamPort: server.port)
             defer { proxy.stop() }
             let observer = try await ZooKeeperClient.connect(server.connectString)
             // Closed on the server: its ephemeral node is gone at once.

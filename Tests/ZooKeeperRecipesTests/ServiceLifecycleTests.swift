@@ -32,8 +32,6 @@ import ZooKeeperTestSupport
         return ContinuousClock.now - started
     }
 
-    static func port(of connectString: String) -> Int { Int(connectString.split(separator: ":").last!)! }
-
     @Test func aClientServiceClosesItsSessionAtGracefulShutdown() async throws {
         try await ZooKeeperServer.withServer { server in
             let observer = try await ZooKeeperClient.connect(server.connectString)
@@ -66,7 +64,7 @@ import ZooKeeperTestSupport
 
     @Test func aClientServiceShutsDownWhenTheServerIsDownOrTheConnectionFrozen() async throws {
         try await ZooKeeperServer.withServer { server in
-            let proxy = try await TCPProxy.start(upstreamPort: Self.port(of: server.connectString))
+            let proxy = try await TCPProxy.start(upstreamPort: server.port)
             defer { proxy.stop() }
             var configuration = ZooKeeperClient.Configuration()
             configuration.sessionTimeout = .seconds(30)
@@ -181,7 +179,7 @@ import ZooKeeperTestSupport
 
     @Test func recipeServicesShutDownWhenTheConnectionIsFrozen() async throws {
         try await ZooKeeperServer.withServer { server in
-            let proxy = try await TCPProxy.start(upstreamPort: Self.port(of: server.connectString))
+            let proxy = try await TCPProxy.start(upstreamPort: server.port)
             defer { proxy.stop() }
             var configuration = ZooKeeperClient.Configuration()
             configuration.sessionTimeout = .seconds(30)

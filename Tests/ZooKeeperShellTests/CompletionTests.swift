@@ -13,13 +13,14 @@ import ZooKeeperTestSupport
 
     /// What `shell` offers for `line` (scripts/complete_line.py), with zk on PATH.
     static func complete(_ shell: String, _ line: String, server: String? = nil) async throws -> ChildProcess.Result {
-        var environment = ProcessInfo.processInfo.environment
-        environment["PATH"] = ServeCommandTests.zk.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "")
-        environment["ZK_SERVER"] = server
-        environment["ZOOKEEPER_CONNECT"] = nil
         // A server that is up (named in the line or by ZK_SERVER) gets more than completion's one
         // second: it runs in this busy process. (No server answers at once: refused.)
-        environment["ZK_COMPLETION_TIMEOUT"] = "15"
+        var environment = ShellCommandTests.environment([
+            "PATH": ServeCommandTests.zk.deletingLastPathComponent().path + ":"
+                + (ProcessInfo.processInfo.environment["PATH"] ?? ""),
+            "ZK_COMPLETION_TIMEOUT": "15",
+        ])
+        environment["ZK_SERVER"] = server
         return try await ChildProcess.run(
             "/usr/bin/env",
             [
