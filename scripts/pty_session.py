@@ -135,8 +135,10 @@ def tour(binary, home):
     # A watch set with -w is announced when it fires.
     step("get -w /config\r", config_prompt)
     screens["watch-fired"] = step("set /config changed\r", "NodeDataChanged /config")
-    # The prompt is drawn again after the announcement: type on once it is.
-    screens["watch-fired"] += shell.expect(config_prompt)
+    # The prompt is drawn again after the announcement: type on once it is (it may have come in
+    # the same read as the announcement).
+    if config_prompt not in screens["watch-fired"].split("NodeDataChanged /config", 1)[1]:
+        screens["watch-fired"] += shell.expect(config_prompt)
     # Ctrl-R searches the history: "database" finds "get database-url", Enter runs it.
     # (Each key once the shell has shown what the one before did: libedit's search reads them
     # one by one.)
