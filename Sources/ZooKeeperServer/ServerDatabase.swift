@@ -387,8 +387,10 @@ struct ServerDatabase: Sendable {
                     CreateTTLRequest(fields: r.fields, ttl: -1), opCode: .create, context: context, zxid: zxid,
                     events: &events)
             case .create2(let r):
+                // Apache ZooKeeper before 3.8.2 reads a create2 inside a multi as a create, and so
+                // logs it: its replay skips a multi logged with a create2 in it (ZOOKEEPER-4026).
                 result = create(
-                    CreateTTLRequest(fields: r.fields, ttl: -1), opCode: .create2, context: context, zxid: zxid,
+                    CreateTTLRequest(fields: r.fields, ttl: -1), opCode: .create, context: context, zxid: zxid,
                     events: &events)
             case .createContainer(let r):
                 result = create(
