@@ -126,7 +126,7 @@ private func withTimeout(_ limit: Duration, _ body: @escaping @Sendable () async
         group.addTask { try await body() }
         group.addTask {
             try await Task.sleep(for: limit)
-            throw TimeoutError()
+            throw TimeoutError(after: limit, waitingFor: "the body to finish")
         }
         defer { group.cancelAll() }
         try await group.next()

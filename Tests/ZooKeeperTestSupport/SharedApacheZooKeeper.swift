@@ -66,7 +66,7 @@ public final class OpenedClients: @unchecked Sendable {
 
 /// Waits for the next element of a sequence, failing after `timeout`.
 public func next<S: AsyncSequence & Sendable>(
-    _ sequence: S, within timeout: Duration = .seconds(10)
+    _ sequence: S, within timeout: Duration = .seconds(10), fileID: String = #fileID, line: Int = #line
 ) async throws -> S.Element? where S.Element: Sendable {
     try await withThrowingTaskGroup(of: S.Element?.self) { group in
         group.addTask {
@@ -75,27 +75,34 @@ public func next<S: AsyncSequence & Sendable>(
         }
         group.addTask {
             try await Task.sleep(for: timeout)
-            throw TimeoutError()
+            throw TimeoutError(after: timeout, waitingFor: "the next element", fileID: fileID, line: line)
         }
         defer { group.cancelAll() }
         return try await group.next()!
     }
 }
 
-public struct TimeoutError: Error {
-    public init() {}
+/// A wait ran out: says where the test waited, for what and how long.
+public struct TimeoutError: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(after timeout: Duration, waitingFor what: String, fileID: String = #fileID, line: Int = #line) {
+        description = "waited \(timeout) at \(fileID):\(line) for \(what)"
+    }
 }
 
-/// Waits until `condition` holds, polling, failing after `timeout`.
+/// Waits until `condition` holds, polling, failing after `timeout` with an error that names the
+/// place and `what` (evaluated then: it can tell the state that was reached).
 public func eventually(
-    within timeout: Duration = .seconds(15), _ condition: () async throws -> Bool
+    within timeout: Duration = .seconds(15), waitingFor what: @autoclosure () -> String = "a condition",
+    fileID: String = #fileID, line: Int = #line, _ condition: () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return }
         try await Task.sleep(for: .milliseconds(50))
     }
-    throw TimeoutError()
+    throw TimeoutError(after: timeout, waitingFor: what(), fileID: fileID, line: line)
 }
 
 extension String {
@@ -104,7 +111,8 @@ extension String {
 
 /// Collects a sequence's elements until `done` holds for what was collected, failing after `timeout`.
 public func collect<S: AsyncSequence & Sendable>(
-    _ sequence: S, within timeout: Duration = .seconds(20), until done: @escaping @Sendable ([S.Element]) -> Bool
+    _ sequence: S, within timeout: Duration = .seconds(20), fileID: String = #fileID, line: Int = #line,
+    until done: @escaping @Sendable ([S.Element]) -> Bool
 ) async throws -> [S.Element] where S.Element: Sendable {
     try await withThrowingTaskGroup(of: [S.Element].self) { group in
         group.addTask {
@@ -117,7 +125,7 @@ public func collect<S: AsyncSequence & Sendable>(
         }
         group.addTask {
             try await Task.sleep(for: timeout)
-            throw TimeoutError()
+            throw TimeoutError(after: timeout, waitingFor: "enough elements", fileID: fileID, line: line)
         }
         defer { group.cancelAll() }
         return try await group.next()!

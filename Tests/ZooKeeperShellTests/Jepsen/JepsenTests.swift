@@ -98,7 +98,7 @@ struct JepsenRunner {
             group.addTask {
                 await lock.run(
                     holder: longHolder, client: clients[longHolder], control: control, hold: .seconds(8),
-                    writesLate: true)
+                    wait: .seconds(60), writesLate: true)
             }
             group.addTask { await shell.run(connectString: ensemble.connectString, control: control) }
             group.addTask {
@@ -168,7 +168,10 @@ struct JepsenRunner {
             do {
                 if fault == .isolateLockHolder {
                     // A cut in the first second of a turn finds the holder holding past its session.
-                    try await eventually(within: .seconds(120)) { lock.isHolding(longHolder, since: .seconds(1)) }
+                    try await eventually(
+                        within: .seconds(180),
+                        waitingFor: "the long lock holder to start a turn (\(lock.report(longHolder)))"
+                    ) { lock.isHolding(longHolder, since: .seconds(1)) }
                 }
                 what = try await nemesis.inject(fault, clients: clients)
                 try await Task.sleep(for: fault.held(for: settings.faultDuration))
@@ -187,7 +190,10 @@ struct JepsenRunner {
     /// Waits until the registers have had 20 more answers: the ensemble serves again.
     func progress(_ register: RegisterWorkload) async throws {
         let target = register.completedCount + 20
-        try await eventually(within: .seconds(120)) { register.completedCount >= target }
+        try await eventually(
+            within: .seconds(180),
+            waitingFor: "20 more register answers (\(register.completedCount + 20 - target) came)"
+        ) { register.completedCount >= target }
     }
 }
 

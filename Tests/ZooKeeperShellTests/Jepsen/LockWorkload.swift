@@ -33,10 +33,21 @@ final class LockWorkload: @unchecked Sendable {
     private var failures = 0
     /// The holders in their turn, and since when.
     private var holders: [Int: ContinuousClock.Instant] = [:]
+    /// Each holder's last failed acquisition, for a wait on it that runs out.
+    private var lastFailure: [Int: String] = [:]
 
     /// Whether `holder` got the lock less than `age` ago and still has it.
     func isHolding(_ holder: Int, since age: Duration) -> Bool {
         lock.withLock { holders[holder].map { ContinuousClock.now - $0 < age } ?? false }
+    }
+
+    /// What `holder` has done: its turns, whether it holds now, its last failure.
+    func report(_ holder: Int) -> String {
+        lock.withLock {
+            let holding = holders[holder].map { "holding for \(ContinuousClock.now - $0)" } ?? "not holding"
+            return "holder \(holder): \(turns.count { $0.holder == holder }) turns, \(holding), last failure: "
+                + (lastFailure[holder] ?? "none")
+        }
     }
 
     private func tick() -> Int {
@@ -57,14 +68,16 @@ final class LockWorkload: @unchecked Sendable {
 
     /// Takes turns until stopped, holding the lock `hold` each time (less when cancelled); a
     /// holder with `writesLate` makes a late write after losing the lock.
+    /// `wait` bounds each acquisition (a busy machine serves the queue ahead slowly; giving up
+    /// sends the holder to its end).
     func run(
         holder: Int, client: ZooKeeperClient, control: RunControl, hold: Duration = .milliseconds(30),
-        writesLate: Bool = false
+        wait: Duration = .seconds(10), writesLate: Bool = false
     ) async {
         let distributedLock = DistributedLock(client: client, path: Self.path)
         while !control.isStopped {
             do {
-                try await distributedLock.withLock(timeout: .seconds(10)) {
+                try await distributedLock.withLock(timeout: wait) {
                     let token = distributedLock.fencingToken ?? .min
                     var turn = Turn(
                         holder: holder, token: token, entered: self.tick(), left: 0, lost: false,
@@ -83,7 +96,10 @@ final class LockWorkload: @unchecked Sendable {
                     self.record(turn)
                 }
             } catch {
-                lock.withLock { failures += 1 }
+                lock.withLock {
+                    failures += 1
+                    lastFailure[holder] = "\(error)"
+                }
                 if writesLate { await writeLate(holder: holder) }
                 await backOff()
             }
