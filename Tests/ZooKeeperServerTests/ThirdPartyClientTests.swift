@@ -146,11 +146,17 @@ import ZooKeeperTestSupport
         }
     }
 
+    /// cli_mt prints from two threads: the one reading commands ("Creating …", a synchronous
+    /// call's "Error …", "Quitting…") and the one running completions and watchers. Each keeps
+    /// its order, but how they interleave depends on how fast replies come: they are compared
+    /// one after the other.
     static func cliMtLines(_ output: String) -> [String] {
-        output.split(separator: "\n").map(String.init).filter { line in
+        let lines = output.split(separator: "\n").map(String.init).filter { line in
             !line.isEmpty && !line.contains("ZOO_INFO") && !line.contains("ZOO_DEBUG") && !line.hasPrefix("time =")
                 && !line.contains("mtime") && !line.contains("ctime") && !line.contains("session id")
                 && !line.contains("ephemeralOwner")
         }
+        let isTyped = { (line: String) in ["Creating [", "Error ", "Quitting"].contains { line.hasPrefix($0) } }
+        return lines.filter(isTyped) + ["(completions and watch events:)"] + lines.filter { !isTyped($0) }
     }
 }
