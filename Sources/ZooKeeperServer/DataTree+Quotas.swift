@@ -8,6 +8,7 @@ import ZooKeeperProtocol
 /// `enforceQuota=false`.
 extension DataTree {
     static let quotaRoot = "/zookeeper/quota"
+    private static let quotaPrefix = quotaRoot + "/"
     static let limitsName = "zookeeper_limits"
     static let statsName = "zookeeper_stats"
 
@@ -17,7 +18,7 @@ extension DataTree {
     }
 
     private static func quotaPath(of path: String, named name: String) -> String? {
-        guard path.hasPrefix(quotaRoot + "/") else { return nil }
+        guard path.hasPrefix(quotaPrefix) else { return nil }
         let (parent, last) = NodePath.split(path)
         guard last == name, parent.count > quotaRoot.count else { return nil }
         return String(parent.dropFirst(quotaRoot.count))

@@ -33,19 +33,38 @@ struct DataTree: Sendable {
         nodes["/zookeeper/config"]!.aversion = -1
     }
 
-    /// A tree of exactly these nodes, with children and ephemerals derived from them. Each
-    /// parent gets its children in the order given, as Apache ZooKeeper's do when it loads a
-    /// snapshot (written in ``preorder``).
-    init(nodes restored: [(path: String, node: DataNode)]) {
-        for (path, var node) in restored {
-            node.children = JavaHashSet()
-            node.acl = aclLists.insert(node.acl).memberAfterInsert
-            nodes[path] = node
-        }
-        for (path, _) in restored where path != "/" {
-            let (parent, name) = NodePath.split(path)
-            nodes[parent]?.children.insert(name)
-            if let owner = nodes[path]?.ephemeralOwner { rememberEphemeral(path, owner: owner) }
+    /// The tree a snapshot holds: its nodes, with children and ephemerals derived from them.
+    /// Each parent gets its children in the order given, as Apache ZooKeeper's do when it loads
+    /// a snapshot (written in ``preorder``). `parents` tells where each node's parent is in
+    /// `restored` (-1 for the root, and for a node without one, which is left out of the tree's
+    /// children), so that no parent is looked up by its path.
+    init(restoring restored: [SnapshotNode], parents: [Int32]) {
+        nodes.reserveCapacity(restored.count)
+        var childCounts = [Int32](repeating: 0, count: restored.count)
+        for parent in parents where parent >= 0 { childCounts[Int(parent)] += 1 }
+        // The snapshot's ACL numbers stand for lists interned here once each.
+        var interned: [Int64: [ACL]] = [:]
+        // Where each node went (a path given twice goes where it went first).
+        var places = [Int32](repeating: 0, count: restored.count)
+        for (index, entry) in restored.enumerated() {
+            var node = DataNode(entry)
+            if let acl = interned[entry.aclKey] {
+                node.acl = acl
+            } else {
+                node.acl = aclLists.insert(entry.acl).memberAfterInsert
+                interned[entry.aclKey] = node.acl
+            }
+            if childCounts[index] > 8 { node.children.reserveCapacity(Int(childCounts[index])) }
+            let path = entry.path
+            let (place, replaced) = nodes.set(path, node)
+            places[index] = Int32(place)
+            // A path given twice keeps the children it has.
+            if let replaced { nodes.modify(at: place) { $0.children = replaced.children } }
+            rememberEphemeral(path, owner: node.ephemeralOwner)
+            let parent = parents[index]
+            guard parent >= 0 else { continue }
+            let name = NodePath.split(path).name
+            nodes.modify(at: Int(places[Int(parent)])) { $0.children.insert(name) }
             if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.insert(ExactString(quotaPath)) }
         }
     }

@@ -42,6 +42,38 @@ struct ExactDictionary<Value: Sendable>: Sendable {
         }
     }
 
+    /// Sets the value of `key` and returns its place, which ``modify(at:_:)`` takes instead of
+    /// the key (saving a lookup) until the next removal.
+    /// The value it replaced, if any, comes back too.
+    mutating func set(_ key: String, _ value: Value) -> (place: Int, replaced: Value?) {
+        let key = ExactString(key)
+        if let place = places.updateValue(Int32(values.count), forKey: key).map(Int.init) {
+            places[key] = Int32(place)
+            let replaced = values[place]
+            values[place] = value
+            return (place, replaced)
+        }
+        keys.append(key)
+        values.append(value)
+        return (values.count - 1, nil)
+    }
+
+    /// The place of `key`'s value, for ``modify(at:_:)``.
+    func place(of key: String) -> Int? {
+        places[ExactString(key)].map(Int.init)
+    }
+
+    /// Changes the value at a place ``set(_:_:)`` returned.
+    mutating func modify<Result>(at place: Int, _ body: (inout Value) -> Result) -> Result {
+        body(&values[place]!)
+    }
+
+    mutating func reserveCapacity(_ count: Int) {
+        places.reserveCapacity(count)
+        keys.reserveCapacity(count)
+        values.reserveCapacity(count)
+    }
+
     var count: Int { values.count }
     var isEmpty: Bool { values.isEmpty }
 

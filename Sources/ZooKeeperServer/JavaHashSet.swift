@@ -38,10 +38,13 @@ struct JavaHashSet: Sendable {
     @discardableResult
     mutating func insert(_ element: String) -> Bool {
         let key = ExactString(element)
-        guard entries[key] == nil else { return false }
-        if storedCapacity == 0 { storedCapacity = initialCapacity }
         let hash = Self.spreadHash(element)
-        entries[key] = (hash, nextSequence)
+        // One lookup: the element goes in, and what was there, if anything, goes back.
+        if let present = entries.updateValue((hash, nextSequence), forKey: key) {
+            entries[key] = present
+            return false
+        }
+        if storedCapacity == 0 { storedCapacity = initialCapacity }
         nextSequence += 1
         // A chain longer than eight in a small table makes Java resize instead of building a
         // tree; the table holds at most 48 elements then, so counting them is cheap.
@@ -52,6 +55,11 @@ struct JavaHashSet: Sendable {
         }
         if entries.count > capacity / 4 * 3 { storedCapacity *= 2 }
         return true
+    }
+
+    /// Makes room for `count` elements without changing Java's capacity (the order stays).
+    mutating func reserveCapacity(_ count: Int) {
+        entries.reserveCapacity(count)
     }
 
     /// Where an element stands in Java's iteration order: its spread hash and insertion sequence.

@@ -192,6 +192,29 @@ import ZooKeeperTestSupport
         #expect(log.end == .corrupt(offset: good.records[3].offset, reason: "checksum mismatch"))
     }
 
+    /// Apache ZooKeeper writes snapshots depth first, but loads any order with parents before
+    /// children: so does the store, each parent's children in the order listed, and a node
+    /// before its parent is refused.
+    @Test func aSnapshotListedBreadthFirstLoadsTheSameTree() throws {
+        let stat = PersistedStat(
+            czxid: 1, mzxid: 1, ctime: 0, mtime: 0, version: 0, cversion: 0, aversion: 0, ephemeralOwner: 0, pzxid: 1)
+        func snapshot(_ paths: [String]) -> ByteBuffer {
+            SnapshotFile(sessions: [], nodes: paths.map { ($0, nil, ACL.openUnsafe, stat) }).encoded()
+        }
+        let paths = ["/", "/b", "/a", "/b/y", "/a/x", "/b/y/z", "/b/w", "/zookeeper", "/zookeeper/quota"]
+        let tree = try SnapshotFile(bytes: snapshot(paths)).dataTree
+        #expect(tree.nodeCount == paths.count)
+        #expect(tree["/b"]?.children.ordered.sorted() == ["w", "y"])
+        #expect(tree["/b/y"]?.children.ordered == ["z"])
+        #expect(tree["/a"]?.children.ordered == ["x"])
+        #expect(tree.preorder.map(\.path).sorted() == paths.sorted())
+        // The same tree listed depth first, as written: equal node for node.
+        let depthFirst = try SnapshotFile(bytes: snapshot(tree.preorder.map(\.path))).dataTree
+        #expect(depthFirst.preorder.map(\.path) == tree.preorder.map(\.path))
+        #expect(throws: DataFileError.self) { try SnapshotFile(bytes: snapshot(["/", "/a/x", "/a"])) }
+        #expect(throws: DataFileError.self) { try SnapshotFile(bytes: snapshot(["/", "/a", "/b/y", "/b"])) }
+    }
+
     @Test func badFilesFailWithOneLine() throws {
         let snapshot = try Self.bytes("snapshot.1b")
         let log = try Self.bytes("log.1")

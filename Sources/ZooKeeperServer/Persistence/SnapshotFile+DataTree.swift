@@ -10,7 +10,7 @@ extension SnapshotFile {
 
     /// The tree the snapshot holds.
     var dataTree: DataTree {
-        DataTree(nodes: nodes.map { ($0.path, DataNode($0)) })
+        DataTree(restoring: nodes, parents: parents.count == nodes.count ? parents : ParentsFirst.places(of: nodes))
     }
 }
 

@@ -121,6 +121,8 @@ public struct SnapshotFile: Sendable {
     public var nodes: [SnapshotNode]
     /// The tree digest the server recorded (zxid, digest version, digest), if any.
     public var digest: (zxid: Int64, version: Int32, value: Int64)?
+    /// Where in `nodes` each node's parent is (-1 for the root), found while reading a file.
+    private(set) var parents: [Int32] = []
 
     /// The ACL number Apache ZooKeeper uses for world:anyone with every permission, which it
     /// leaves out of the cache.
@@ -186,25 +188,32 @@ public struct SnapshotFile: Sendable {
                 aclCache.append((key, acl))
             }
             nodes = []
-            var known: Set<String> = []
+            var order = ParentsFirst()
+            var last: (key: Int64, acl: [ACL])? = nil
             while true {
                 let path = try buffer.readJuteNonNullString()
                 if path == "/" { break }
                 let data = try buffer.readJuteBuffer()
                 let aclKey = try buffer.readJuteLong()
                 let stat = try PersistedStat(from: &buffer)
-                guard let acl = acls[aclKey] else {
-                    throw failure("node \(path) names ACL \(aclKey), not in the cache")
+                if last?.key != aclKey {
+                    guard let acl = acls[aclKey] else {
+                        throw failure("node \(path) names ACL \(aclKey), not in the cache")
+                    }
+                    last = (aclKey, acl)
                 }
                 let nodePath = path.isEmpty ? "/" : path
                 if !path.isEmpty {
-                    let parent = NodePath.split(nodePath).parent
-                    guard known.contains(parent) else { throw failure("node \(path) comes before its parent") }
+                    guard let parent = order.parent(of: nodePath, nodes) else {
+                        throw failure("node \(path) comes before its parent")
+                    }
+                    parents.append(parent)
                 } else {
                     guard nodes.isEmpty else { throw failure("a second root node") }
+                    parents.append(-1)
                 }
-                known.insert(nodePath)
-                nodes.append(SnapshotNode(path: nodePath, data: data, acl: acl, aclKey: aclKey, stat: stat))
+                order.came(nodePath, at: Int32(nodes.count))
+                nodes.append(SnapshotNode(path: nodePath, data: data, acl: last!.acl, aclKey: aclKey, stat: stat))
             }
             guard nodes.first?.path == "/" else { throw failure("a snapshot without a root node") }
             var adler = Adler32()
@@ -289,5 +298,41 @@ public struct SnapshotFile: Sendable {
     /// then `.gz` or `.snappy` when compressed.
     public static func fileName(zxid: Int64, compression: SnapshotCompression = .none) -> String {
         "snapshot." + String(UInt64(bitPattern: zxid), radix: 16) + compression.fileExtension
+    }
+}
+
+/// Finds each node's parent among the nodes before it (Apache ZooKeeper requires it there).
+/// Snapshots list the tree depth first, so the parent is one of the last node's ancestors: a
+/// stack of them answers without hashing. A file in another order is looked up in every path
+/// that came before.
+struct ParentsFirst {
+    /// The last node and its ancestors, the root first, with their places in the node list.
+    private var ancestors: [(path: String, place: Int32)] = []
+    /// Every path so far, once a node's parent was not among the ancestors.
+    private var known: [ExactString: Int32]?
+
+    /// The place of `path`'s parent in `earlier`, nil when it is not there.
+    mutating func parent(of path: String, _ earlier: [SnapshotNode]) -> Int32? {
+        let parent = ExactString(NodePath.split(path).parent)
+        if known == nil {
+            while let last = ancestors.last, ExactString(last.path) != parent { ancestors.removeLast() }
+            if let found = ancestors.last { return found.place }
+            known = Dictionary(
+                earlier.enumerated().map { (ExactString($1.path), Int32($0)) }, uniquingKeysWith: { $1 })
+        }
+        return known![parent]
+    }
+
+    mutating func came(_ path: String, at place: Int32) {
+        if known == nil { ancestors.append((path, place)) } else { known![ExactString(path)] = place }
+    }
+
+    /// The parents' places of nodes listed parents first (-1 for the root and the orphans).
+    static func places(of nodes: [SnapshotNode]) -> [Int32] {
+        var order = ParentsFirst()
+        return nodes.enumerated().map { index, node in
+            defer { order.came(node.path, at: Int32(index)) }
+            return node.path == "/" ? -1 : order.parent(of: node.path, nodes) ?? -1
+        }
     }
 }
