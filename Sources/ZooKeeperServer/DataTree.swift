@@ -42,28 +42,31 @@ struct DataTree: Sendable {
         nodes.reserveCapacity(restored.count)
         var childCounts = [Int32](repeating: 0, count: restored.count)
         for parent in parents where parent >= 0 { childCounts[Int(parent)] += 1 }
-        // The snapshot's ACL numbers stand for lists interned here once each.
+        // The snapshot's ACL numbers stand for lists interned here once each; most nodes have
+        // the last one's.
         var interned: [Int64: [ACL]] = [:]
+        var last: (key: Int64, acl: [ACL])? = nil
         // Where each node went (a path given twice goes where it went first).
         var places = [Int32](repeating: 0, count: restored.count)
         for (index, entry) in restored.enumerated() {
             var node = DataNode(entry)
-            if let acl = interned[entry.aclKey] {
-                node.acl = acl
-            } else {
-                node.acl = aclLists.insert(entry.acl).memberAfterInsert
-                interned[entry.aclKey] = node.acl
+            if last?.key != entry.aclKey {
+                let acl = interned[entry.aclKey] ?? aclLists.insert(entry.acl).memberAfterInsert
+                interned[entry.aclKey] = acl
+                last = (entry.aclKey, acl)
             }
+            node.acl = last!.acl
             if childCounts[index] > 8 { node.children.reserveCapacity(Int(childCounts[index])) }
             let path = entry.path
+            let owner = node.ephemeralOwner
             let (place, replaced) = nodes.set(path, node)
             places[index] = Int32(place)
             // A path given twice keeps the children it has.
             if let replaced { nodes.modify(at: place) { $0.children = replaced.children } }
-            rememberEphemeral(path, owner: node.ephemeralOwner)
+            rememberEphemeral(path, owner: owner)
             let parent = parents[index]
             guard parent >= 0 else { continue }
-            let name = NodePath.split(path).name
+            let name = NodePath.name(of: path)
             nodes.modify(at: Int(places[Int(parent)])) { $0.children.insert(name) }
             if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.insert(ExactString(quotaPath)) }
         }

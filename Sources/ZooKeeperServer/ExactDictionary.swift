@@ -45,7 +45,7 @@ struct ExactDictionary<Value: Sendable>: Sendable {
     /// Sets the value of `key` and returns its place, which ``modify(at:_:)`` takes instead of
     /// the key (saving a lookup) until the next removal.
     /// The value it replaced, if any, comes back too.
-    mutating func set(_ key: String, _ value: Value) -> (place: Int, replaced: Value?) {
+    mutating func set(_ key: String, _ value: consuming Value) -> (place: Int, replaced: Value?) {
         let key = ExactString(key)
         if let place = places.updateValue(Int32(values.count), forKey: key).map(Int.init) {
             places[key] = Int32(place)

@@ -313,14 +313,13 @@ struct ParentsFirst {
 
     /// The place of `path`'s parent in `earlier`, nil when it is not there.
     mutating func parent(of path: String, _ earlier: [SnapshotNode]) -> Int32? {
-        let parent = ExactString(NodePath.split(path).parent)
         if known == nil {
-            while let last = ancestors.last, ExactString(last.path) != parent { ancestors.removeLast() }
+            while let last = ancestors.last, !NodePath.isParent(last.path, of: path) { ancestors.removeLast() }
             if let found = ancestors.last { return found.place }
             known = Dictionary(
                 earlier.enumerated().map { (ExactString($1.path), Int32($0)) }, uniquingKeysWith: { $1 })
         }
-        return known![parent]
+        return known![ExactString(NodePath.split(path).parent)]
     }
 
     mutating func came(_ path: String, at place: Int32) {
