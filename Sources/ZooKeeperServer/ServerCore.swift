@@ -96,6 +96,9 @@ final class ServerCore: @unchecked Sendable {
         for problem in recovered.skippedSnapshots {
             logger.warning("skipping a damaged snapshot", metadata: ["problem": "\(problem)"])
         }
+        for name in recovered.removedTemporaryFiles {
+            logger.info("removed a file an interrupted write left", metadata: ["file": "\(name)"])
+        }
         if let snapshot = recovered.snapshot {
             database.restore(tree: snapshot.dataTree, lastZxid: recovered.snapshotZxid)
             for session in snapshot.sessions {

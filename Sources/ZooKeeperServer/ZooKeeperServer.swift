@@ -135,9 +135,12 @@ public final class ZooKeeperServer: Sendable {
         core.closeStore()
     }
 
-    /// Waits until the server is shut down; throws if it stopped because its data directory failed.
+    /// Waits until the server is shut down (its data directory closed, a snapshot being written
+    /// finished); throws if it stopped because its data directory failed.
     public func waitUntilClosed() async throws {
         try await channel.closeFuture.get()
+        // A shutdown closes the listening channel first and the data directory last.
+        if let stop = stopping.withLockedValue({ $0 }) { try? await stop.value }
         if let reason = failure.withLockedValue({ $0 }) {
             throw ServerStopped(reason: reason)
         }

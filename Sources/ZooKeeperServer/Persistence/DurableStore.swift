@@ -32,6 +32,8 @@ final class DurableStore: @unchecked Sendable {
         var truncatedBytes: Int
         /// Newer snapshots passed over because they were damaged.
         var skippedSnapshots: [DataFileError]
+        /// Files a write cut short left (`snapshot.<zxid>.tmp`), removed.
+        var removedTemporaryFiles: [String]
     }
 
     /// A snapshot to write: the tree and sessions at `zxid` (the tree is a value: the server
@@ -77,6 +79,7 @@ final class DurableStore: @unchecked Sendable {
         } catch {
             throw DataDirectoryError(description: "\(error)")
         }
+        let removed = removeTemporaryFiles(in: files.path)
         let store = DurableStore(directory: files.path, compression: compression)
         let (found, skipped) = files.newestValidSnapshot()
         let snapshotZxid = found?.file.zxid ?? 0
@@ -127,7 +130,7 @@ final class DurableStore: @unchecked Sendable {
             store,
             Recovered(
                 snapshot: found?.snapshot, snapshotZxid: snapshotZxid, records: records, truncatedBytes: truncated,
-                skippedSnapshots: skipped)
+                skippedSnapshots: skipped, removedTemporaryFiles: removed)
         )
     }
 
@@ -195,6 +198,27 @@ final class DurableStore: @unchecked Sendable {
                 )
             }
         }
+    }
+
+    /// Removes what an interrupted ``writeAtomically(_:name:)`` left (a snapshot or an epoch
+    /// file with `.tmp` after its name), which nothing reads: a snapshot's is as large as the tree.
+    private static func removeTemporaryFiles(in directory: String) -> [String] {
+        guard let handle = opendir(directory) else { return [] }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name.hasSuffix(".tmp") else { continue }
+            let stem = String(name.dropLast(4))
+            if DataDirectory.zxid(in: stem, prefix: "snapshot") != nil
+                || ["acceptedEpoch", "currentEpoch"].contains(stem)
+            {
+                names.append(name)
+            }
+        }
+        closedir(handle)
+        return names.filter { unlink(directory + "/" + $0) == 0 }
     }
 
     private static func read(_ path: String) throws -> ByteBuffer {
