@@ -81,18 +81,13 @@ import ZooKeeperTestSupport
     @Test func everyAcknowledgedWriteSurvivesKill9() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let arguments = ["--data-dir", directory, "--snapshot-every", "500"]
-        // The first run picks a free port itself; the restart takes the same one back.
-        let (server, address) = try await ServeProcess.start(arguments)
-        let port = Int(address.split(separator: ":").last!)!
         var configuration = ZooKeeperClient.Configuration()
         configuration.connectTimeout = .seconds(20)
         configuration.sessionTimeout = .seconds(10)
         // A create issued after the kill waits for a reconnect that cannot come until the writers
         // have stopped: it must give up instead (generously, since each write is fsynced).
         configuration.requestTimeout = .seconds(30)
-        let zk = try await ZooKeeperClient.connect("127.0.0.1:\(port)", configuration: configuration)
-        try await zk.create("/w")
+        let (server, restart, zk) = try await Self.serveProcess(directory, snapshotEvery: 500, configuration)
         let acknowledged = Locked<[String]>([])
         let killed = Locked(false)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -122,25 +117,44 @@ import ZooKeeperTestSupport
             try await group.waitForAll()
         }
         try await zk.close()
-        let (restarted, _) = try await ServeProcess.start(port: port, arguments)
-        do {
-            let reader = try await ZooKeeperClient.connect("127.0.0.1:\(port)", configuration: configuration)
-            let present = Set(try await reader.getChildren("/w"))
-            let paths = acknowledged.withLock { $0 }
-            let lost = paths.filter { !present.contains(String($0.dropFirst(3))) }
-            #expect(lost.isEmpty, "\(lost.count) acknowledged writes lost, e.g. \(lost.prefix(5))")
-            #expect(paths.count >= 1000)
-            print(
-                "kill -9: \(paths.count) acknowledged writes, all \(lost.isEmpty ? "present" : "NOT present") after restart"
-            )
-            try await reader.close()
-        } catch {
+        let present = try await restart()
+        let paths = acknowledged.withLock { $0 }
+        let lost = paths.filter { !present.contains($0) }
+        #expect(lost.isEmpty, "\(lost.count) acknowledged writes lost, e.g. \(lost.prefix(5))")
+        #expect(paths.count >= 1000)
+        print(
+            "kill -9: \(paths.count) acknowledged writes, all \(lost.isEmpty ? "present" : "NOT present") after restart"
+        )
+    }
+
+    /// zk serve in a process of its own on `directory`, and a client of it that created /w;
+    /// `restart` starts it again on the same port (the first run picks a free one itself) and
+    /// directory, and returns the paths under /w then.
+    static func serveProcess(
+        _ directory: String, snapshotEvery: Int, _ configuration: ZooKeeperClient.Configuration
+    ) async throws -> (Process, restart: @Sendable () async throws -> Set<String>, ZooKeeperClient) {
+        let arguments = ["--data-dir", directory, "--snapshot-every", "\(snapshotEvery)"]
+        let (server, address) = try await ServeProcess.start(arguments)
+        let port = Int(address.split(separator: ":").last!)!
+        let zk = try await ZooKeeperClient.connect("127.0.0.1:\(port)", configuration: configuration)
+        try await zk.create("/w")
+        let restart: @Sendable () async throws -> Set<String> = {
+            let (restarted, _) = try await ServeProcess.start(port: port, arguments)
+            let present: Set<String>
+            do {
+                let reader = try await ZooKeeperClient.connect("127.0.0.1:\(port)", configuration: configuration)
+                present = Set(try await reader.getChildren("/w").map { "/w/" + $0 })
+                try await reader.close()
+            } catch {
+                restarted.terminate()
+                await ChildProcess.waitUntilExit(restarted)
+                throw error
+            }
             restarted.terminate()
             await ChildProcess.waitUntilExit(restarted)
-            throw error
+            return present
         }
-        restarted.terminate()
-        await ChildProcess.waitUntilExit(restarted)
+        return (server, restart, zk)
     }
 
     /// SIGTERM while writes go on and snapshots are being written (one falls due every ten
@@ -150,15 +164,11 @@ import ZooKeeperTestSupport
     @Test func sigtermDuringSnapshotsLeavesNoHalfWrittenFile() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let arguments = ["--data-dir", directory, "--snapshot-every", "10"]
-        let (server, address) = try await ServeProcess.start(arguments)
-        let port = Int(address.split(separator: ":").last!)!
         var configuration = ZooKeeperClient.Configuration()
         configuration.connectTimeout = .seconds(60)
         configuration.sessionTimeout = .seconds(30)
         configuration.requestTimeout = .seconds(60)
-        let zk = try await ZooKeeperClient.connect("127.0.0.1:\(port)", configuration: configuration)
-        try await zk.create("/w")
+        let (server, restart, zk) = try await Self.serveProcess(directory, snapshotEvery: 10, configuration)
         let acknowledged = Locked<[String]>([])
         let writer = Task {
             let data = [UInt8](repeating: 7, count: 64 * 1024)
@@ -179,12 +189,8 @@ import ZooKeeperTestSupport
         let files = try FileManager.default.contentsOfDirectory(atPath: directory + "/version-2")
         #expect(files.filter { $0.hasSuffix(".tmp") }.isEmpty, "left: \(files.sorted())")
         try? await zk.close()
-        let (restarted, _) = try await ServeProcess.start(port: port, arguments)
-        defer { restarted.terminate() }
-        let reader = try await ZooKeeperClient.connect("127.0.0.1:\(port)", configuration: configuration)
-        let present = Set(try await reader.getChildren("/w").map { "/w/" + $0 })
+        let present = try await restart()
         #expect(acknowledged.withLock { $0 }.filter { !present.contains($0) }.isEmpty)
-        try await reader.close()
     }
 
     /// What a write cut short leaves (a snapshot's or an epoch file's `.tmp`) is removed at
