@@ -43,8 +43,7 @@ struct ExactDictionary<Value: Sendable>: Sendable {
     }
 
     /// Sets the value of `key` and returns its place, which ``modify(at:_:)`` takes instead of
-    /// the key (saving a lookup) until the next removal.
-    /// The value it replaced, if any, comes back too.
+    /// the key (saving a lookup) until the next removal, with the value it replaced, if any.
     mutating func set(_ key: String, _ value: consuming Value) -> (place: Int, replaced: Value?) {
         let key = ExactString(key)
         if let place = places.updateValue(Int32(values.count), forKey: key).map(Int.init) {
@@ -56,11 +55,6 @@ struct ExactDictionary<Value: Sendable>: Sendable {
         keys.append(key)
         values.append(value)
         return (values.count - 1, nil)
-    }
-
-    /// The place of `key`'s value, for ``modify(at:_:)``.
-    func place(of key: String) -> Int? {
-        places[ExactString(key)].map(Int.init)
     }
 
     /// Changes the value at a place ``set(_:_:)`` returned.

@@ -140,7 +140,8 @@ public struct DataDirectory: Sendable {
         return stat(path, &info) == 0
     }
 
-    private static func list(_ path: String) throws(DataFileError) -> [String] {
+    /// The names in a directory ("." and ".." included).
+    static func list(_ path: String) throws(DataFileError) -> [String] {
         guard let handle = opendir(path) else { throw DataFileError(path, String(cString: strerror(errno))) }
         defer { closedir(handle) }
         var names: [String] = []

@@ -182,42 +182,28 @@ final class DurableStore: @unchecked Sendable {
     /// is refused rather than read as empty.
     private static func refuseEarlierFormat(_ dataDirectory: String) throws {
         guard !DataDirectory.isDirectory(dataDirectory + "/" + DataDirectory.versionDirectory),
-            let handle = opendir(dataDirectory)
+            let names = try? DataDirectory.list(dataDirectory)
         else { return }
-        defer { closedir(handle) }
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if DataDirectory.zxid(in: name, prefix: "log") != nil
-                || DataDirectory.zxid(in: name, prefix: "snapshot") != nil
-            {
-                throw DataDirectoryError(
-                    description:
-                        "data directory \(dataDirectory) holds \(name) at its top level: the format of zk serve before it kept Apache ZooKeeper's (version-2), which it cannot read; move those files away"
-                )
-            }
+        for name in names
+        where DataDirectory.zxid(in: name, prefix: "log") != nil
+            || DataDirectory.zxid(in: name, prefix: "snapshot") != nil
+        {
+            throw DataDirectoryError(
+                description:
+                    "data directory \(dataDirectory) holds \(name) at its top level: the format of zk serve before it kept Apache ZooKeeper's (version-2), which it cannot read; move those files away"
+            )
         }
     }
 
     /// Removes what an interrupted ``writeAtomically(_:name:)`` left (a snapshot or an epoch
     /// file with `.tmp` after its name), which nothing reads: a snapshot's is as large as the tree.
     private static func removeTemporaryFiles(in directory: String) -> [String] {
-        guard let handle = opendir(directory) else { return [] }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            guard name.hasSuffix(".tmp") else { continue }
+        let names = ((try? DataDirectory.list(directory)) ?? []).filter { name in
+            guard name.hasSuffix(".tmp") else { return false }
             let stem = String(name.dropLast(4))
-            if DataDirectory.zxid(in: stem, prefix: "snapshot") != nil
+            return DataDirectory.zxid(in: stem, prefix: "snapshot") != nil
                 || ["acceptedEpoch", "currentEpoch"].contains(stem)
-            {
-                names.append(name)
-            }
         }
-        closedir(handle)
         return names.filter { unlink(directory + "/" + $0) == 0 }
     }
 
