@@ -53,7 +53,10 @@ import ZooKeeperTestSupport
             // The holder lets go: the third client gets in at once, nobody stands in its way.
             holding.cancel()
             _ = await holding.result
-            try await withTimeout(.seconds(30)) { try await waiter.hold(third, path) {} }
+            // A stray contender in its way would keep it out.
+            try await withTimeout(.seconds(30), waitingFor: "the third client to take the lock") {
+                try await waiter.hold(third, path) {}
+            }
         }
     }
 
@@ -116,20 +119,6 @@ import ZooKeeperTestSupport
             await #expect(throws: CancellationError.self) { try await looping.value }
             try await eventually(within: .seconds(30)) { try await !zk.checkWatches(root, type: .any) }
         }
-    }
-}
-
-/// Runs `body`, failing with `TimeoutError` if it takes longer than `limit` (a lock that cannot be
-/// taken because a stray contender is in the way).
-private func withTimeout(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws {
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            throw TimeoutError(after: limit, waitingFor: "the body to finish")
-        }
-        defer { group.cancelAll() }
-        try await group.next()
     }
 }
 

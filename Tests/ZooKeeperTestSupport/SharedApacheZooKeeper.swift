@@ -68,14 +68,23 @@ public final class OpenedClients: @unchecked Sendable {
 public func next<S: AsyncSequence & Sendable>(
     _ sequence: S, within timeout: Duration = .seconds(10), fileID: String = #fileID, line: Int = #line
 ) async throws -> S.Element? where S.Element: Sendable {
-    try await withThrowingTaskGroup(of: S.Element?.self) { group in
-        group.addTask {
-            var iterator = sequence.makeAsyncIterator()
-            return try await iterator.next()
-        }
+    try await withTimeout(timeout, waitingFor: "the next element", fileID: fileID, line: line) {
+        var iterator = sequence.makeAsyncIterator()
+        return try await iterator.next()
+    }
+}
+
+/// Runs `body`, failing with a ``TimeoutError`` that names the place and `what` when it takes
+/// longer than `timeout` (`body` is cancelled then).
+public func withTimeout<T: Sendable>(
+    _ timeout: Duration, waitingFor what: String, fileID: String = #fileID, line: Int = #line,
+    _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await body() }
         group.addTask {
             try await Task.sleep(for: timeout)
-            throw TimeoutError(after: timeout, waitingFor: "the next element", fileID: fileID, line: line)
+            throw TimeoutError(after: timeout, waitingFor: what, fileID: fileID, line: line)
         }
         defer { group.cancelAll() }
         return try await group.next()!
@@ -114,20 +123,12 @@ public func collect<S: AsyncSequence & Sendable>(
     _ sequence: S, within timeout: Duration = .seconds(20), fileID: String = #fileID, line: Int = #line,
     until done: @escaping @Sendable ([S.Element]) -> Bool
 ) async throws -> [S.Element] where S.Element: Sendable {
-    try await withThrowingTaskGroup(of: [S.Element].self) { group in
-        group.addTask {
-            var collected: [S.Element] = []
-            for try await element in sequence {
-                collected.append(element)
-                if done(collected) { break }
-            }
-            return collected
+    try await withTimeout(timeout, waitingFor: "enough elements", fileID: fileID, line: line) {
+        var collected: [S.Element] = []
+        for try await element in sequence {
+            collected.append(element)
+            if done(collected) { break }
         }
-        group.addTask {
-            try await Task.sleep(for: timeout)
-            throw TimeoutError(after: timeout, waitingFor: "enough elements", fileID: fileID, line: line)
-        }
-        defer { group.cancelAll() }
-        return try await group.next()!
+        return collected
     }
 }

@@ -189,11 +189,10 @@ struct JepsenRunner {
 
     /// Waits until the registers have had 20 more answers: the ensemble serves again.
     func progress(_ register: RegisterWorkload) async throws {
-        let target = register.completedCount + 20
+        let start = register.completedCount
         try await eventually(
-            within: .seconds(180),
-            waitingFor: "20 more register answers (\(register.completedCount + 20 - target) came)"
-        ) { register.completedCount >= target }
+            within: .seconds(180), waitingFor: "20 more register answers (\(register.completedCount - start) came)"
+        ) { register.completedCount >= start + 20 }
     }
 }
 
