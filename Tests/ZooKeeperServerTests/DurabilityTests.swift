@@ -78,6 +78,57 @@ import ZooKeeperTestSupport
         try await restarted.shutdown()
     }
 
+    /// A tree of thousands of nodes (a parent of 4,000 children, a chain forty deep with leaves
+    /// at every level, ephemeral nodes, several ACLs), most of it in a snapshot and the rest in
+    /// the log: a restart brings back every node, stat and ACL, and the wide parent lists its
+    /// children in the same order.
+    @Test func aLargeTreeIsRecoveredExactlyWithItsChildrenInOrder() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let configuration = Self.configuration(directory, snapshotEvery: 100)
+        let server = try await ZooKeeperServer.start(configuration: configuration)
+        var clientConfiguration = ZooKeeperClient.Configuration()
+        clientConfiguration.sessionTimeout = .seconds(60)
+        let zk = try await ZooKeeperClient.connect(server.connectString, configuration: clientConfiguration)
+        let readOnly = [ACL(permissions: .read, id: .anyone)]
+        try await zk.create("/wide")
+        for batch in stride(from: 0, to: 4000, by: 500) {
+            try await zk.multi(
+                (batch..<batch + 500).map { index in
+                    .create(
+                        "/wide/c-\(index * 7919 % 100_000)", data: Array("\(index)".utf8),
+                        acl: index % 100 == 0 ? readOnly : ACL.openUnsafe)
+                })
+        }
+        var path = "/deep"
+        for level in 0..<40 {
+            try await zk.create(path, data: [UInt8(level)])
+            for leaf in 0..<3 { try await zk.create(path + "-leaf\(leaf)") }
+            path += "/d\(level)"
+        }
+        try await zk.create("/eph")
+        for index in 0..<200 { try await zk.create("/eph/e-\(index)", mode: .ephemeral) }
+        try await zk.setData("/wide", data: [9])
+        let order = try await zk.getChildren("/wide")
+        let before = try await Self.dump(zk)
+        let session = try await zk.session()
+        try await server.shutdown()
+        #expect(try DataDirectory(directory).snapshots.contains { $0.zxid > 0 })
+
+        let restarted = try await ZooKeeperServer.start(configuration: configuration)
+        var resume = clientConfiguration
+        resume.resumeSession = session.credentials
+        resume.recreateSessionOnExpiry = false
+        let again = try await ZooKeeperClient.connect(restarted.connectString, configuration: resume)
+        #expect(try await again.getChildren("/wide") == order)
+        let after = try await Self.dump(again)
+        #expect(after.count == before.count)
+        #expect(after == before, "differences: \(after.difference(from: before).prefix(5).map { "\($0)" })")
+        try await again.close()
+        try await zk.close()
+        try await restarted.shutdown()
+    }
+
     @Test func everyAcknowledgedWriteSurvivesKill9() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
