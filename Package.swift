@@ -129,6 +129,7 @@ let package = Package(
                 "ZooKeeper",
                 "ZooKeeperServer",
                 "ZooKeeperShell",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),

@@ -197,20 +197,21 @@ def main():
     # (e)
     say("## Ecosystem costs (bench/Microbench)")
     say("")
-    say(f"In one process: {parameters['count']} sequential `getData` calls of 100 bytes on the embedded server "
-        "per run, by a client made without metrics or tracing backends (it then has no instruments: its request "
-        "path checks one optional), with swift-prometheus's metrics factory, and with that and an in-memory "
-        "tracer; recording the server's `mntr` figures into swift-prometheus; writing the JSON of `zk --json get "
-        "-s` with JSONEncoder. The one-shot table above has the JSON path end to end.")
+    say(f"In one process: {int(parameters['count']) // 5} sequential `getData` calls of 100 bytes on the embedded "
+        f"server per run, {int(parameters['runs']) * 5} runs each, taking turns, by three clients on one event loop "
+        "(the server on another): one made without metrics or tracing backends (it then has no instruments: its "
+        "request path checks one optional), one with swift-prometheus's metrics factory, and one with that and an "
+        "in-memory tracer; recording the server's `mntr` figures into swift-prometheus; writing the JSON of `zk "
+        "--json get -s` with JSONEncoder. The one-shot table above has the JSON path end to end.")
     say("")
-    reference = results.median("microsecondsPerOp", "ecosystem", op="getData, no backends")
+    no_backends = results.median("microsecondsPerOp", "ecosystem", op="getData, no backends")
     rows = []
     for record in results.groups.items():
         (section, _, _, op), _ = record
         if section != "ecosystem":
             continue
         value = results.median("microsecondsPerOp", "ecosystem", op=op)
-        rows.append([op, number(value, 2), ratio(value, reference) if op.startswith("getData") else "–"])
+        rows.append([op, number(value, 2), ratio(value, no_backends) if op.startswith("getData") else "–"])
     say(table(["what", "µs per call", "vs no backends"], rows))
     say("")
 

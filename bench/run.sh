@@ -275,7 +275,9 @@ SERVER_PID=$APACHE_DISK_PID stop_server
 # --- (e) What metrics, tracing and the shell's JSON writing cost, in process (bench/Microbench).
 log "(e) ecosystem costs: requests without and with metrics and tracing, the server's metrics, JSON"
 make -s microbench >&2
-"$PWD/.build/release/ZooKeeperMicrobench" "$COUNT" "$((RUNS * 2 - 1))" | record section=ecosystem
+# Many short rounds (each in another order) rather than a few long ones: the machine's drift
+# then falls on every client alike.
+"$PWD/.build/release/ZooKeeperMicrobench" "$((COUNT / 5))" "$((RUNS * 5))" | record section=ecosystem
 
 python3 bench/report.py "$RAW" \
     "count=$COUNT size=$SIZE window=$WINDOW batch=$BATCH runs=$RUNS oneshot_runs=$ONESHOT_RUNS loaders=$LOADERS durable_count=$DURABLE_COUNT scale=$SCALE watches=$WATCHES quick=$QUICK load_before=$LOAD_BEFORE load_after=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ,)" \
