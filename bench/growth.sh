@@ -25,6 +25,8 @@ else
 fi
 LATENCY=${LATENCY:-2000}
 SNAP=${SNAP:-2000}
+# Which servers to measure (zkserve, apache).
+KINDS=${KINDS:-"zkserve apache"}
 SESSION_TIMEOUT=${SESSION_TIMEOUT:-30000}
 log() { echo "bench: $*" >&2; }
 
@@ -38,8 +40,23 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ,)
 cpu_of() { awk -v tick="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); print ($12 + $13) / tick }' "/proc/$1/stat"; }
 rss_bytes() { awk '/VmRSS/ { print $2 * 1024 }' "/proc/$1/status"; }
 heap_bytes() { jcmd "$1" GC.class_histogram | awk '/^Total/ { print $3 }'; }
-# Apache's retained heap, zk serve's RSS.
-memory_of() { if [ "$KIND" = apache ]; then heap_bytes "$SERVER_PID"; else rss_bytes "$SERVER_PID"; fi; }
+# zk serve's RSS once it has settled: a snapshot written in the background holds a copy of what
+# the writes since it began changed, freed when it is on disk (the last create of a run can fall
+# on a snapshot), so wait until the RSS has stopped falling for three seconds (at most 60).
+settled_rss() {
+    local previous current steady=0 tries=0
+    previous=$(rss_bytes "$SERVER_PID")
+    while [ "$steady" -lt 3 ] && [ "$tries" -lt 60 ]; do
+        sleep 1
+        current=$(rss_bytes "$SERVER_PID")
+        if [ "$current" -lt $((previous - previous / 100)) ]; then steady=0; else steady=$((steady + 1)); fi
+        previous=$current
+        tries=$((tries + 1))
+    done
+    echo "$previous"
+}
+# Apache's retained heap (after the full GC the histogram makes), zk serve's settled RSS.
+memory_of() { if [ "$KIND" = apache ]; then heap_bytes "$SERVER_PID"; else settled_rss; fi; }
 zkb() { "$ZK" -s "$SERVER" --connect-timeout 120 bench --json "$@"; }
 
 # emit KEY=VALUE...: one JSON object of these fields (numbers where they parse).
@@ -153,11 +170,11 @@ sessions() {
 }
 
 for count in $ZNODES; do
-    for kind in zkserve apache; do znodes "$kind" "$count"; done
+    for kind in $KINDS; do znodes "$kind" "$count"; done
 done
 for count in $SESSIONS; do
     for pings in 3 12; do
-        for kind in zkserve apache; do sessions "$kind" "$count" "$pings"; done
+        for kind in $KINDS; do sessions "$kind" "$count" "$pings"; done
     done
 done
 

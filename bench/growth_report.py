@@ -39,8 +39,9 @@ print(f"Znodes of 100 bytes created by `zk bench --keep` (4 sessions). Throughpu
       "create, set, get, delete); client CPU is zk bench's own. p99: one request at a time "
       f"(`zk bench --latency`, {params['latency']} sets and gets). Restart: from start until srvr names the mode, "
       "on the data directory just written. p99 during snapshots: sets one at a time on the restarted server, "
-      f"which snapshots every {params['snap']} transactions. Memory: zk serve's RSS growth, Apache's retained heap "
-      "growth (after a full GC) per znode.\n")
+      f"which snapshots every {params['snap']} transactions. Memory: zk serve's RSS growth once settled (after "
+      "the snapshot a run's last creates may start: its copy of what changed meanwhile is freed when it is on "
+      "disk), Apache's retained heap growth (after a full GC) per znode.\n")
 print("| znodes | zk serve ops/s | Apache ops/s | ratio | zk serve CPU µs/op | Apache CPU µs/op | ratio "
       "| zk bench CPU µs/op (vs zk serve / Apache) | p99 ms zk serve / Apache | p99 ms during snapshots zk serve / Apache "
       "| restart s zk serve / Apache | ratio | bytes/znode zk serve / Apache | ratio |")
