@@ -35,9 +35,9 @@ struct DataTree: Sendable {
 
     /// The tree a snapshot holds: its nodes, with children and ephemerals derived from them.
     /// Each parent gets its children in the order given, as Apache ZooKeeper's do when it loads
-    /// a snapshot (written in ``preorder``). `parents` tells where each node's parent is in
-    /// `restored` (-1 for the root, and for a node without one, which is left out of the tree's
-    /// children), so that no parent is looked up by its path.
+    /// a snapshot (written in ``visitInPreorder(_:)``). `parents` tells where each node's parent
+    /// is in `restored` (-1 for the root, and for a node without one, which is left out of the
+    /// tree's children), so that no parent is looked up by its path.
     init(restoring restored: [SnapshotNode], parents: [Int32]) {
         nodes.reserveCapacity(restored.count)
         var childCounts = [Int32](repeating: 0, count: restored.count)
@@ -78,18 +78,16 @@ struct DataTree: Sendable {
         }
     }
 
-    /// Every node, parents before their children and children in their listed order: the order
-    /// of Apache ZooKeeper's snapshots.
-    var preorder: [(path: String, node: DataNode)] {
-        var result: [(path: String, node: DataNode)] = []
-        result.reserveCapacity(nodes.count)
+    /// Visits every node, parents before their children and children in their listed order: the
+    /// order of Apache ZooKeeper's snapshots. Each node is lent where it lies, not copied.
+    func visitInPreorder(_ visit: (_ path: String, _ node: borrowing DataNode) -> Void) {
         var pending = ["/"]
         while let path = pending.popLast() {
-            guard let node = nodes[path] else { continue }
-            result.append((path, node))
-            pending.append(contentsOf: node.children.ordered.reversed().map { Self.childPath(path, $0) })
+            nodes.withValue(forKey: path) { node in
+                visit(path, node)
+                for name in node.children.ordered.reversed() { pending.append(Self.childPath(path, name)) }
+            }
         }
-        return result
     }
 
     subscript(path: String) -> DataNode? { nodes[path] }

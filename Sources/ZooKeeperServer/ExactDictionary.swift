@@ -42,6 +42,17 @@ struct ExactDictionary<Value: Sendable>: Sendable {
         }
     }
 
+    /// Lends the value of `key` to `body` where it lies, without a copy; nil when absent.
+    func withValue<Result>(forKey key: String, _ body: (borrowing Value) -> Result) -> Result? {
+        guard let place = places[ExactString(key)] else { return nil }
+        return values.withUnsafeBufferPointer { values in
+            switch values[Int(place)] {
+            case .some(let value): body(value)
+            case .none: nil
+            }
+        }
+    }
+
     /// Sets the value of `key` and returns its place, which ``modify(at:_:)`` takes instead of
     /// the key (saving a lookup) until the next removal, with the value it replaced, if any.
     mutating func set(_ key: String, _ value: consuming Value) -> (place: Int, replaced: Value?) {

@@ -2,10 +2,18 @@ import ZooKeeperProtocol
 
 extension SnapshotFile {
     /// A snapshot of a tree (in Apache ZooKeeper's order, parents first) and of sessions.
+    /// One walk of the tree, each node read where it lies.
     init(tree: DataTree, sessions: [(id: Int64, timeout: Int32)]) {
-        self.init(
-            sessions: sessions,
-            nodes: tree.preorder.map { path, node in (path, node.data, node.acl, PersistedStat(node)) })
+        var numbering = ACLNumbering()
+        var nodes: [SnapshotNode] = []
+        nodes.reserveCapacity(tree.nodeCount)
+        tree.visitInPreorder { path, node in
+            nodes.append(
+                SnapshotNode(
+                    path: path, data: node.data, acl: node.acl, aclKey: numbering.key(of: node.acl),
+                    stat: PersistedStat(node)))
+        }
+        self.init(sessions: sessions, aclCache: numbering.cache, nodes: nodes)
     }
 
     /// The tree the snapshot holds.

@@ -136,24 +136,23 @@ public struct SnapshotFile: Sendable {
         nodes: [(path: String, data: [UInt8]?, acl: [ACL], stat: PersistedStat)],
         digest: (zxid: Int64, version: Int32, value: Int64)? = nil
     ) {
+        var numbering = ACLNumbering()
+        let nodes = nodes.map { node in
+            SnapshotNode(
+                path: node.path, data: node.data, acl: node.acl, aclKey: numbering.key(of: node.acl), stat: node.stat)
+        }
+        self.init(sessions: sessions, aclCache: numbering.cache, nodes: nodes, digest: digest)
+    }
+
+    /// A snapshot of nodes already numbered by their ACL (see ``ACLNumbering``).
+    init(
+        sessions: [(id: Int64, timeout: Int32)], aclCache: [(key: Int64, acl: [ACL])], nodes: [SnapshotNode],
+        digest: (zxid: Int64, version: Int32, value: Int64)? = nil
+    ) {
         header = DataFileHeader(magic: DataFileHeader.snapshotMagic)
         self.sessions = sessions
-        var keys: [[ACL]: Int64] = [ACL.openUnsafe: Self.openUnsafeACLKey]
-        aclCache = []
-        self.nodes = []
-        self.nodes.reserveCapacity(nodes.count)
-        for node in nodes {
-            let key: Int64
-            if let known = keys[node.acl] {
-                key = known
-            } else {
-                key = Int64(aclCache.count + 1)
-                keys[node.acl] = key
-                aclCache.append((key, node.acl))
-            }
-            self.nodes.append(
-                SnapshotNode(path: node.path, data: node.data, acl: node.acl, aclKey: key, stat: node.stat))
-        }
+        self.aclCache = aclCache
+        self.nodes = nodes
         self.digest = digest
     }
 
@@ -298,6 +297,31 @@ public struct SnapshotFile: Sendable {
     /// then `.gz` or `.snappy` when compressed.
     public static func fileName(zxid: Int64, compression: SnapshotCompression = .none) -> String {
         "snapshot." + String(UInt64(bitPattern: zxid), radix: 16) + compression.fileExtension
+    }
+}
+
+/// Numbers each distinct ACL list from 1 in order of first use, as Apache ZooKeeper numbers its
+/// ACL cache; world:anyone with every permission is ``SnapshotFile/openUnsafeACLKey``, left out.
+struct ACLNumbering {
+    private var keys: [[ACL]: Int64] = [ACL.openUnsafe: SnapshotFile.openUnsafeACLKey]
+    /// Neighbouring nodes mostly share a list, and a tree's lists are interned: comparing with
+    /// the last one is then one identity check instead of hashing the list.
+    private var last: (acl: [ACL], key: Int64) = (ACL.openUnsafe, SnapshotFile.openUnsafeACLKey)
+    /// Each numbered list under its number, in order.
+    private(set) var cache: [(key: Int64, acl: [ACL])] = []
+
+    mutating func key(of acl: [ACL]) -> Int64 {
+        if acl == last.acl { return last.key }
+        let key: Int64
+        if let known = keys[acl] {
+            key = known
+        } else {
+            key = Int64(cache.count + 1)
+            keys[acl] = key
+            cache.append((key, acl))
+        }
+        last = (acl, key)
+        return key
     }
 }
 
