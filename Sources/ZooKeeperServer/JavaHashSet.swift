@@ -115,8 +115,17 @@ struct JavaHashSet: Sendable {
     /// Java's `HashMap.hash` of a string: its `hashCode` (over UTF-16 code units) with the high
     /// half folded into the low half.
     static func spreadHash(_ string: String) -> UInt32 {
-        var hash: UInt32 = 0
-        for unit in string.utf16 { hash = hash &* 31 &+ UInt32(unit) }
+        // An ASCII name's UTF-16 code units are its bytes: hashing them skips transcoding.
+        var string = string
+        let ascii: UInt32? = string.withUTF8 { bytes in
+            var hash: UInt32 = 0
+            for byte in bytes {
+                guard byte < 0x80 else { return nil }
+                hash = hash &* 31 &+ UInt32(byte)
+            }
+            return hash
+        }
+        let hash = ascii ?? string.utf16.reduce(0) { $0 &* 31 &+ UInt32($1) }
         return hash ^ (hash >> 16)
     }
 }
