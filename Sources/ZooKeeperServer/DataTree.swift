@@ -9,6 +9,9 @@ struct DataTree: Sendable {
     private(set) var nodes = ExactDictionary<DataNode>()
     /// Ephemeral node paths by owning session.
     private var ephemerals: [Int64: Set<ExactString>] = [:]
+    /// Containers and TTL nodes, which the reaper checks (Apache keeps them apart too): checking
+    /// every node would take the event loop for a good part of a second at a million nodes.
+    private var reapable: Set<ExactString> = []
     /// Paths with a quota (a `zookeeper_limits` node under /zookeeper/quota), whose usage the
     /// tree keeps in their `zookeeper_stats` node.
     var quotaPaths: Set<ExactString> = []
@@ -70,6 +73,7 @@ struct DataTree: Sendable {
             // A path given twice keeps the children it has.
             if let replaced { nodes.modify(at: place) { $0.children = replaced.children } }
             rememberEphemeral(path, owner: owner)
+            if entry.stat.isContainer || entry.stat.ttl != nil { reapable.insert(ExactString(path)) }
             let parent = parents[index]
             guard parent >= 0 else { continue }
             let name = NodePath.name(of: path)
@@ -121,6 +125,7 @@ struct DataTree: Sendable {
         nodes[parent]!.childrenCreated &+= 1
         nodes[parent]!.pzxid = zxid
         if mode.isEphemeral { rememberEphemeral(path, owner: owner) }
+        if mode.isContainer || mode.isTTL { reapable.insert(ExactString(path)) }
         quotaNodeCreated(path)
         updateQuotaUsage(of: path, bytes: data?.count ?? 0, count: 1)
     }
@@ -135,6 +140,7 @@ struct DataTree: Sendable {
         undoLog?.append(.deleted(path: path, node: node, place: place))
         if let pzxid = nodes[parent]?.pzxid, zxid > pzxid { nodes[parent]!.pzxid = zxid }
         forgetEphemeral(path, owner: node.ephemeralOwner)
+        reapable.remove(ExactString(path))
         if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.remove(ExactString(quotaPath)) }
         updateQuotaUsage(of: path, bytes: -(node.data?.count ?? 0), count: -1)
     }
@@ -191,8 +197,9 @@ struct DataTree: Sendable {
     /// Containers with no children that once had some, and TTL nodes with no children whose
     /// time-to-live has passed since their last change: what the server's reaper deletes.
     func expiredContainersAndTTLs(now: Int64) -> [String] {
-        nodes.pairs.compactMap { path, node in
-            guard node.children.isEmpty else { return nil }
+        reapable.compactMap { key in
+            let path = key.string
+            guard let node = nodes[path], node.children.isEmpty else { return nil }
             if node.mode.isContainer && node.childrenCreated > 0 { return path }
             if node.mode.isTTL && now - node.mtime > node.ttl { return path }
             return nil
@@ -251,12 +258,14 @@ struct DataTree: Sendable {
                 let (parent, name) = NodePath.split(path)
                 nodes[parent]?.children.undoInsert(name, capacity: capacity)
                 forgetEphemeral(path, owner: node.ephemeralOwner)
+                reapable.remove(ExactString(path))
                 if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.remove(ExactString(quotaPath)) }
             case .deleted(let path, let node, let place):
                 nodes[path] = node
                 let (parent, name) = NodePath.split(path)
                 if let place { nodes[parent]?.children.restore(name, at: place) }
                 rememberEphemeral(path, owner: node.ephemeralOwner)
+                if node.mode.isContainer || node.mode.isTTL { reapable.insert(ExactString(path)) }
                 if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.insert(ExactString(quotaPath)) }
             case .changed(let path, var fields):
                 guard nodes[path] != nil else { continue }

@@ -210,6 +210,58 @@ import ZooKeeperTestSupport
         }
     }
 
+    /// The reaper checks the containers and TTL nodes the tree keeps apart, not every node: those
+    /// that come back from a data directory (snapshot or log) are among them.
+    @Test(arguments: [3, 100_000])
+    func containersAndTTLNodesFromADataDirectoryAreReaped(snapshotEvery: Int) async throws {
+        let directory = try DurabilityTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var configuration = DurabilityTests.configuration(directory, snapshotEvery: snapshotEvery)
+        configuration.extendedTypesEnabled = true
+        configuration.containerCheckInterval = .seconds(3600)
+        let first = try await ZooKeeperServer.start(configuration: configuration)
+        let writer = try await Self.client(first.connectString)
+        try await writer.create("/c", mode: .container)
+        try await writer.create("/c/x")
+        try await writer.create("/ttl", mode: .persistentWithTTL, ttl: .milliseconds(200))
+        try await writer.create("/kept")
+        try await writer.close()
+        try await first.shutdown()
+
+        configuration.containerCheckInterval = .milliseconds(100)
+        let second = try await ZooKeeperServer.start(configuration: configuration)
+        let zk = try await Self.client(second.connectString)
+        try await zk.delete("/c/x")
+        try await eventually(waitingFor: "the restored container and TTL node to be reaped") {
+            let container = try await zk.exists("/c")
+            let ttl = try await zk.exists("/ttl")
+            return container == nil && ttl == nil
+        }
+        #expect(try await zk.exists("/kept") != nil)
+        try await zk.close()
+        try await second.shutdown()
+    }
+
+    /// A container that a failed multi deleted and put back is reaped once empty.
+    @Test func aContainerAFailedMultiPutBackIsReaped() async throws {
+        var configuration = Self.configuration()
+        configuration.containerCheckInterval = .milliseconds(100)
+        try await ZooKeeperServer.withServer(configuration: configuration) { server in
+            let zk = try await Self.client(server.connectString)
+            try await zk.create("/c", mode: .container)
+            try await zk.create("/c/y")
+            await #expect(throws: ZooKeeperError.self) {
+                try await zk.multi([.delete("/c/y"), .delete("/c"), .create("/missing/x")])
+            }
+            #expect(try await zk.getChildren("/c") == ["y"])
+            try await zk.delete("/c/y")
+            try await eventually(waitingFor: "the container put back to be reaped") {
+                try await zk.exists("/c") == nil
+            }
+            try await zk.close()
+        }
+    }
+
     @Test func theSuperUserBypassesACLs() async throws {
         var configuration = Self.configuration()
         configuration.superDigest = Id.digest(user: "super", password: "secret").id
