@@ -117,7 +117,9 @@ final class ServerCore: @unchecked Sendable {
             database.replay(record)
         }
         durableZxid = database.lastZxid
-        if recovered.snapshot == nil { try store.writeInitialSnapshot(currentSnapshot(), zxid: database.lastZxid) }
+        if recovered.snapshot == nil {
+            try store.writeInitialSnapshot(tree: database.tree, sessions: openSessions, zxid: database.lastZxid)
+        }
         database.journaling = true
         self.store = store
         logger.info(
@@ -187,10 +189,6 @@ final class ServerCore: @unchecked Sendable {
 
     /// Called when the data directory fails: the server stops.
     var onFatalError: ((String) -> Void)?
-
-    private func currentSnapshot() -> SnapshotFile {
-        SnapshotFile(tree: database.tree, sessions: openSessions)
-    }
 
     /// The open sessions and their timeouts, by id.
     private var openSessions: [(id: Int64, timeout: Int32)] {

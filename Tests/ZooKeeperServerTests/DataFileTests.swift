@@ -112,6 +112,27 @@ import ZooKeeperTestSupport
         }
     }
 
+    /// The server encodes its tree in one walk, in two parts: the same bytes as a snapshot made
+    /// from the listed nodes, one seal over both parts, and the tree Apache's file held.
+    @Test func aTreeEncodesAsItsListedNodesDo() throws {
+        let apache = try SnapshotFile(bytes: try Self.bytes("snapshot.1b"))
+        let tree = apache.dataTree
+        var listed: [(path: String, data: [UInt8]?, acl: [ACL], stat: PersistedStat)] = []
+        tree.visitInPreorder { path, node in listed.append((path, node.data, node.acl, PersistedStat(node))) }
+        let parts = SnapshotFile.encoded(tree: tree, sessions: apache.sessions)
+        var whole = ByteBuffer()
+        for part in parts { whole.writeImmutableBuffer(part) }
+        #expect(parts.count == 2)
+        let expected = SnapshotFile(sessions: apache.sessions, nodes: listed).encoded()
+        #expect(Array(whole.readableBytesView) == Array(expected.readableBytesView))
+        let reread = try SnapshotFile(bytes: whole)
+        #expect(reread.aclCache.count > 1)
+        func contents(_ snapshot: SnapshotFile) -> [String: String] {
+            Dictionary(uniqueKeysWithValues: snapshot.nodes.map { ($0.path, "\($0.data as Any) \($0.acl) \($0.stat)") })
+        }
+        #expect(contents(reread) == contents(apache))
+    }
+
     @Test func aSnapshotHoldsTheTreeSessionsAndACLs() throws {
         let snapshot = try SnapshotFile(bytes: try Self.bytes("snapshot.1b"))
         let nodes = Dictionary(uniqueKeysWithValues: snapshot.nodes.map { ($0.path, $0) })

@@ -153,7 +153,7 @@ final class DurableStore: @unchecked Sendable {
                 self.logDescriptor = -1
                 self.snapshotThread.runIfActive(eventLoop: loop) {
                     try self.writeSnapshot(
-                        SnapshotFile(tree: snapshot.tree, sessions: snapshot.sessions), zxid: snapshot.zxid)
+                        SnapshotFile.encoded(tree: snapshot.tree, sessions: snapshot.sessions), zxid: snapshot.zxid)
                 }.cascade(to: snapshot.written)
             }
         }.flatMapError { error in
@@ -164,8 +164,8 @@ final class DurableStore: @unchecked Sendable {
 
     /// Writes a snapshot now, before anything is logged: Apache ZooKeeper refuses to start on
     /// logs without a snapshot (`zookeeper.snapshot.trust.empty`), and writes one when it starts.
-    func writeInitialSnapshot(_ snapshot: SnapshotFile, zxid: Int64) throws {
-        try writeSnapshot(snapshot, zxid: zxid)
+    func writeInitialSnapshot(tree: DataTree, sessions: [(id: Int64, timeout: Int32)], zxid: Int64) throws {
+        try writeSnapshot(SnapshotFile.encoded(tree: tree, sessions: sessions), zxid: zxid)
     }
 
     func close() {
@@ -233,22 +233,30 @@ final class DurableStore: @unchecked Sendable {
         }
     }
 
-    /// Writes a file whole through a temporary one, fsynced and renamed into place.
-    private func writeAtomically(_ bytes: ByteBuffer, name: String) throws {
+    /// Writes a file whole (its parts one after another) through a temporary one, fsynced and
+    /// renamed into place.
+    private func writeAtomically(_ parts: [ByteBuffer], name: String) throws {
         let temporary = path(name + ".tmp")
         let descriptor = Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { throw DataDirectoryError(description: "cannot write \(temporary)") }
         defer { Glibc.close(descriptor) }
-        try write(bytes, to: descriptor)
+        for part in parts { try write(part, to: descriptor) }
         guard fsync(descriptor) == 0, rename(temporary, path(name)) == 0 else {
             throw DataDirectoryError(description: "cannot write \(path(name)): \(errno)")
         }
         try syncDirectory()
     }
 
-    private func writeSnapshot(_ snapshot: SnapshotFile, zxid: Int64) throws {
-        try writeAtomically(
-            compression.compress(snapshot.encoded()), name: SnapshotFile.fileName(zxid: zxid, compression: compression))
+    /// Writes a snapshot's uncompressed bytes, given in parts.
+    private func writeSnapshot(_ parts: [ByteBuffer], zxid: Int64) throws {
+        let name = SnapshotFile.fileName(zxid: zxid, compression: compression)
+        if compression == .none {
+            try writeAtomically(parts, name: name)
+        } else {
+            var whole = ByteBuffer()
+            for part in parts { whole.writeImmutableBuffer(part) }
+            try writeAtomically([compression.compress(whole)], name: name)
+        }
         try removeFilesBefore(snapshotZxid: zxid)
     }
 
@@ -261,7 +269,7 @@ final class DurableStore: @unchecked Sendable {
             {
                 continue
             }
-            try writeAtomically(ByteBuffer(string: String(epoch)), name: name)
+            try writeAtomically([ByteBuffer(string: String(epoch))], name: name)
         }
     }
 

@@ -137,22 +137,13 @@ public struct SnapshotFile: Sendable {
         digest: (zxid: Int64, version: Int32, value: Int64)? = nil
     ) {
         var numbering = ACLNumbering()
-        let nodes = nodes.map { node in
+        self.nodes = nodes.map { node in
             SnapshotNode(
                 path: node.path, data: node.data, acl: node.acl, aclKey: numbering.key(of: node.acl), stat: node.stat)
         }
-        self.init(sessions: sessions, aclCache: numbering.cache, nodes: nodes, digest: digest)
-    }
-
-    /// A snapshot of nodes already numbered by their ACL (see ``ACLNumbering``).
-    init(
-        sessions: [(id: Int64, timeout: Int32)], aclCache: [(key: Int64, acl: [ACL])], nodes: [SnapshotNode],
-        digest: (zxid: Int64, version: Int32, value: Int64)? = nil
-    ) {
         header = DataFileHeader(magic: DataFileHeader.snapshotMagic)
         self.sessions = sessions
-        self.aclCache = aclCache
-        self.nodes = nodes
+        aclCache = numbering.cache
         self.digest = digest
     }
 
@@ -260,23 +251,8 @@ public struct SnapshotFile: Sendable {
     /// The uncompressed bytes.
     public func encoded() -> ByteBuffer {
         var buffer = ByteBuffer()
-        header.encode(into: &buffer)
-        buffer.writeJuteInt(Int32(sessions.count))
-        for session in sessions {
-            buffer.writeJuteLong(session.id)
-            buffer.writeJuteInt(session.timeout)
-        }
-        buffer.writeJuteInt(Int32(aclCache.count))
-        for (key, acl) in aclCache {
-            buffer.writeJuteLong(key)
-            buffer.writeJuteACLs(acl)
-        }
-        for node in nodes {
-            buffer.writeJuteString(node.path == "/" ? "" : node.path)
-            buffer.writeJuteBuffer(node.data)
-            buffer.writeJuteLong(node.aclKey)
-            node.stat.encode(into: &buffer)
-        }
+        Self.encodeHead(header, sessions: sessions, aclCache: aclCache, into: &buffer)
+        for node in nodes { Self.encodeNode(node.path, node.data, node.aclKey, node.stat, into: &buffer) }
         buffer.writeJuteString("/")
         Self.seal(&buffer)
         if let digest {
@@ -288,8 +264,39 @@ public struct SnapshotFile: Sendable {
         return buffer
     }
 
-    private static func seal(_ buffer: inout ByteBuffer) {
-        buffer.writeJuteLong(Int64(Adler32.checksum(buffer.readableBytesView)))
+    /// The header, the sessions and the ACL cache: what comes before the nodes.
+    static func encodeHead(
+        _ header: DataFileHeader, sessions: [(id: Int64, timeout: Int32)], aclCache: [(key: Int64, acl: [ACL])],
+        into buffer: inout ByteBuffer
+    ) {
+        header.encode(into: &buffer)
+        buffer.writeJuteInt(Int32(sessions.count))
+        for session in sessions {
+            buffer.writeJuteLong(session.id)
+            buffer.writeJuteInt(session.timeout)
+        }
+        buffer.writeJuteInt(Int32(aclCache.count))
+        for (key, acl) in aclCache {
+            buffer.writeJuteLong(key)
+            buffer.writeJuteACLs(acl)
+        }
+    }
+
+    static func encodeNode(
+        _ path: String, _ data: [UInt8]?, _ aclKey: Int64, _ stat: PersistedStat, into buffer: inout ByteBuffer
+    ) {
+        buffer.writeJuteString(path == "/" ? "" : path)
+        buffer.writeJuteBuffer(data)
+        buffer.writeJuteLong(aclKey)
+        stat.encode(into: &buffer)
+    }
+
+    /// Appends the checksum of everything before it (`earlier`, then `buffer`) and "/".
+    static func seal(_ buffer: inout ByteBuffer, after earlier: ByteBuffer? = nil) {
+        var adler = Adler32()
+        if let earlier { adler.update(earlier.readableBytesView) }
+        adler.update(buffer.readableBytesView)
+        buffer.writeJuteLong(Int64(adler.value))
         buffer.writeJuteString("/")
     }
 
