@@ -73,7 +73,7 @@ struct DataTree: Sendable {
             // A path given twice keeps the children it has.
             if let replaced { nodes.modify(at: place) { $0.children = replaced.children } }
             rememberEphemeral(path, owner: owner)
-            if entry.stat.isContainer || entry.stat.ttl != nil { reapable.insert(ExactString(path)) }
+            rememberReapable(path, mode: entry.stat.mode)
             let parent = parents[index]
             guard parent >= 0 else { continue }
             let name = NodePath.name(of: path)
@@ -125,7 +125,7 @@ struct DataTree: Sendable {
         nodes[parent]!.childrenCreated &+= 1
         nodes[parent]!.pzxid = zxid
         if mode.isEphemeral { rememberEphemeral(path, owner: owner) }
-        if mode.isContainer || mode.isTTL { reapable.insert(ExactString(path)) }
+        rememberReapable(path, mode: mode)
         quotaNodeCreated(path)
         updateQuotaUsage(of: path, bytes: data?.count ?? 0, count: 1)
     }
@@ -211,6 +211,11 @@ struct DataTree: Sendable {
         ephemerals[owner, default: []].insert(ExactString(path))
     }
 
+    /// Containers and TTL nodes are the reaper's to check.
+    private mutating func rememberReapable(_ path: String, mode: CreateMode) {
+        if mode.isContainer || mode.isTTL { reapable.insert(ExactString(path)) }
+    }
+
     private mutating func forgetEphemeral(_ path: String, owner: Int64) {
         guard owner != 0 else { return }
         ephemerals[owner]?.remove(ExactString(path))
@@ -265,7 +270,7 @@ struct DataTree: Sendable {
                 let (parent, name) = NodePath.split(path)
                 if let place { nodes[parent]?.children.restore(name, at: place) }
                 rememberEphemeral(path, owner: node.ephemeralOwner)
-                if node.mode.isContainer || node.mode.isTTL { reapable.insert(ExactString(path)) }
+                rememberReapable(path, mode: node.mode)
                 if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.insert(ExactString(quotaPath)) }
             case .changed(let path, var fields):
                 guard nodes[path] != nil else { continue }

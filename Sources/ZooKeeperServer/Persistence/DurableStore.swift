@@ -202,7 +202,7 @@ final class DurableStore: @unchecked Sendable {
             guard name.hasSuffix(".tmp") else { return false }
             let stem = String(name.dropLast(4))
             return DataDirectory.zxid(in: stem, prefix: "snapshot") != nil
-                || ["acceptedEpoch", "currentEpoch"].contains(stem)
+                || Self.epochFiles.contains(stem)
         }
         return names.filter { unlink(directory + "/" + $0) == 0 }
     }
@@ -260,10 +260,13 @@ final class DurableStore: @unchecked Sendable {
         try removeFilesBefore(snapshotZxid: zxid)
     }
 
+    /// The files holding the epoch, as a quorum member of Apache ZooKeeper keeps them.
+    private static let epochFiles = ["acceptedEpoch", "currentEpoch"]
+
     /// `acceptedEpoch` and `currentEpoch`, as a quorum member of Apache ZooKeeper keeps them
     /// (the epoch in decimal), unless they already say so.
     private func writeEpochs(_ epoch: Int64) throws {
-        for name in ["acceptedEpoch", "currentEpoch"] {
+        for name in Self.epochFiles {
             if let bytes = try? DataDirectory.readFile(path(name)),
                 let value = Int64(String(decoding: bytes.readableBytesView, as: UTF8.self)), value >= epoch
             {

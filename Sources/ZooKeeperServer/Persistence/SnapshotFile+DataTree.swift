@@ -40,15 +40,18 @@ extension PersistedStat {
     }
 }
 
+extension PersistedStat {
+    /// The mode of the node, as far as its stat tells: not whether it was sequential.
+    var mode: CreateMode {
+        isContainer ? .container : ttl != nil ? .persistentWithTTL : ephemeralSession != nil ? .ephemeral : .persistent
+    }
+}
+
 extension DataNode {
     /// A snapshot's node (its children are the tree's to add).
     init(_ node: SnapshotNode) {
         let stat = node.stat
-        let mode: CreateMode =
-            stat.isContainer
-            ? .container
-            : stat.ttl != nil ? .persistentWithTTL : stat.ephemeralSession != nil ? .ephemeral : .persistent
-        self.init(data: node.data, acl: node.acl, zxid: stat.czxid, time: stat.ctime, mode: mode)
+        self.init(data: node.data, acl: node.acl, zxid: stat.czxid, time: stat.ctime, mode: stat.mode)
         mzxid = stat.mzxid
         mtime = stat.mtime
         version = stat.version
