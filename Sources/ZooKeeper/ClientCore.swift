@@ -144,6 +144,9 @@ final class ClientCore: @unchecked Sendable {
     private var tickTask: RepeatedTask?
     private var reconnectTask: Scheduled<Void>?
     private var closeTimeoutTask: Scheduled<Void>?
+    /// The caller of `close()` stopped waiting for the server, perhaps before the close reached
+    /// the loop (its task was cancelled already): the close does not wait.
+    private var closeWithoutWaiting = false
     /// Frames written since the last flush: one buffer, written and flushed once per loop turn.
     @exclusivity(unchecked) private var output: ByteBuffer?
     /// Requests submitted from other threads, taken over by one task on the loop.
@@ -369,13 +372,17 @@ final class ClientCore: @unchecked Sendable {
                 }
             }
             self.perform(self.machine.close())
+            if self.closeWithoutWaiting { self.perform(self.machine.closeCompleted()) }
             return promise.futureResult
         }
     }
 
     /// The caller of `close()` stops waiting for the server: the client closes at once.
     func stopWaitingToClose() {
-        eventLoop.execute { self.perform(self.machine.closeCompleted()) }
+        eventLoop.execute {
+            self.closeWithoutWaiting = true
+            self.perform(self.machine.closeCompleted())
+        }
     }
 
     // MARK: Channel events (on the loop)

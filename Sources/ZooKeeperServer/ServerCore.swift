@@ -63,12 +63,18 @@ final class ServerCore: @unchecked Sendable {
 
     // Durability: set when the server has a data directory.
     private var store: DurableStore?
+    /// Whether transactions go to the store: from the restore until the store fails or the
+    /// server stops.
+    private var logging = false
+    /// Whether the store failed (it is reported once).
+    private var logFailed = false
+    /// The flush under way, if any.
+    private var flush: EventLoopFuture<Void>?
     /// Encoded log records not yet handed to the store.
     private var pendingLog = ByteBuffer()
     /// The zxids of the first and last record in `pendingLog`.
     private var pendingFirstZxid: Int64 = 0
     private var pendingZxid: Int64 = 0
-    private var flushing = false
     /// The highest zxid known to be on disk.
     private var durableZxid: Int64 = 0
     private var sinceSnapshot = 0
@@ -122,6 +128,7 @@ final class ServerCore: @unchecked Sendable {
         }
         database.journaling = true
         self.store = store
+        logging = true
         logger.info(
             "recovered",
             metadata: [
@@ -132,7 +139,7 @@ final class ServerCore: @unchecked Sendable {
 
     /// Hands the transactions applied since the last call to the log; replies wait for them.
     func commitJournal() {
-        guard store != nil, !database.journal.isEmpty else { return }
+        guard logging, !database.journal.isEmpty else { return }
         if pendingLog.readableBytes == 0 { pendingFirstZxid = database.journal[0].zxid }
         for record in database.journal {
             record.encode(into: &pendingLog)
@@ -147,8 +154,7 @@ final class ServerCore: @unchecked Sendable {
     /// A snapshot due goes with it: the tree as it stands (a value, copied only as it changes),
     /// encoded and written off the event loop while requests go on.
     private func startFlush() {
-        guard let store, !flushing, pendingLog.readableBytes > 0 else { return }
-        flushing = true
+        guard logging, let store, flush == nil, pendingLog.readableBytes > 0 else { return }
         let batch = pendingLog
         let upTo = pendingZxid
         pendingLog = ByteBuffer()
@@ -164,8 +170,10 @@ final class ServerCore: @unchecked Sendable {
                 if case .failure(let error) = result { self.storeFailed(error) }
             }
         }
-        store.commit(batch, firstZxid: pendingFirstZxid, snapshot: snapshot, on: eventLoop).whenComplete { result in
-            self.flushing = false
+        let committed = store.commit(batch, firstZxid: pendingFirstZxid, snapshot: snapshot, on: eventLoop)
+        flush = committed
+        committed.whenComplete { result in
+            self.flush = nil
             switch result {
             case .success:
                 self.durableZxid = max(self.durableZxid, upTo)
@@ -179,10 +187,11 @@ final class ServerCore: @unchecked Sendable {
 
     /// Without the disk no reply may be sent: stop serving.
     private func storeFailed(_ error: any Error) {
-        guard store != nil else { return }
+        guard store != nil, !logFailed else { return }
+        logFailed = true
         logger.critical("the transaction log failed; closing every connection", metadata: ["error": "\(error)"])
         held.removeAll()
-        store = nil
+        logging = false
         closeAll()
         onFatalError?("the transaction log failed: \(error)")
     }
@@ -213,8 +222,16 @@ final class ServerCore: @unchecked Sendable {
     /// Whether output must wait for the log (something it may reveal is not on disk yet).
     private var mustHold: Bool { store != nil && (database.lastZxid > durableZxid || !held.isEmpty) }
 
-    func closeStore() {
-        store?.close()
+    /// Stops logging when the server stops, and returns the data directory's store once the
+    /// flush under way (if any) has ended, for the caller to close off the event loop (closing
+    /// waits for a snapshot being written). Transactions not handed to the store yet were never
+    /// acknowledged; they are not written.
+    func stopLogging() -> EventLoopFuture<DurableStore?> {
+        logging = false
+        let store = store
+        guard let flush else { return eventLoop.makeSucceededFuture(store) }
+        // A failure of that flush is the store's to report (storeFailed), and was.
+        return flush.map { store }.recover { _ in store }
     }
 
     /// Starts the session-expiry and container timers.

@@ -56,19 +56,26 @@ public final class ZooKeeperServer: Sendable {
             do {
                 try await loop.submit { try core.restore(from: store, recovered) }.get()
             } catch {
-                store.close()
+                await store.close()
                 throw error
             }
         }
-        let channel = try await bind(core, port: configuration.port, tls: nil)
+        let channel: any Channel
         var secureChannel: (any Channel)?
-        if let tls = configuration.tls, let securePort = configuration.securePort {
-            do {
-                secureChannel = try await bind(core, port: securePort, tls: try NIOSSLContext(configuration: tls))
-            } catch {
-                try? await channel.close().get()
-                throw error
+        do {
+            channel = try await bind(core, port: configuration.port, tls: nil)
+            if let tls = configuration.tls, let securePort = configuration.securePort {
+                do {
+                    secureChannel = try await bind(core, port: securePort, tls: try NIOSSLContext(configuration: tls))
+                } catch {
+                    try? await channel.close().get()
+                    throw error
+                }
             }
+        } catch {
+            // The data directory was opened: its threads end here.
+            if let store = try? await loop.flatSubmit({ core.stopLogging() }).get() { await store.close() }
+            throw error
         }
         try await loop.submit { core.startTimers() }.get()
         configuration.logger.info(
@@ -136,11 +143,12 @@ public final class ZooKeeperServer: Sendable {
         } catch ChannelError.alreadyClosed {
             // Stopped by itself already (its data directory failed).
         }
-        try await core.eventLoop.submit {
+        let store = try await core.eventLoop.flatSubmit {
             self.core.stopTimers()
             self.core.closeAll()
+            return self.core.stopLogging()
         }.get()
-        core.closeStore()
+        await store?.close()
     }
 
     /// Waits until the server is shut down (its data directory closed, a snapshot being written

@@ -33,13 +33,18 @@ import ZooKeeperTestSupport
             #expect(try await observer.exists("/cut-off") != nil)
             proxy.unblock()
 
-            // A cancelled close() stops waiting at once.
+            // A cancelled close() stops waiting at once, also when its task was cancelled before
+            // it began (it once waited the two seconds then).
             let cancelled = try await ZooKeeperClient.connect("127.0.0.1:\(proxy.port)")
             proxy.block()
             try await eventually(within: .seconds(30)) { try await cancelled.session().state == .suspended }
-            let closing = Task { try await cancelled.close() }
-            closing.cancel()
+            let cancelledAt = ContinuousClock.now
+            let closing = Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                return try await cancelled.close()
+            }
             #expect(try await closing.value == .sessionLeftToExpire)
+            #expect(ContinuousClock.now - cancelledAt < .seconds(2), "the close waited for the server")
             #expect(try await cancelled.session().state == .closed)
 
             let never = try ZooKeeperClient.start("127.0.0.1:\(proxy.port)")

@@ -138,7 +138,7 @@ import ZooKeeperTestSupport
         // A create issued after the kill waits for a reconnect that cannot come until the writers
         // have stopped: it must give up instead (generously, since each write is fsynced).
         configuration.requestTimeout = .seconds(30)
-        let (server, restart, zk) = try await Self.serveProcess(directory, snapshotEvery: 500, configuration)
+        let (server, restart, zk, _) = try await Self.serveProcess(directory, snapshotEvery: 500, configuration)
         let acknowledged = Locked<[String]>([])
         let killed = Locked(false)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -180,12 +180,14 @@ import ZooKeeperTestSupport
 
     /// zk serve in a process of its own on `directory`, and a client of it that created /w;
     /// `restart` starts it again on the same port (the first run picks a free one itself) and
-    /// directory, and returns the paths under /w then.
+    /// directory, and returns the paths under /w then; `log` is what the first run has logged so far.
     static func serveProcess(
         _ directory: String, snapshotEvery: Int, _ configuration: ZooKeeperClient.Configuration
-    ) async throws -> (Process, restart: @Sendable () async throws -> Set<String>, ZooKeeperClient) {
+    ) async throws -> (
+        Process, restart: @Sendable () async throws -> Set<String>, ZooKeeperClient, log: @Sendable () -> String
+    ) {
         let arguments = ["--data-dir", directory, "--snapshot-every", "\(snapshotEvery)"]
-        let (server, address) = try await ServeProcess.start(arguments)
+        let (server, address, log) = try await ServeProcess.startLogging(arguments)
         let port = Int(address.split(separator: ":").last!)!
         let zk = try await ZooKeeperClient.connect("127.0.0.1:\(port)", configuration: configuration)
         try await zk.create("/w")
@@ -205,7 +207,7 @@ import ZooKeeperTestSupport
             await ChildProcess.waitUntilExit(restarted)
             return present
         }
-        return (server, restart, zk)
+        return (server, restart, zk, log)
     }
 
     /// SIGTERM while writes go on and snapshots are being written (one falls due every ten
@@ -219,7 +221,7 @@ import ZooKeeperTestSupport
         configuration.connectTimeout = .seconds(60)
         configuration.sessionTimeout = .seconds(30)
         configuration.requestTimeout = .seconds(60)
-        let (server, restart, zk) = try await Self.serveProcess(directory, snapshotEvery: 10, configuration)
+        let (server, restart, zk, log) = try await Self.serveProcess(directory, snapshotEvery: 10, configuration)
         let acknowledged = Locked<[String]>([])
         let writer = Task {
             let data = [UInt8](repeating: 7, count: 64 * 1024)
@@ -236,12 +238,48 @@ import ZooKeeperTestSupport
         // A create sent after the connection went would wait for a server to come back.
         writer.cancel()
         await writer.value
-        #expect(server.terminationStatus == 0)
+        #expect(server.terminationStatus == 0, "zk serve logged: \(log())")
         let files = try FileManager.default.contentsOfDirectory(atPath: directory + "/version-2")
         #expect(files.filter { $0.hasSuffix(".tmp") }.isEmpty, "left: \(files.sorted())")
         try? await zk.close()
         let present = try await restart()
         #expect(acknowledged.withLock { $0 }.filter { !present.contains($0) }.isEmpty)
+    }
+
+    /// A shutdown while batches of writes are being logged: the batch being written ends, the
+    /// next is not started, and the server does not call that a failure. (It once handed the next
+    /// batch to the log's thread after that had stopped, and reported the log as failed.)
+    @Test func aShutdownDuringGroupCommitsIsNoFailure() async throws {
+        for round in 0..<30 {
+            let directory = try Self.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let server = try await ZooKeeperServer.start(configuration: Self.configuration(directory))
+            let zk = try await ZooKeeperClient.connect(server.connectString)
+            let acknowledged = Locked(0)
+            let writers = Task {
+                await withTaskGroup(of: Void.self) { group in
+                    for writer in 0..<32 {
+                        group.addTask {
+                            for index in 0... {
+                                guard (try? await zk.create("/n-\(writer)-\(index)")) != nil else { return }
+                                acknowledged.withLock { $0 += 1 }
+                            }
+                        }
+                    }
+                }
+            }
+            try await eventually(within: .seconds(60), waitingFor: "200 acknowledged writes") {
+                acknowledged.withLock { $0 } >= 200
+            }
+            try await server.shutdown()
+            await #expect(throws: Never.self, "round \(round)") { try await server.waitUntilClosed() }
+            writers.cancel()
+            await writers.value
+            // The server is gone: the close does not wait for it (it would, up to two seconds).
+            let closing = Task { try? await zk.close() }
+            closing.cancel()
+            await closing.value
+        }
     }
 
     /// What a write cut short leaves (a snapshot's or an epoch file's `.tmp`) is removed at

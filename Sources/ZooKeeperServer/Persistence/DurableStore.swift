@@ -168,9 +168,10 @@ final class DurableStore: @unchecked Sendable {
         try writeSnapshot(SnapshotFile.encoded(tree: tree, sessions: sessions), zxid: zxid)
     }
 
-    func close() {
-        try? thread.syncShutdownGracefully()
-        try? snapshotThread.syncShutdownGracefully()
+    /// Closes the log once the work queued has run, the snapshot being written included.
+    func close() async {
+        try? await thread.shutdownGracefully()
+        try? await snapshotThread.shutdownGracefully()
         if logDescriptor >= 0 { Glibc.close(logDescriptor) }
     }
 
