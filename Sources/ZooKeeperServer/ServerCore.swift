@@ -97,7 +97,8 @@ final class ServerCore: @unchecked Sendable {
     }
 
     /// Uses a data directory: restores what it holds, then logs every transaction to it.
-    func restore(from store: DurableStore, _ recovered: DurableStore.Recovered) throws {
+    /// Called before the core serves; the recovered tree becomes the database's own.
+    func restore(from store: DurableStore, _ recovered: consuming DurableStore.Recovered) throws {
         let now = NIODeadline.now()
         for problem in recovered.skippedSnapshots {
             logger.warning("skipping a damaged snapshot", metadata: ["problem": "\(problem)"])
@@ -105,8 +106,11 @@ final class ServerCore: @unchecked Sendable {
         for name in recovered.removedTemporaryFiles {
             logger.info("removed a file an interrupted write left", metadata: ["file": "\(name)"])
         }
-        if let snapshot = recovered.snapshot {
-            database.restore(tree: snapshot.dataTree, lastZxid: recovered.snapshotZxid)
+        let restoredSnapshot = recovered.snapshot != nil
+        if var snapshot = recovered.snapshot {
+            // The tree's only holder hands it over: replaying the log must not copy it.
+            recovered.snapshot = nil
+            database.restore(tree: &snapshot.tree, lastZxid: recovered.snapshotZxid)
             for session in snapshot.sessions {
                 sessions.restore(session.id, timeout: session.timeout, now: now)
             }
@@ -123,7 +127,7 @@ final class ServerCore: @unchecked Sendable {
             database.replay(record)
         }
         durableZxid = database.lastZxid
-        if recovered.snapshot == nil {
+        if !restoredSnapshot {
             try store.writeInitialSnapshot(tree: database.tree, sessions: openSessions, zxid: database.lastZxid)
         }
         database.journaling = true

@@ -529,9 +529,10 @@ struct ServerDatabase: Sendable {
 
     // MARK: Recovery
 
-    /// Starts from a recovered tree.
-    mutating func restore(tree: DataTree, lastZxid: Int64) {
-        self.tree = tree
+    /// Starts from a recovered tree, taken from `tree` (left with an empty one) so that this
+    /// database is its only holder.
+    mutating func restore(tree: inout DataTree, lastZxid: Int64) {
+        swap(&self.tree, &tree)
         self.lastZxid = lastZxid
     }
 

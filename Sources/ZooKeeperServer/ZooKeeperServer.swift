@@ -54,7 +54,10 @@ public final class ZooKeeperServer: Sendable {
             let (store, recovered) = try DurableStore.open(
                 directory: directory, compression: configuration.snapshotCompression)
             do {
-                try await loop.submit { try core.restore(from: store, recovered) }.get()
+                // Here, not on the loop, so that the recovered tree is handed over rather than
+                // shared with a closure (the first replayed transaction would copy it whole):
+                // nothing reaches the core through its loop before it serves.
+                try core.restore(from: store, recovered)
             } catch {
                 await store.close()
                 throw error

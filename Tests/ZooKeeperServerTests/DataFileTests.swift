@@ -116,7 +116,8 @@ import ZooKeeperTestSupport
     /// from the listed nodes, one seal over both parts, and the tree Apache's file held.
     @Test func aTreeEncodesAsItsListedNodesDo() throws {
         let apache = try SnapshotFile(bytes: try Self.bytes("snapshot.1b"))
-        let tree = apache.dataTree
+        var taken = apache
+        let tree = taken.takeDataTree()
         var listed: [(path: String, data: [UInt8]?, acl: [ACL], stat: PersistedStat)] = []
         tree.visitInPreorder { path, node in listed.append((path, node.data, node.acl, PersistedStat(node))) }
         let parts = SnapshotFile.encoded(tree: tree, sessions: apache.sessions)
@@ -223,7 +224,8 @@ import ZooKeeperTestSupport
             SnapshotFile(sessions: [], nodes: paths.map { ($0, nil, ACL.openUnsafe, stat) }).encoded()
         }
         let paths = ["/", "/b", "/a", "/b/y", "/a/x", "/b/y/z", "/b/w", "/zookeeper", "/zookeeper/quota"]
-        let tree = try SnapshotFile(bytes: snapshot(paths)).dataTree
+        var restored = try SnapshotFile(bytes: snapshot(paths))
+        let tree = restored.takeDataTree()
         #expect(tree.nodeCount == paths.count)
         #expect(tree["/b"]?.children.ordered.sorted() == ["w", "y"])
         #expect(tree["/b/y"]?.children.ordered == ["z"])
@@ -235,7 +237,8 @@ import ZooKeeperTestSupport
         }
         #expect(preorder(tree).sorted() == paths.sorted())
         // The same tree listed depth first, as written: equal node for node.
-        let depthFirst = try SnapshotFile(bytes: snapshot(preorder(tree))).dataTree
+        var listed = try SnapshotFile(bytes: snapshot(preorder(tree)))
+        let depthFirst = listed.takeDataTree()
         #expect(preorder(depthFirst) == preorder(tree))
         #expect(throws: DataFileError.self) { try SnapshotFile(bytes: snapshot(["/", "/a/x", "/a"])) }
         #expect(throws: DataFileError.self) { try SnapshotFile(bytes: snapshot(["/", "/a", "/b/y", "/b"])) }

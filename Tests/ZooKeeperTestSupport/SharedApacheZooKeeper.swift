@@ -101,9 +101,11 @@ public struct TimeoutError: Error, CustomStringConvertible {
 }
 
 /// Waits until `condition` holds, polling, failing after `timeout` with an error that names the
-/// place and `what` (evaluated then: it can tell the state that was reached).
+/// place and `what` (evaluated then: it can tell the state that was reached). The default is
+/// generous because it only bounds a failure: under `make test-under-load`, a condition checked
+/// by starting a `zk` process once took longer than the 15 s it used to be.
 public func eventually(
-    within timeout: Duration = .seconds(15), waitingFor what: @autoclosure () -> String = "a condition",
+    within timeout: Duration = .seconds(60), waitingFor what: @autoclosure () -> String = "a condition",
     fileID: String = #fileID, line: Int = #line, _ condition: () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout
