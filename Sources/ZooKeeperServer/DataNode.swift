@@ -2,8 +2,9 @@ import ZooKeeperProtocol
 
 /// One node of the tree, with the fields ZooKeeper keeps (`DataNode` and `StatPersisted`).
 ///
-/// The fields are declared widest first, so that none is padded: a million nodes are a million
-/// of these.
+/// The fields are declared widest first, so that none is padded, and what most nodes would
+/// leave empty (a time-to-live, an owning session) shares one field: a million nodes are a
+/// million of these.
 struct DataNode: Sendable {
     var data: [UInt8]?
     /// Shared with every node of the same ACL (``DataTree`` interns the lists).
@@ -13,10 +14,10 @@ struct DataNode: Sendable {
     var ctime: Int64
     var mtime: Int64
     var pzxid: Int64
-    /// The owning session for ephemeral nodes, else 0.
-    var ephemeralOwner: Int64 = 0
-    /// Time-to-live in milliseconds for TTL nodes.
-    var ttl: Int64 = 0
+    /// The owner as Apache ZooKeeper persists it (`ephemeralOwner`): the session of an
+    /// ephemeral node, a mark with the time-to-live for a TTL node, another for a container,
+    /// else 0. One field for the mode, the owning session and the time-to-live.
+    var owner: Int64
     /// The children's names, listed in Apache ZooKeeper's order.
     var children = JavaHashSet()
     var version: Int32 = 0
@@ -24,9 +25,9 @@ struct DataNode: Sendable {
     /// which also counts deletions, is derived from it.
     var childrenCreated: Int32 = 0
     var aversion: Int32 = 0
-    var mode: CreateMode
 
-    init(data: [UInt8]?, acl: [ACL], zxid: Int64, time: Int64, mode: CreateMode) {
+    /// A new node; `owner` is as ``owner`` says.
+    init(data: [UInt8]?, acl: [ACL], zxid: Int64, time: Int64, owner: Int64 = 0) {
         self.data = data
         self.acl = acl
         czxid = zxid
@@ -34,8 +35,17 @@ struct DataNode: Sendable {
         ctime = time
         mtime = time
         pzxid = zxid
-        self.mode = mode
+        self.owner = owner
     }
+
+    /// The owning session of an ephemeral node, else 0 (as clients see it).
+    var ephemeralOwner: Int64 { PersistedStat.session(ofOwner: owner) ?? 0 }
+
+    /// The mode, as far as the owner tells: not whether the node was sequential.
+    var mode: CreateMode { PersistedStat.mode(ofOwner: owner) }
+
+    /// The time-to-live in milliseconds of a TTL node, else 0.
+    var ttl: Int64 { PersistedStat.ttl(ofOwner: owner) ?? 0 }
 
     /// The stat as clients see it: cversion rises with each child creation and deletion.
     var stat: Stat {

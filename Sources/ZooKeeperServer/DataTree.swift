@@ -26,10 +26,10 @@ struct DataTree: Sendable {
 
     init() {
         let open = ACL.openUnsafe
-        nodes["/"] = DataNode(data: [], acl: open, zxid: 0, time: 0, mode: .persistent)
-        nodes["/zookeeper"] = DataNode(data: [], acl: open, zxid: 0, time: 0, mode: .persistent)
-        nodes["/zookeeper/quota"] = DataNode(data: [], acl: open, zxid: 0, time: 0, mode: .persistent)
-        nodes["/zookeeper/config"] = DataNode(data: [], acl: ACL.readUnsafe, zxid: 0, time: 0, mode: .persistent)
+        nodes["/"] = DataNode(data: [], acl: open, zxid: 0, time: 0)
+        nodes["/zookeeper"] = DataNode(data: [], acl: open, zxid: 0, time: 0)
+        nodes["/zookeeper/quota"] = DataNode(data: [], acl: open, zxid: 0, time: 0)
+        nodes["/zookeeper/config"] = DataNode(data: [], acl: ACL.readUnsafe, zxid: 0, time: 0)
         nodes["/"]!.children.insert("zookeeper")
         nodes["/zookeeper"]!.children.insert("quota")
         nodes["/zookeeper"]!.children.insert("config")
@@ -118,9 +118,9 @@ struct DataTree: Sendable {
         time: Int64
     ) {
         let acl = aclLists.insert(acl).memberAfterInsert
-        var node = DataNode(data: data, acl: acl, zxid: zxid, time: time, mode: mode)
-        node.ephemeralOwner = mode.isEphemeral ? owner : 0
-        node.ttl = ttl
+        let node = DataNode(
+            data: data, acl: acl, zxid: zxid, time: time,
+            owner: PersistedStat.owner(of: mode, session: owner, ttl: ttl))
         let (parent, name) = NodePath.split(path)
         noteChange(parent)
         undoLog?.append(.created(path: path, parentCapacity: nodes[parent]!.children.capacity))

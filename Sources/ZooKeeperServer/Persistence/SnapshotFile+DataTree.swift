@@ -36,20 +36,15 @@ extension PersistedStat {
     /// A node's stat as Apache ZooKeeper stores it: `cversion` counts creations, containers and
     /// TTL nodes are told by their `ephemeralOwner`.
     init(_ node: DataNode) {
-        let owner =
-            node.mode.isContainer
-            ? Self.containerOwner : node.mode.isTTL ? Self.ttlOwner(node.ttl) : node.ephemeralOwner
         self.init(
             czxid: node.czxid, mzxid: node.mzxid, ctime: node.ctime, mtime: node.mtime, version: node.version,
-            cversion: node.childrenCreated, aversion: node.aversion, ephemeralOwner: owner, pzxid: node.pzxid)
+            cversion: node.childrenCreated, aversion: node.aversion, ephemeralOwner: node.owner, pzxid: node.pzxid)
     }
 }
 
 extension PersistedStat {
     /// The mode of the node, as far as its stat tells: not whether it was sequential.
-    var mode: CreateMode {
-        isContainer ? .container : ttl != nil ? .persistentWithTTL : ephemeralSession != nil ? .ephemeral : .persistent
-    }
+    var mode: CreateMode { Self.mode(ofOwner: ephemeralOwner) }
 }
 
 extension DataNode {
@@ -64,11 +59,9 @@ extension DataNode {
         ctime = stat.ctime
         mtime = stat.mtime
         pzxid = stat.pzxid
-        ephemeralOwner = stat.ephemeralSession ?? 0
-        ttl = stat.ttl ?? 0
+        owner = stat.ephemeralOwner
         version = stat.version
         childrenCreated = stat.cversion
         aversion = stat.aversion
-        mode = stat.mode
     }
 }

@@ -41,17 +41,36 @@ public struct PersistedStat: Hashable, Sendable {
     }
 
     /// The node's time-to-live in milliseconds when it is a TTL node.
-    public var ttl: Int64? {
-        UInt64(bitPattern: ephemeralOwner) & Self.extendedMask == Self.extendedMask
-            ? ephemeralOwner & 0x00FF_FFFF_FFFF : nil
-    }
+    public var ttl: Int64? { Self.ttl(ofOwner: ephemeralOwner) }
 
     /// Whether the node is a container.
     public var isContainer: Bool { ephemeralOwner == Self.containerOwner }
 
     /// The owning session when the node is ephemeral.
-    public var ephemeralSession: Int64? {
-        ephemeralOwner == 0 || isContainer || ttl != nil ? nil : ephemeralOwner
+    public var ephemeralSession: Int64? { Self.session(ofOwner: ephemeralOwner) }
+
+    /// The time-to-live an `ephemeralOwner` carries, if it is a TTL node's.
+    static func ttl(ofOwner owner: Int64) -> Int64? {
+        UInt64(bitPattern: owner) & extendedMask == extendedMask ? owner & 0x00FF_FFFF_FFFF : nil
+    }
+
+    /// The session an `ephemeralOwner` names, if it is an ephemeral node's.
+    static func session(ofOwner owner: Int64) -> Int64? {
+        owner == 0 || owner == containerOwner || ttl(ofOwner: owner) != nil ? nil : owner
+    }
+
+    /// The `ephemeralOwner` of a node created in `mode`: `session` for an ephemeral node, the
+    /// time-to-live's for a TTL node.
+    static func owner(of mode: CreateMode, session: Int64, ttl: Int64) -> Int64 {
+        mode.isContainer ? containerOwner : mode.isTTL ? ttlOwner(ttl) : mode.isEphemeral ? session : 0
+    }
+
+    /// The mode of a node with this `ephemeralOwner`, as far as it tells: not whether the node
+    /// was sequential.
+    static func mode(ofOwner owner: Int64) -> CreateMode {
+        owner == containerOwner
+            ? .container
+            : ttl(ofOwner: owner) != nil ? .persistentWithTTL : session(ofOwner: owner) != nil ? .ephemeral : .persistent
     }
 
     /// The stat clients see, given the node's data length and child count.
