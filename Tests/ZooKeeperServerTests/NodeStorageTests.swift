@@ -4,7 +4,7 @@ import ZooKeeperProtocol
 @testable import ZooKeeperServer
 
 /// The server's compact node storage: the path table (values side by side, a removal moving the
-/// last one into the gap) and the interned ACL lists behave as a plain dictionary and plain
+/// last one into the gap, an index of places) and the interned ACL lists behave as a plain dictionary and plain
 /// lists would.
 @Suite struct NodeStorageTests {
     @Test func thePathTableAgreesWithADictionaryThroughInsertionsUpdatesAndRemovals() {
@@ -33,6 +33,32 @@ import ZooKeeperProtocol
         }
         #expect(table.count == reference.count)
         #expect(Dictionary(uniqueKeysWithValues: table.pairs.map { (ExactString($0.key), $0.value) }) == reference)
+    }
+
+    /// The path table's index under the worst hashes: a few values shared by many keys, at both
+    /// ends of the table (runs that wrap around), through insertions and removals (which move
+    /// later slots of a run back).
+    @Test func theIndexFindsEveryKeyWhenHashesCollideAndRunsWrapAround() {
+        let keys = (0..<200).map { ExactString("/k\($0)") }
+        func hash(_ key: Int) -> UInt32 { [0, 1, 0xFFFF_FFFF, 0xFFFF_FFFE][key % 4] }
+        var index = PlaceIndex()
+        var present = Set<Int>()
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let key = Int.random(in: 0..<keys.count, using: &generator)
+            if present.remove(key) != nil {
+                index.remove(key, hash: hash(key))
+            } else {
+                index.insert(key, hash: hash(key))
+                present.insert(key)
+            }
+            let probe = Int.random(in: 0..<keys.count, using: &generator)
+            #expect(
+                index.place(of: keys[probe], hash: hash(probe), keys: keys) == (present.contains(probe) ? probe : nil))
+        }
+        for key in keys.indices {
+            #expect(index.place(of: keys[key], hash: hash(key), keys: keys) == (present.contains(key) ? key : nil))
+        }
     }
 
     @Test func nodesWithEqualACLsShareOneList() {

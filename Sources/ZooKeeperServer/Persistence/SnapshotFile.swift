@@ -70,7 +70,8 @@ public struct PersistedStat: Hashable, Sendable {
     static func mode(ofOwner owner: Int64) -> CreateMode {
         owner == containerOwner
             ? .container
-            : ttl(ofOwner: owner) != nil ? .persistentWithTTL : session(ofOwner: owner) != nil ? .ephemeral : .persistent
+            : ttl(ofOwner: owner) != nil
+                ? .persistentWithTTL : session(ofOwner: owner) != nil ? .ephemeral : .persistent
     }
 
     /// The stat clients see, given the node's data length and child count.
