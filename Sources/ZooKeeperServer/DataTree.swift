@@ -36,54 +36,78 @@ struct DataTree: Sendable {
         nodes["/zookeeper/config"]!.aversion = -1
     }
 
-    /// The tree a snapshot holds: its nodes, with children and ephemerals derived from them.
-    /// Each parent gets its children in the order given, as Apache ZooKeeper's do when it loads
-    /// a snapshot (written in ``visitInPreorder(_:)``). `parents` tells where each node's parent
-    /// is in `restored` (-1 for the root, and for a node without one, which is left out of the
-    /// tree's children), so that no parent is looked up by its path. The paths and data move
-    /// out of `restored`.
-    init(restoring restored: inout [SnapshotNode], parents: [Int32]) {
-        nodes.reserveCapacity(restored.count)
-        var childCounts = [Int32](repeating: 0, count: restored.count)
-        for parent in parents where parent >= 0 { childCounts[Int(parent)] += 1 }
-        // The snapshot's ACL numbers stand for lists interned here once each; most nodes have
-        // the last one's.
-        var interned: [Int64: [ACL]] = [:]
-        var last: (key: Int64, acl: [ACL])? = nil
-        // Where each node went (a path given twice goes where it went first).
-        var places = [Int32](repeating: 0, count: restored.count)
-        for index in restored.indices {
-            let (aclKey, stat) = (restored[index].aclKey, restored[index].stat)
-            if last?.key != aclKey {
-                let acl = interned[aclKey] ?? aclLists.insert(restored[index].acl).memberAfterInsert
-                interned[aclKey] = acl
-                last = (aclKey, acl)
+    /// The tree a snapshot holds, restored node by node in the snapshot's order: its nodes, with
+    /// children and ephemerals derived from them. Each parent gets its children in the order
+    /// given, as Apache ZooKeeper's do when it loads a snapshot (written in
+    /// ``visitInPreorder(_:)``). Each node comes with the place of its parent among the nodes
+    /// before it (-1 for the root, and for a node without one, which is left out of the tree's
+    /// children), so that no parent is looked up by its path.
+    ///
+    /// The children are added at the end, when their number is known: a set of a million
+    /// children grown name by name took a fifth of a restart.
+    struct Restoration: Sendable {
+        private var tree = DataTree(nodes: ExactDictionary())
+        /// The snapshot's ACL numbers stand for lists interned here once each; most nodes have
+        /// the last one's.
+        private var interned: [Int64: [ACL]] = [:]
+        private var last: (key: Int64, acl: [ACL])? = nil
+        /// Where each node went (a path given twice goes where it went first).
+        private var places: [Int32] = []
+        /// Where each node's parent is among the nodes (-1: none).
+        private var parents: [Int32] = []
+
+        /// A restoration of at most `count` nodes (room for them is reserved, and used only as
+        /// they come).
+        init(atMost count: Int) {
+            tree.nodes.reserveCapacity(count)
+            places.reserveCapacity(count)
+            parents.reserveCapacity(count)
+        }
+
+        /// Adds the next node, whose parent is `parent` nodes into the snapshot (-1: none). Its
+        /// path and data move out of `node`.
+        mutating func add(_ node: inout SnapshotNode, parent: Int32) {
+            if last?.key != node.aclKey {
+                let acl = interned[node.aclKey] ?? tree.aclLists.insert(node.acl).memberAfterInsert
+                interned[node.aclKey] = acl
+                last = (node.aclKey, acl)
             }
             // The path and data move out of the entry (a copy of each, retained and released,
             // was a fifth of a restart's time at a million nodes).
+            let stat = node.stat
             var path = ""
-            swap(&path, &restored[index].path)
-            let data = restored[index].data.take()
+            swap(&path, &node.path)
+            let data = node.data.take()
             // Made in place as the argument, so that it moves into the tree instead of being
             // copied there and released here (a tenth of a restart's time at 1M znodes).
-            let (place, replaced) = nodes.set(
-                path,
-                {
-                    var node = DataNode(stat, data: data, acl: last!.acl)
-                    if childCounts[index] > 8 { node.children.reserveCapacity(Int(childCounts[index])) }
-                    return node
-                }())
-            places[index] = Int32(place)
-            // A path given twice keeps the children it has.
-            if let replaced { nodes.modify(at: place) { $0.children = replaced.children } }
-            rememberEphemeral(path, owner: stat.ephemeralSession ?? 0)
-            rememberReapable(path, mode: stat.mode)
-            let parent = parents[index]
-            guard parent >= 0 else { continue }
-            let name = NodePath.name(of: path)
-            nodes.modify(at: Int(places[Int(parent)])) { $0.children.insert(name) }
-            if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.insert(ExactString(quotaPath)) }
+            let place = tree.nodes.set(path, { DataNode(stat, data: data, acl: last!.acl) }()).place
+            places.append(Int32(place))
+            parents.append(parent)
+            tree.rememberEphemeral(path, owner: stat.ephemeralSession ?? 0)
+            tree.rememberReapable(path, mode: stat.mode)
+            if let quotaPath = DataTree.quotaPath(limitsNode: path) { tree.quotaPaths.insert(ExactString(quotaPath)) }
         }
+
+        /// The tree, each parent given its children in the order they came.
+        consuming func finish() -> DataTree {
+            var childCounts = [Int32](repeating: 0, count: tree.nodes.count)
+            for (index, parent) in parents.enumerated() where parent >= 0 {
+                childCounts[Int(places[Int(parent)])] += 1
+            }
+            for (place, count) in childCounts.enumerated() where count > 8 {
+                tree.nodes.modify(at: place) { $0.children.reserveCapacity(Int(count)) }
+            }
+            for (index, parent) in parents.enumerated() where parent >= 0 {
+                let name = NodePath.name(of: tree.nodes.key(at: Int(places[index])))
+                tree.nodes.modify(at: Int(places[Int(parent)])) { $0.children.insert(name) }
+            }
+            return tree
+        }
+    }
+
+    /// A tree of these nodes only (no system nodes): what a restoration starts from.
+    private init(nodes: ExactDictionary<DataNode>) {
+        self.nodes = nodes
     }
 
     /// Visits every node, parents before their children and children in their listed order: the

@@ -79,13 +79,17 @@ struct ExactDictionary<Value: Sendable>: Sendable {
         values.append(value)
     }
 
+    /// The key at a place ``set(_:_:)`` returned.
+    func key(at place: Int) -> String { keys[place].string }
+
     /// Changes the value at a place ``set(_:_:)`` returned.
     mutating func modify<Result>(at place: Int, _ body: (inout Value) -> Result) -> Result {
         body(&values[place]!)
     }
 
+    /// Makes room for `count` values and keys; the index grows as keys come (which copies 8
+    /// bytes a key and hashes none). Room reserved and never used costs no memory until written.
     mutating func reserveCapacity(_ count: Int) {
-        places.reserveCapacity(count)
         keys.reserveCapacity(count)
         values.reserveCapacity(count)
     }

@@ -69,11 +69,6 @@ struct PlaceIndex: Sendable {
         slots[index(of: old, hash: hash)] = Self.slot(hash: hash, place: new)
     }
 
-    /// Makes room for `count` keys without growing.
-    mutating func reserveCapacity(_ count: Int) {
-        if count * 4 > slots.count * 3 { resize(minimumCount: count) }
-    }
-
     private func index(of place: Int, hash: UInt32) -> Int {
         var index = Int(hash) & mask
         while Self.place(in: slots[index]) != place { index = (index + 1) & mask }

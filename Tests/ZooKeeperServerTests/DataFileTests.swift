@@ -116,8 +116,7 @@ import ZooKeeperTestSupport
     /// from the listed nodes, one seal over both parts, and the tree Apache's file held.
     @Test func aTreeEncodesAsItsListedNodesDo() throws {
         let apache = try SnapshotFile(bytes: try Self.bytes("snapshot.1b"))
-        var taken = apache
-        let tree = taken.takeDataTree()
+        let tree = try SnapshotRestore.tree(from: try Self.bytes("snapshot.1b")).tree
         var listed: [(path: String, data: [UInt8]?, acl: [ACL], stat: PersistedStat)] = []
         tree.visitInPreorder { path, node in listed.append((path, node.data, node.acl, PersistedStat(node))) }
         let parts = SnapshotFile.encoded(tree: tree, sessions: apache.sessions)
@@ -224,8 +223,7 @@ import ZooKeeperTestSupport
             SnapshotFile(sessions: [], nodes: paths.map { ($0, nil, ACL.openUnsafe, stat) }).encoded()
         }
         let paths = ["/", "/b", "/a", "/b/y", "/a/x", "/b/y/z", "/b/w", "/zookeeper", "/zookeeper/quota"]
-        var restored = try SnapshotFile(bytes: snapshot(paths))
-        let tree = restored.takeDataTree()
+        let tree = try SnapshotRestore.tree(from: snapshot(paths)).tree
         #expect(tree.nodeCount == paths.count)
         #expect(tree["/b"]?.children.ordered.sorted() == ["w", "y"])
         #expect(tree["/b/y"]?.children.ordered == ["z"])
@@ -237,8 +235,7 @@ import ZooKeeperTestSupport
         }
         #expect(preorder(tree).sorted() == paths.sorted())
         // The same tree listed depth first, as written: equal node for node.
-        var listed = try SnapshotFile(bytes: snapshot(preorder(tree)))
-        let depthFirst = listed.takeDataTree()
+        let depthFirst = try SnapshotRestore.tree(from: snapshot(preorder(tree))).tree
         #expect(preorder(depthFirst) == preorder(tree))
         #expect(throws: DataFileError.self) { try SnapshotFile(bytes: snapshot(["/", "/a/x", "/a"])) }
         #expect(throws: DataFileError.self) { try SnapshotFile(bytes: snapshot(["/", "/a", "/b/y", "/b"])) }

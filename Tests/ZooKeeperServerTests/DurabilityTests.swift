@@ -282,6 +282,39 @@ import ZooKeeperTestSupport
         }
     }
 
+    /// The newest snapshot damaged where only its checksum tells (a byte of a node's data, so
+    /// every node is read, and the tree built from them, before the checksum at its end fails):
+    /// the server passes over it and starts from the snapshot before it and the logs after that.
+    @Test func aDamagedNewestSnapshotIsPassedOver() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let server = try await ZooKeeperServer.start(configuration: Self.configuration(directory, snapshotEvery: 10))
+        let zk = try await ZooKeeperClient.connect(server.connectString)
+        try await zk.create("/big")
+        let data = [UInt8](repeating: 0x41, count: 1000)
+        for batch in 0..<30 {
+            try await zk.multi((0..<100).map { .create("/big/n\(batch * 100 + $0)", data: data) })
+        }
+        try await zk.close()
+        try await server.shutdown()
+        let snapshots = try DataDirectory(directory).snapshots
+        let newest = try #require(snapshots.last)
+        #expect(snapshots.count >= 2)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: newest.path))
+        #expect(bytes.count > 2_000_000, "the newest snapshot holds most nodes")
+        bytes[bytes.count * 6 / 10] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: newest.path))
+        #expect(throws: DataFileError.self) { try DataDirectory.readSnapshot(newest.path) }
+        let restarted = try await ZooKeeperServer.start(configuration: Self.configuration(directory))
+        let again = try await ZooKeeperClient.connect(restarted.connectString)
+        let names = try await again.getChildren("/big")
+        #expect(Set(names) == Set((0..<3000).map { "n\($0)" }))
+        let read = try await again.getData(names.map { "/big/" + $0 })
+        #expect(read.allSatisfy { (try? $0.get().data) == data })
+        try await again.close()
+        try await restarted.shutdown()
+    }
+
     /// What a write cut short leaves (a snapshot's or an epoch file's `.tmp`) is removed at
     /// start; other files stay.
     @Test func filesAnInterruptedWriteLeftAreRemovedAtStart() async throws {

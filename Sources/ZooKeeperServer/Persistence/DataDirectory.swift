@@ -86,10 +86,17 @@ public struct DataDirectory: Sendable {
     /// The snapshot files newest first, each read and checked in turn: the newest good one, or
     /// nil when there is none; the problems of the newer damaged ones.
     public func newestValidSnapshot() -> (found: (file: File, snapshot: SnapshotFile)?, skipped: [DataFileError]) {
+        newestValidSnapshot(read: Self.readSnapshot)
+    }
+
+    /// ``newestValidSnapshot()``, each file read by `read`.
+    func newestValidSnapshot<Read>(read: (String) throws(DataFileError) -> Read) -> (
+        found: (file: File, snapshot: Read)?, skipped: [DataFileError]
+    ) {
         var skipped: [DataFileError] = []
         for file in snapshots.reversed() {
             do {
-                return ((file, try Self.readSnapshot(file.path)), skipped)
+                return ((file, try read(file.path)), skipped)
             } catch {
                 skipped.append(error)
             }

@@ -82,13 +82,8 @@ final class DurableStore: @unchecked Sendable {
         }
         let removed = removeTemporaryFiles(in: files.path)
         let store = DurableStore(directory: files.path, compression: compression)
-        var (found, skipped) = files.newestValidSnapshot()
+        let (found, skipped) = files.newestValidSnapshot(read: SnapshotRestore.read)
         let snapshotZxid = found?.file.zxid ?? 0
-        var snapshot: (tree: DataTree, sessions: [(id: Int64, timeout: Int32)])?
-        // The file's only holder, so that its nodes move into the tree.
-        var file = found?.snapshot
-        found = nil
-        if let sessions = file?.sessions, let tree = file?.takeDataTree() { snapshot = (tree, sessions) }
         // The logs that may hold transactions after the snapshot: those that start after it and
         // the last one that starts at or before it (`FileTxnLog.getLogFiles`).
         let start = files.logs.lastIndex { $0.zxid <= snapshotZxid } ?? 0
@@ -135,7 +130,7 @@ final class DurableStore: @unchecked Sendable {
         return (
             store,
             Recovered(
-                snapshot: snapshot, snapshotZxid: snapshotZxid, records: records, truncatedBytes: truncated,
+                snapshot: found?.snapshot, snapshotZxid: snapshotZxid, records: records, truncatedBytes: truncated,
                 skippedSnapshots: skipped, removedTemporaryFiles: removed)
         )
     }

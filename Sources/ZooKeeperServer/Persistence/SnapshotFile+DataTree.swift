@@ -20,16 +20,6 @@ extension SnapshotFile {
         seal(&nodes, after: head)
         return [head, nodes]
     }
-
-    /// The tree the snapshot holds. Its nodes move into the tree instead of being copied there
-    /// (the copies, retained and then released, were a fifth of a restart's time at a million
-    /// nodes), which leaves the snapshot without nodes.
-    mutating func takeDataTree() -> DataTree {
-        var taken: [SnapshotNode] = []
-        swap(&taken, &nodes)
-        let parents = parents.count == taken.count ? parents : ParentsFirst.places(of: taken)
-        return DataTree(restoring: &taken, parents: parents)
-    }
 }
 
 extension PersistedStat {

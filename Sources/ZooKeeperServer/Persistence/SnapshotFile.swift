@@ -141,8 +141,6 @@ public struct SnapshotFile: Sendable {
     public var nodes: [SnapshotNode]
     /// The tree digest the server recorded (zxid, digest version, digest), if any.
     public var digest: (zxid: Int64, version: Int32, value: Int64)?
-    /// Where in `nodes` each node's parent is (-1 for the root), found while reading a file.
-    private(set) var parents: [Int32] = []
 
     /// The ACL number Apache ZooKeeper uses for world:anyone with every permission, which it
     /// leaves out of the cache.
@@ -169,18 +167,42 @@ public struct SnapshotFile: Sendable {
 
     /// Reads an uncompressed snapshot's bytes, checking the checksums.
     public init(bytes: ByteBuffer, file: String = "") throws(DataFileError) {
+        var nodes: [SnapshotNode] = []
+        let head = try Self.read(bytes, file: file) { node, _ in nodes.append(node) }
+        (header, sessions, aclCache, digest) = (head.header, head.sessions, head.aclCache, head.digest)
+        self.nodes = nodes
+    }
+
+    /// What a snapshot holds besides its nodes.
+    struct Head {
+        var header: DataFileHeader
+        var sessions: [(id: Int64, timeout: Int32)]
+        var aclCache: [(key: Int64, acl: [ACL])]
+        var digest: (zxid: Int64, version: Int32, value: Int64)?
+    }
+
+    /// The fewest bytes a node takes in a snapshot: a one-byte path and no data (with their
+    /// lengths), an ACL number and the stat.
+    static let smallestNode = 4 + 1 + 4 + 8 + 60
+
+    /// Reads an uncompressed snapshot's bytes, checking the checksums, and hands each node to
+    /// `node` as it is read, with the place of its parent among the nodes before it (-1 for the
+    /// root), instead of keeping them. Only once this returns are the nodes known to be good.
+    static func read(
+        _ bytes: ByteBuffer, file: String, node: (consuming SnapshotNode, _ parent: Int32) -> Void
+    ) throws(DataFileError) -> Head {
         var buffer = bytes
         let start = buffer.readerIndex
         func failure(_ problem: String) -> DataFileError {
             DataFileError(file, "\(problem) at byte \(buffer.readerIndex - start)")
         }
-        header = try DataFileHeader(from: &buffer, expecting: DataFileHeader.snapshotMagic, file: file)
+        let header = try DataFileHeader(from: &buffer, expecting: DataFileHeader.snapshotMagic, file: file)
         do {
             let sessionCount = try buffer.readJuteInt()
             guard sessionCount >= 0, Int(sessionCount) <= buffer.readableBytes / 12 else {
                 throw failure("an impossible session count \(sessionCount)")
             }
-            sessions = []
+            var sessions: [(id: Int64, timeout: Int32)] = []
             sessions.reserveCapacity(Int(sessionCount))
             for _ in 0..<sessionCount {
                 sessions.append((try buffer.readJuteLong(), try buffer.readJuteInt()))
@@ -190,14 +212,14 @@ public struct SnapshotFile: Sendable {
                 throw failure("an impossible ACL count \(aclCount)")
             }
             var acls: [Int64: [ACL]] = [Self.openUnsafeACLKey: ACL.openUnsafe]
-            aclCache = []
+            var aclCache: [(key: Int64, acl: [ACL])] = []
             for _ in 0..<aclCount {
                 let key = try buffer.readJuteLong()
                 let acl = try buffer.readJuteACLs()
                 acls[key] = acl
                 aclCache.append((key, acl))
             }
-            nodes = []
+            var count: Int32 = 0
             var order = ParentsFirst()
             var last: (key: Int64, acl: [ACL])? = nil
             while true {
@@ -213,23 +235,25 @@ public struct SnapshotFile: Sendable {
                     last = (aclKey, acl)
                 }
                 let nodePath = path.isEmpty ? "/" : path
+                let parent: Int32
                 if !path.isEmpty {
-                    guard let parent = order.parent(of: nodePath, nodes) else {
+                    guard let found = order.parent(of: nodePath) else {
                         throw failure("node \(path) comes before its parent")
                     }
-                    parents.append(parent)
+                    parent = found
                 } else {
-                    guard nodes.isEmpty else { throw failure("a second root node") }
-                    parents.append(-1)
+                    guard count == 0 else { throw failure("a second root node") }
+                    parent = -1
                 }
-                order.came(nodePath, at: Int32(nodes.count))
-                nodes.append(SnapshotNode(path: nodePath, data: data, acl: last!.acl, aclKey: aclKey, stat: stat))
+                order.came(nodePath, at: count)
+                count += 1
+                node(SnapshotNode(path: nodePath, data: data, acl: last!.acl, aclKey: aclKey, stat: stat), parent)
             }
-            guard nodes.first?.path == "/" else { throw failure("a snapshot without a root node") }
+            guard order.sawRoot else { throw failure("a snapshot without a root node") }
             var adler = Adler32()
             var checked = start
             try Self.checkSeal(&buffer, original: bytes, adler: &adler, checked: &checked, file: file)
-            digest = nil
+            var digest: (zxid: Int64, version: Int32, value: Int64)? = nil
             if buffer.readableBytes > 0 {
                 let zxid = try buffer.readJuteLong()
                 let version = try buffer.readJuteInt()
@@ -238,6 +262,7 @@ public struct SnapshotFile: Sendable {
                 try Self.checkSeal(&buffer, original: bytes, adler: &adler, checked: &checked, file: file)
             }
             guard buffer.readableBytes == 0 else { throw failure("\(buffer.readableBytes) unexpected bytes") }
+            return Head(header: header, sessions: sessions, aclCache: aclCache, digest: digest)
         } catch let error as DataFileError {
             throw error
         } catch {
@@ -359,30 +384,33 @@ struct ACLNumbering {
 struct ParentsFirst {
     /// The last node and its ancestors, the root first, with their places in the node list.
     private var ancestors: [(path: String, place: Int32)] = []
-    /// Every path so far, once a node's parent was not among the ancestors.
+    /// Every path so far, with its place: kept from the first node whose parent was not among the
+    /// ancestors (the snapshot is not in preorder), built from `paths` then.
     private var known: [ExactString: Int32]?
+    /// Every path so far, in order, for `known` to be built from.
+    private var paths: [String] = []
+    /// Whether the root came first.
+    private(set) var sawRoot = false
 
-    /// The place of `path`'s parent in `earlier`, nil when it is not there.
-    mutating func parent(of path: String, _ earlier: [SnapshotNode]) -> Int32? {
+    /// The place of `path`'s parent among the paths before it, nil when it is not there.
+    mutating func parent(of path: String) -> Int32? {
         if known == nil {
             while let last = ancestors.last, !NodePath.isParent(last.path, of: path) { ancestors.removeLast() }
             if let found = ancestors.last { return found.place }
             known = Dictionary(
-                earlier.enumerated().map { (ExactString($1.path), Int32($0)) }, uniquingKeysWith: { $1 })
+                paths.enumerated().map { (ExactString($1), Int32($0)) }, uniquingKeysWith: { $1 })
+            paths = []
         }
         return known![ExactString(NodePath.split(path).parent)]
     }
 
     mutating func came(_ path: String, at place: Int32) {
-        if known == nil { ancestors.append((path, place)) } else { known![ExactString(path)] = place }
-    }
-
-    /// The parents' places of nodes listed parents first (-1 for the root and the orphans).
-    static func places(of nodes: [SnapshotNode]) -> [Int32] {
-        var order = ParentsFirst()
-        return nodes.enumerated().map { index, node in
-            defer { order.came(node.path, at: Int32(index)) }
-            return node.path == "/" ? -1 : order.parent(of: node.path, nodes) ?? -1
+        if place == 0 && path == "/" { sawRoot = true }
+        if known == nil {
+            ancestors.append((path, place))
+            paths.append(path)
+        } else {
+            known![ExactString(path)] = place
         }
     }
 }
