@@ -32,15 +32,10 @@ extension PersistedStat {
     }
 }
 
-extension PersistedStat {
-    /// The mode of the node, as far as its stat tells: not whether it was sequential.
-    var mode: CreateMode { Self.mode(ofOwner: ephemeralOwner) }
-}
-
 extension DataNode {
-    /// A snapshot's node (its children are the tree's to add).
-    /// Each field is set once: set after `init(data:acl:zxid:time:mode:)`, the node was copied
-    /// whole, a tenth of a restart's time at a million nodes.
+    /// A snapshot's node (its children are the tree's to add). Each field is set once: set
+    /// after `init(data:acl:zxid:time:owner:)`, the node was copied whole, a tenth of a
+    /// restart's time at a million nodes.
     init(_ stat: PersistedStat, data: [UInt8]?, acl: [ACL]) {
         self.data = data
         self.acl = acl

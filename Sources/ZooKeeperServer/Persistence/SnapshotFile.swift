@@ -65,6 +65,9 @@ public struct PersistedStat: Hashable, Sendable {
         mode.isContainer ? containerOwner : mode.isTTL ? ttlOwner(ttl) : mode.isEphemeral ? session : 0
     }
 
+    /// The mode of the node, as far as its stat tells: not whether it was sequential.
+    var mode: CreateMode { Self.mode(ofOwner: ephemeralOwner) }
+
     /// The mode of a node with this `ephemeralOwner`, as far as it tells: not whether the node
     /// was sequential.
     static func mode(ofOwner owner: Int64) -> CreateMode {

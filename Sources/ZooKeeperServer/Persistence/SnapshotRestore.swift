@@ -99,7 +99,7 @@ enum SnapshotRestore {
             waiting.signal()
         }
 
-        /// The batches waiting are dropped, and no more are taken.
+        /// No more batches are taken; those waiting go with the hand-off.
         func cancel() {
             cancelled.withLockedValue { $0 = true }
             finish()
