@@ -6,6 +6,9 @@ import ZooKeeperProtocol
 /// leave empty (a time-to-live, an owning session) shares one field: a million nodes are a
 /// million of these.
 struct DataNode: Sendable {
+    /// A node's children: their places among the tree's nodes, in Java's order of their names.
+    typealias Children = JavaHashOrder<UInt32>
+
     var data: [UInt8]?
     /// Shared with every node of the same ACL (``DataTree`` interns the lists).
     var acl: [ACL]
@@ -18,8 +21,11 @@ struct DataNode: Sendable {
     /// ephemeral node, a mark with the time-to-live for a TTL node, another for a container,
     /// else 0. One field for the mode, the owning session and the time-to-live.
     var owner: Int64
-    /// The children's names, listed in Apache ZooKeeper's order.
-    var children = JavaHashSet()
+    /// The children, by their places among the tree's nodes, listed in Apache ZooKeeper's order
+    /// of their names.
+    var children = Children()
+    /// Where this node stands among its parent's ``children`` (their index, not their order).
+    var indexInParent: Int32 = 0
     var version: Int32 = 0
     /// The number of children ever created: the next sequence number. The visible cversion,
     /// which also counts deletions, is derived from it.

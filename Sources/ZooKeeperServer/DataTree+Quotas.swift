@@ -51,8 +51,8 @@ extension DataTree {
     private func usage(of path: String) -> (count: Int64, bytes: Int64) {
         guard let node = nodes[path] else { return (0, 0) }
         var total = (count: Int64(1), bytes: Int64(node.data?.count ?? 0))
-        for child in node.children.unordered {
-            let below = usage(of: Self.childPath(path, child))
+        for child in childPaths(of: node) {
+            let below = usage(of: child)
             total.count += below.count
             total.bytes += below.bytes
         }

@@ -26,14 +26,14 @@ struct DataTree: Sendable {
 
     init() {
         let open = ACL.openUnsafe
-        nodes["/"] = DataNode(data: [], acl: open, zxid: 0, time: 0)
-        nodes["/zookeeper"] = DataNode(data: [], acl: open, zxid: 0, time: 0)
-        nodes["/zookeeper/quota"] = DataNode(data: [], acl: open, zxid: 0, time: 0)
-        nodes["/zookeeper/config"] = DataNode(data: [], acl: ACL.readUnsafe, zxid: 0, time: 0)
-        nodes["/"]!.children.insert("zookeeper")
-        nodes["/zookeeper"]!.children.insert("quota")
-        nodes["/zookeeper"]!.children.insert("config")
-        nodes["/zookeeper/config"]!.aversion = -1
+        let root = nodes.set("/", DataNode(data: [], acl: open, zxid: 0, time: 0)).place
+        let zookeeper = nodes.set("/zookeeper", DataNode(data: [], acl: open, zxid: 0, time: 0)).place
+        let quota = nodes.set("/zookeeper/quota", DataNode(data: [], acl: open, zxid: 0, time: 0)).place
+        let config = nodes.set("/zookeeper/config", DataNode(data: [], acl: ACL.readUnsafe, zxid: 0, time: 0)).place
+        link(zookeeper, toParentAt: root)
+        link(quota, toParentAt: zookeeper)
+        link(config, toParentAt: zookeeper)
+        nodes.modify(at: config) { $0.aversion = -1 }
     }
 
     /// The tree a snapshot holds, restored node by node in the snapshot's order: its nodes, with
@@ -80,9 +80,10 @@ struct DataTree: Sendable {
             let data = node.data.take()
             // Made in place as the argument, so that it moves into the tree instead of being
             // copied there and released here (a tenth of a restart's time at 1M znodes).
-            let place = tree.nodes.set(path, { DataNode(stat, data: data, acl: last!.acl) }()).place
+            let (place, replaced) = tree.nodes.set(path, { DataNode(stat, data: data, acl: last!.acl) }())
             places.append(Int32(place))
-            parents.append(parent)
+            // A path given again is already among its parent's children.
+            parents.append(replaced == nil ? parent : -1)
             tree.rememberEphemeral(path, owner: stat.ephemeralSession ?? 0)
             tree.rememberReapable(path, mode: stat.mode)
             if let quotaPath = DataTree.quotaPath(limitsNode: path) { tree.quotaPaths.insert(ExactString(quotaPath)) }
@@ -91,15 +92,16 @@ struct DataTree: Sendable {
         /// The tree, each parent given its children in the order they came.
         consuming func finish() -> DataTree {
             var childCounts = [Int32](repeating: 0, count: tree.nodes.count)
-            for (index, parent) in parents.enumerated() where parent >= 0 {
+            for parent in parents where parent >= 0 {
                 childCounts[Int(places[Int(parent)])] += 1
             }
-            for (place, count) in childCounts.enumerated() where count > 8 {
+            // Exactly the room each needs: grown child by child, an array keeps up to half of its
+            // room unused.
+            for (place, count) in childCounts.enumerated() where count > 0 {
                 tree.nodes.modify(at: place) { $0.children.reserveCapacity(Int(count)) }
             }
             for (index, parent) in parents.enumerated() where parent >= 0 {
-                let name = NodePath.name(of: tree.nodes.key(at: Int(places[index])))
-                tree.nodes.modify(at: Int(places[Int(parent)])) { $0.children.insert(name) }
+                tree.link(Int(places[index]), toParentAt: Int(places[Int(parent)]))
             }
             return tree
         }
@@ -113,13 +115,24 @@ struct DataTree: Sendable {
     /// Visits every node, parents before their children and children in their listed order: the
     /// order of Apache ZooKeeper's snapshots. Each node is lent where it lies, not copied.
     func visitInPreorder(_ visit: (_ path: String, _ node: borrowing DataNode) -> Void) {
-        var pending = ["/"]
-        while let path = pending.popLast() {
-            nodes.withValue(forKey: path) { node in
-                visit(path, node)
-                for name in node.children.ordered.reversed() { pending.append(Self.childPath(path, name)) }
+        guard let root = nodes.place(of: "/") else { return }
+        var pending = [UInt32(root)]
+        while let place = pending.popLast() {
+            nodes.withValue(at: Int(place)) { node in
+                visit(nodes.key(at: Int(place)), node)
+                pending.append(contentsOf: node.children.ordered.reversed())
             }
         }
+    }
+
+    /// The names of a node's children, in Apache ZooKeeper's order.
+    func childNames(of node: borrowing DataNode) -> [String] {
+        node.children.ordered.map { NodePath.name(of: nodes.key(at: Int($0))) }
+    }
+
+    /// The paths of a node's children, in no particular order.
+    func childPaths(of node: borrowing DataNode) -> [String] {
+        node.children.entries.map { nodes.key(at: Int($0.element)) }
     }
 
     subscript(path: String) -> DataNode? { nodes[path] }
@@ -145,13 +158,16 @@ struct DataTree: Sendable {
         let node = DataNode(
             data: data, acl: acl, zxid: zxid, time: time,
             owner: PersistedStat.owner(of: mode, session: owner, ttl: ttl))
-        let (parent, name) = NodePath.split(path)
+        let parent = NodePath.split(path).parent
         noteChange(parent)
-        undoLog?.append(.created(path: path, parentCapacity: nodes[parent]!.children.capacity))
-        nodes[path] = node
-        nodes[parent]!.children.insert(name)
-        nodes[parent]!.childrenCreated &+= 1
-        nodes[parent]!.pzxid = zxid
+        let parentPlace = nodes.place(of: parent)!
+        undoLog?.append(.created(path: path, parentCapacity: nodes.withValue(at: parentPlace) { $0.children.capacity }))
+        let place = nodes.set(path, node).place
+        nodes.modify(at: parentPlace) { parent in
+            parent.childrenCreated &+= 1
+            parent.pzxid = zxid
+        }
+        link(place, toParentAt: parentPlace)
         if mode.isEphemeral { rememberEphemeral(path, owner: owner) }
         rememberReapable(path, mode: mode)
         quotaNodeCreated(path)
@@ -160,13 +176,17 @@ struct DataTree: Sendable {
 
     /// Removes a node; the caller checked that it exists and has no children.
     mutating func delete(_ path: String, zxid: Int64) {
-        guard nodes[path] != nil else { return }
-        let (parent, name) = NodePath.split(path)
+        guard let node = nodes.removeValue(forKey: path) else { return }
+        let parent = NodePath.split(path).parent
         noteChange(parent)
-        let node = nodes.removeValue(forKey: path)!
-        let place = nodes[parent]?.children.remove(name)
-        undoLog?.append(.deleted(path: path, node: node, place: place))
-        if let pzxid = nodes[parent]?.pzxid, zxid > pzxid { nodes[parent]!.pzxid = zxid }
+        var standing: DataNode.Children.Entry? = nil
+        if let parentPlace = nodes.place(of: parent) {
+            standing = unlink(node, fromParentAt: parentPlace)
+            nodes.modify(at: parentPlace) { parent in
+                if zxid > parent.pzxid { parent.pzxid = zxid }
+            }
+        }
+        undoLog?.append(.deleted(path: path, node: node, standing: standing))
         forgetEphemeral(path, owner: node.ephemeralOwner)
         reapable.remove(ExactString(path))
         if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.remove(ExactString(quotaPath)) }
@@ -212,14 +232,10 @@ struct DataTree: Sendable {
     func descendantCount(_ path: String) -> Int {
         guard let node = nodes[path] else { return 0 }
         var count = 0
-        for child in node.children.unordered {
-            count += 1 + descendantCount(Self.childPath(path, child))
+        for child in childPaths(of: node) {
+            count += 1 + descendantCount(child)
         }
         return count
-    }
-
-    static func childPath(_ parent: String, _ name: String) -> String {
-        parent == "/" ? "/" + name : parent + "/" + name
     }
 
     /// Containers with no children that once had some, and TTL nodes with no children whose
@@ -232,6 +248,32 @@ struct DataTree: Sendable {
             if node.mode.isTTL && now - node.mtime > node.ttl { return path }
             return nil
         }.sorted()
+    }
+
+    /// Files the node at `place` among the children of the node at `parentPlace`.
+    private mutating func link(_ place: Int, toParentAt parentPlace: Int) {
+        let hash = Self.nameHash(of: nodes.key(at: place))
+        let index = nodes.modify(at: parentPlace) { $0.children.insert(UInt32(place), hash: hash, initialCapacity: 8) }
+        nodes.modify(at: place) { $0.indexInParent = Int32(index) }
+    }
+
+    /// Takes a removed node out of the children of the node at `parentPlace`; returns where it
+    /// stood in their order.
+    @discardableResult
+    private mutating func unlink(_ child: borrowing DataNode, fromParentAt parentPlace: Int)
+        -> DataNode.Children.Entry
+    {
+        let index = child.indexInParent
+        let (removed, moved) = nodes.modify(at: parentPlace) { $0.children.remove(at: Int(index)) }
+        if let moved { nodes.modify(at: Int(moved)) { $0.indexInParent = index } }
+        return removed
+    }
+
+    /// Java's spread hash of the last name of a path, by which its parent orders it.
+    static func nameHash(of path: String) -> UInt32 {
+        let bytes = path.utf8
+        let start = bytes.lastIndex(of: UInt8(ascii: "/")).map { bytes.index(after: $0) } ?? bytes.startIndex
+        return DataNode.Children.spreadHash(path[start...])
     }
 
     private mutating func rememberEphemeral(_ path: String, owner: Int64) {
@@ -263,8 +305,9 @@ struct DataTree: Sendable {
     enum Undo: Sendable {
         /// A node was added, its parent's children set then having this capacity.
         case created(path: String, parentCapacity: Int)
-        /// A node was removed, standing at `place` among its parent's children.
-        case deleted(path: String, node: DataNode, place: JavaHashSet.Place?)
+        /// A node was removed, standing there in its parent's order of children (nil: it had no
+        /// parent).
+        case deleted(path: String, node: DataNode, standing: DataNode.Children.Entry?)
         /// A node's fields before a change; its children are not kept (the changes to them have
         /// records of their own).
         case changed(path: String, fields: DataNode)
@@ -288,22 +331,33 @@ struct DataTree: Sendable {
             switch undo {
             case .created(let path, let capacity):
                 guard let node = nodes.removeValue(forKey: path) else { continue }
-                let (parent, name) = NodePath.split(path)
-                nodes[parent]?.children.undoInsert(name, capacity: capacity)
+                if let parentPlace = nodes.place(of: NodePath.split(path).parent) {
+                    unlink(node, fromParentAt: parentPlace)
+                    nodes.modify(at: parentPlace) { $0.children.undoGrowth(to: capacity) }
+                }
                 forgetEphemeral(path, owner: node.ephemeralOwner)
                 reapable.remove(ExactString(path))
                 if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.remove(ExactString(quotaPath)) }
-            case .deleted(let path, let node, let place):
-                nodes[path] = node
-                let (parent, name) = NodePath.split(path)
-                if let place { nodes[parent]?.children.restore(name, at: place) }
+            case .deleted(let path, let node, let standing):
+                let place = nodes.set(path, node).place
+                if let standing, let parentPlace = nodes.place(of: NodePath.split(path).parent) {
+                    var entry = standing
+                    entry.element = UInt32(place)
+                    let index = nodes.modify(at: parentPlace) { $0.children.restore(entry) }
+                    nodes.modify(at: place) { $0.indexInParent = Int32(index) }
+                }
                 rememberEphemeral(path, owner: node.ephemeralOwner)
                 rememberReapable(path, mode: node.mode)
                 if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.insert(ExactString(quotaPath)) }
             case .changed(let path, var fields):
-                guard nodes[path] != nil else { continue }
-                swap(&fields.children, &nodes[path]!.children)
-                nodes[path] = fields
+                guard let place = nodes.place(of: path) else { continue }
+                nodes.modify(at: place) { node in
+                    // The children and where the node stands among its parent's are as the
+                    // records after this one left them.
+                    swap(&fields.children, &node.children)
+                    fields.indexInParent = node.indexInParent
+                    node = fields
+                }
             }
         }
     }
@@ -312,7 +366,7 @@ struct DataTree: Sendable {
     /// them would make the change copy the whole set (a million names under a big parent).
     private mutating func noteChange(_ path: String) {
         guard undoLog != nil, var fields = nodes[path] else { return }
-        fields.children = JavaHashSet()
+        fields.children = DataNode.Children()
         undoLog!.append(.changed(path: path, fields: fields))
     }
 }

@@ -5,13 +5,22 @@ import ZooKeeperProtocol
 /// The values lie side by side in one array; the hash table (``PlaceIndex``) holds only each
 /// path's place in it. A hash table keeps up to half its slots empty, which for a value as large
 /// as a node costs more than the node: here the empty slots are those of small places.
+///
+/// A value keeps its place for as long as its key is present: a removal leaves a gap, which the
+/// next insertion fills. So places can stand for values elsewhere (a node's children are their
+/// places).
 struct ExactDictionary<Value: Sendable>: Sendable {
     private var places = PlaceIndex()
-    /// The key of each value, for the places to follow a value moved in a removal.
+    /// The key of each place (empty in a gap).
     private var keys: [ExactString] = []
-    /// Never nil at rest: optional so that `_modify` can lend a value in place and learn
-    /// whether it was removed.
+    /// Nil in a gap; optional too so that `_modify` can lend a value in place and learn whether
+    /// it was removed.
     private var values: [Value?] = []
+    /// The gaps, the next one to fill last.
+    private var gaps: [Int32] = []
+
+    /// The place of `key`, if present.
+    func place(of key: String) -> Int? { place(of: ExactString(key)) }
 
     private func place(of key: ExactString, hash: UInt32) -> Int? {
         places.place(of: key, hash: hash, keys: keys)
@@ -30,20 +39,20 @@ struct ExactDictionary<Value: Sendable>: Sendable {
         set {
             let hash = PlaceIndex.hash(key)
             if let place = place(of: key, hash: hash) {
-                if let newValue { values[place] = newValue } else { remove(at: place) }
+                if let newValue { values[place] = newValue } else { remove(at: place, hash: hash) }
             } else if let newValue {
-                append(key, hash: hash, newValue)
+                add(key, hash: hash, newValue)
             }
         }
         _modify {
             let hash = PlaceIndex.hash(key)
             if let place = place(of: key, hash: hash) {
                 yield &values[place]
-                if values[place] == nil { remove(at: place) }
+                if values[place] == nil { remove(at: place, hash: hash) }
             } else {
                 var added: Value? = nil
                 yield &added
-                if let added { append(key, hash: hash, added) }
+                if let added { add(key, hash: hash, added) }
             }
         }
     }
@@ -51,16 +60,20 @@ struct ExactDictionary<Value: Sendable>: Sendable {
     /// Lends the value of `key` to `body` where it lies, without a copy; nil when absent.
     func withValue<Result>(forKey key: String, _ body: (borrowing Value) -> Result) -> Result? {
         guard let place = place(of: ExactString(key)) else { return nil }
-        return values.withUnsafeBufferPointer { values in
+        return withValue(at: place, body)
+    }
+
+    /// Lends the value at `place` to `body` where it lies, without a copy.
+    func withValue<Result>(at place: Int, _ body: (borrowing Value) -> Result) -> Result {
+        values.withUnsafeBufferPointer { values in
             switch values[place] {
             case .some(let value): body(value)
-            case .none: nil
+            case .none: preconditionFailure("no value at place \(place)")
             }
         }
     }
 
-    /// Sets the value of `key` and returns its place, which ``modify(at:_:)`` takes instead of
-    /// the key (saving a lookup) until the next removal, with the value it replaced, if any.
+    /// Sets the value of `key` and returns its place, with the value it replaced, if any.
     mutating func set(_ key: String, _ value: consuming Value) -> (place: Int, replaced: Value?) {
         let key = ExactString(key)
         let hash = PlaceIndex.hash(key)
@@ -69,20 +82,29 @@ struct ExactDictionary<Value: Sendable>: Sendable {
             values[place] = value
             return (place, replaced)
         }
-        append(key, hash: hash, value)
-        return (values.count - 1, nil)
+        return (add(key, hash: hash, value), nil)
     }
 
-    private mutating func append(_ key: ExactString, hash: UInt32, _ value: consuming Value) {
+    /// Files a new key in the last gap, or at the end.
+    @discardableResult
+    private mutating func add(_ key: ExactString, hash: UInt32, _ value: consuming Value) -> Int {
+        if let gap = gaps.popLast() {
+            let place = Int(gap)
+            places.insert(place, hash: hash)
+            keys[place] = key
+            values[place] = value
+            return place
+        }
         places.insert(values.count, hash: hash)
         keys.append(key)
         values.append(value)
+        return values.count - 1
     }
 
-    /// The key at a place ``set(_:_:)`` returned.
+    /// The key at a place ``set(_:_:)`` or ``place(of:)`` returned.
     func key(at place: Int) -> String { keys[place].string }
 
-    /// Changes the value at a place ``set(_:_:)`` returned.
+    /// Changes the value at a place ``set(_:_:)`` or ``place(of:)`` returned.
     mutating func modify<Result>(at place: Int, _ body: (inout Value) -> Result) -> Result {
         body(&values[place]!)
     }
@@ -94,32 +116,29 @@ struct ExactDictionary<Value: Sendable>: Sendable {
         values.reserveCapacity(count)
     }
 
-    var count: Int { values.count }
-    var isEmpty: Bool { values.isEmpty }
+    var count: Int { values.count - gaps.count }
+    var isEmpty: Bool { count == 0 }
 
     @discardableResult
     mutating func removeValue(forKey key: String) -> Value? {
-        guard let place = place(of: ExactString(key)) else { return nil }
+        let key = ExactString(key)
+        let hash = PlaceIndex.hash(key)
+        guard let place = place(of: key, hash: hash) else { return nil }
         let value = values[place]
-        remove(at: place)
+        remove(at: place, hash: hash)
         return value
     }
 
     /// Every key and value, in no particular order.
     var pairs: some Sequence<(key: String, value: Value)> {
-        zip(keys, values).lazy.map { (key: $0.string, value: $1!) }
+        zip(keys, values).lazy.compactMap { key, value in value.map { (key: key.string, value: $0) } }
     }
 
-    /// Removes the value at `place`, moving the last one there.
-    private mutating func remove(at place: Int) {
-        places.remove(place, hash: PlaceIndex.hash(keys[place]))
-        let last = values.count - 1
-        if place != last {
-            places.move(last, to: place, hash: PlaceIndex.hash(keys[last]))
-            values.swapAt(place, last)
-            keys.swapAt(place, last)
-        }
-        values.removeLast()
-        keys.removeLast()
+    /// Removes the value at `place`, whose key's hash is `hash`, leaving a gap.
+    private mutating func remove(at place: Int, hash: UInt32) {
+        places.remove(place, hash: hash)
+        values[place] = nil
+        keys[place] = ExactString("")
+        gaps.append(Int32(place))
     }
 }

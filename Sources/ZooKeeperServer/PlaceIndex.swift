@@ -64,11 +64,6 @@ struct PlaceIndex: Sendable {
         }
     }
 
-    /// Files the key at `old` under its new place (the dictionary moved its value).
-    mutating func move(_ old: Int, to new: Int, hash: UInt32) {
-        slots[index(of: old, hash: hash)] = Self.slot(hash: hash, place: new)
-    }
-
     private func index(of place: Int, hash: UInt32) -> Int {
         var index = Int(hash) & mask
         while Self.place(in: slots[index]) != place { index = (index + 1) & mask }

@@ -477,7 +477,7 @@ struct ServerDatabase: Sendable {
     {
         let (node, error) = readable(request.path, .read, context: context)
         guard let node else { return .error(error, zxid: lastZxid) }
-        let children = node.children.ordered
+        let children = tree.childNames(of: node)
         namespaces.read(request.path, bytes: children.reduce(0) { $0 + $1.utf16.count })
         if request.watch { watches.add(.child, path: request.path, connection: context.connection) }
         let body: any JuteEncodable =
@@ -515,7 +515,7 @@ struct ServerDatabase: Sendable {
             case .getChildren(let r):
                 let (node, error) = readable(r.path, .read, context: context)
                 if let node {
-                    results.append(.getChildren(children: node.children.ordered))
+                    results.append(.getChildren(children: tree.childNames(of: node)))
                     if r.watch { watches.add(.child, path: r.path, connection: context.connection) }
                 } else {
                     results.append(.error(error))

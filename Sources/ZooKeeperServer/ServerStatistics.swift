@@ -103,8 +103,9 @@ struct NamespaceMetrics: Sendable {
         }
     }
 
-    private var readOrder = JavaHashSet(initialCapacity: 16)
-    private var writeOrder = JavaHashSet(initialCapacity: 16)
+    /// The namespaces in the order of Apache's `HashSet`s of them (16 buckets at first).
+    private var readOrder = JavaHashOrder<String>()
+    private var writeOrder = JavaHashOrder<String>()
     private var reads: [ExactString: Summary] = [:]
     private var writes: [ExactString: Summary] = [:]
 
@@ -113,19 +114,21 @@ struct NamespaceMetrics: Sendable {
 
     mutating func read(_ path: String, bytes: Int) {
         guard let namespace = Self.namespace(of: path) else { return }
-        readOrder.insert(namespace)
+        if reads[ExactString(namespace)] == nil { readOrder.insert(namespace, initialCapacity: 16) }
         reads[ExactString(namespace), default: Summary()].add(Int64(path.utf16.count + bytes) + Self.statOverhead)
     }
 
     mutating func write(_ path: String, bytes: Int) {
         guard let namespace = Self.namespace(of: path) else { return }
-        writeOrder.insert(namespace)
+        if writes[ExactString(namespace)] == nil { writeOrder.insert(namespace, initialCapacity: 16) }
         writes[ExactString(namespace), default: Summary()].add(Int64(path.utf16.count + bytes))
     }
 
     /// `mntr`'s lines: each namespace's average, minimum, maximum, count and sum, reads first.
     var lines: [(String, String)] {
-        func lines(_ order: JavaHashSet, _ summaries: [ExactString: Summary], _ kind: String) -> [(String, String)] {
+        func lines(_ order: JavaHashOrder<String>, _ summaries: [ExactString: Summary], _ kind: String) -> [(
+            String, String
+        )] {
             order.ordered.flatMap { namespace -> [(String, String)] in
                 let summary = summaries[ExactString(namespace)] ?? Summary()
                 let average = summary.count == 0 ? 0 : Double(summary.sum) / Double(summary.count)

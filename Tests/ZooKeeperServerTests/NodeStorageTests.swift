@@ -3,9 +3,9 @@ import ZooKeeperProtocol
 
 @testable import ZooKeeperServer
 
-/// The server's compact node storage: the path table (values side by side, a removal moving the
-/// last one into the gap, an index of places) and the interned ACL lists behave as a plain dictionary and plain
-/// lists would.
+/// The server's compact node storage: the path table (values side by side, a removal leaving a
+/// gap the next insertion fills, an index of places), the children kept as places, and the
+/// interned ACL lists behave as a plain dictionary, plain sets and plain lists would.
 @Suite struct NodeStorageTests {
     @Test func thePathTableAgreesWithADictionaryThroughInsertionsUpdatesAndRemovals() {
         var table = ExactDictionary<Int>()
@@ -61,6 +61,83 @@ import ZooKeeperProtocol
         }
     }
 
+    /// A value keeps its place while its key is present, whatever else comes and goes: the
+    /// children lists hold places.
+    @Test func aValueKeepsItsPlaceThroughOtherRemovals() {
+        var table = ExactDictionary<Int>()
+        var placed: [String: Int] = [:]
+        var generator = SystemRandomNumberGenerator()
+        for step in 0..<5_000 {
+            let key = "/k\(Int.random(in: 0..<100, using: &generator))"
+            if let place = placed.removeValue(forKey: key) {
+                #expect(table.place(of: key) == place)
+                table[key] = nil
+            } else {
+                placed[key] = table.set(key, step).place
+            }
+        }
+        for (key, place) in placed { #expect(table.place(of: key) == place && table.key(at: place) == key) }
+        #expect(table.count == placed.count)
+    }
+
+    /// Creates, changes and deletes under a few parents, some inside a multi that fails: each parent lists
+    /// exactly its children, each child stands where its parent's list says, and a failed multi
+    /// leaves every list in the order it had (which follows Java's table, so its history counts).
+    @Test func childListsStayExactThroughCreatesDeletesAndFailedMultis() {
+        var tree = DataTree()
+        let parents = ["/p0", "/p1", "/p1/q", "/p2"]
+        var zxid: Int64 = 0
+        func create(_ path: String) {
+            zxid += 1
+            tree.create(path, data: nil, acl: ACL.openUnsafe, mode: .persistent, owner: 0, ttl: 0, zxid: zxid, time: 0)
+        }
+        for parent in parents { create(parent) }
+        var reference = Dictionary(uniqueKeysWithValues: parents.map { ($0, Set<String>()) })
+        reference["/p1"] = ["q"]
+        func listing() -> [String: [String]] {
+            Dictionary(uniqueKeysWithValues: parents.map { ($0, tree.childNames(of: tree[$0]!)) })
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<400 {
+            let failing = Int.random(in: 0..<3, using: &generator) == 0
+            let before = listing()
+            var changed = reference
+            if failing { tree.startUndoLog() }
+            for _ in 0..<Int.random(in: 1..<40, using: &generator) {
+                let parent = parents.randomElement(using: &generator)!
+                let name = "n\(Int.random(in: 0..<60, using: &generator))"
+                let path = parent + "/" + name
+                if changed[parent]!.contains(name), Bool.random(using: &generator) {
+                    // A change a failed multi takes back, to a node a later deletion may move
+                    // in its parent's list.
+                    zxid += 1
+                    tree.setData(path, data: [1], zxid: zxid, time: 0)
+                } else if changed[parent]!.contains(name) {
+                    guard tree[path]!.children.isEmpty else { continue }
+                    zxid += 1
+                    tree.delete(path, zxid: zxid)
+                    changed[parent]!.remove(name)
+                } else {
+                    create(path)
+                    changed[parent]!.insert(name)
+                }
+            }
+            if failing {
+                tree.undoChanges()
+                #expect(listing() == before)
+            } else {
+                reference = changed
+            }
+            for parent in parents {
+                let node = tree[parent]!
+                #expect(Set(tree.childNames(of: node)) == reference[parent]!)
+                let consistent = node.childrenStandWhereListed(in: tree)
+                #expect(consistent, "children of \(parent)")
+            }
+        }
+        #expect(tree.nodeCount == 4 + 4 + reference.values.reduce(0) { $0 + $1.count } - 1)
+    }
+
     @Test func nodesWithEqualACLsShareOneList() {
         var tree = DataTree()
         // Two lists decoded apart, as two requests' are.
@@ -73,5 +150,15 @@ import ZooKeeperProtocol
         #expect(tree["/b"]!.acl.withUnsafeBufferPointer { $0.baseAddress } == shared)
         tree.setACL("/b", acl: ACL.openUnsafe)
         #expect(tree["/b"]?.acl == ACL.openUnsafe && tree["/a"]?.acl == acl)
+    }
+}
+
+extension DataNode {
+    /// Whether each child stands where this node's list says, and is a child of this node.
+    fileprivate func childrenStandWhereListed(in tree: DataTree) -> Bool {
+        children.entries.enumerated().allSatisfy { index, entry in
+            tree.nodes.withValue(at: Int(entry.element)) { $0.indexInParent } == Int32(index)
+                && DataTree.nameHash(of: tree.nodes.key(at: Int(entry.element))) == entry.hash
+        }
     }
 }

@@ -63,7 +63,9 @@ import ZooKeeperTestSupport
             let proxy = try await TCPProxy.start(upstreamPort: server.port)
             defer { proxy.stop() }
             let observer = try await Self.client(server.connectString)
-            let zk = try await Self.client("127.0.0.1:\(proxy.port)", timeout: .seconds(1))
+            // Short enough to expire soon, long enough that a busy machine's stalls do not drop
+            // the connection before the cut (a 1 s session failed so under a parallel build).
+            let zk = try await Self.client("127.0.0.1:\(proxy.port)", timeout: .seconds(3))
             try await zk.create("/member", mode: .ephemeral)
             let watch = try await observer.watchData("/member").watch
             let states = zk.states()
