@@ -18,9 +18,9 @@ struct PlaceIndex: Sendable {
     private static func place(in slot: UInt64) -> Int { Int(slot & 0xFFFF_FFFF) - 1 }
     private static func hash(in slot: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: slot >> 32) }
 
-    /// The place of `key`, whose hash is `hash`, if the index holds it; `keys` are the
-    /// dictionary's keys by place.
-    func place(of key: ExactString, hash: UInt32, keys: [ExactString]) -> Int? {
+    /// The place of `key`, whose hash is `hash`, if the index holds it; `keyAt` gives the
+    /// dictionary's key at a place.
+    func place(of key: ExactString, hash: UInt32, keyAt: (Int) -> ExactString) -> Int? {
         guard !slots.isEmpty else { return nil }
         var index = Int(hash) & mask
         while true {
@@ -28,7 +28,7 @@ struct PlaceIndex: Sendable {
             if slot == 0 { return nil }
             if Self.hash(in: slot) == hash {
                 let place = Self.place(in: slot)
-                if keys[place] == key { return place }
+                if keyAt(place) == key { return place }
             }
             index = (index + 1) & mask
         }

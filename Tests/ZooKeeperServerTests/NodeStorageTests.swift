@@ -3,13 +3,16 @@ import ZooKeeperProtocol
 
 @testable import ZooKeeperServer
 
-/// The server's compact node storage: the path table (values side by side, a removal leaving a
-/// gap the next insertion fills, an index of places), the children kept as places, and the
+/// The server's compact node storage: the path table (values side by side in pages, a removal
+/// leaving a gap the next insertion fills, an index of places), the children kept as places, and the
 /// interned ACL lists behave as a plain dictionary, plain sets and plain lists would.
 @Suite struct NodeStorageTests {
     @Test func thePathTableAgreesWithADictionaryThroughInsertionsUpdatesAndRemovals() {
-        var table = ExactDictionary<Int>()
+        // Pages of 8 places: 300 keys fill many.
+        var table = ExactDictionary<Int>(pageShift: 3)
         var reference: [ExactString: Int] = [:]
+        // A copy taken halfway, as a snapshot takes the tree, keeps what it saw.
+        var copy: (table: ExactDictionary<Int>, reference: [ExactString: Int])? = nil
         var generator = SystemRandomNumberGenerator()
         // "e\u{301}" and "\u{e9}" are equal Strings but different paths.
         let keys = (0..<300).map { "/k\($0)" } + ["/e\u{301}", "/\u{e9}"]
@@ -30,9 +33,14 @@ import ZooKeeperProtocol
                 reference[ExactString(key)] = nil
             }
             #expect(table[key] == reference[ExactString(key)])
+            if step == 10_000 { copy = (table, reference) }
+        }
+        func contents(_ table: ExactDictionary<Int>) -> [ExactString: Int] {
+            Dictionary(uniqueKeysWithValues: table.pairs.map { (ExactString($0.key), $0.value) })
         }
         #expect(table.count == reference.count)
-        #expect(Dictionary(uniqueKeysWithValues: table.pairs.map { (ExactString($0.key), $0.value) }) == reference)
+        #expect(contents(table) == reference)
+        #expect(copy.map { contents($0.table) == $0.reference && $0.table.count == $0.reference.count } == true)
     }
 
     /// The path table's index under the worst hashes: a few values shared by many keys, at both
@@ -54,17 +62,17 @@ import ZooKeeperProtocol
             }
             let probe = Int.random(in: 0..<keys.count, using: &generator)
             #expect(
-                index.place(of: keys[probe], hash: hash(probe), keys: keys) == (present.contains(probe) ? probe : nil))
+                index.place(of: keys[probe], hash: hash(probe)) { keys[$0] } == (present.contains(probe) ? probe : nil))
         }
         for key in keys.indices {
-            #expect(index.place(of: keys[key], hash: hash(key), keys: keys) == (present.contains(key) ? key : nil))
+            #expect(index.place(of: keys[key], hash: hash(key)) { keys[$0] } == (present.contains(key) ? key : nil))
         }
     }
 
     /// A value keeps its place while its key is present, whatever else comes and goes: the
     /// children lists hold places.
     @Test func aValueKeepsItsPlaceThroughOtherRemovals() {
-        var table = ExactDictionary<Int>()
+        var table = ExactDictionary<Int>(pageShift: 3)
         var placed: [String: Int] = [:]
         var generator = SystemRandomNumberGenerator()
         for step in 0..<5_000 {
