@@ -2,8 +2,8 @@ import ZooKeeperProtocol
 
 /// Values by path, the paths compared exactly (see ``ExactString``).
 ///
-/// The values lie side by side in one array; the hash table (``PlaceIndex``) holds only each
-/// path's place in it. A hash table keeps up to half its slots empty, which for a value as large
+/// The values lie side by side (in pages, below); the hash table (``PlaceIndex``) holds only each
+/// path's place among them. A hash table keeps up to half its slots empty, which for a value as large
 /// as a node costs more than the node: here the empty slots are those of small places.
 ///
 /// A value keeps its place for as long as its key is present: a removal leaves a gap, which the

@@ -76,12 +76,15 @@ import ZooKeeperTestSupport
             let marker = FileManager.default.temporaryDirectory.appendingPathComponent("zk-led-\(UUID().uuidString)")
                 .path
             defer { try? FileManager.default.removeItem(atPath: marker) }
-            // The first candidate leads and keeps leading (its command never ends).
+            // The first candidate leads and keeps leading (its command never ends). Its session
+            // lasts 10 s: with 4 s, the test twice waited in vain for the second candidate to
+            // queue behind it on a loaded machine (likely the session expired under the load,
+            // so the second one led at once).
             let first = Process()
             first.executableURL = URL(fileURLWithPath: zk)
             first.environment = ShellCommandTests.environment()
             first.arguments = [
-                "-s", address, "--timeout", "4", "elect", "/election", "--id", "a", "--", "sleep", orphan,
+                "-s", address, "--timeout", "10", "elect", "/election", "--id", "a", "--", "sleep", orphan,
             ]
             first.standardOutput = FileHandle.nullDevice
             try first.run()
