@@ -33,6 +33,12 @@ struct JavaHashOrder<Element: Sendable>: Sendable {
 
     init() {}
 
+    /// An empty set whose insertions are numbered from `firstSequence` on (tests reach the
+    /// renumbering with it).
+    init(firstSequence: UInt32) {
+        nextSequence = firstSequence
+    }
+
     /// Java's table capacity: 0 until the first insertion (Java allocates the table then).
     var capacity: Int { Int(storedCapacity) }
 

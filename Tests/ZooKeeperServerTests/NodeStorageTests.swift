@@ -146,6 +146,30 @@ import ZooKeeperProtocol
         #expect(tree.nodeCount == 4 + 4 + reference.values.reduce(0) { $0 + $1.count } - 1)
     }
 
+    /// Sequence numbers are 32 bits: once they run out, the elements are numbered again in the
+    /// same order, and the listing does not change (names that share buckets show it).
+    @Test func theChildOrderSurvivesRunningOutOfSequenceNumbers() {
+        var fresh = JavaHashOrder<String>()
+        var worn = JavaHashOrder<String>(firstSequence: .max - 5)
+        // "Aa" and "BB" hash alike; the others fill buckets of their own and share some.
+        let names = ["BB", "c1", "Aa", "x", "AaAa", "BBBB", "AaBB", "BBAa", "c0", "y", "z", "c2"]
+        for name in names {
+            fresh.insert(name, initialCapacity: 8)
+            worn.insert(name, initialCapacity: 8)
+        }
+        let removed = [4, 0, 7].map { index in
+            let at = worn.entries.firstIndex { $0.element == names[index] }!
+            _ = fresh.remove(at: fresh.entries.firstIndex { $0.element == names[index] }!)
+            return worn.remove(at: at).removed
+        }
+        for name in ["q", "BB"] {
+            fresh.insert(name, initialCapacity: 8)
+            worn.insert(name, initialCapacity: 8)
+        }
+        #expect(worn.ordered == fresh.ordered)
+        #expect(Set(worn.ordered) == Set(names).subtracting(removed.map(\.element)).union(["q", "BB"]))
+    }
+
     @Test func nodesWithEqualACLsShareOneList() {
         var tree = DataTree()
         // Two lists decoded apart, as two requests' are.
