@@ -250,10 +250,19 @@ struct DataTree: Sendable {
         }.sorted()
     }
 
-    /// Files the node at `place` among the children of the node at `parentPlace`.
-    private mutating func link(_ place: Int, toParentAt parentPlace: Int) {
-        let hash = Self.nameHash(of: nodes.key(at: place))
-        let index = nodes.modify(at: parentPlace) { $0.children.insert(UInt32(place), hash: hash, initialCapacity: 8) }
+    /// Files the node at `place` among the children of the node at `parentPlace`: as a new child,
+    /// or where `standing` says it stood before a removal now taken back.
+    private mutating func link(
+        _ place: Int, toParentAt parentPlace: Int, standing: DataNode.Children.Entry? = nil
+    ) {
+        let index: Int
+        if var entry = standing {
+            entry.element = UInt32(place)
+            index = nodes.modify(at: parentPlace) { $0.children.restore(entry) }
+        } else {
+            let hash = Self.nameHash(of: nodes.key(at: place))
+            index = nodes.modify(at: parentPlace) { $0.children.insert(UInt32(place), hash: hash, initialCapacity: 8) }
+        }
         nodes.modify(at: place) { $0.indexInParent = Int32(index) }
     }
 
@@ -341,10 +350,7 @@ struct DataTree: Sendable {
             case .deleted(let path, let node, let standing):
                 let place = nodes.set(path, node).place
                 if let standing, let parentPlace = nodes.place(of: NodePath.split(path).parent) {
-                    var entry = standing
-                    entry.element = UInt32(place)
-                    let index = nodes.modify(at: parentPlace) { $0.children.restore(entry) }
-                    nodes.modify(at: place) { $0.indexInParent = Int32(index) }
+                    link(place, toParentAt: parentPlace, standing: standing)
                 }
                 rememberEphemeral(path, owner: node.ephemeralOwner)
                 rememberReapable(path, mode: node.mode)

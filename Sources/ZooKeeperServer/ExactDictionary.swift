@@ -41,11 +41,17 @@ struct ExactDictionary<Value: Sendable>: Sendable {
         _modify { yield &valuePages[place >> pageShift][place & pageMask] }
     }
 
+    /// The key at a place, empty in a gap; read and written in its page, in place.
+    private subscript(keyAt place: Int) -> ExactString {
+        get { keyPages[place >> pageShift][place & pageMask] }
+        _modify { yield &keyPages[place >> pageShift][place & pageMask] }
+    }
+
     /// The place of `key`, if present.
     func place(of key: String) -> Int? { place(of: ExactString(key)) }
 
     private func place(of key: ExactString, hash: UInt32) -> Int? {
-        places.place(of: key, hash: hash) { keyPages[$0 >> pageShift][$0 & pageMask] }
+        places.place(of: key, hash: hash) { self[keyAt: $0] }
     }
 
     private func place(of key: ExactString) -> Int? { place(of: key, hash: PlaceIndex.hash(key)) }
@@ -113,7 +119,7 @@ struct ExactDictionary<Value: Sendable>: Sendable {
         if let gap = gaps.popLast() {
             let place = Int(gap)
             places.insert(place, hash: hash)
-            keyPages[place >> pageShift][place & pageMask] = key
+            self[keyAt: place] = key
             self[at: place] = value
             return place
         }
@@ -132,7 +138,7 @@ struct ExactDictionary<Value: Sendable>: Sendable {
     }
 
     /// The key at a place ``set(_:_:)`` or ``place(of:)`` returned.
-    func key(at place: Int) -> String { keyPages[place >> pageShift][place & pageMask].string }
+    func key(at place: Int) -> String { self[keyAt: place].string }
 
     /// Changes the value at a place ``set(_:_:)`` or ``place(of:)`` returned.
     mutating func modify<Result>(at place: Int, _ body: (inout Value) -> Result) -> Result {
@@ -170,7 +176,7 @@ struct ExactDictionary<Value: Sendable>: Sendable {
     private mutating func remove(at place: Int, hash: UInt32) {
         places.remove(place, hash: hash)
         self[at: place] = nil
-        keyPages[place >> pageShift][place & pageMask] = ExactString("")
+        self[keyAt: place] = ExactString("")
         gaps.append(Int32(place))
     }
 }
