@@ -83,24 +83,13 @@ import ZooKeeperTestSupport
         func killed(_ victim: String) { lock.withLock { victims.append(victim) } }
     }
 
-    /// Retries `body` while the connection is down (requests fail with connection loss).
-    static func retrying<T>(_ body: () async throws -> T) async throws -> T {
-        while true {
-            do {
-                return try await body()
-            } catch let error as ZooKeeperError where error.code == .connectionLoss {
-                try await Task.sleep(for: .milliseconds(50))
-            }
-        }
-    }
-
     /// Creates one sequential child of /seq named after `token`, exactly once: after a lost reply
     /// it syncs and looks for the token before trying again. Returns whether it took a retry.
     static func createSequentialOnce(_ zk: ZooKeeperClient, token: String) async throws -> Bool {
         var retried = false
         while true {
             if retried {
-                let found = try await retrying {
+                let found = try await retryingConnectionLoss {
                     try await zk.sync("/seq")
                     return try await zk.getChildren("/seq").contains { $0.hasPrefix(token) }
                 }
@@ -153,7 +142,7 @@ import ZooKeeperTestSupport
                 group.addTask {
                     var last = 0
                     while !ledger.isStopped {
-                        let count = try await Self.retrying { try await reader.getChildren("/seq").count }
+                        let count = try await retryingConnectionLoss { try await reader.getChildren("/seq").count }
                         ledger.read(count: count, after: last)
                         last = max(last, count)
                     }
@@ -187,7 +176,7 @@ import ZooKeeperTestSupport
                 group.addTask {
                     var notified: Bool?
                     while true {
-                        let watched = try await Self.retrying { try await watcher.watchData("/watched") }
+                        let watched = try await retryingConnectionLoss { try await watcher.watchData("/watched") }
                         let value = Int(try watched.string) ?? -1
                         ledger.saw(value, notified: notified)
                         if let final = ledger.with({ $0.finalChange }), value >= final { return }

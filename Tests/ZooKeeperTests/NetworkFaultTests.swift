@@ -51,7 +51,7 @@ import ZooKeeperTestSupport
                     var done = 0
                     var retried = 0
                     for index in 0..<20 {
-                        if try await Self.createAcknowledged(zk, "/w\(round)-\(index)") { retried += 1 }
+                        if try await createAcknowledged(zk, "/w\(round)-\(index)") { retried += 1 }
                         done += 1
                     }
                     return (done, retried)
@@ -81,21 +81,4 @@ import ZooKeeperTestSupport
         }
     }
 
-    /// Creates `path`, retrying after connection loss; NodeExists on a retry means the lost
-    /// attempt was applied. Returns whether it took a retry.
-    @discardableResult
-    static func createAcknowledged(_ zk: ZooKeeperClient, _ path: String) async throws -> Bool {
-        var retried = false
-        while true {
-            do {
-                try await zk.create(path)
-                return retried
-            } catch let error as ZooKeeperError where error.code == .connectionLoss {
-                retried = true
-                try await Task.sleep(for: .milliseconds(50))
-            } catch let error as ZooKeeperError where error.code == .nodeExists && retried {
-                return retried
-            }
-        }
-    }
 }

@@ -21,7 +21,7 @@ import ZooKeeperTestSupport
                 }
             }
             let acl = [ACL(permissions: .all, id: Id(scheme: "sasl", id: "alice"))]
-            try await EnsembleFailoverTests.createAcknowledged(observer, "/watched", data: [0])
+            try await createAcknowledged(observer, "/watched", data: [0])
             try await observer.setACL("/watched", acl: acl)
             let watch = try await zk.watchData("/watched").watch
             let before = try await zk.session()
