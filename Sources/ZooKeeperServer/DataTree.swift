@@ -114,12 +114,12 @@ struct DataTree: Sendable {
 
     /// Visits every node, parents before their children and children in their listed order: the
     /// order of Apache ZooKeeper's snapshots. Each node is lent where it lies, not copied.
-    func visitInPreorder(_ visit: (_ path: String, _ node: borrowing DataNode) -> Void) {
+    func visitInPreorder(_ visit: (_ path: String, _ node: borrowing DataNode) throws -> Void) rethrows {
         guard let root = nodes.place(of: "/") else { return }
         var pending = [UInt32(root)]
         while let place = pending.popLast() {
-            nodes.withValue(at: Int(place)) { node in
-                visit(nodes.key(at: Int(place)), node)
+            try nodes.withValue(at: Int(place)) { node in
+                try visit(nodes.key(at: Int(place)), node)
                 pending.append(contentsOf: node.children.ordered.reversed())
             }
         }

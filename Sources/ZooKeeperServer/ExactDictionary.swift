@@ -92,11 +92,21 @@ struct ExactDictionary<Value: Sendable>: Sendable {
     }
 
     /// Lends the value at `place` to `body` where it lies, without a copy.
-    func withValue<Result>(at place: Int, _ body: (borrowing Value) -> Result) -> Result {
-        valuePages[place >> pageShift].withUnsafeBufferPointer { values in
+    func withValue<Result>(at place: Int, _ body: (borrowing Value) throws -> Result) rethrows -> Result {
+        try valuePages[place >> pageShift].withUnsafeBufferPointer { values in
             switch values[place & pageMask] {
-            case .some(let value): body(value)
+            case .some(let value): try body(value)
             case .none: preconditionFailure("no value at place \(place)")
+            }
+        }
+    }
+
+    /// Lends each value to `body` where it lies, in the order of their places (the order they lie
+    /// in memory, the cheapest to go through).
+    func forEachValue(_ body: (borrowing Value) -> Void) {
+        for page in valuePages {
+            page.withUnsafeBufferPointer { values in
+                for case .some(let value) in values { body(value) }
             }
         }
     }

@@ -153,8 +153,7 @@ final class DurableStore: @unchecked Sendable {
                 Glibc.close(self.logDescriptor)
                 self.logDescriptor = -1
                 self.snapshotThread.runIfActive(eventLoop: loop) {
-                    try self.writeSnapshot(
-                        SnapshotFile.encoded(tree: snapshot.tree, sessions: snapshot.sessions), zxid: snapshot.zxid)
+                    try self.writeSnapshot(tree: snapshot.tree, sessions: snapshot.sessions, zxid: snapshot.zxid)
                 }.cascade(to: snapshot.written)
             }
         }.flatMapError { error in
@@ -166,7 +165,7 @@ final class DurableStore: @unchecked Sendable {
     /// Writes a snapshot now, before anything is logged: Apache ZooKeeper refuses to start on
     /// logs without a snapshot (`zookeeper.snapshot.trust.empty`), and writes one when it starts.
     func writeInitialSnapshot(tree: DataTree, sessions: [(id: Int64, timeout: Int32)], zxid: Int64) throws {
-        try writeSnapshot(SnapshotFile.encoded(tree: tree, sessions: sessions), zxid: zxid)
+        try writeSnapshot(tree: tree, sessions: sessions, zxid: zxid)
     }
 
     /// Closes the log once the work queued has run, the snapshot being written included.
@@ -197,7 +196,7 @@ final class DurableStore: @unchecked Sendable {
         }
     }
 
-    /// Removes what an interrupted ``writeAtomically(_:name:)`` left (a snapshot or an epoch
+    /// Removes what an interrupted ``writeAtomically(name:_:)`` left (a snapshot or an epoch
     /// file with `.tmp` after its name), which nothing reads: a snapshot's is as large as the tree.
     private static func removeTemporaryFiles(in directory: String) -> [String] {
         let names = ((try? DataDirectory.list(directory)) ?? []).filter { name in
@@ -235,29 +234,32 @@ final class DurableStore: @unchecked Sendable {
         }
     }
 
-    /// Writes a file whole (its parts one after another) through a temporary one, fsynced and
-    /// renamed into place.
-    private func writeAtomically(_ parts: [ByteBuffer], name: String) throws {
+    /// Writes a file through a temporary one, which `fill` writes to (given its descriptor),
+    /// fsynced and renamed into place.
+    private func writeAtomically(name: String, _ fill: (Int32) throws -> Void) throws {
         let temporary = path(name + ".tmp")
         let descriptor = Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { throw DataDirectoryError(description: "cannot write \(temporary)") }
         defer { Glibc.close(descriptor) }
-        for part in parts { try write(part, to: descriptor) }
+        try fill(descriptor)
         guard fsync(descriptor) == 0, rename(temporary, path(name)) == 0 else {
             throw DataDirectoryError(description: "cannot write \(path(name)): \(errno)")
         }
         try syncDirectory()
     }
 
-    /// Writes a snapshot's uncompressed bytes, given in parts.
-    private func writeSnapshot(_ parts: [ByteBuffer], zxid: Int64) throws {
+    /// Writes a snapshot of `tree` and `sessions`: uncompressed, piece by piece as it is encoded;
+    /// compressed, whole (the compressors take the whole file).
+    private func writeSnapshot(tree: DataTree, sessions: [(id: Int64, timeout: Int32)], zxid: Int64) throws {
         let name = SnapshotFile.fileName(zxid: zxid, compression: compression)
-        if compression == .none {
-            try writeAtomically(parts, name: name)
-        } else {
-            var whole = ByteBuffer()
-            for part in parts { whole.writeImmutableBuffer(part) }
-            try writeAtomically([compression.compress(whole)], name: name)
+        try writeAtomically(name: name) { descriptor in
+            if compression == .none {
+                try SnapshotFile.encode(tree: tree, sessions: sessions) { try write($0, to: descriptor) }
+            } else {
+                var whole = ByteBuffer()
+                SnapshotFile.encode(tree: tree, sessions: sessions) { whole.writeImmutableBuffer($0) }
+                try write(compression.compress(whole), to: descriptor)
+            }
         }
         try removeFilesBefore(snapshotZxid: zxid)
     }
@@ -274,7 +276,7 @@ final class DurableStore: @unchecked Sendable {
             {
                 continue
             }
-            try writeAtomically([ByteBuffer(string: String(epoch))], name: name)
+            try writeAtomically(name: name) { try write(ByteBuffer(string: String(epoch)), to: $0) }
         }
     }
 

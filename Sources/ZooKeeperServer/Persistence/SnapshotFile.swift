@@ -339,10 +339,9 @@ public struct SnapshotFile: Sendable {
         stat.encode(into: &buffer)
     }
 
-    /// Appends the checksum of everything before it (`earlier`, then `buffer`) and "/".
-    static func seal(_ buffer: inout ByteBuffer, after earlier: ByteBuffer? = nil) {
+    /// Appends the checksum of everything before it and "/".
+    static func seal(_ buffer: inout ByteBuffer) {
         var adler = Adler32()
-        if let earlier { adler.update(earlier.readableBytesView) }
         adler.update(buffer.readableBytesView)
         buffer.writeJuteLong(Int64(adler.value))
         buffer.writeJuteString("/")
