@@ -50,6 +50,18 @@ extension ByteBuffer {
         return bytes
     }
 
+    /// Passes over a Jute `buffer` without copying it: where its bytes lie (indices of this
+    /// buffer), nil when the length is -1.
+    @inlinable
+    public mutating func skipJuteBuffer() throws(JuteError) -> Range<Int>? {
+        guard let length = try readJuteLength("buffer") else { return nil }
+        guard length <= readableBytes else {
+            throw JuteError(.truncated, "buffer of \(length) bytes, \(readableBytes) left")
+        }
+        defer { moveReaderIndex(forwardBy: length) }
+        return readerIndex..<readerIndex + length
+    }
+
     /// Reads a Jute `ustring`: nil when the length is -1. Invalid UTF-8 is repaired, as the Java
     /// implementation does.
     @inlinable

@@ -9,7 +9,8 @@ struct DataNode: Sendable {
     /// A node's children: their places among the tree's nodes, in Java's order of their names.
     typealias Children = JavaHashOrder<UInt32>
 
-    var data: [UInt8]?
+    /// Where the node's data lies among the tree's (``DataTree/data(at:)`` reads it).
+    var dataReference = NodeDataPages.Reference.none
     /// Shared with every node of the same ACL (``DataTree`` interns the lists).
     var acl: [ACL]
     var czxid: Int64
@@ -32,9 +33,8 @@ struct DataNode: Sendable {
     var childrenCreated: Int32 = 0
     var aversion: Int32 = 0
 
-    /// A new node; `owner` is as ``owner`` says.
-    init(data: [UInt8]?, acl: [ACL], zxid: Int64, time: Int64, owner: Int64 = 0) {
-        self.data = data
+    /// A new node, its data not yet stored; `owner` is as ``owner`` says.
+    init(acl: [ACL], zxid: Int64, time: Int64, owner: Int64 = 0) {
         self.acl = acl
         czxid = zxid
         mzxid = zxid
@@ -58,7 +58,7 @@ struct DataNode: Sendable {
         Stat(
             czxid: czxid, mzxid: mzxid, ctime: ctime, mtime: mtime, version: version,
             cversion: childrenCreated &* 2 &- Int32(children.count), aversion: aversion,
-            ephemeralOwner: ephemeralOwner, dataLength: Int32(data?.count ?? 0),
+            ephemeralOwner: ephemeralOwner, dataLength: Int32(dataReference.count),
             numChildren: Int32(children.count), pzxid: pzxid)
     }
 }

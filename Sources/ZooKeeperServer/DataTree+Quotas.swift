@@ -42,15 +42,15 @@ extension DataTree {
             })
         else { return }
         let statsPath = Self.quotaRoot + quotaPath + "/" + Self.statsName
-        guard let stats = nodes[statsPath] else { return }
-        let current = Self.parseStats(stats.data ?? [])
+        guard nodes[statsPath] != nil else { return }
+        let current = Self.parseStats(data(at: statsPath) ?? [])
         setStats(statsPath, count: current.count + Int64(count), bytes: current.bytes + Int64(bytes))
     }
 
     /// The number of nodes in a subtree (the node included) and the bytes of their data.
     private func usage(of path: String) -> (count: Int64, bytes: Int64) {
         guard let node = nodes[path] else { return (0, 0) }
-        var total = (count: Int64(1), bytes: Int64(node.data?.count ?? 0))
+        var total = (count: Int64(1), bytes: Int64(node.dataReference.count))
         for child in childPaths(of: node) {
             let below = usage(of: child)
             total.count += below.count

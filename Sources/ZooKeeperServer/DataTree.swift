@@ -7,6 +7,8 @@ import ZooKeeperProtocol
 struct DataTree: Sendable {
     /// The nodes by path, paths compared code unit by code unit, as ZooKeeper does.
     private(set) var nodes = ExactDictionary<DataNode>()
+    /// The nodes' data, by their places.
+    private var nodeData = NodeDataPages()
     /// Ephemeral node paths by owning session.
     private var ephemerals: [Int64: Set<ExactString>] = [:]
     /// Containers and TTL nodes, which the reaper checks (Apache keeps them apart too): checking
@@ -26,10 +28,10 @@ struct DataTree: Sendable {
 
     init() {
         let open = ACL.openUnsafe
-        let root = nodes.set("/", DataNode(data: [], acl: open, zxid: 0, time: 0)).place
-        let zookeeper = nodes.set("/zookeeper", DataNode(data: [], acl: open, zxid: 0, time: 0)).place
-        let quota = nodes.set("/zookeeper/quota", DataNode(data: [], acl: open, zxid: 0, time: 0)).place
-        let config = nodes.set("/zookeeper/config", DataNode(data: [], acl: ACL.readUnsafe, zxid: 0, time: 0)).place
+        let root = file("/", DataNode(acl: open, zxid: 0, time: 0), data: []).place
+        let zookeeper = file("/zookeeper", DataNode(acl: open, zxid: 0, time: 0), data: []).place
+        let quota = file("/zookeeper/quota", DataNode(acl: open, zxid: 0, time: 0), data: []).place
+        let config = file("/zookeeper/config", DataNode(acl: ACL.readUnsafe, zxid: 0, time: 0), data: []).place
         link(zookeeper, toParentAt: root)
         link(quota, toParentAt: zookeeper)
         link(config, toParentAt: zookeeper)
@@ -64,23 +66,22 @@ struct DataTree: Sendable {
             parents.reserveCapacity(count)
         }
 
-        /// Adds the next node, whose parent is `parent` nodes into the snapshot (-1: none). Its
-        /// path and data move out of `node`.
-        mutating func add(_ node: inout SnapshotNode, parent: Int32) {
+        /// Adds the next node, with `data`, whose parent is `parent` nodes into the snapshot (-1:
+        /// none). Its path moves out of `node`.
+        mutating func add(_ node: inout SnapshotFile.NodeInFile, data: UnsafeRawBufferPointer?, parent: Int32) {
             if last?.key != node.aclKey {
                 let acl = interned[node.aclKey] ?? tree.aclLists.insert(node.acl).memberAfterInsert
                 interned[node.aclKey] = acl
                 last = (node.aclKey, acl)
             }
-            // The path and data move out of the entry (a copy of each, retained and released,
-            // was a fifth of a restart's time at a million nodes).
+            // The path moves out of the entry (a copy of it and of the data, retained and
+            // released, was a fifth of a restart's time at a million nodes).
             let stat = node.stat
             var path = ""
             swap(&path, &node.path)
-            let data = node.data.take()
             // Made in place as the argument, so that it moves into the tree instead of being
             // copied there and released here (a tenth of a restart's time at 1M znodes).
-            let (place, replaced) = tree.nodes.set(path, { DataNode(stat, data: data, acl: last!.acl) }())
+            let (place, replaced) = tree.file(path, { DataNode(stat, acl: last!.acl) }(), data: data)
             places.append(Int32(place))
             // A path given again is already among its parent's children.
             parents.append(replaced == nil ? parent : -1)
@@ -113,13 +114,16 @@ struct DataTree: Sendable {
     }
 
     /// Visits every node, parents before their children and children in their listed order: the
-    /// order of Apache ZooKeeper's snapshots. Each node is lent where it lies, not copied.
-    func visitInPreorder(_ visit: (_ path: String, _ node: borrowing DataNode) throws -> Void) rethrows {
+    /// order of Apache ZooKeeper's snapshots. Each node is lent where it lies, not copied, with
+    /// its place (for ``withData(of:at:_:)``).
+    func visitInPreorder(
+        _ visit: (_ path: String, _ place: Int, _ node: borrowing DataNode) throws -> Void
+    ) rethrows {
         guard let root = nodes.place(of: "/") else { return }
         var pending = [UInt32(root)]
         while let place = pending.popLast() {
             try nodes.withValue(at: Int(place)) { node in
-                try visit(nodes.key(at: Int(place)), node)
+                try visit(nodes.key(at: Int(place)), Int(place), node)
                 pending.append(contentsOf: node.children.ordered.reversed())
             }
         }
@@ -136,6 +140,19 @@ struct DataTree: Sendable {
     }
 
     subscript(path: String) -> DataNode? { nodes[path] }
+
+    /// The data of the node at `path` (nil when it has none, or there is no such node).
+    func data(at path: String) -> [UInt8]? {
+        guard let place = nodes.place(of: path) else { return nil }
+        return nodeData.bytes(nodes.withValue(at: place) { $0.dataReference }, at: place)
+    }
+
+    /// Lends the data of `node`, which lies at `place`, to `body` (nil for no data).
+    func withData<Result>(
+        of node: borrowing DataNode, at place: Int, _ body: (UnsafeRawBufferPointer?) throws -> Result
+    ) rethrows -> Result {
+        try nodeData.withBytes(node.dataReference, at: place, body)
+    }
 
     var nodeCount: Int { nodes.count }
 
@@ -156,13 +173,12 @@ struct DataTree: Sendable {
     ) {
         let acl = aclLists.insert(acl).memberAfterInsert
         let node = DataNode(
-            data: data, acl: acl, zxid: zxid, time: time,
-            owner: PersistedStat.owner(of: mode, session: owner, ttl: ttl))
+            acl: acl, zxid: zxid, time: time, owner: PersistedStat.owner(of: mode, session: owner, ttl: ttl))
         let parent = NodePath.split(path).parent
         noteChange(parent)
         let parentPlace = nodes.place(of: parent)!
         undoLog?.append(.created(path: path, parentCapacity: nodes.withValue(at: parentPlace) { $0.children.capacity }))
-        let place = nodes.set(path, node).place
+        let place = file(path, node, data: data).place
         nodes.modify(at: parentPlace) { parent in
             parent.childrenCreated &+= 1
             parent.pzxid = zxid
@@ -176,7 +192,7 @@ struct DataTree: Sendable {
 
     /// Removes a node; the caller checked that it exists and has no children.
     mutating func delete(_ path: String, zxid: Int64) {
-        guard let node = nodes.removeValue(forKey: path) else { return }
+        guard let (place, node) = nodes.removeValue(forKey: path) else { return }
         let parent = NodePath.split(path).parent
         noteChange(parent)
         var standing: DataNode.Children.Entry? = nil
@@ -186,17 +202,21 @@ struct DataTree: Sendable {
                 if zxid > parent.pzxid { parent.pzxid = zxid }
             }
         }
-        undoLog?.append(.deleted(path: path, node: node, standing: standing))
+        if undoLog != nil {
+            let data = nodeData.bytes(node.dataReference, at: place)
+            undoLog!.append(.deleted(path: path, node: node, data: data, standing: standing))
+        }
+        releaseData(node.dataReference, at: place)
         forgetEphemeral(path, owner: node.ephemeralOwner)
         reapable.remove(ExactString(path))
         if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.remove(ExactString(quotaPath)) }
-        updateQuotaUsage(of: path, bytes: -(node.data?.count ?? 0), count: -1)
+        updateQuotaUsage(of: path, bytes: -node.dataReference.count, count: -1)
     }
 
     mutating func setData(_ path: String, data: [UInt8]?, zxid: Int64, time: Int64) {
-        noteChange(path)
-        updateQuotaUsage(of: path, bytes: (data?.count ?? 0) - (nodes[path]!.data?.count ?? 0), count: 0)
-        nodes[path]!.data = data
+        noteChange(path, replacingData: true)
+        updateQuotaUsage(of: path, bytes: (data?.count ?? 0) - nodes[path]!.dataReference.count, count: 0)
+        replaceData(path, with: data)
         nodes[path]!.version &+= 1
         nodes[path]!.mzxid = zxid
         nodes[path]!.mtime = time
@@ -204,8 +224,42 @@ struct DataTree: Sendable {
 
     /// Changes a node's data without a new version, zxid or time (quota stats nodes).
     mutating func replaceDataInPlace(_ path: String, with data: [UInt8]) {
-        noteChange(path)
-        nodes[path]?.data = data
+        noteChange(path, replacingData: true)
+        replaceData(path, with: data)
+    }
+
+    /// Gives the node at `path`, if any, new data, giving up its old data.
+    private mutating func replaceData(_ path: String, with data: [UInt8]?) {
+        guard let place = nodes.place(of: path) else { return }
+        let old = nodes.withValue(at: place) { $0.dataReference }
+        let new = nodeData.store(data, at: place)
+        nodes.modify(at: place) { $0.dataReference = new }
+        releaseData(old, at: place)
+    }
+
+    /// Files `node` under `path` with `data`; returns its place and the node it replaced (whose
+    /// data is given up).
+    private mutating func file(_ path: String, _ node: consuming DataNode, data: (some Collection<UInt8>)?)
+        -> (place: Int, replaced: DataNode?)
+    {
+        let (place, replaced) = nodes.set(path, node)
+        let reference = nodeData.store(data, at: place)
+        nodes.modify(at: place) { $0.dataReference = reference }
+        if let replaced { releaseData(replaced.dataReference, at: place) }
+        return (place, replaced)
+    }
+
+    /// Gives up data that no node uses any longer, which lay at `place`; once most of its page
+    /// is unused, moves the data of the page's nodes together.
+    private mutating func releaseData(_ reference: NodeDataPages.Reference, at place: Int) {
+        guard nodeData.release(reference, at: place) else { return }
+        let page = nodeData.page(of: place)
+        let places = nodeData.places(in: page).filter { nodes.hasValue(at: $0) }
+        let references = places.map { place in nodes.withValue(at: place) { $0.dataReference } }
+        let moved = nodeData.compact(page, references)
+        for index in places.indices where moved[index] != references[index] {
+            nodes.modify(at: places[index]) { $0.dataReference = moved[index] }
+        }
     }
 
     mutating func setACL(_ path: String, acl: [ACL]) {
@@ -314,12 +368,12 @@ struct DataTree: Sendable {
     enum Undo: Sendable {
         /// A node was added, its parent's children set then having this capacity.
         case created(path: String, parentCapacity: Int)
-        /// A node was removed, standing there in its parent's order of children (nil: it had no
-        /// parent).
-        case deleted(path: String, node: DataNode, standing: DataNode.Children.Entry?)
-        /// A node's fields before a change; its children are not kept (the changes to them have
-        /// records of their own).
-        case changed(path: String, fields: DataNode)
+        /// A node was removed, with its data, standing there in its parent's order of children
+        /// (nil: it had no parent).
+        case deleted(path: String, node: DataNode, data: [UInt8]?, standing: DataNode.Children.Entry?)
+        /// A node's fields before a change, and its data when the change replaced it (else
+        /// nil); its children are not kept (the changes to them have records of their own).
+        case changed(path: String, fields: DataNode, data: [UInt8]??)
     }
 
     /// Starts recording how to take back each change.
@@ -339,7 +393,8 @@ struct DataTree: Sendable {
         for undo in log.reversed() {
             switch undo {
             case .created(let path, let capacity):
-                guard let node = nodes.removeValue(forKey: path) else { continue }
+                guard let (place, node) = nodes.removeValue(forKey: path) else { continue }
+                releaseData(node.dataReference, at: place)
                 if let parentPlace = nodes.place(of: NodePath.split(path).parent) {
                     unlink(node, fromParentAt: parentPlace)
                     nodes.modify(at: parentPlace) { $0.children.undoGrowth(to: capacity) }
@@ -347,32 +402,37 @@ struct DataTree: Sendable {
                 forgetEphemeral(path, owner: node.ephemeralOwner)
                 reapable.remove(ExactString(path))
                 if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.remove(ExactString(quotaPath)) }
-            case .deleted(let path, let node, let standing):
-                let place = nodes.set(path, node).place
+            case .deleted(let path, let node, let data, let standing):
+                let place = file(path, node, data: data).place
                 if let standing, let parentPlace = nodes.place(of: NodePath.split(path).parent) {
                     link(place, toParentAt: parentPlace, standing: standing)
                 }
                 rememberEphemeral(path, owner: node.ephemeralOwner)
                 rememberReapable(path, mode: node.mode)
                 if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.insert(ExactString(quotaPath)) }
-            case .changed(let path, var fields):
+            case .changed(let path, var fields, let data):
                 guard let place = nodes.place(of: path) else { continue }
+                // The children, where the node stands among its parent's and, unless this change
+                // replaced it, its data are as the records after this one left them.
+                let current = nodes.withValue(at: place) { $0.dataReference }
+                fields.dataReference = current
+                if let data { fields.dataReference = nodeData.store(data, at: place) }
                 nodes.modify(at: place) { node in
-                    // The children and where the node stands among its parent's are as the
-                    // records after this one left them.
                     swap(&fields.children, &node.children)
                     fields.indexInParent = node.indexInParent
                     node = fields
                 }
+                if data != nil { releaseData(current, at: place) }
             }
         }
     }
 
-    /// Records a node's fields before a change, when recording. Without its children: keeping
-    /// them would make the change copy the whole set (a million names under a big parent).
-    private mutating func noteChange(_ path: String) {
+    /// Records a node's fields before a change, when recording, with its data when the change
+    /// replaces it. Without its children: keeping them would make the change copy the whole set
+    /// (a million names under a big parent).
+    private mutating func noteChange(_ path: String, replacingData: Bool = false) {
         guard undoLog != nil, var fields = nodes[path] else { return }
         fields.children = DataNode.Children()
-        undoLog!.append(.changed(path: path, fields: fields))
+        undoLog!.append(.changed(path: path, fields: fields, data: replacingData ? .some(data(at: path)) : nil))
     }
 }

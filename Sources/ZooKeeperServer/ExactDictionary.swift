@@ -165,14 +165,19 @@ struct ExactDictionary<Value: Sendable>: Sendable {
     var count: Int { end - gaps.count }
     var isEmpty: Bool { count == 0 }
 
+    /// Removes the value of `key`, if present, and returns it with the place it had.
     @discardableResult
-    mutating func removeValue(forKey key: String) -> Value? {
+    mutating func removeValue(forKey key: String) -> (place: Int, value: Value)? {
         let key = ExactString(key)
         let hash = PlaceIndex.hash(key)
-        guard let place = place(of: key, hash: hash) else { return nil }
-        let value = self[at: place]
+        guard let place = place(of: key, hash: hash), let value = self[at: place] else { return nil }
         remove(at: place, hash: hash)
-        return value
+        return (place, value)
+    }
+
+    /// Whether a value lies at `place` (not a gap, nor past the end).
+    func hasValue(at place: Int) -> Bool {
+        place < end && self[at: place] != nil
     }
 
     /// Every key and value, in no particular order.

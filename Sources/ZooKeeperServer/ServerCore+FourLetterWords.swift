@@ -210,7 +210,7 @@ func hex(_ value: Int64) -> String { "0x" + String(UInt64(bitPattern: value), ra
 extension DataTree {
     /// The bytes of all paths and data, as ZooKeeper's `approximateDataSize` counts them.
     var approximateDataSize: Int {
-        nodes.pairs.reduce(0) { $0 + $1.key.utf8.count + ($1.value.data?.count ?? 0) }
+        nodes.pairs.reduce(0) { $0 + $1.key.utf8.count + $1.value.dataReference.count }
     }
 }
 

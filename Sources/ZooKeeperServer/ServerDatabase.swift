@@ -467,9 +467,10 @@ struct ServerDatabase: Sendable {
     private mutating func getData(_ request: GetDataRequest, context: RequestContext) -> Outcome {
         let (node, error) = readable(request.path, .read, context: context)
         guard let node else { return .error(error, zxid: lastZxid) }
-        namespaces.read(request.path, bytes: node.data?.count ?? 0)
+        namespaces.read(request.path, bytes: node.dataReference.count)
         if request.watch { watches.add(.data, path: request.path, connection: context.connection) }
-        return Outcome(error: .ok, body: GetDataResponse(data: node.data, stat: node.stat), zxid: lastZxid)
+        let data = tree.data(at: Self.lookupPath(request.path))
+        return Outcome(error: .ok, body: GetDataResponse(data: data, stat: node.stat), zxid: lastZxid)
     }
 
     private mutating func getChildren(_ request: GetChildren2Request, withStat: Bool, context: RequestContext)
@@ -507,7 +508,7 @@ struct ServerDatabase: Sendable {
             case .getData(let r):
                 let (node, error) = readable(r.path, .read, context: context)
                 if let node {
-                    results.append(.getData(data: node.data, stat: node.stat))
+                    results.append(.getData(data: tree.data(at: Self.lookupPath(r.path)), stat: node.stat))
                     if r.watch { watches.add(.data, path: r.path, connection: context.connection) }
                 } else {
                     results.append(.error(error))

@@ -58,6 +58,22 @@ import ZooKeeperProtocol
         #expect(try buffer.readJuteVector { (b: inout ByteBuffer) throws(JuteError) in try b.readJuteInt() } == [])
     }
 
+    /// A buffer passed over is where it lies, in the buffer's own indices; a length beyond the
+    /// bytes left or a negative one other than -1 fails as a read would.
+    @Test func aSkippedBufferTellsWhereItsBytesLie() throws {
+        // One byte already read: the indices are the buffer's, not counted from the reader.
+        var read = buffer(hex("99 00 00 00 03 61 62 63 ff ff ff ff 00 00 00 00 00 00 00 05 61"))
+        read.moveReaderIndex(forwardBy: 1)
+        let (unread, start) = (read, read.readerIndex)
+        #expect(try read.skipJuteBuffer() == start + 4..<start + 7)
+        #expect(unread.getBytes(at: start + 4, length: 3) == [0x61, 0x62, 0x63])
+        #expect(try read.skipJuteBuffer() == nil)
+        #expect(try read.skipJuteBuffer() == start + 15..<start + 15)
+        #expect(throws: JuteError.self) { try read.skipJuteBuffer() }
+        var negative = buffer(hex("ff ff ff fe 61"))
+        #expect(throws: JuteError.self) { try negative.skipJuteBuffer() }
+    }
+
     @Test func nonNullStringReadTreatsNullAsEmpty() throws {
         var buffer = buffer(hex("ff ff ff ff 00 00 00 01 61"))
         #expect(try buffer.readJuteNonNullString() == "")

@@ -119,7 +119,10 @@ import ZooKeeperTestSupport
         let apache = try SnapshotFile(bytes: try Self.bytes("snapshot.1b"))
         let tree = try SnapshotRestore.tree(from: try Self.bytes("snapshot.1b")).tree
         var listed: [(path: String, data: [UInt8]?, acl: [ACL], stat: PersistedStat)] = []
-        tree.visitInPreorder { path, node in listed.append((path, node.data, node.acl, PersistedStat(node))) }
+        tree.visitInPreorder { path, place, node in
+            let data = tree.withData(of: node, at: place) { $0.map { Array($0) } }
+            listed.append((path, data, node.acl, PersistedStat(node)))
+        }
         var pieces: [ByteBuffer] = []
         SnapshotFile.encode(tree: tree, sessions: apache.sessions, pieceSize: 100) { pieces.append($0) }
         var whole = ByteBuffer()
@@ -247,7 +250,7 @@ import ZooKeeperTestSupport
         #expect(children("/a") == ["x"])
         func preorder(_ tree: DataTree) -> [String] {
             var paths: [String] = []
-            tree.visitInPreorder { path, _ in paths.append(path) }
+            tree.visitInPreorder { path, _, _ in paths.append(path) }
             return paths
         }
         #expect(preorder(tree).sorted() == paths.sorted())

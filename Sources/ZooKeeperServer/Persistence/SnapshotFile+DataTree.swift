@@ -23,8 +23,10 @@ extension SnapshotFile {
             DataFileHeader(magic: DataFileHeader.snapshotMagic), sessions: sessions, aclCache: numbering.cache,
             into: &buffer)
         var adler = Adler32()
-        try tree.visitInPreorder { path, node in
-            encodeNode(path, node.data, numbering.key(of: node.acl), PersistedStat(node), into: &buffer)
+        try tree.visitInPreorder { path, place, node in
+            tree.withData(of: node, at: place) { data in
+                encodeNode(path, data, numbering.key(of: node.acl), PersistedStat(node), into: &buffer)
+            }
             if buffer.readableBytes >= pieceSize {
                 adler.update(buffer.readableBytesView)
                 try write(buffer)
@@ -50,11 +52,10 @@ extension PersistedStat {
 }
 
 extension DataNode {
-    /// A snapshot's node (its children are the tree's to add). Each field is set once: set
+    /// A snapshot's node (its children and data are the tree's to add). Each field is set once: set
     /// after `init(data:acl:zxid:time:owner:)`, the node was copied whole, a tenth of a
     /// restart's time at a million nodes.
-    init(_ stat: PersistedStat, data: [UInt8]?, acl: [ACL]) {
-        self.data = data
+    init(_ stat: PersistedStat, acl: [ACL]) {
         self.acl = acl
         czxid = stat.czxid
         mzxid = stat.mzxid

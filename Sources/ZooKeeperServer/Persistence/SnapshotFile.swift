@@ -171,7 +171,10 @@ public struct SnapshotFile: Sendable {
     /// Reads an uncompressed snapshot's bytes, checking the checksums.
     public init(bytes: ByteBuffer, file: String = "") throws(DataFileError) {
         var nodes: [SnapshotNode] = []
-        let head = try Self.read(bytes, file: file) { node, _ in nodes.append(node) }
+        let head = try Self.read(bytes, file: file) { node, _ in
+            let data = node.data.map { bytes.getBytes(at: $0.lowerBound, length: $0.count)! }
+            nodes.append(SnapshotNode(path: node.path, data: data, acl: node.acl, aclKey: node.aclKey, stat: node.stat))
+        }
         (header, sessions, aclCache, digest) = (head.header, head.sessions, head.aclCache, head.digest)
         self.nodes = nodes
     }
@@ -188,11 +191,21 @@ public struct SnapshotFile: Sendable {
     /// lengths), an ACL number and the stat.
     static let smallestNode = 4 + 1 + 4 + 8 + 60
 
+    /// A node as ``read(_:file:node:)`` hands it over: its data is where it lies among the bytes
+    /// read (indices of their buffer), not a copy.
+    struct NodeInFile: Sendable {
+        var path: String
+        var data: Range<Int>?
+        var acl: [ACL]
+        var aclKey: Int64
+        var stat: PersistedStat
+    }
+
     /// Reads an uncompressed snapshot's bytes, checking the checksums, and hands each node to
     /// `node` as it is read, with the place of its parent among the nodes before it (-1 for the
     /// root), instead of keeping them. Only once this returns are the nodes known to be good.
     static func read(
-        _ bytes: ByteBuffer, file: String, node: (consuming SnapshotNode, _ parent: Int32) -> Void
+        _ bytes: ByteBuffer, file: String, node: (consuming NodeInFile, _ parent: Int32) -> Void
     ) throws(DataFileError) -> Head {
         var buffer = bytes
         let start = buffer.readerIndex
@@ -228,7 +241,7 @@ public struct SnapshotFile: Sendable {
             while true {
                 let path = try buffer.readJuteNonNullString()
                 if path == "/" { break }
-                let data = try buffer.readJuteBuffer()
+                let data = try buffer.skipJuteBuffer()
                 let aclKey = try buffer.readJuteLong()
                 let stat = try PersistedStat(from: &buffer)
                 if last?.key != aclKey {
@@ -250,7 +263,7 @@ public struct SnapshotFile: Sendable {
                 }
                 order.came(nodePath, at: count)
                 count += 1
-                node(SnapshotNode(path: nodePath, data: data, acl: last!.acl, aclKey: aclKey, stat: stat), parent)
+                node(NodeInFile(path: nodePath, data: data, acl: last!.acl, aclKey: aclKey, stat: stat), parent)
             }
             guard order.sawRoot else { throw failure("a snapshot without a root node") }
             var adler = Adler32()
@@ -331,10 +344,16 @@ public struct SnapshotFile: Sendable {
     }
 
     static func encodeNode(
-        _ path: String, _ data: [UInt8]?, _ aclKey: Int64, _ stat: PersistedStat, into buffer: inout ByteBuffer
+        _ path: String, _ data: (some Collection<UInt8>)?, _ aclKey: Int64, _ stat: PersistedStat,
+        into buffer: inout ByteBuffer
     ) {
         buffer.writeJuteString(path == "/" ? "" : path)
-        buffer.writeJuteBuffer(data)
+        if let data {
+            buffer.writeJuteInt(Int32(data.count))
+            buffer.writeBytes(data)
+        } else {
+            buffer.writeJuteInt(-1)
+        }
         buffer.writeJuteLong(aclKey)
         stat.encode(into: &buffer)
     }

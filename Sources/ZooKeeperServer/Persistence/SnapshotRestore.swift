@@ -27,9 +27,16 @@ enum SnapshotRestore {
         builder.submit { _ in
             // Each node takes at least SnapshotFile.smallestNode bytes: no array grows by copying.
             var restoration = DataTree.Restoration(atMost: plain.readableBytes / SnapshotFile.smallestNode)
-            while var batch = handOff.take() {
-                for index in batch.nodes.indices {
-                    restoration.add(&batch.nodes[index], parent: batch.parents[index])
+            // The nodes' data is copied from where it lies in the file.
+            plain.withUnsafeReadableBytes { file in
+                while var batch = handOff.take() {
+                    for index in batch.nodes.indices {
+                        let data = batch.nodes[index].data.map {
+                            UnsafeRawBufferPointer(
+                                rebasing: file[$0.lowerBound - plain.readerIndex..<$0.upperBound - plain.readerIndex])
+                        }
+                        restoration.add(&batch.nodes[index], data: data, parent: batch.parents[index])
+                    }
                 }
             }
             // A damaged file's tree is dropped: its children are not worth adding.
@@ -61,7 +68,7 @@ enum SnapshotRestore {
     /// Nodes in snapshot order with their parents' places.
     private struct Batch: Sendable {
         static let size = 1024
-        var nodes: [SnapshotNode] = []
+        var nodes: [SnapshotFile.NodeInFile] = []
         var parents: [Int32] = []
 
         init() {
