@@ -15,36 +15,81 @@ import ZooKeeperProtocol
 /// afterwards copies only the page it touches. In one array, the first change after a snapshot
 /// began copied every node, about 100 MB on the event loop at a million nodes.
 struct ExactDictionary<Value: Sendable>: Sendable {
+    /// The keys and values by place, without the index by key: what a snapshot reads (holding the
+    /// index too, it made the first change after it began copy the whole index, 16 MB at a
+    /// million nodes, on the event loop).
+    struct Pages: Sendable {
+        /// The key of each place (empty in a gap), by page.
+        fileprivate var keyPages: [[ExactString]] = []
+        /// The value of each place, by page: nil in a gap; optional too so that `_modify` can
+        /// lend a value in place and learn whether it was removed.
+        fileprivate var valuePages: [[Value?]] = []
+        /// A page holds 2^pageShift places.
+        fileprivate let pageShift: Int
+
+        fileprivate var pageMask: Int { (1 << pageShift) - 1 }
+
+        /// The value at a place, nil in a gap; read and written in its page, in place.
+        fileprivate subscript(at place: Int) -> Value? {
+            get { valuePages[place >> pageShift][place & pageMask] }
+            _modify { yield &valuePages[place >> pageShift][place & pageMask] }
+        }
+
+        /// The key at a place, empty in a gap; read and written in its page, in place.
+        fileprivate subscript(keyAt place: Int) -> ExactString {
+            get { keyPages[place >> pageShift][place & pageMask] }
+            _modify { yield &keyPages[place >> pageShift][place & pageMask] }
+        }
+
+        /// The key at a place that holds a value.
+        func key(at place: Int) -> String { self[keyAt: place].string }
+
+        /// Lends the value at `place` to `body` where it lies, without a copy.
+        func withValue<Result>(at place: Int, _ body: (borrowing Value) throws -> Result) rethrows -> Result {
+            try valuePages[place >> pageShift].withUnsafeBufferPointer { values in
+                switch values[place & pageMask] {
+                case .some(let value): try body(value)
+                case .none: preconditionFailure("no value at place \(place)")
+                }
+            }
+        }
+
+        /// Lends each value to `body` where it lies, in the order of their places (the order
+        /// they lie in memory, the cheapest to go through).
+        func forEachValue(_ body: (borrowing Value) -> Void) {
+            for page in valuePages {
+                page.withUnsafeBufferPointer { values in
+                    for case .some(let value) in values { body(value) }
+                }
+            }
+        }
+    }
+
+    /// The keys and values by place.
+    private(set) var pages: Pages
     private var places = PlaceIndex()
-    /// The key of each place (empty in a gap), by page.
-    private var keyPages: [[ExactString]] = []
-    /// The value of each place, by page: nil in a gap; optional too so that `_modify` can lend a
-    /// value in place and learn whether it was removed.
-    private var valuePages: [[Value?]] = []
     /// The places used so far, gaps included.
     private var end = 0
     /// The gaps, the next one to fill last.
     private var gaps: [Int32] = []
-    /// A page holds 2^pageShift places.
-    private let pageShift: Int
 
     /// An empty dictionary whose pages hold 2^`pageShift` places each.
     init(pageShift: Int = 12) {
-        self.pageShift = pageShift
+        pages = Pages(pageShift: pageShift)
     }
 
-    private var pageMask: Int { (1 << pageShift) - 1 }
+    private var pageMask: Int { pages.pageMask }
 
     /// The value at a place, nil in a gap; read and written in its page, in place.
     private subscript(at place: Int) -> Value? {
-        get { valuePages[place >> pageShift][place & pageMask] }
-        _modify { yield &valuePages[place >> pageShift][place & pageMask] }
+        get { pages[at: place] }
+        _modify { yield &pages[at: place] }
     }
 
     /// The key at a place, empty in a gap; read and written in its page, in place.
     private subscript(keyAt place: Int) -> ExactString {
-        get { keyPages[place >> pageShift][place & pageMask] }
-        _modify { yield &keyPages[place >> pageShift][place & pageMask] }
+        get { pages[keyAt: place] }
+        _modify { yield &pages[keyAt: place] }
     }
 
     /// The place of `key`, if present.
@@ -93,22 +138,7 @@ struct ExactDictionary<Value: Sendable>: Sendable {
 
     /// Lends the value at `place` to `body` where it lies, without a copy.
     func withValue<Result>(at place: Int, _ body: (borrowing Value) throws -> Result) rethrows -> Result {
-        try valuePages[place >> pageShift].withUnsafeBufferPointer { values in
-            switch values[place & pageMask] {
-            case .some(let value): try body(value)
-            case .none: preconditionFailure("no value at place \(place)")
-            }
-        }
-    }
-
-    /// Lends each value to `body` where it lies, in the order of their places (the order they lie
-    /// in memory, the cheapest to go through).
-    func forEachValue(_ body: (borrowing Value) -> Void) {
-        for page in valuePages {
-            page.withUnsafeBufferPointer { values in
-                for case .some(let value) in values { body(value) }
-            }
-        }
+        try pages.withValue(at: place, body)
     }
 
     /// Sets the value of `key` and returns its place, with the value it replaced, if any.
@@ -135,20 +165,20 @@ struct ExactDictionary<Value: Sendable>: Sendable {
         }
         let place = end
         if place & pageMask == 0 {
-            keyPages.append([])
-            keyPages[keyPages.count - 1].reserveCapacity(pageMask + 1)
-            valuePages.append([])
-            valuePages[valuePages.count - 1].reserveCapacity(pageMask + 1)
+            pages.keyPages.append([])
+            pages.keyPages[pages.keyPages.count - 1].reserveCapacity(pageMask + 1)
+            pages.valuePages.append([])
+            pages.valuePages[pages.valuePages.count - 1].reserveCapacity(pageMask + 1)
         }
         places.insert(place, hash: hash)
-        keyPages[keyPages.count - 1].append(key)
-        valuePages[valuePages.count - 1].append(value)
+        pages.keyPages[pages.keyPages.count - 1].append(key)
+        pages.valuePages[pages.valuePages.count - 1].append(value)
         end += 1
         return place
     }
 
     /// The key at a place ``set(_:_:)`` or ``place(of:)`` returned.
-    func key(at place: Int) -> String { self[keyAt: place].string }
+    func key(at place: Int) -> String { pages.key(at: place) }
 
     /// Changes the value at a place ``set(_:_:)`` or ``place(of:)`` returned.
     mutating func modify<Result>(at place: Int, _ body: (inout Value) -> Result) -> Result {
@@ -158,8 +188,8 @@ struct ExactDictionary<Value: Sendable>: Sendable {
     /// Makes room for the pages of `count` values and keys; the index grows as keys come (which
     /// copies 8 bytes a key and hashes none).
     mutating func reserveCapacity(_ count: Int) {
-        keyPages.reserveCapacity(count >> pageShift + 1)
-        valuePages.reserveCapacity(count >> pageShift + 1)
+        pages.keyPages.reserveCapacity(count >> pages.pageShift + 1)
+        pages.valuePages.reserveCapacity(count >> pages.pageShift + 1)
     }
 
     var count: Int { end - gaps.count }
@@ -182,7 +212,7 @@ struct ExactDictionary<Value: Sendable>: Sendable {
 
     /// Every key and value, in no particular order.
     var pairs: some Sequence<(key: String, value: Value)> {
-        zip(keyPages.joined(), valuePages.joined()).lazy.compactMap { key, value in
+        zip(pages.keyPages.joined(), pages.valuePages.joined()).lazy.compactMap { key, value in
             value.map { (key: key.string, value: $0) }
         }
     }

@@ -109,19 +109,21 @@ struct JavaHashOrder<Element: Sendable>: Sendable {
     var ordered: [Element] {
         guard !entries.isEmpty else { return [] }
         let mask = UInt32(capacity - 1)
-        // starts[b] is where bucket b begins in the order.
-        var starts = [Int32](repeating: 0, count: capacity + 1)
-        for entry in entries { starts[Int(entry.hash & mask) + 1] += 1 }
-        for bucket in 0..<capacity { starts[bucket + 1] += starts[bucket] }
-        var next = starts
+        // bounds[b + 1] is first where bucket b ends in the order; each entry placed moves it
+        // back by one, so that it ends up where bucket b begins (and bounds[b + 2] where it
+        // ends). One table the size of Java's, not two.
+        var bounds = [Int32](repeating: 0, count: capacity + 2)
+        for entry in entries { bounds[Int(entry.hash & mask) + 1] += 1 }
+        for bucket in 0..<capacity { bounds[bucket + 1] += bounds[bucket] }
+        bounds[capacity + 1] = Int32(entries.count)
         var order = [Int32](repeating: 0, count: entries.count)
         for (index, entry) in entries.enumerated() {
             let bucket = Int(entry.hash & mask)
-            order[Int(next[bucket])] = Int32(index)
-            next[bucket] += 1
+            bounds[bucket + 1] -= 1
+            order[Int(bounds[bucket + 1])] = Int32(index)
         }
-        for bucket in 0..<capacity where starts[bucket + 1] - starts[bucket] > 1 {
-            order[Int(starts[bucket])..<Int(starts[bucket + 1])].sort {
+        for bucket in 0..<capacity where bounds[bucket + 2] - bounds[bucket + 1] > 1 {
+            order[Int(bounds[bucket + 1])..<Int(bounds[bucket + 2])].sort {
                 entries[Int($0)].sequence < entries[Int($1)].sequence
             }
         }

@@ -128,7 +128,8 @@ final class ServerCore: @unchecked Sendable {
         }
         durableZxid = database.lastZxid
         if !restoredSnapshot {
-            try store.writeInitialSnapshot(tree: database.tree, sessions: openSessions, zxid: database.lastZxid)
+            try store.writeInitialSnapshot(
+                tree: database.tree.contents, sessions: openSessions, zxid: database.lastZxid)
         }
         database.journaling = true
         self.store = store
@@ -168,7 +169,7 @@ final class ServerCore: @unchecked Sendable {
             snapshotting = true
             let written = eventLoop.makePromise(of: Void.self)
             snapshot = DurableStore.PendingSnapshot(
-                tree: database.tree, sessions: openSessions, zxid: database.lastZxid, written: written)
+                tree: database.tree.contents, sessions: openSessions, zxid: database.lastZxid, written: written)
             written.futureResult.whenComplete { result in
                 self.snapshotting = false
                 if case .failure(let error) = result { self.storeFailed(error) }

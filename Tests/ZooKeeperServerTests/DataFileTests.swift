@@ -119,12 +119,12 @@ import ZooKeeperTestSupport
         let apache = try SnapshotFile(bytes: try Self.bytes("snapshot.1b"))
         let tree = try SnapshotRestore.tree(from: try Self.bytes("snapshot.1b")).tree
         var listed: [(path: String, data: [UInt8]?, acl: [ACL], stat: PersistedStat)] = []
-        tree.visitInPreorder { path, place, node in
-            let data = tree.withData(of: node, at: place) { $0.map { Array($0) } }
+        tree.contents.visitInPreorder { path, place, node in
+            let data = tree.contents.withData(of: node, at: place) { $0.map { Array($0) } }
             listed.append((path, data, node.acl, PersistedStat(node)))
         }
         var pieces: [ByteBuffer] = []
-        SnapshotFile.encode(tree: tree, sessions: apache.sessions, pieceSize: 100) { pieces.append($0) }
+        SnapshotFile.encode(tree: tree.contents, sessions: apache.sessions, pieceSize: 100) { pieces.append($0) }
         var whole = ByteBuffer()
         for piece in pieces { whole.writeImmutableBuffer(piece) }
         #expect(pieces.count > 5)
@@ -150,6 +150,26 @@ import ZooKeeperTestSupport
             Dictionary(uniqueKeysWithValues: snapshot.nodes.map { ($0.path, "\($0.data as Any) \($0.acl) \($0.stat)") })
         }
         #expect(contents(reread) == contents(apache))
+    }
+
+    /// A snapshot reads the tree's contents as they stood when it was taken, while the tree
+    /// changes on: the changes copy the pages they touch, not the contents.
+    @Test func aSnapshotsContentsKeepWhatTheTreeHeldWhenTaken() throws {
+        var tree = try SnapshotRestore.tree(from: try Self.bytes("snapshot.1b")).tree
+        func encoded(_ contents: DataTree.Contents) -> [UInt8] {
+            var bytes: [UInt8] = []
+            SnapshotFile.encode(tree: contents, sessions: []) { bytes += Array($0.readableBytesView) }
+            return bytes
+        }
+        let taken = tree.contents
+        let before = encoded(taken)
+        tree.create(
+            "/app/new", data: [1, 2], acl: ACL.openUnsafe, mode: .persistent, owner: 0, ttl: 0, zxid: 0x100, time: 1)
+        tree.setData("/app/config", data: Array("changed".utf8), zxid: 0x101, time: 2)
+        tree.delete("/app/m1", zxid: 0x102)
+        #expect(encoded(taken) == before)
+        #expect(encoded(tree.contents) != before)
+        #expect(tree.data(at: "/app/config") == Array("changed".utf8))
     }
 
     @Test func aSnapshotHoldsTheTreeSessionsAndACLs() throws {
@@ -250,7 +270,7 @@ import ZooKeeperTestSupport
         #expect(children("/a") == ["x"])
         func preorder(_ tree: DataTree) -> [String] {
             var paths: [String] = []
-            tree.visitInPreorder { path, _, _ in paths.append(path) }
+            tree.contents.visitInPreorder { path, _, _ in paths.append(path) }
             return paths
         }
         #expect(preorder(tree).sorted() == paths.sorted())

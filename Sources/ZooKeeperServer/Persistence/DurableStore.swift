@@ -40,7 +40,7 @@ final class DurableStore: @unchecked Sendable {
     /// A snapshot to write: the tree and sessions at `zxid` (the tree is a value: the server
     /// goes on changing its own), and the promise to complete once it is on disk.
     struct PendingSnapshot: Sendable {
-        var tree: DataTree
+        var tree: DataTree.Contents
         var sessions: [(id: Int64, timeout: Int32)]
         var zxid: Int64
         var written: EventLoopPromise<Void>
@@ -164,7 +164,7 @@ final class DurableStore: @unchecked Sendable {
 
     /// Writes a snapshot now, before anything is logged: Apache ZooKeeper refuses to start on
     /// logs without a snapshot (`zookeeper.snapshot.trust.empty`), and writes one when it starts.
-    func writeInitialSnapshot(tree: DataTree, sessions: [(id: Int64, timeout: Int32)], zxid: Int64) throws {
+    func writeInitialSnapshot(tree: DataTree.Contents, sessions: [(id: Int64, timeout: Int32)], zxid: Int64) throws {
         try writeSnapshot(tree: tree, sessions: sessions, zxid: zxid)
     }
 
@@ -250,7 +250,7 @@ final class DurableStore: @unchecked Sendable {
 
     /// Writes a snapshot of `tree` and `sessions`: uncompressed, piece by piece as it is encoded;
     /// compressed, whole (the compressors take the whole file).
-    private func writeSnapshot(tree: DataTree, sessions: [(id: Int64, timeout: Int32)], zxid: Int64) throws {
+    private func writeSnapshot(tree: DataTree.Contents, sessions: [(id: Int64, timeout: Int32)], zxid: Int64) throws {
         let name = SnapshotFile.fileName(zxid: zxid, compression: compression)
         try writeAtomically(name: name) { descriptor in
             if compression == .none {

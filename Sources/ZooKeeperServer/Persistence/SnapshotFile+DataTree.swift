@@ -12,11 +12,11 @@ extension SnapshotFile {
     /// lie, which is cheap) numbers the lists they use; the nodes are then encoded in one walk,
     /// each where it lies.
     static func encode(
-        tree: DataTree, sessions: [(id: Int64, timeout: Int32)], pieceSize: Int = 1 << 20,
+        tree: DataTree.Contents, sessions: [(id: Int64, timeout: Int32)], pieceSize: Int = 1 << 20,
         to write: (ByteBuffer) throws -> Void
     ) rethrows {
         var numbering = ACLNumbering()
-        tree.nodes.forEachValue { node in _ = numbering.key(of: node.acl) }
+        tree.forEachNode { node in _ = numbering.key(of: node.acl) }
         var buffer = ByteBuffer()
         buffer.reserveCapacity(pieceSize + pieceSize / 4)
         encodeHead(

@@ -313,7 +313,13 @@ public struct SnapshotFile: Sendable {
     public func encoded() -> ByteBuffer {
         var buffer = ByteBuffer()
         Self.encodeHead(header, sessions: sessions, aclCache: aclCache, into: &buffer)
-        for node in nodes { Self.encodeNode(node.path, node.data, node.aclKey, node.stat, into: &buffer) }
+        for node in nodes {
+            if let data = node.data {
+                data.withUnsafeBytes { Self.encodeNode(node.path, $0, node.aclKey, node.stat, into: &buffer) }
+            } else {
+                Self.encodeNode(node.path, nil, node.aclKey, node.stat, into: &buffer)
+            }
+        }
         buffer.writeJuteString("/")
         Self.seal(&buffer)
         if let digest {
@@ -343,19 +349,46 @@ public struct SnapshotFile: Sendable {
         }
     }
 
+    /// Appends a node as a snapshot holds it: path ("" for the root), data, ACL number, stat.
+    /// Written in one piece: field by field, the buffer's checks on each write were a tenth of
+    /// the server's CPU at a million nodes.
     static func encodeNode(
-        _ path: String, _ data: (some Collection<UInt8>)?, _ aclKey: Int64, _ stat: PersistedStat,
+        _ path: String, _ data: UnsafeRawBufferPointer?, _ aclKey: Int64, _ stat: PersistedStat,
         into buffer: inout ByteBuffer
     ) {
-        buffer.writeJuteString(path == "/" ? "" : path)
-        if let data {
-            buffer.writeJuteInt(Int32(data.count))
-            buffer.writeBytes(data)
-        } else {
-            buffer.writeJuteInt(-1)
+        let isRoot = path == "/"
+        var path = path
+        path.withUTF8 { pathBytes in
+            let pathBytes = isRoot ? UnsafeBufferPointer(rebasing: pathBytes[0..<0]) : pathBytes
+            let size = 4 + pathBytes.count + 4 + (data?.count ?? 0) + 8 + 60
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
+                var at = 0
+                func put<Integer: FixedWidthInteger>(_ value: Integer) {
+                    out.storeBytes(of: value.bigEndian, toByteOffset: at, as: Integer.self)
+                    at += MemoryLayout<Integer>.size
+                }
+                func put(_ bytes: UnsafeRawBufferPointer) {
+                    guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+                    (out.baseAddress! + at).copyMemory(from: base, byteCount: bytes.count)
+                    at += bytes.count
+                }
+                put(Int32(pathBytes.count))
+                put(UnsafeRawBufferPointer(pathBytes))
+                put(Int32(data.map { $0.count } ?? -1))
+                if let data { put(data) }
+                put(aclKey)
+                put(stat.czxid)
+                put(stat.mzxid)
+                put(stat.ctime)
+                put(stat.mtime)
+                put(stat.version)
+                put(stat.cversion)
+                put(stat.aversion)
+                put(stat.ephemeralOwner)
+                put(stat.pzxid)
+                return at
+            }
         }
-        buffer.writeJuteLong(aclKey)
-        stat.encode(into: &buffer)
     }
 
     /// Appends the checksum of everything before it and "/".
