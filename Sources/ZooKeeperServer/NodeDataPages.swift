@@ -134,8 +134,6 @@ struct NodeDataPages: Sendable {
         return updated
     }
 
-    /// The bytes the pages hold, used or not, and the room they have reserved (for tests).
-    var footprint: (bytes: Int, capacity: Int) {
-        pages.reduce((0, 0)) { ($0.0 + $1.count, $0.1 + $1.capacity) }
-    }
+    /// The bytes the pages hold, used or not (for tests).
+    var heldBytes: Int { pages.reduce(0) { $0 + $1.count } }
 }

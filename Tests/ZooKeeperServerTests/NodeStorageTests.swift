@@ -236,7 +236,7 @@ import ZooKeeperProtocol
                 compactions += 1
             }
             let used = contents.reduce(0) { $0 + $1.count }
-            #expect(pages.footprint.bytes <= 2 * used + 150)
+            #expect(pages.heldBytes <= 2 * used + 150)
             #expect((0..<16).allSatisfy { pages.bytes(references[$0], at: $0) == contents[$0] })
         }
         #expect(compactions > 5)
