@@ -1,5 +1,6 @@
 import Foundation
 import ProcessSupport
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -250,22 +251,53 @@ public enum ApacheZooKeeperError: Error {
     case didNotStart(String)
 }
 
-/// A loopback port that was free a moment ago.
+/// A loopback port that was free a moment ago, below the range the kernel takes the local ports
+/// of outgoing connections from (`ip_local_port_range`). A port the kernel handed out from that
+/// range could be taken, before the test's server bound it, by any connection another test opened
+/// meanwhile (`ClientStartTests` saw it: "port is already in use" for a server started a second
+/// after the port was chosen). Each call in this process takes the next port of a sequence that
+/// starts at random, skipping ports in use.
 public func freePort() throws -> Int {
+    let lowestEphemeral =
+        (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))
+        .flatMap { $0.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) } } ?? 32768
+    let range = 10000..<max(lowestEphemeral, 10001)
+    for _ in 0..<range.count {
+        let port = range.lowerBound + portSequence.next() % range.count
+        if canBind(port) { return port }
+    }
+    throw ApacheZooKeeperError.didNotStart("no free port below \(range.upperBound)")
+}
+
+/// The ports ``freePort()`` hands out in turn, from a random start.
+private let portSequence = PortSequence()
+
+private final class PortSequence: Sendable {
+    private let counter = Mutex(Int.random(in: 0..<1_000_000))
+
+    func next() -> Int {
+        counter.withLock { value in
+            defer { value += 1 }; return value
+        }
+    }
+}
+
+/// Whether a listening socket could bind `port` on loopback now.
+private func canBind(_ port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return false }
     defer { close(fd) }
+    var reuse: Int32 = 1
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
+    address.sin_port = UInt16(port).bigEndian
+    return withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
         }
     }
-    guard bound else { throw ApacheZooKeeperError.didNotStart("no free port") }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// Sends a four-letter word and returns the whole answer, or nil when nothing listens.
