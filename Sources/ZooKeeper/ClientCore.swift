@@ -389,6 +389,13 @@ final class ClientCore: @unchecked Sendable {
 
     func channelActive(_ channel: any Channel, attempt: UInt64) {
         guard attempt == self.attempt else { return channel.close(promise: nil) }
+        // A connection to a port of this machine where nothing listens can reach itself, when
+        // the kernel picks that very port as its local one (TCP's simultaneous open): it would
+        // read its own handshake back and call the port "not a ZooKeeper server".
+        if let local = channel.localAddress, local == channel.remoteAddress {
+            attemptFailed(ConnectionFailure(errno: ECONNREFUSED))
+            return channel.close(promise: nil)
+        }
         self.channel = channel
         perform(machine.channelActive(now: .now()))
     }
