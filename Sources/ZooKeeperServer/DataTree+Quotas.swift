@@ -42,8 +42,8 @@ extension DataTree {
             })
         else { return }
         let statsPath = Self.quotaRoot + quotaPath + "/" + Self.statsName
-        guard nodes[statsPath] != nil else { return }
-        let current = Self.parseStats(data(at: statsPath) ?? [])
+        guard let stats = nodeWithPlace(at: statsPath) else { return }
+        let current = Self.parseStats(data(of: stats.node, at: stats.place) ?? [])
         setStats(statsPath, count: current.count + Int64(count), bytes: current.bytes + Int64(bytes))
     }
 

@@ -166,10 +166,20 @@ struct DataTree: Sendable {
 
     subscript(path: String) -> DataNode? { nodes[path] }
 
+    /// The node at `path` with its place (for ``data(of:at:)``), if there is one.
+    func nodeWithPlace(at path: String) -> (node: DataNode, place: Int)? {
+        guard let place = nodes.place(of: path) else { return nil }
+        return (nodes.withValue(at: place) { copy $0 }, place)
+    }
+
+    /// A copy of the data of `node`, which lies at `place` (nil when it has none).
+    func data(of node: borrowing DataNode, at place: Int) -> [UInt8]? {
+        nodeData.bytes(node.dataReference, at: place)
+    }
+
     /// The data of the node at `path` (nil when it has none, or there is no such node).
     func data(at path: String) -> [UInt8]? {
-        guard let place = nodes.place(of: path) else { return nil }
-        return nodeData.bytes(nodes.withValue(at: place) { $0.dataReference }, at: place)
+        nodeWithPlace(at: path).flatMap { data(of: $0.node, at: $0.place) }
     }
 
     var nodeCount: Int { nodes.count }

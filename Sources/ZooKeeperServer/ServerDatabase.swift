@@ -441,19 +441,21 @@ struct ServerDatabase: Sendable {
     /// as in Apache ZooKeeper's `DataTree`.
     static func lookupPath(_ path: String) -> String { path.isEmpty ? "/" : path }
 
-    /// The node a read may see: NoNode when missing, then NoAuth without the permission.
-    private func readable(_ path: String, _ permission: Permissions, context: RequestContext) -> (DataNode?, ErrorCode)
-    {
-        guard let node = tree[Self.lookupPath(path)] else { return (nil, .noNode) }
-        guard AccessControl.allows(node.acl, permission, ids: context.ids) else { return (nil, .noAuth) }
-        return (node, .ok)
+    /// The node a read may see, with its place (for its data): NoNode when missing, then NoAuth
+    /// without the permission.
+    private func readable(_ path: String, _ permission: Permissions, context: RequestContext) -> (
+        (node: DataNode, place: Int)?, ErrorCode
+    ) {
+        guard let found = tree.nodeWithPlace(at: Self.lookupPath(path)) else { return (nil, .noNode) }
+        guard AccessControl.allows(found.node.acl, permission, ids: context.ids) else { return (nil, .noAuth) }
+        return (found, .ok)
     }
 
     private func read(
         _ path: String, _ permission: Permissions, context: RequestContext, body: (DataNode) -> any JuteEncodable
     ) -> Outcome {
-        let (node, error) = readable(path, permission, context: context)
-        guard let node else { return .error(error, zxid: lastZxid) }
+        let (found, error) = readable(path, permission, context: context)
+        guard let node = found?.node else { return .error(error, zxid: lastZxid) }
         return Outcome(error: .ok, body: body(node), zxid: lastZxid)
     }
 
@@ -465,19 +467,19 @@ struct ServerDatabase: Sendable {
     }
 
     private mutating func getData(_ request: GetDataRequest, context: RequestContext) -> Outcome {
-        let (node, error) = readable(request.path, .read, context: context)
-        guard let node else { return .error(error, zxid: lastZxid) }
+        let (found, error) = readable(request.path, .read, context: context)
+        guard let (node, place) = found else { return .error(error, zxid: lastZxid) }
         namespaces.read(request.path, bytes: node.dataReference.count)
         if request.watch { watches.add(.data, path: request.path, connection: context.connection) }
-        let data = tree.data(at: Self.lookupPath(request.path))
+        let data = tree.data(of: node, at: place)
         return Outcome(error: .ok, body: GetDataResponse(data: data, stat: node.stat), zxid: lastZxid)
     }
 
     private mutating func getChildren(_ request: GetChildren2Request, withStat: Bool, context: RequestContext)
         -> Outcome
     {
-        let (node, error) = readable(request.path, .read, context: context)
-        guard let node else { return .error(error, zxid: lastZxid) }
+        let (found, error) = readable(request.path, .read, context: context)
+        guard let node = found?.node else { return .error(error, zxid: lastZxid) }
         let children = tree.childNames(of: node)
         namespaces.read(request.path, bytes: children.reduce(0) { $0 + $1.utf16.count })
         if request.watch { watches.add(.child, path: request.path, connection: context.connection) }
@@ -506,16 +508,16 @@ struct ServerDatabase: Sendable {
         for operation in request.operations {
             switch operation {
             case .getData(let r):
-                let (node, error) = readable(r.path, .read, context: context)
-                if let node {
-                    results.append(.getData(data: tree.data(at: Self.lookupPath(r.path)), stat: node.stat))
+                let (found, error) = readable(r.path, .read, context: context)
+                if let (node, place) = found {
+                    results.append(.getData(data: tree.data(of: node, at: place), stat: node.stat))
                     if r.watch { watches.add(.data, path: r.path, connection: context.connection) }
                 } else {
                     results.append(.error(error))
                 }
             case .getChildren(let r):
-                let (node, error) = readable(r.path, .read, context: context)
-                if let node {
+                let (found, error) = readable(r.path, .read, context: context)
+                if let node = found?.node {
                     results.append(.getChildren(children: tree.childNames(of: node)))
                     if r.watch { watches.add(.child, path: r.path, connection: context.connection) }
                 } else {
