@@ -34,9 +34,7 @@ extension SnapshotFile {
             }
         }
         buffer.writeJuteString("/")
-        adler.update(buffer.readableBytesView)
-        buffer.writeJuteLong(Int64(adler.value))
-        buffer.writeJuteString("/")
+        seal(&buffer, after: adler)
         try write(buffer)
     }
 }

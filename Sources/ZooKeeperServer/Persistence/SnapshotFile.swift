@@ -97,16 +97,21 @@ public struct PersistedStat: Hashable, Sendable {
         pzxid = try buffer.readJuteLong()
     }
 
-    func encode(into buffer: inout ByteBuffer) {
-        buffer.writeJuteLong(czxid)
-        buffer.writeJuteLong(mzxid)
-        buffer.writeJuteLong(ctime)
-        buffer.writeJuteLong(mtime)
-        buffer.writeJuteInt(version)
-        buffer.writeJuteInt(cversion)
-        buffer.writeJuteInt(aversion)
-        buffer.writeJuteLong(ephemeralOwner)
-        buffer.writeJuteLong(pzxid)
+    /// The bytes a persisted stat takes: six longs and three ints.
+    static let encodedSize = 60
+
+    /// Stores the stat at `offset` of `out`, which has ``encodedSize`` bytes of room there, in
+    /// the order ``init(from:)`` reads it; returns the offset after it.
+    func store(into out: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
+        var at = out.storeBigEndian(czxid, at: offset)
+        at = out.storeBigEndian(mzxid, at: at)
+        at = out.storeBigEndian(ctime, at: at)
+        at = out.storeBigEndian(mtime, at: at)
+        at = out.storeBigEndian(version, at: at)
+        at = out.storeBigEndian(cversion, at: at)
+        at = out.storeBigEndian(aversion, at: at)
+        at = out.storeBigEndian(ephemeralOwner, at: at)
+        return out.storeBigEndian(pzxid, at: at)
     }
 }
 
@@ -189,7 +194,7 @@ public struct SnapshotFile: Sendable {
 
     /// The fewest bytes a node takes in a snapshot: a one-byte path and no data (with their
     /// lengths), an ACL number and the stat.
-    static let smallestNode = 4 + 1 + 4 + 8 + 60
+    static let smallestNode = 4 + 1 + 4 + 8 + PersistedStat.encodedSize
 
     /// A node as ``read(_:file:node:)`` hands it over: its data is where it lies among the bytes
     /// read (indices of their buffer), not a copy.
@@ -359,41 +364,23 @@ public struct SnapshotFile: Sendable {
         let isRoot = path == "/"
         var path = path
         path.withUTF8 { pathBytes in
-            let pathBytes = isRoot ? UnsafeBufferPointer(rebasing: pathBytes[0..<0]) : pathBytes
-            let size = 4 + pathBytes.count + 4 + (data?.count ?? 0) + 8 + 60
+            let pathBytes = UnsafeRawBufferPointer(isRoot ? UnsafeBufferPointer(rebasing: pathBytes[0..<0]) : pathBytes)
+            let size = 4 + pathBytes.count + 4 + (data?.count ?? 0) + 8 + PersistedStat.encodedSize
             buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
-                var at = 0
-                func put<Integer: FixedWidthInteger>(_ value: Integer) {
-                    out.storeBytes(of: value.bigEndian, toByteOffset: at, as: Integer.self)
-                    at += MemoryLayout<Integer>.size
-                }
-                func put(_ bytes: UnsafeRawBufferPointer) {
-                    guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-                    (out.baseAddress! + at).copyMemory(from: base, byteCount: bytes.count)
-                    at += bytes.count
-                }
-                put(Int32(pathBytes.count))
-                put(UnsafeRawBufferPointer(pathBytes))
-                put(Int32(data.map { $0.count } ?? -1))
-                if let data { put(data) }
-                put(aclKey)
-                put(stat.czxid)
-                put(stat.mzxid)
-                put(stat.ctime)
-                put(stat.mtime)
-                put(stat.version)
-                put(stat.cversion)
-                put(stat.aversion)
-                put(stat.ephemeralOwner)
-                put(stat.pzxid)
-                return at
+                var at = out.storeBigEndian(Int32(pathBytes.count), at: 0)
+                at = out.storeBytes(pathBytes, at: at)
+                at = out.storeBigEndian(Int32(data.map { $0.count } ?? -1), at: at)
+                if let data { at = out.storeBytes(data, at: at) }
+                at = out.storeBigEndian(aclKey, at: at)
+                return stat.store(into: out, at: at)
             }
         }
     }
 
-    /// Appends the checksum of everything before it and "/".
-    static func seal(_ buffer: inout ByteBuffer) {
-        var adler = Adler32()
+    /// Appends the checksum of everything before it and "/": the bytes in `buffer`, after those
+    /// `earlier` has checked (the pieces of a snapshot already written).
+    static func seal(_ buffer: inout ByteBuffer, after earlier: Adler32 = Adler32()) {
+        var adler = earlier
         adler.update(buffer.readableBytesView)
         buffer.writeJuteLong(Int64(adler.value))
         buffer.writeJuteString("/")
@@ -466,5 +453,21 @@ struct ParentsFirst {
         } else {
             known![ExactString(path)] = place
         }
+    }
+}
+
+extension UnsafeMutableRawBufferPointer {
+    /// Stores `value` big-endian at `offset`, which may be unaligned; returns the offset after it.
+    fileprivate func storeBigEndian<Integer: FixedWidthInteger>(_ value: Integer, at offset: Int) -> Int {
+        storeBytes(of: value.bigEndian, toByteOffset: offset, as: Integer.self)
+        return offset + MemoryLayout<Integer>.size
+    }
+
+    /// Copies `bytes` to `offset`; returns the offset after them.
+    fileprivate func storeBytes(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Int {
+        if let base = bytes.baseAddress, !bytes.isEmpty {
+            (baseAddress! + offset).copyMemory(from: base, byteCount: bytes.count)
+        }
+        return offset + bytes.count
     }
 }
