@@ -263,24 +263,18 @@ public func freePort() throws -> Int {
         .flatMap { $0.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) } } ?? 32768
     let range = 10000..<max(lowestEphemeral, 10001)
     for _ in 0..<range.count {
-        let port = range.lowerBound + portSequence.next() % range.count
+        let next = portCounter.withLock { count in
+            count += 1
+            return count
+        }
+        let port = range.lowerBound + next % range.count
         if canBind(port) { return port }
     }
     throw ApacheZooKeeperError.didNotStart("no free port below \(range.upperBound)")
 }
 
-/// The ports ``freePort()`` hands out in turn, from a random start.
-private let portSequence = PortSequence()
-
-private final class PortSequence: Sendable {
-    private let counter = Mutex(Int.random(in: 0..<1_000_000))
-
-    func next() -> Int {
-        counter.withLock { value in
-            defer { value += 1 }; return value
-        }
-    }
-}
+/// The count ``freePort()`` takes its ports from in turn, from a random start.
+private let portCounter = Mutex(Int.random(in: 0..<1_000_000))
 
 /// Whether a listening socket could bind `port` on loopback now.
 private func canBind(_ port: Int) -> Bool {
