@@ -1,3 +1,5 @@
+import Dispatch
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -82,52 +84,32 @@ final class DurableStore: @unchecked Sendable {
         }
         let removed = removeTemporaryFiles(in: files.path)
         let store = DurableStore(directory: files.path, compression: compression)
-        let (found, skipped) = files.newestValidSnapshot(read: SnapshotRestore.read)
-        let snapshotZxid = found?.file.zxid ?? 0
-        // The logs that may hold transactions after the snapshot: those that start after it and
-        // the last one that starts at or before it (`FileTxnLog.getLogFiles`).
-        let start = files.logs.lastIndex { $0.zxid <= snapshotZxid } ?? 0
-        let logs = Array(files.logs[start...])
-        var records: [TxnLogRecord] = []
-        var truncated = 0
-        for (index, file) in logs.enumerated() {
-            let isNewest = index == logs.count - 1
-            let bytes = try read(file.path)
-            if isNewest && bytes.readableBytes < DataFileHeader.length {
-                // Created but never written: nothing was logged in it.
-                truncated = bytes.readableBytes
-                unlink(file.path)
-                continue
+        // The logs the newest snapshot needs are read and parsed on a thread of their own while
+        // the snapshot is read (older ones, should it be damaged, afterwards). It yields to the
+        // two threads reading the snapshot, which are the longer part: it uses what they leave.
+        let parsedAhead = NIOLockedValueBox<[String: Result<ParsedLog, DataDirectoryError>]>([:])
+        let parsed = DispatchSemaphore(value: 0)
+        let ahead = files.logs[logsNeeded(files.logs, after: files.snapshots.last?.zxid ?? 0)...]
+        let parser = NIOThreadPool(numberOfThreads: 1)
+        parser.start()
+        parser.submit { _ in
+            #if os(Linux)
+                // The calling thread's priority alone, on Linux.
+                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+            #endif
+            for file in ahead {
+                let log = parse(file)
+                parsedAhead.withLockedValue { $0[file.path] = log }
             }
-            let log: TxnLogFile
-            do {
-                log = try TxnLogFile(bytes: bytes, file: file.path)
-            } catch {
-                throw DataDirectoryError(description: "\(error); refusing to start")
-            }
-            switch log.end {
-            case .clean:
-                break
-            case .torn(let offset, _), .corrupt(let offset, _):
-                guard isNewest else {
-                    throw DataDirectoryError(
-                        description:
-                            "\(file.name) is damaged at byte \(offset) and newer logs follow; refusing to start"
-                    )
-                }
-                truncated = bytes.readableBytes - log.goodLength
-                guard truncate(file.path, off_t(log.goodLength)) == 0 else {
-                    throw DataDirectoryError(description: "cannot truncate the torn tail of \(file.name)")
-                }
-            }
-            if isNewest && log.records.isEmpty {
-                // Made ready for the records after a snapshot, none of which came: a log named
-                // after a zxid never logged would mislead Apache ZooKeeper's last logged zxid.
-                unlink(file.path)
-                continue
-            }
-            records += log.records.map(\.record).filter { $0.zxid > snapshotZxid }
+            parsed.signal()
         }
+        let (found, skipped) = files.newestValidSnapshot(read: SnapshotRestore.read)
+        parsed.wait()
+        try? parser.syncShutdownGracefully()
+        let snapshotZxid = found?.file.zxid ?? 0
+        let (records, truncated) = try records(
+            in: files.logs[logsNeeded(files.logs, after: snapshotZxid)...], after: snapshotZxid,
+            parsed: parsedAhead.withLockedValue { $0 })
         for (previous, next) in zip(records, records.dropFirst()) where next.zxid <= previous.zxid {
             throw DataDirectoryError(description: "the logs are out of order at zxid \(next.zxid)")
         }
@@ -139,6 +121,86 @@ final class DurableStore: @unchecked Sendable {
                 snapshot: found?.snapshot, snapshotZxid: snapshotZxid, records: records, truncatedBytes: truncated,
                 skippedSnapshots: skipped, removedTemporaryFiles: removed)
         )
+    }
+
+    /// A log file read and parsed: too short for a header (its length, and the error it is
+    /// unless it is the newest log), or its records.
+    private enum ParsedLog: Sendable {
+        case short(Int, DataDirectoryError)
+        case log(TxnLogFile, length: Int)
+    }
+
+    private static func parse(_ file: DataDirectory.File) -> Result<ParsedLog, DataDirectoryError> {
+        let bytes: ByteBuffer
+        do {
+            bytes = try read(file.path)
+        } catch {
+            return .failure(error)
+        }
+        do {
+            return .success(.log(try TxnLogFile(bytes: bytes, file: file.path), length: bytes.readableBytes))
+        } catch {
+            let refused = DataDirectoryError(description: "\(error); refusing to start")
+            return bytes.readableBytes < DataFileHeader.length
+                ? .success(.short(bytes.readableBytes, refused)) : .failure(refused)
+        }
+    }
+
+    /// The records after `snapshotZxid` in `logs` (those already parsed taken from `parsed`),
+    /// in order, and the length of a torn tail cut off the newest; the newest is removed when
+    /// nothing was logged in it.
+    private static func records(
+        in logs: ArraySlice<DataDirectory.File>, after snapshotZxid: Int64,
+        parsed: [String: Result<ParsedLog, DataDirectoryError>]
+    ) throws -> (records: [TxnLogRecord], truncated: Int) {
+        let logs = Array(logs)
+        var records: [TxnLogRecord] = []
+        var truncated = 0
+        for (index, file) in logs.enumerated() {
+            let isNewest = index == logs.count - 1
+            switch parsed[file.path] ?? parse(file) {
+            case .success(.short(let length, _)) where isNewest:
+                // Created but never written: nothing was logged in it.
+                truncated = length
+                unlink(file.path)
+            case .success(.short(_, let error)):
+                throw error
+            case .success(.log(let log, let length)):
+                switch log.end {
+                case .clean:
+                    break
+                case .torn(let offset, _), .corrupt(let offset, _):
+                    guard isNewest else {
+                        throw DataDirectoryError(
+                            description:
+                                "\(file.name) is damaged at byte \(offset) and newer logs follow; refusing to start"
+                        )
+                    }
+                    truncated = length - log.goodLength
+                    guard truncate(file.path, off_t(log.goodLength)) == 0 else {
+                        throw DataDirectoryError(description: "cannot truncate the torn tail of \(file.name)")
+                    }
+                }
+                if isNewest && log.records.isEmpty {
+                    // Made ready for the records after a snapshot, none of which came: a log named
+                    // after a zxid never logged would mislead Apache ZooKeeper's last logged zxid.
+                    unlink(file.path)
+                    continue
+                }
+                records.reserveCapacity(records.count + log.records.count)
+                for (_, record) in log.records where record.zxid > snapshotZxid { records.append(record) }
+            case .failure(let error):
+                throw error
+            }
+        }
+        return (records, truncated)
+    }
+
+    /// Where the logs that may hold transactions after a snapshot at `zxid` begin among `logs`:
+    /// those that start after it and the last one that starts at or before it
+    /// (`FileTxnLog.getLogFiles`).
+    private static func logsNeeded(_ logs: [DataDirectory.File], after zxid: Int64) -> Int {
+        logs.lastIndex { $0.zxid <= zxid } ?? 0
     }
 
     /// Appends log records (the first with zxid `firstZxid`) and fsyncs; when `snapshot` is
@@ -225,7 +287,7 @@ final class DurableStore: @unchecked Sendable {
         return names.filter { unlink(directory + "/" + $0) == 0 }
     }
 
-    private static func read(_ path: String) throws -> ByteBuffer {
+    private static func read(_ path: String) throws(DataDirectoryError) -> ByteBuffer {
         do {
             return try DataDirectory.readFile(path)
         } catch {
