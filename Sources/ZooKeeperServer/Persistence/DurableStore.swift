@@ -109,7 +109,11 @@ final class DurableStore: @unchecked Sendable {
         let snapshotZxid = found?.file.zxid ?? 0
         let (records, truncated) = try records(
             in: files.logs[logsNeeded(files.logs, after: snapshotZxid)...], after: snapshotZxid,
-            parsed: parsedAhead.withLockedValue { $0 })
+            parsed: parsedAhead.withLockedValue { parsed in
+                // Taken out, so that the records are moved rather than copied.
+                defer { parsed = [:] }
+                return parsed
+            })
         for (previous, next) in zip(records, records.dropFirst()) where next.zxid <= previous.zxid {
             throw DataDirectoryError(description: "the logs are out of order at zxid \(next.zxid)")
         }
@@ -124,10 +128,10 @@ final class DurableStore: @unchecked Sendable {
     }
 
     /// A log file read and parsed: too short for a header (its length, and the error it is
-    /// unless it is the newest log), or its records.
+    /// unless it is the newest log), or its records, how they end, and the file's length.
     private enum ParsedLog: Sendable {
         case short(Int, DataDirectoryError)
-        case log(TxnLogFile, length: Int)
+        case log([TxnLogRecord], end: TxnLogFile.End, goodLength: Int, length: Int)
     }
 
     private static func parse(_ file: DataDirectory.File) -> Result<ParsedLog, DataDirectoryError> {
@@ -138,7 +142,9 @@ final class DurableStore: @unchecked Sendable {
             return .failure(error)
         }
         do {
-            return .success(.log(try TxnLogFile(bytes: bytes, file: file.path), length: bytes.readableBytes))
+            let log = try TxnLogFile(bytes: bytes, file: file.path)
+            return .success(
+                .log(log.records.map(\.record), end: log.end, goodLength: log.goodLength, length: bytes.readableBytes))
         } catch {
             let refused = DataDirectoryError(description: "\(error); refusing to start")
             return bytes.readableBytes < DataFileHeader.length
@@ -151,22 +157,23 @@ final class DurableStore: @unchecked Sendable {
     /// nothing was logged in it.
     private static func records(
         in logs: ArraySlice<DataDirectory.File>, after snapshotZxid: Int64,
-        parsed: [String: Result<ParsedLog, DataDirectoryError>]
+        parsed: consuming [String: Result<ParsedLog, DataDirectoryError>]
     ) throws -> (records: [TxnLogRecord], truncated: Int) {
+        var parsed = parsed
         let logs = Array(logs)
         var records: [TxnLogRecord] = []
         var truncated = 0
         for (index, file) in logs.enumerated() {
             let isNewest = index == logs.count - 1
-            switch parsed[file.path] ?? parse(file) {
+            switch parsed.removeValue(forKey: file.path) ?? parse(file) {
             case .success(.short(let length, _)) where isNewest:
                 // Created but never written: nothing was logged in it.
                 truncated = length
                 unlink(file.path)
             case .success(.short(_, let error)):
                 throw error
-            case .success(.log(let log, let length)):
-                switch log.end {
+            case .success(.log(var logged, let end, let goodLength, let length)):
+                switch end {
                 case .clean:
                     break
                 case .torn(let offset, _), .corrupt(let offset, _):
@@ -176,19 +183,20 @@ final class DurableStore: @unchecked Sendable {
                                 "\(file.name) is damaged at byte \(offset) and newer logs follow; refusing to start"
                         )
                     }
-                    truncated = length - log.goodLength
-                    guard truncate(file.path, off_t(log.goodLength)) == 0 else {
+                    truncated = length - goodLength
+                    guard truncate(file.path, off_t(goodLength)) == 0 else {
                         throw DataDirectoryError(description: "cannot truncate the torn tail of \(file.name)")
                     }
                 }
-                if isNewest && log.records.isEmpty {
+                if isNewest && logged.isEmpty {
                     // Made ready for the records after a snapshot, none of which came: a log named
                     // after a zxid never logged would mislead Apache ZooKeeper's last logged zxid.
                     unlink(file.path)
                     continue
                 }
-                records.reserveCapacity(records.count + log.records.count)
-                for (_, record) in log.records where record.zxid > snapshotZxid { records.append(record) }
+                // The records the snapshot holds come first.
+                logged.removeFirst(logged.firstIndex { $0.zxid > snapshotZxid } ?? logged.count)
+                if records.isEmpty { records = logged } else { records += logged }
             case .failure(let error):
                 throw error
             }
