@@ -93,6 +93,8 @@ let package = Package(
             name: "ProcessSupport",
             dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
         ),
+        // glibc's allocator settings, which zk serve sets for itself (see ServeCommand).
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "CEditLine",
             pkgConfig: "libedit",
@@ -102,6 +104,7 @@ let package = Package(
             name: "ZooKeeperShell",
             dependencies: [
                 "CEditLine",
+                "CMalloc",
                 "ProcessSupport",
                 "ZooKeeper",
                 "ZooKeeperSASL",
