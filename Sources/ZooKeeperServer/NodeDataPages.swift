@@ -79,6 +79,11 @@ struct NodeDataPages: Sendable {
             pages[page].reserveCapacity(max(offset + data.count, offset + offset / 4, 256))
         }
         pages[page].append(contentsOf: data)
+        if place & (1 << pageShift - 1) == 1 << pageShift - 1, pages[page].capacity > pages[page].count {
+            // The page's last place: the nodes are mostly created in the order of their places,
+            // so the page is likely complete. Its spare room (a tenth of it on average) goes.
+            pages[page] = pages[page].withUnsafeBufferPointer { Array($0) }
+        }
         return Reference(offset: UInt32(offset), length: length)
     }
 
@@ -136,4 +141,7 @@ struct NodeDataPages: Sendable {
 
     /// The bytes the pages hold, used or not (for tests).
     var heldBytes: Int { pages.reduce(0) { $0 + $1.count } }
+
+    /// The room the pages have, held or spare (for tests).
+    var reservedBytes: Int { pages.reduce(0) { $0 + $1.capacity } }
 }

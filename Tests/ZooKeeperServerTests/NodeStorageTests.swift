@@ -242,6 +242,25 @@ import ZooKeeperProtocol
         #expect(compactions > 5)
     }
 
+    /// Nodes created in the order of their places fill their pages with no room to spare once
+    /// each page's last place has its data; the newest page alone keeps room to grow.
+    @Test func pagesFilledInOrderKeepNoSpareRoom() {
+        var pages = NodeDataPages(pageShift: 4)
+        var references: [NodeDataPages.Reference] = []
+        for place in 0..<(16 * 5 + 3) {
+            references.append(pages.store([UInt8](repeating: UInt8(place), count: 90 + place % 21), at: place))
+        }
+        let complete = (0..<80).reduce(0) { $0 + references[$1].count }
+        let newest = (80..<83).reduce(0) { $0 + references[$1].count }
+        #expect(pages.heldBytes == complete + newest)
+        // Rounded to the allocator's sizes, no more.
+        #expect(pages.reservedBytes - newest - complete <= 5 * 16 + 256)
+        #expect(
+            (0..<83).allSatisfy {
+                pages.bytes(references[$0], at: $0) == [UInt8](repeating: UInt8($0), count: 90 + $0 % 21)
+            })
+    }
+
     /// Sequence numbers are 32 bits: once they run out, the elements are numbered again in the
     /// same order, and the listing does not change (names that share buckets show it).
     @Test func theChildOrderSurvivesRunningOutOfSequenceNumbers() {
