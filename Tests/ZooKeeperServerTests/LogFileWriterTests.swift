@@ -40,39 +40,29 @@ import ZooKeeperProtocol
         #expect(log.end == DataFileHeader.length)
         var expected: [TxnLogRecord] = []
         var zxid: Int64 = 1
-        // Batches of about 10 KB: nine fit in the space given.
-        for _ in 0..<9 {
-            let (batch, records) = Self.records(zxid...(zxid + 9), size: 1000)
+        /// Writes `count` records of `size` bytes of data in one batch; returns the file's size.
+        func writeBatch(size: Int = 1000, count: Int64 = 10) throws -> Int {
+            let (batch, records) = Self.records(zxid...(zxid + count - 1), size: size)
             try log.write(batch)
-            try log.sync()
             expected += records
-            zxid += 10
-            #expect(try Self.size(path) == 102_400)
+            zxid += count
+            return try Self.size(path)
+        }
+        // Nine batches fit in the space given.
+        for _ in 0..<9 {
+            #expect(try writeBatch() == 102_400)
+            try log.sync()
             let file = try Self.read(path)
             #expect(file.records.map(\.record) == expected)
             #expect(file.end == .clean)
             #expect(file.goodLength == log.end)
         }
-        // The next batches do not fit: the file doubles, then doubles again.
-        for _ in 0..<2 {
-            let (batch, records) = Self.records(zxid...(zxid + 9), size: 1000)
-            try log.write(batch)
-            expected += records
-            zxid += 10
-        }
-        #expect(try Self.size(path) == 204_800)
-        for _ in 0..<10 {
-            let (batch, records) = Self.records(zxid...(zxid + 9), size: 1000)
-            try log.write(batch)
-            expected += records
-            zxid += 10
-        }
+        // The next do not: the file doubles, then doubles again.
+        #expect(try writeBatch() == 204_800)
+        for _ in 0..<10 { _ = try writeBatch() }
         #expect(try Self.size(path) == 409_600)
         // A batch larger than the file grows by is given all the room it needs.
-        let (large, records) = Self.records(zxid...(zxid + 2), size: 400_000)
-        try log.write(large)
-        expected += records
-        #expect(try Self.size(path) >= log.end)
+        #expect(try writeBatch(size: 400_000, count: 3) >= log.end)
         try log.sync()
         let end = log.end
         log.close()

@@ -159,7 +159,6 @@ final class DurableStore: @unchecked Sendable {
         in logs: ArraySlice<DataDirectory.File>, after snapshotZxid: Int64,
         parsed: consuming [String: Result<ParsedLog, DataDirectoryError>]
     ) throws -> (records: [TxnLogRecord], truncated: Int) {
-        var parsed = parsed
         let logs = Array(logs)
         var records: [TxnLogRecord] = []
         var truncated = 0
