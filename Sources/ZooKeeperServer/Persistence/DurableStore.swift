@@ -54,8 +54,8 @@ final class DurableStore: @unchecked Sendable {
     private let thread: NIOThreadPool
     /// Encodes and writes snapshots, one at a time.
     private let snapshotThread: NIOThreadPool
-    /// The log being written, confined to `thread` after `open`; nil until the first write.
-    private var log: LogFileWriter?
+    /// Confined to `thread` after `open`; -1 until the first write of a new log.
+    private var logDescriptor: Int32 = -1
 
     private init(directory: String, compression: SnapshotCompression) {
         self.directory = directory
@@ -188,8 +188,8 @@ final class DurableStore: @unchecked Sendable {
                     }
                 }
                 if isNewest && logged.isEmpty {
-                    // Made ready for the records after a snapshot, none of which came: a log named
-                    // after a zxid never logged would mislead Apache ZooKeeper's last logged zxid.
+                    // Its header written, then nothing (a crash): a log named after a zxid never
+                    // logged would mislead Apache ZooKeeper's last logged zxid.
                     unlink(file.path)
                     continue
                 }
@@ -215,22 +215,18 @@ final class DurableStore: @unchecked Sendable {
     /// is written meanwhile, so that the snapshot and the logs after it together hold every
     /// transaction. The future completes once the records are on disk, without waiting for the
     /// snapshot (its promise tells when that is).
-    ///
-    /// The new log is created, given as much space as the one before it used and synced before
-    /// the snapshot starts, so that the records' syncs while the snapshot is written change no
-    /// file metadata and do not wait for its writeback (see ``LogFileWriter``).
     func commit(
         _ records: ByteBuffer, firstZxid: Int64, snapshot: PendingSnapshot?, on loop: any EventLoop
     ) -> EventLoopFuture<Void> {
         thread.runIfActive(eventLoop: loop) {
-            if self.log == nil { try self.startLog(firstZxid: firstZxid) }
-            try self.log!.write(records)
-            try self.log!.sync()
+            if self.logDescriptor < 0 { try self.startLog(firstZxid: firstZxid) }
+            try self.write(records, to: self.logDescriptor)
+            guard fsync(self.logDescriptor) == 0 else {
+                throw DataDirectoryError(description: "fsync failed: \(errno)")
+            }
             if let snapshot {
-                let used = self.log!.end
-                self.log!.close()
-                self.log = nil
-                try self.startLog(firstZxid: snapshot.zxid + 1, preallocating: used + used / 4)
+                Glibc.close(self.logDescriptor)
+                self.logDescriptor = -1
                 self.snapshotThread.runIfActive(eventLoop: loop) {
                     try self.writeSnapshot(tree: snapshot.tree, sessions: snapshot.sessions, zxid: snapshot.zxid)
                 }.cascade(to: snapshot.written)
@@ -247,18 +243,11 @@ final class DurableStore: @unchecked Sendable {
         try writeSnapshot(tree: tree, sessions: sessions, zxid: zxid)
     }
 
-    /// Closes the log once the work queued has run, the snapshot being written included: cut
-    /// to its records, or removed when it has none (made for the records after a snapshot that
-    /// never came).
+    /// Closes the log once the work queued has run, the snapshot being written included.
     func close() async {
         try? await thread.shutdownGracefully()
         try? await snapshotThread.shutdownGracefully()
-        guard let log else { return }
-        log.close()
-        if log.end <= DataFileHeader.length {
-            unlink(log.path)
-            try? syncDirectory()
-        }
+        if logDescriptor >= 0 { Glibc.close(logDescriptor) }
     }
 
     // MARK: Files
@@ -302,9 +291,12 @@ final class DurableStore: @unchecked Sendable {
         }
     }
 
-    /// Creates `log.<firstZxid>` with its header and at least `preallocating` bytes of zeros.
-    private func startLog(firstZxid: Int64, preallocating: Int = 0) throws {
-        log = try LogFileWriter(path: path(TxnLogFile.fileName(firstZxid: firstZxid)), preallocating: preallocating)
+    /// Creates `log.<firstZxid>` and writes its header.
+    private func startLog(firstZxid: Int64) throws {
+        let name = TxnLogFile.fileName(firstZxid: firstZxid)
+        logDescriptor = Glibc.open(path(name), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o644)
+        guard logDescriptor >= 0 else { throw DataDirectoryError(description: "cannot create \(path(name))") }
+        try write(TxnLogFile.encodedHeader(), to: logDescriptor)
         try syncDirectory()
     }
 
