@@ -4,6 +4,8 @@ import ZooKeeper
 import ZooKeeperServer
 import ZooKeeperTestSupport
 
+@testable import ZooKeeperShell
+
 /// `zk watch` through an outage, as a process connected through a proxy: it says on stderr (in
 /// JSON lines on stdout with --json) when the connection is lost, when it is back, when the
 /// session expired and when the watch is set again, and events still arrive afterwards.
@@ -211,6 +213,34 @@ import ZooKeeperTestSupport
             #expect(Running.event(json.objects[4]) == ["type": "NodeChildrenChanged", "path": "/w"])
             #expect(json.stderr.text.isEmpty)
             for running in [text, json] { await running.stop() }
+        }
+    }
+
+    /// The connection lost while the watch is being set (the server frozen, so the request goes
+    /// unanswered until the client gives the connection up): `zk watch` sets the watch once the
+    /// client has reconnected, instead of ending with the connection loss. (A Jepsen run saw it
+    /// end so, when a member it used was paused as it started.)
+    @Test func aWatchCutOffWhileBeingSetIsSetOnceReconnected() async throws {
+        try await ZooKeeperServer.withServer(configuration: .init(port: 0)) { server in
+            let shell = ShellContext(
+                options: try GlobalOptions.parse(["--server", server.connectString, "--timeout", "3"]))
+            let zk = try await shell.zk()
+            try await zk.create("/w")
+            try await server.freezeConnections()
+            let lost = Task { for await state in zk.states() where !state.isConnected { return } }
+            let watching = Task {
+                try await WatchStream(path: "/w", mode: .persistentRecursive, count: 1, exec: nil).run(zk, in: shell)
+            }
+            await lost.value
+            try await server.thawConnections()
+            try await eventually(waitingFor: "the watch set on the server") {
+                try await server.watches().contains { $0.path == "/w" && $0.kind == .persistentRecursive }
+            }
+            let other = try await ZooKeeperClient.connect(server.connectString)
+            try await other.create("/w/x")
+            try await watching.value
+            try await other.close()
+            await shell.close()
         }
     }
 }

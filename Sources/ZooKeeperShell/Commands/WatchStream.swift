@@ -35,7 +35,7 @@ struct WatchStream {
     func run(_ zk: ZooKeeperClient, in shell: ShellContext) async throws {
         let (items, sink) = AsyncStream<Item>.makeStream()
         let states = zk.states()
-        let first = try await zk.addWatch(path, mode: mode)
+        let first = try await Self.addWatch(path, mode: mode, on: zk)
         var watch: ZooKeeperWatch? = first
         var server = (try? await zk.session().server).map { "\($0)" } ?? "the server"
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -90,6 +90,23 @@ struct WatchStream {
             // and the server would keep the watch for the session's life.
             let last = watch
             await Task { try? await last?.remove() }.value
+        }
+    }
+
+    /// Sets the watch, again when the connection is lost before the server answers (the client
+    /// reconnects, and setting a watch twice is harmless): a watch that follows a node through
+    /// connection losses should not end on the first, in the moment it is being set. A server
+    /// that stays unreachable still ends it, as the session expires or the client gives up.
+    private static func addWatch(
+        _ path: String, mode: AddWatchMode, on zk: ZooKeeperClient
+    ) async throws -> ZooKeeperWatch {
+        var attempts = 0
+        while true {
+            do {
+                return try await zk.addWatch(path, mode: mode)
+            } catch let error as ZooKeeperError where error.code == .connectionLoss && attempts < 10 {
+                attempts += 1
+            }
         }
     }
 
