@@ -79,7 +79,7 @@ struct NodeDataPages: Sendable {
             pages[page].reserveCapacity(max(offset + data.count, offset + offset / 4, 256))
         }
         pages[page].append(contentsOf: data)
-        if place & (1 << pageShift - 1) == 1 << pageShift - 1, pages[page].capacity > pages[page].count {
+        if place == places(in: page).upperBound - 1, pages[page].capacity > pages[page].count {
             // The page's last place: the nodes are mostly created in the order of their places,
             // so the page is likely complete. Its spare room (a tenth of it on average) goes.
             pages[page] = pages[page].withUnsafeBufferPointer { Array($0) }

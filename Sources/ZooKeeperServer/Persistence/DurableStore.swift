@@ -159,11 +159,10 @@ final class DurableStore: @unchecked Sendable {
         in logs: ArraySlice<DataDirectory.File>, after snapshotZxid: Int64,
         parsed: consuming [String: Result<ParsedLog, DataDirectoryError>]
     ) throws -> (records: [TxnLogRecord], truncated: Int) {
-        let logs = Array(logs)
         var records: [TxnLogRecord] = []
         var truncated = 0
-        for (index, file) in logs.enumerated() {
-            let isNewest = index == logs.count - 1
+        for file in logs {
+            let isNewest = file == logs.last
             switch parsed.removeValue(forKey: file.path) ?? parse(file) {
             case .success(.short(let length, _)) where isNewest:
                 // Created but never written: nothing was logged in it.
