@@ -23,14 +23,32 @@ package enum SignalWatcher {
         }
     }
 
+    /// Calls `handler` on each of `signals` from now on: once this returns, the signals are
+    /// watched (a signal that comes before has its usual effect).
+    ///
+    /// Each signal keeps its handling until its source is registered. Set aside first (SIG_IGN),
+    /// a signal sent before libdispatch registered the source, which it does asynchronously, was
+    /// lost: `zk serve` sent SIGTERM as it started to serve served on. On Linux, registering
+    /// installs libdispatch's own handler (it passes the signal to a signalfd), which must not be
+    /// replaced; elsewhere the signal is then set aside, as kqueue reports it all the same.
     package static func stopping(on signals: [Int32], _ handler: @escaping @Sendable () -> Void) -> Handle {
         var restore: [() -> Void] = []
         let sources = signals.map { number in
-            let previous = signal(number, SIG_IGN)
-            restore.append { _ = signal(number, previous) }
+            var previous = sigaction()
+            sigaction(number, nil, &previous)
+            restore.append {
+                var previous = previous
+                sigaction(number, &previous, nil)
+            }
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler(handler: handler)
+            let registered = DispatchSemaphore(value: 0)
+            source.setRegistrationHandler { registered.signal() }
             source.resume()
+            registered.wait()
+            #if !os(Linux)
+                signal(number, SIG_IGN)
+            #endif
             return source
         }
         return Handle(sources: sources, restore: restore)
