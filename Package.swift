@@ -60,9 +60,12 @@ let package = Package(
         ),
         // zlib, for the gzip-compressed snapshots Apache ZooKeeper writes (`.gz`).
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // The processor's prefetch hint, for the index lookups of a snapshot's restore.
+        .systemLibrary(name: "CPrefetch"),
         .target(
             name: "ZooKeeperServer",
             dependencies: [
+                "CPrefetch",
                 "CZlib",
                 "ZooKeeperProtocol",
                 "ZooKeeperSASL",

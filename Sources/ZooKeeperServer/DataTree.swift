@@ -57,6 +57,21 @@ struct DataTree: Sendable {
         private var places: [Int32] = []
         /// Where each node's parent is among the nodes (-1: none).
         private var parents: [Int32] = []
+        /// The ``DataTree/nameHash(of:)`` of each node.
+        private var nameHashes: [UInt32] = []
+
+        /// What a node's path is filed and ordered by, taken before the node is added (on the
+        /// thread that reads the snapshot, while another builds the tree: hashing was a tenth of
+        /// the building).
+        struct PathHashes: Sendable {
+            let key: UInt32
+            let name: UInt32
+
+            init(_ path: String) {
+                key = ExactDictionary<DataNode>.hash(of: path)
+                name = DataTree.nameHash(of: path)
+            }
+        }
 
         /// A restoration of at most `count` nodes (room for them is reserved, and used only as
         /// they come).
@@ -64,11 +79,18 @@ struct DataTree: Sendable {
             tree.nodes.reserveCapacity(count)
             places.reserveCapacity(count)
             parents.reserveCapacity(count)
+            nameHashes.reserveCapacity(count)
         }
 
+        /// Asks the processor to fetch what adding a node of these hashes looks up first: done
+        /// a few nodes ahead, the lookups find it in the caches.
+        func prefetch(_ hashes: PathHashes) { tree.nodes.prefetch(hash: hashes.key) }
+
         /// Adds the next node, with `data`, whose parent is `parent` nodes into the snapshot (-1:
-        /// none). Its path moves out of `node`.
-        mutating func add(_ node: inout SnapshotFile.NodeInFile, data: UnsafeRawBufferPointer?, parent: Int32) {
+        /// none), and whose path has `hashes`. Its path moves out of `node`.
+        mutating func add(
+            _ node: inout SnapshotFile.NodeInFile, data: UnsafeRawBufferPointer?, parent: Int32, hashes: PathHashes
+        ) {
             if last?.key != node.aclKey {
                 let acl = interned[node.aclKey] ?? tree.aclLists.insert(node.acl).memberAfterInsert
                 interned[node.aclKey] = acl
@@ -81,8 +103,9 @@ struct DataTree: Sendable {
             swap(&path, &node.path)
             // Made in place as the argument, so that it moves into the tree instead of being
             // copied there and released here (a tenth of a restart's time at 1M znodes).
-            let (place, replaced) = tree.file(path, { DataNode(stat, acl: last!.acl) }(), data: data)
+            let (place, replaced) = tree.file(path, { DataNode(stat, acl: last!.acl) }(), data: data, hash: hashes.key)
             places.append(Int32(place))
+            nameHashes.append(hashes.name)
             // A path given again is already among its parent's children.
             parents.append(replaced == nil ? parent : -1)
             tree.rememberEphemeral(path, owner: stat.ephemeralSession ?? 0)
@@ -102,7 +125,7 @@ struct DataTree: Sendable {
                 tree.nodes.modify(at: place) { $0.children.reserveCapacity(Int(count)) }
             }
             for (index, parent) in parents.enumerated() where parent >= 0 {
-                tree.link(Int(places[index]), toParentAt: Int(places[Int(parent)]))
+                tree.link(Int(places[index]), toParentAt: Int(places[Int(parent)]), nameHash: nameHashes[index])
             }
             return tree
         }
@@ -267,10 +290,10 @@ struct DataTree: Sendable {
 
     /// Files `node` under `path` with `data`; returns its place and the node it replaced (whose
     /// data is given up).
-    private mutating func file(_ path: String, _ node: consuming DataNode, data: (some Collection<UInt8>)?)
-        -> (place: Int, replaced: DataNode?)
-    {
-        let (place, replaced) = nodes.set(path, node)
+    private mutating func file(
+        _ path: String, _ node: consuming DataNode, data: (some Collection<UInt8>)?, hash: UInt32? = nil
+    ) -> (place: Int, replaced: DataNode?) {
+        let (place, replaced) = nodes.set(path, hash: hash ?? ExactDictionary<DataNode>.hash(of: path), node)
         let reference = nodeData.store(data, at: place)
         nodes.modify(at: place) { $0.dataReference = reference }
         if let replaced { releaseData(replaced.dataReference, at: place) }
@@ -335,14 +358,14 @@ struct DataTree: Sendable {
     /// Files the node at `place` among the children of the node at `parentPlace`: as a new child,
     /// or where `standing` says it stood before a removal now taken back.
     private mutating func link(
-        _ place: Int, toParentAt parentPlace: Int, standing: DataNode.Children.Entry? = nil
+        _ place: Int, toParentAt parentPlace: Int, standing: DataNode.Children.Entry? = nil, nameHash: UInt32? = nil
     ) {
         let index: Int
         if var entry = standing {
             entry.element = UInt32(place)
             index = nodes.modify(at: parentPlace) { $0.children.restore(entry) }
         } else {
-            let hash = Self.nameHash(of: nodes.key(at: place))
+            let hash = nameHash ?? Self.nameHash(of: nodes.key(at: place))
             index = nodes.modify(at: parentPlace) { $0.children.insert(UInt32(place), hash: hash, initialCapacity: 8) }
         }
         nodes.modify(at: place) { $0.indexInParent = Int32(index) }
@@ -362,6 +385,11 @@ struct DataTree: Sendable {
 
     /// Java's spread hash of the last name of a path, by which its parent orders it.
     static func nameHash(of path: String) -> UInt32 {
+        var path = path
+        let ascii = path.withUTF8 { bytes in
+            DataNode.Children.spreadHash(ascii: bytes[((bytes.lastIndex(of: UInt8(ascii: "/")) ?? -1) + 1)...])
+        }
+        if let ascii { return ascii }
         let bytes = path.utf8
         let start = bytes.lastIndex(of: UInt8(ascii: "/")).map { bytes.index(after: $0) } ?? bytes.startIndex
         return DataNode.Children.spreadHash(path[start...])

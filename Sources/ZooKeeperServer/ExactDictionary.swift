@@ -92,6 +92,13 @@ struct ExactDictionary<Value: Sendable>: Sendable {
         _modify { yield &pages[keyAt: place] }
     }
 
+    /// The hash by which the dictionary files `key`.
+    static func hash(of key: String) -> UInt32 { PlaceIndex.hash(ExactString(key)) }
+
+    /// Asks the processor to fetch where a key of this ``hash(of:)`` is looked up, ahead of
+    /// ``set(_:hash:_:)``.
+    func prefetch(hash: UInt32) { places.prefetch(hash: hash) }
+
     /// The place of `key`, if present.
     func place(of key: String) -> Int? { place(of: ExactString(key)) }
 
@@ -143,8 +150,12 @@ struct ExactDictionary<Value: Sendable>: Sendable {
 
     /// Sets the value of `key` and returns its place, with the value it replaced, if any.
     mutating func set(_ key: String, _ value: consuming Value) -> (place: Int, replaced: Value?) {
+        set(key, hash: Self.hash(of: key), value)
+    }
+
+    /// ``set(_:_:)`` with the key's ``hash(of:)`` taken beforehand (perhaps on another thread).
+    mutating func set(_ key: String, hash: UInt32, _ value: consuming Value) -> (place: Int, replaced: Value?) {
         let key = ExactString(key)
-        let hash = PlaceIndex.hash(key)
         if let place = place(of: key, hash: hash) {
             let replaced = self[at: place]
             self[at: place] = value

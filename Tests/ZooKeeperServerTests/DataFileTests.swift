@@ -281,6 +281,49 @@ import ZooKeeperTestSupport
         #expect(throws: DataFileError.self) { try SnapshotFile(bytes: snapshot(["/", "/a", "/b/y", "/b"])) }
     }
 
+    /// A snapshot file without compression is read where the system maps it: the tree is the one
+    /// its bytes give, and an empty, a cut or a damaged file fails as its bytes do.
+    @Test func aSnapshotFileIsReadInPlaceAsItsBytesAre() throws {
+        let bytes = try Self.bytes("snapshot.1b")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mapped-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("snapshot.1b").path
+        func write(_ content: ByteBuffer) throws {
+            try Data(content.readableBytesView).write(to: URL(fileURLWithPath: path))
+        }
+        func listed(_ tree: DataTree) -> [String] {
+            var nodes: [String] = []
+            tree.contents.visitInPreorder { path, place, node in
+                let data = tree.contents.withData(of: node, at: place) { $0.map { Array($0) } }
+                nodes.append("\(path) \(String(describing: data)) \(node.acl) \(PersistedStat(node))")
+            }
+            return nodes
+        }
+        func failure(_ body: () throws -> Void) -> String {
+            do {
+                try body()
+                return "no error"
+            } catch {
+                return "\(error)"
+            }
+        }
+        try write(bytes)
+        let mapped = try SnapshotRestore.read(path)
+        let read = try SnapshotRestore.tree(from: bytes, file: path)
+        #expect(listed(mapped.tree).count > 10)
+        #expect(listed(mapped.tree) == listed(read.tree))
+        #expect(mapped.sessions.map(\.id) == read.sessions.map(\.id))
+        var flipped = bytes
+        flipped.setInteger(UInt8(0x7A), at: 600)
+        for damaged in [ByteBuffer(), bytes.getSlice(at: 0, length: 1000)!, flipped] {
+            try write(damaged)
+            let message = failure { _ = try SnapshotRestore.read(path) }
+            #expect(message.hasPrefix(path + ": "))
+            #expect(message == failure { _ = try SnapshotRestore.tree(from: damaged, file: path) })
+        }
+    }
+
     @Test func badFilesFailWithOneLine() throws {
         let snapshot = try Self.bytes("snapshot.1b")
         let log = try Self.bytes("log.1")

@@ -136,6 +136,28 @@ public struct DataDirectory: Sendable {
         return buffer
     }
 
+    /// Lends a whole file's bytes to `body` where the system maps them (no copy is made, and
+    /// pages are read as `body` comes to them). The file must not shrink meanwhile: no file of
+    /// a data directory changes once written.
+    static func withMappedFile<Result>(
+        _ path: String, _ body: (UnsafeRawBufferPointer) throws(DataFileError) -> Result
+    ) throws(DataFileError) -> Result {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw DataFileError(path, String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw DataFileError(path, String(cString: strerror(errno))) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw DataFileError(path, "not a regular file") }
+        let size = Int(info.st_size)
+        guard size > 0 else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        guard let start = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0),
+            start != UnsafeMutableRawPointer(bitPattern: -1)
+        else { throw DataFileError(path, String(cString: strerror(errno))) }
+        defer { munmap(start, size) }
+        madvise(start, size, MADV_SEQUENTIAL)
+        return try body(UnsafeRawBufferPointer(start: start, count: size))
+    }
+
     /// Whether `path` names a directory (following symbolic links).
     public static func isDirectory(_ path: String) -> Bool {
         var info = stat()

@@ -85,16 +85,16 @@ public struct PersistedStat: Hashable, Sendable {
             dataLength: dataLength, numChildren: numChildren, pzxid: pzxid)
     }
 
-    init(from buffer: inout ByteBuffer) throws(JuteError) {
-        czxid = try buffer.readJuteLong()
-        mzxid = try buffer.readJuteLong()
-        ctime = try buffer.readJuteLong()
-        mtime = try buffer.readJuteLong()
-        version = try buffer.readJuteInt()
-        cversion = try buffer.readJuteInt()
-        aversion = try buffer.readJuteInt()
-        ephemeralOwner = try buffer.readJuteLong()
-        pzxid = try buffer.readJuteLong()
+    init(from reader: inout JuteReader) throws(JuteError) {
+        czxid = try reader.readLong()
+        mzxid = try reader.readLong()
+        ctime = try reader.readLong()
+        mtime = try reader.readLong()
+        version = try reader.readInt()
+        cversion = try reader.readInt()
+        aversion = try reader.readInt()
+        ephemeralOwner = try reader.readLong()
+        pzxid = try reader.readLong()
     }
 
     /// The bytes a persisted stat takes: six longs and three ints.
@@ -176,8 +176,8 @@ public struct SnapshotFile: Sendable {
     /// Reads an uncompressed snapshot's bytes, checking the checksums.
     public init(bytes: ByteBuffer, file: String = "") throws(DataFileError) {
         var nodes: [SnapshotNode] = []
-        let head = try Self.read(bytes, file: file) { node, _ in
-            let data = node.data.map { bytes.getBytes(at: $0.lowerBound, length: $0.count)! }
+        let head = try Self.read(bytes, file: file) { node, _, bytes in
+            let data = node.data.map { Array(bytes[$0]) }
             nodes.append(SnapshotNode(path: node.path, data: data, acl: node.acl, aclKey: node.aclKey, stat: node.stat))
         }
         (header, sessions, aclCache, digest) = (head.header, head.sessions, head.aclCache, head.digest)
@@ -197,7 +197,7 @@ public struct SnapshotFile: Sendable {
     static let smallestNode = 4 + 1 + 4 + 8 + PersistedStat.encodedSize
 
     /// A node as ``read(_:file:node:)`` hands it over: its data is where it lies among the bytes
-    /// read (indices of their buffer), not a copy.
+    /// read (their offsets), not a copy.
     struct NodeInFile: Sendable {
         var path: String
         var data: Range<Int>?
@@ -206,37 +206,51 @@ public struct SnapshotFile: Sendable {
         var stat: PersistedStat
     }
 
+    /// ``read(_:file:node:)`` on a buffer's readable bytes, which `node` is lent too.
+    static func read(
+        _ buffer: ByteBuffer, file: String,
+        node: (consuming NodeInFile, _ parent: Int32, _ bytes: UnsafeRawBufferPointer) -> Void
+    ) throws(DataFileError) -> Head {
+        let result = buffer.withUnsafeReadableBytes { bytes in
+            Result { () throws(DataFileError) in try read(bytes, file: file) { node($0, $1, bytes) } }
+        }
+        return try result.get()
+    }
+
     /// Reads an uncompressed snapshot's bytes, checking the checksums, and hands each node to
     /// `node` as it is read, with the place of its parent among the nodes before it (-1 for the
     /// root), instead of keeping them. Only once this returns are the nodes known to be good.
     static func read(
-        _ bytes: ByteBuffer, file: String, node: (consuming NodeInFile, _ parent: Int32) -> Void
+        _ bytes: UnsafeRawBufferPointer, file: String, node: (consuming NodeInFile, _ parent: Int32) -> Void
     ) throws(DataFileError) -> Head {
-        var buffer = bytes
-        let start = buffer.readerIndex
+        var headerBytes = ByteBuffer(bytes: bytes.prefix(DataFileHeader.length))
+        let header = try DataFileHeader(from: &headerBytes, expecting: DataFileHeader.snapshotMagic, file: file)
+        var reader = JuteReader(bytes, from: DataFileHeader.length)
+        // The checksum covers every byte before it; it is taken as the parse goes, a piece at a
+        // time, while the bytes are still in the cache.
+        var seal = Seal(file: file)
         func failure(_ problem: String) -> DataFileError {
-            DataFileError(file, "\(problem) at byte \(buffer.readerIndex - start)")
+            DataFileError(file, "\(problem) at byte \(reader.offset)")
         }
-        let header = try DataFileHeader(from: &buffer, expecting: DataFileHeader.snapshotMagic, file: file)
         do {
-            let sessionCount = try buffer.readJuteInt()
-            guard sessionCount >= 0, Int(sessionCount) <= buffer.readableBytes / 12 else {
+            let sessionCount = try reader.readInt()
+            guard sessionCount >= 0, Int(sessionCount) <= reader.remaining / 12 else {
                 throw failure("an impossible session count \(sessionCount)")
             }
             var sessions: [(id: Int64, timeout: Int32)] = []
             sessions.reserveCapacity(Int(sessionCount))
             for _ in 0..<sessionCount {
-                sessions.append((try buffer.readJuteLong(), try buffer.readJuteInt()))
+                sessions.append((try reader.readLong(), try reader.readInt()))
             }
-            let aclCount = try buffer.readJuteInt()
-            guard aclCount >= 0, Int(aclCount) <= buffer.readableBytes / 12 else {
+            let aclCount = try reader.readInt()
+            guard aclCount >= 0, Int(aclCount) <= reader.remaining / 12 else {
                 throw failure("an impossible ACL count \(aclCount)")
             }
             var acls: [Int64: [ACL]] = [Self.openUnsafeACLKey: ACL.openUnsafe]
             var aclCache: [(key: Int64, acl: [ACL])] = []
             for _ in 0..<aclCount {
-                let key = try buffer.readJuteLong()
-                let acl = try buffer.readJuteACLs()
+                let key = try reader.readLong()
+                let acl = try reader.readACLs()
                 acls[key] = acl
                 aclCache.append((key, acl))
             }
@@ -244,11 +258,12 @@ public struct SnapshotFile: Sendable {
             var order = ParentsFirst()
             var last: (key: Int64, acl: [ACL])? = nil
             while true {
-                let path = try buffer.readJuteNonNullString()
+                seal.take(reader, every: 1 << 16)
+                let path = try reader.readString()
                 if path == "/" { break }
-                let data = try buffer.skipJuteBuffer()
-                let aclKey = try buffer.readJuteLong()
-                let stat = try PersistedStat(from: &buffer)
+                let data = try reader.skipBuffer()
+                let aclKey = try reader.readLong()
+                let stat = try PersistedStat(from: &reader)
                 if last?.key != aclKey {
                     guard let acl = acls[aclKey] else {
                         throw failure("node \(path) names ACL \(aclKey), not in the cache")
@@ -271,18 +286,16 @@ public struct SnapshotFile: Sendable {
                 node(NodeInFile(path: nodePath, data: data, acl: last!.acl, aclKey: aclKey, stat: stat), parent)
             }
             guard order.sawRoot else { throw failure("a snapshot without a root node") }
-            var adler = Adler32()
-            var checked = start
-            try Self.checkSeal(&buffer, original: bytes, adler: &adler, checked: &checked, file: file)
+            try seal.check(&reader)
             var digest: (zxid: Int64, version: Int32, value: Int64)? = nil
-            if buffer.readableBytes > 0 {
-                let zxid = try buffer.readJuteLong()
-                let version = try buffer.readJuteInt()
+            if reader.remaining > 0 {
+                let zxid = try reader.readLong()
+                let version = try reader.readInt()
                 guard version >= 2 else { throw failure("digest version \(version) is not supported") }
-                digest = (zxid, version, try buffer.readJuteLong())
-                try Self.checkSeal(&buffer, original: bytes, adler: &adler, checked: &checked, file: file)
+                digest = (zxid, version, try reader.readLong())
+                try seal.check(&reader)
             }
-            guard buffer.readableBytes == 0 else { throw failure("\(buffer.readableBytes) unexpected bytes") }
+            guard reader.remaining == 0 else { throw failure("\(reader.remaining) unexpected bytes") }
             return Head(header: header, sessions: sessions, aclCache: aclCache, digest: digest)
         } catch let error as DataFileError {
             throw error
@@ -291,27 +304,42 @@ public struct SnapshotFile: Sendable {
         }
     }
 
-    /// Reads the checksum and the "/" after it, comparing the checksum with that of all bytes
-    /// before it (`adler` holds that of the bytes of `original` before `checked`).
-    private static func checkSeal(
-        _ buffer: inout ByteBuffer, original: ByteBuffer, adler: inout Adler32, checked: inout Int, file: String
-    ) throws(DataFileError) {
-        func failure(_ problem: String) -> DataFileError {
-            DataFileError(file, "\(problem) at byte \(checked - original.readerIndex)")
+    /// The checksums of a snapshot: each of every byte before it, taken as the bytes are read.
+    private struct Seal {
+        let file: String
+        private var adler = Adler32()
+        /// The bytes before this offset are in `adler`.
+        private var checked = 0
+
+        init(file: String) {
+            self.file = file
         }
-        adler.update(original.viewBytes(at: checked, length: buffer.readerIndex - checked)!)
-        checked = buffer.readerIndex
-        let expected = adler.value
-        let stored: Int64
-        let slash: String
-        do {
-            stored = try buffer.readJuteLong()
-            slash = try buffer.readJuteNonNullString()
-        } catch {
-            throw failure("the checksum is missing (the snapshot is truncated)")
+
+        /// Adds the bytes read since the last time, once there are at least `size` of them.
+        mutating func take(_ reader: JuteReader, every size: Int = 1) {
+            guard reader.offset - checked >= size else { return }
+            adler.update(UnsafeRawBufferPointer(rebasing: reader.bytes[checked..<reader.offset]))
+            checked = reader.offset
         }
-        guard slash == "/" else { throw failure("the checksum is not followed by \"/\"") }
-        guard stored == Int64(expected) else { throw failure("checksum mismatch") }
+
+        /// Reads a checksum and the "/" after it, comparing the checksum with that of all bytes
+        /// before it.
+        mutating func check(_ reader: inout JuteReader) throws(DataFileError) {
+            take(reader)
+            func failure(_ problem: String) -> DataFileError {
+                DataFileError(file, "\(problem) at byte \(checked)")
+            }
+            let stored: Int64
+            let slash: String
+            do {
+                stored = try reader.readLong()
+                slash = try reader.readString()
+            } catch {
+                throw failure("the checksum is missing (the snapshot is truncated)")
+            }
+            guard slash == "/" else { throw failure("the checksum is not followed by \"/\"") }
+            guard stored == Int64(adler.value) else { throw failure("checksum mismatch") }
+        }
     }
 
     /// The uncompressed bytes.
