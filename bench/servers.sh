@@ -30,14 +30,28 @@ wait_serving() {
 now() { date +%s.%N; }
 
 # Seconds since $1 until the server on port $2 serves: srvr names its mode (600 s at most).
+# Polled every 5 ms from one process (a shell loop forking a connection every 100 ms added up to
+# 0.1 s to a sub-second restart, and more polling from it would load the cores the restart uses).
 until_serving() {
-    local start=$1 port=$2
-    for _ in $(seq 6000); do
-        # A server still loading may accept the connection and not answer yet: give up on it.
-        reply=$( (exec 3<>"/dev/tcp/127.0.0.1/$port" && echo srvr >&3 && timeout 1 cat <&3) 2>/dev/null || true)
-        if [[ "$reply" == *"Mode: "* ]]; then echo "$(now) - $start" | bc; return 0; fi
-        sleep 0.1
-    done
-    log "no server on port $port"
-    return 1
+    python3 - "$1" "$2" <<'PY' || { log "no server on port $2"; return 1; }
+import socket, sys, time
+start, port = float(sys.argv[1]), int(sys.argv[2])
+def serving():
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+            # A server still loading may accept the connection and not answer yet: give up on it.
+            connection.sendall(b"srvr")
+            reply = b""
+            while chunk := connection.recv(4096):
+                reply += chunk
+            return b"Mode: " in reply
+    except OSError:
+        return False
+while time.time() - start < 600:
+    if serving():
+        print(f"{time.time() - start:.3f}")
+        sys.exit(0)
+    time.sleep(0.005)
+sys.exit(1)
+PY
 }
