@@ -17,6 +17,16 @@ public enum NodePath {
         return (parent, String(Substring(bytes[bytes.index(after: slash)...])))
     }
 
+    /// The parent's path of a path other than "/" (`/a/b` -> `/a`): ``split(_:)`` without
+    /// making the last name, and read from the path's bytes where they lie.
+    public static func parent(of path: String) -> String {
+        var path = path
+        return path.withUTF8 { bytes in
+            guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")), slash > 0 else { return "/" }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<slash]), as: UTF8.self)
+        }
+    }
+
     /// The last name of a path (`/a/b` -> `b`): ``split(_:)`` without making the parent's path.
     public static func name(of path: String) -> String {
         let bytes = path.utf8

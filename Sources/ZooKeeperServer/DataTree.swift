@@ -222,14 +222,25 @@ struct DataTree: Sendable {
         _ path: String, data: [UInt8]?, acl: [ACL], mode: CreateMode, owner: Int64, ttl: Int64, zxid: Int64,
         time: Int64
     ) {
+        let parent = NodePath.parent(of: path)
+        create(
+            path, data: data, acl: acl, mode: mode, owner: owner, ttl: ttl, zxid: zxid, time: time,
+            parent: (parent, nodes.place(of: parent)!), hash: ExactDictionary<DataNode>.hash(of: path))
+    }
+
+    /// ``create(_:data:acl:mode:owner:ttl:zxid:time:)`` with the parent's path and place, and the
+    /// path's ``ExactDictionary/hash(of:)``, found already.
+    mutating func create(
+        _ path: String, data: [UInt8]?, acl: [ACL], mode: CreateMode, owner: Int64, ttl: Int64, zxid: Int64,
+        time: Int64, parent: (path: String, place: Int), hash: UInt32
+    ) {
         let acl = aclLists.insert(acl).memberAfterInsert
         let node = DataNode(
             acl: acl, zxid: zxid, time: time, owner: PersistedStat.owner(of: mode, session: owner, ttl: ttl))
-        let parent = NodePath.split(path).parent
-        noteChange(parent)
-        let parentPlace = nodes.place(of: parent)!
+        noteChange(parent.path)
+        let parentPlace = parent.place
         undoLog?.append(.created(path: path, parentCapacity: nodes.withValue(at: parentPlace) { $0.children.capacity }))
-        let place = file(path, node, data: data).place
+        let place = file(path, node, data: data, hash: hash).place
         nodes.modify(at: parentPlace) { parent in
             parent.childrenCreated &+= 1
             parent.pzxid = zxid
@@ -244,7 +255,7 @@ struct DataTree: Sendable {
     /// Removes a node; the caller checked that it exists and has no children.
     mutating func delete(_ path: String, zxid: Int64) {
         guard let (place, node) = nodes.removeValue(forKey: path) else { return }
-        let parent = NodePath.split(path).parent
+        let parent = NodePath.parent(of: path)
         noteChange(parent)
         var standing: DataNode.Children.Entry? = nil
         if let parentPlace = nodes.place(of: parent) {
@@ -451,7 +462,7 @@ struct DataTree: Sendable {
             case .created(let path, let capacity):
                 guard let (place, node) = nodes.removeValue(forKey: path) else { continue }
                 releaseData(node.dataReference, at: place)
-                if let parentPlace = nodes.place(of: NodePath.split(path).parent) {
+                if let parentPlace = nodes.place(of: NodePath.parent(of: path)) {
                     unlink(node, fromParentAt: parentPlace)
                     nodes.modify(at: parentPlace) { $0.children.undoGrowth(to: capacity) }
                 }
@@ -460,7 +471,7 @@ struct DataTree: Sendable {
                 if let quotaPath = Self.quotaPath(limitsNode: path) { quotaPaths.remove(ExactString(quotaPath)) }
             case .deleted(let path, let node, let data, let standing):
                 let place = file(path, node, data: data).place
-                if let standing, let parentPlace = nodes.place(of: NodePath.split(path).parent) {
+                if let standing, let parentPlace = nodes.place(of: NodePath.parent(of: path)) {
                     link(place, toParentAt: parentPlace, standing: standing)
                 }
                 rememberEphemeral(path, owner: node.ephemeralOwner)

@@ -102,6 +102,9 @@ struct ExactDictionary<Value: Sendable>: Sendable {
     /// The place of `key`, if present.
     func place(of key: String) -> Int? { place(of: ExactString(key)) }
 
+    /// The place of `key`, whose ``hash(of:)`` is `hash`, if present.
+    func place(of key: String, hash: UInt32) -> Int? { place(of: ExactString(key), hash: hash) }
+
     private func place(of key: ExactString, hash: UInt32) -> Int? {
         places.place(of: key, hash: hash) { self[keyAt: $0] }
     }

@@ -9,7 +9,7 @@ extension ServerDatabase {
     ) {
         guard journaling else { return }
         let data = request.fields.data
-        let parentCVersion = tree[NodePath.split(path).parent]?.childrenCreated ?? -1
+        let parentCVersion = tree[NodePath.parent(of: path)]?.childrenCreated ?? -1
         if mode.isContainer {
             record(
                 zxid, .createContainer,

@@ -110,7 +110,7 @@ struct ServerDatabase: Sendable {
         for path in tree.ephemeralPaths(of: session).reversed() {
             let acl = tree[path]?.acl ?? []
             tree.delete(path, zxid: zxid)
-            let parent = NodePath.split(path).parent
+            let parent = NodePath.parent(of: path)
             events.append((.nodeDeleted, path, acl))
             events.append((.nodeChildrenChanged, parent, tree[parent]?.acl ?? []))
         }

@@ -103,5 +103,10 @@ import ZooKeeperTestSupport
         #expect(NodePath.selfAndAncestors(of: "/") == ["/"])
         #expect(NodePath.split("/a/b") == ("/a", "b"))
         #expect(NodePath.split("/a") == ("/", "a"))
+        // A name may begin with a combining mark: paths are cut at the slash's code unit.
+        for path in ["/a/b", "/a", "/long-name/of-a-node-0000012345", "/e\u{301}/\u{301}x", "/日本/語"] {
+            #expect(NodePath.parent(of: path) == NodePath.split(path).parent, "\(path)")
+        }
+        #expect(NodePath.parent(of: "/e/\u{301}x").utf8.count == 2)
     }
 }

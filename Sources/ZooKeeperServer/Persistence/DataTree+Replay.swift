@@ -47,14 +47,17 @@ extension DataTree {
         _ path: String, data: [UInt8]?, acl: [ACL], mode: CreateMode, owner: Int64, ttl: Int64, parentCVersion: Int32,
         zxid: Int64, time: Int64
     ) {
-        let parent = NodePath.split(path).parent
-        guard self[parent] != nil else { return }
-        if self[path] == nil {
-            create(path, data: data, acl: acl, mode: mode, owner: owner, ttl: ttl, zxid: zxid, time: time)
+        let parent = NodePath.parent(of: path)
+        guard let parentPlace = nodes.place(of: parent) else { return }
+        let hash = ExactDictionary<DataNode>.hash(of: path)
+        if nodes.place(of: path, hash: hash) == nil {
+            create(
+                path, data: data, acl: acl, mode: mode, owner: owner, ttl: ttl, zxid: zxid, time: time,
+                parent: (parent, parentPlace), hash: hash)
         }
         // The parent's child count as the leader computed it (-1, in 3.3's format, for one
         // more); like `setCversionPzxid`, only ever raised.
-        if parentCVersion > self[parent]!.childrenCreated {
+        if parentCVersion > nodes.withValue(at: parentPlace, { $0.childrenCreated }) {
             setCounters(parent, childrenCreated: parentCVersion, pzxid: zxid)
         }
     }
