@@ -60,7 +60,6 @@ final class ReplyWaiter: @unchecked Sendable {
         case told
     }
     private var target: Target
-    var timeout: Scheduled<Void>?
 
     init(_ continuation: UnsafeContinuation<Reply, any Error>) {
         target = .caller(continuation)
@@ -71,8 +70,6 @@ final class ReplyWaiter: @unchecked Sendable {
     }
 
     func finish(_ result: Result<Reply, any Error>) {
-        timeout?.cancel()
-        timeout = nil
         switch target {
         case .caller(let continuation): continuation.resume(with: result)
         case .batch(let batch, let index): batch.finish(index, with: result)
@@ -142,6 +139,10 @@ final class ClientCore: @unchecked Sendable {
     /// The server confirmed closeSession.
     private var sessionClosed = false
     private var tickTask: RepeatedTask?
+    /// One timer for every request's time limit, set for the earliest deadline. A timer for each
+    /// request cost the client a seventh of its CPU under load (NIO keeps scheduled tasks in a
+    /// heap, and cancelling one, as each reply did, searches it).
+    private var requestTimer: (task: Scheduled<Void>, at: NIODeadline)?
     private var reconnectTask: Scheduled<Void>?
     private var closeTimeoutTask: Scheduled<Void>?
     /// The caller of `close()` stopped waiting for the server, perhaps before the close reached
@@ -250,13 +251,30 @@ final class ClientCore: @unchecked Sendable {
     }
 
     private func accept(_ request: OutgoingRequest, timeout: TimeAmount?) {
-        if let timeout, let waiter = request.waiter {
-            let id = request.id
-            waiter.timeout = eventLoop.scheduleTask(in: timeout) {
-                self.abandon(id: id, error: ZooKeeperError(.operationTimeout, "no reply within \(timeout)"))
-            }
+        var request = request
+        if let timeout, request.waiter != nil {
+            let deadline = NIODeadline.now() + timeout
+            request.deadline = .init(at: deadline, after: timeout)
+            armRequestTimer(for: deadline)
         }
         enqueue(request)
+    }
+
+    /// Has the request timer go off at `deadline`, unless it is set for earlier already.
+    private func armRequestTimer(for deadline: NIODeadline) {
+        if let requestTimer, requestTimer.at <= deadline { return }
+        requestTimer?.task.cancel()
+        requestTimer = (eventLoop.scheduleTask(deadline: deadline) { self.requestTimerWentOff() }, deadline)
+    }
+
+    /// Fails the requests whose time is up, and sets the timer for the next deadline.
+    private func requestTimerWentOff() {
+        requestTimer = nil
+        let (expired, next) = requests.expire(now: .now())
+        for (waiter, timeout) in expired {
+            waiter.finish(.failure(ZooKeeperError(.operationTimeout, "no reply within \(timeout)")))
+        }
+        if let next { armRequestTimer(for: next) }
     }
 
     /// The caller no longer waits for request `id`.
@@ -835,6 +853,8 @@ final class ClientCore: @unchecked Sendable {
     private func finish(with error: ZooKeeperError, state: ZooKeeperClient.State) {
         tickTask?.cancel()
         tickTask = nil
+        requestTimer?.task.cancel()
+        requestTimer = nil
         reconnectTask?.cancel()
         closeTimeoutTask?.cancel()
         failAll(with: error)

@@ -10,6 +10,12 @@ import ZooKeeperProtocol
 /// connection). Times are passed in. `Waiter` is whom to tell of a reply (`ReplyWaiter` in the
 /// client; anything in tests); a request without one is answered to nobody.
 struct RequestStateMachine<Waiter> {
+    /// When the caller stops waiting for a request's reply: `at`, `after` it was submitted.
+    struct Deadline: Sendable {
+        var at: NIODeadline
+        var after: TimeAmount
+    }
+
     /// A request not yet written: its frame (a placeholder xid at offset 4 of the frame).
     struct Outgoing {
         var id: UInt64
@@ -17,6 +23,8 @@ struct RequestStateMachine<Waiter> {
         var opCode: OpCode
         var watch: WatchRegistration?
         var waiter: Waiter?
+        /// nil: the caller waits as long as the session lasts.
+        var deadline: Deadline? = nil
     }
 
     /// A request written to the connection, awaiting its reply.
@@ -29,6 +37,7 @@ struct RequestStateMachine<Waiter> {
         var watch: WatchRegistration?
         /// nil once the caller gave up (timeout, cancellation): the reply is then dropped.
         var waiter: Waiter?
+        var deadline: Deadline?
     }
 
     /// What to do with a reply that arrived.
@@ -67,7 +76,7 @@ struct RequestStateMachine<Waiter> {
         pending.append(
             Pending(
                 id: request.id, xid: xid, sentAt: now, opCode: request.opCode, watch: request.watch,
-                waiter: request.waiter))
+                waiter: request.waiter, deadline: request.deadline))
         return frame
     }
 
@@ -117,6 +126,38 @@ struct RequestStateMachine<Waiter> {
         }
         pending[index].waiter = nil
         return waiter
+    }
+
+    /// The requests whose deadline is `now` or past are abandoned (as ``abandon(id:)`` does):
+    /// their waiters, to be told, each with the time it was given. Also the earliest deadline of
+    /// the requests still awaited (nil when none has one), for the next look.
+    mutating func expire(now: NIODeadline) -> (expired: [(waiter: Waiter, after: TimeAmount)], next: NIODeadline?) {
+        var expired: [(waiter: Waiter, after: TimeAmount)] = []
+        var next: NIODeadline?
+        func note(_ deadline: Deadline?, waiting: Bool) -> Bool {
+            guard waiting, let deadline else { return false }
+            if deadline.at <= now { return true }
+            next = min(next ?? deadline.at, deadline.at)
+            return false
+        }
+        if outbox.contains(where: { $0.deadline.map { $0.at <= now } ?? false }) {
+            var kept = CircularBuffer<Outgoing>(initialCapacity: outbox.count)
+            for request in outbox {
+                if note(request.deadline, waiting: request.waiter != nil) {
+                    expired.append((request.waiter!, request.deadline!.after))
+                } else {
+                    kept.append(request)
+                }
+            }
+            outbox = kept
+        } else {
+            for request in outbox { _ = note(request.deadline, waiting: request.waiter != nil) }
+        }
+        for index in pending.indices where note(pending[index].deadline, waiting: pending[index].waiter != nil) {
+            expired.append((pending[index].waiter!, pending[index].deadline!.after))
+            pending[index].waiter = nil
+        }
+        return (expired, next)
     }
 
     /// The connection is gone: the written requests will get no reply. Their waiters, to fail;

@@ -41,6 +41,39 @@ import ZooKeeperProtocol
         #expect(machine.replyReceived(xid: 3, error: .ok) == answer(30, at: t1))
     }
 
+    /// Requests whose deadline has come are abandoned, queued and written alike, each waiter told
+    /// once with the time it was given; a written one's reply is then dropped. The earliest
+    /// deadline left is named for the next look, and requests without one never expire.
+    @Test func requestsPastTheirDeadlineExpireAndTheNextDeadlineIsNamed() {
+        var machine = Machine()
+        func limited(_ id: UInt64, seconds: Int64?) -> Machine.Outgoing {
+            var outgoing = request(id, waiter: Int(id) * 10)
+            outgoing.deadline = seconds.map { .init(at: t0 + .seconds($0), after: .seconds($0)) }
+            return outgoing
+        }
+        _ = machine.send(limited(1, seconds: 1), now: t0)
+        _ = machine.send(limited(2, seconds: 5), now: t0)
+        _ = machine.send(limited(3, seconds: nil), now: t0)
+        machine.queue(limited(4, seconds: 1))
+        machine.queue(limited(5, seconds: 3))
+        let first = machine.expire(now: t0 + .seconds(2))
+        #expect(first.expired.map(\.waiter).sorted() == [10, 40])
+        #expect(first.expired.map(\.after) == [.seconds(1), .seconds(1)])
+        #expect(first.next == t0 + .seconds(3))
+        #expect(machine.replyReceived(xid: 1, error: .ok) == answer(nil, at: t0))
+        #expect(machine.abandon(id: 4) == nil)
+        let second = machine.expire(now: t0 + .seconds(3))
+        #expect(second.expired.map(\.waiter) == [50])
+        #expect(second.next == t0 + .seconds(5))
+        let third = machine.expire(now: t0 + .seconds(60))
+        #expect(third.expired.map(\.waiter) == [20])
+        #expect(third.next == nil)
+        #expect(machine.expire(now: t0 + .seconds(61)).expired.isEmpty)
+        #expect(machine.sessionEstablished(now: t1).isEmpty)
+        #expect(machine.replyReceived(xid: 2, error: .ok) == answer(nil, at: t0))
+        #expect(machine.replyReceived(xid: 3, error: .ok) == answer(30, at: t0))
+    }
+
     @Test func aSASLTokenTakesTheNextXidOfTheSameCounter() {
         var machine = Machine()
         #expect(xid(of: machine.send(request(1, waiter: 10), now: t0)) == 1)
