@@ -536,6 +536,8 @@ final class ClientCore: @unchecked Sendable {
     /// Records why the current attempt failed, for the error `connect` may fail with.
     private func attemptFailed(_ failure: ConnectionFailure) {
         attemptFailure = failure
+        // Running out of local ports says nothing of the host: a cause learned before stays.
+        if failure.isLocal, connectFailures[machine.currentHost] != nil { return }
         connectFailures[machine.currentHost] = failure
     }
 
@@ -649,9 +651,8 @@ final class ClientCore: @unchecked Sendable {
                         try channel.pipeline.syncOperations.addHandler(
                             NIOSSLClientHandler(context: tls, serverHostname: name))
                     }
-                    try channel.pipeline.syncOperations.addHandlers(
-                        ByteToMessageHandler(ClientFrameDecoder(maxReplyLength: maxReplyLength)),
-                        ZooKeeperChannelHandler(core: self, attempt: attempt))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ZooKeeperChannelHandler(core: self, attempt: attempt, maxReplyLength: maxReplyLength))
                 }
             }
         (address.map { bootstrap.connect(to: $0) } ?? bootstrap.connect(host: host.host, port: host.port))

@@ -17,9 +17,10 @@ enum ClientFrame: Hashable {
 /// A later frame over the reply limit does not end the connection: its reply header is read and
 /// yielded, so that the request it answers fails alone, and the rest of the frame is skipped as it
 /// arrives, never held in memory.
-struct ClientFrameDecoder: NIOSingleStepByteToMessageDecoder {
-    typealias InboundOut = ClientFrame
-
+///
+/// ``ZooKeeperChannelHandler`` runs it on the bytes it reads (NIO's `ByteToMessageHandler`,
+/// generic over the decoder, looked up type metadata at run time on every read).
+struct ClientFrameDecoder {
     private let maxReplyLength: Int
     private var firstFrame: JuteFrameDecoder
     private var checkedFirstBytes = false
@@ -35,6 +36,7 @@ struct ClientFrameDecoder: NIOSingleStepByteToMessageDecoder {
         firstFrame = JuteFrameDecoder(maxFrameLength: maxReplyLength)
     }
 
+    /// The next frame at the front of `buffer` (consumed), nil until it has all arrived.
     mutating func decode(buffer: inout ByteBuffer) throws -> ClientFrame? {
         if !checkedFirstBytes {
             guard buffer.readableBytes >= 4 else { return nil }
@@ -69,9 +71,5 @@ struct ClientFrameDecoder: NIOSingleStepByteToMessageDecoder {
         let header = try ReplyHeader(from: &headerBytes)
         skipping = bodyLength - Self.replyHeaderLength
         return .oversized(header, length: bodyLength)
-    }
-
-    mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> ClientFrame? {
-        try decode(buffer: &buffer)
     }
 }

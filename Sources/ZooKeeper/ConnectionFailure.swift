@@ -18,6 +18,9 @@ struct ConnectionFailure: Hashable, Sendable {
     /// Whether the same attempt would fail the same way a moment later: nothing listens on the
     /// port, the name does not resolve, another kind of server answers, or TLS cannot agree.
     var isDefinitive: Bool
+    /// Whether the cause lies on this machine's side, not the server's (no local port was free):
+    /// it says nothing about the server, and does not replace what an attempt before learned.
+    var isLocal = false
 
     init(cause: String, isDefinitive: Bool = false) {
         self.cause = cause
@@ -58,6 +61,9 @@ struct ConnectionFailure: Hashable, Sendable {
         case EPIPE: self.init(cause: "the server closed the connection")
         case EHOSTUNREACH: self.init(cause: "no route to host")
         case ENETUNREACH: self.init(cause: "network unreachable")
+        case EADDRNOTAVAIL:
+            self.init(cause: "no local address or port was free to connect from")
+            isLocal = true
         default: self.init(cause: Self.lowercasingFirst(String(cString: strerror(errno))))
         }
     }
