@@ -35,15 +35,17 @@ public struct ReplyHeader: JuteRecord, Hashable {
     }
 
     public init(from buffer: inout ByteBuffer) throws(JuteError) {
-        xid = try buffer.readJuteInt()
-        zxid = try buffer.readJuteLong()
-        error = ErrorCode(try buffer.readJuteInt())
+        self = try buffer.readJuteFixed("reply header", size: 16) { fields in
+            ReplyHeader(xid: fields.load(), zxid: fields.load(), error: ErrorCode(fields.load(Int32.self)))
+        }
     }
 
     public func encode(into buffer: inout ByteBuffer) {
-        buffer.writeJuteInt(xid)
-        buffer.writeJuteLong(zxid)
-        buffer.writeJuteInt(error.rawValue)
+        buffer.writeJuteFixed(size: 16) { fields in
+            fields.store(xid)
+            fields.store(zxid)
+            fields.store(error.rawValue)
+        }
     }
 }
 

@@ -43,32 +43,33 @@ public struct Stat: JuteRecord, Hashable {
         self.pzxid = pzxid
     }
 
+    /// The bytes a stat takes: seven longs and four ints.
+    public static let encodedSize = 68
+
     public init(from buffer: inout ByteBuffer) throws(JuteError) {
-        czxid = try buffer.readJuteLong()
-        mzxid = try buffer.readJuteLong()
-        ctime = try buffer.readJuteLong()
-        mtime = try buffer.readJuteLong()
-        version = try buffer.readJuteInt()
-        cversion = try buffer.readJuteInt()
-        aversion = try buffer.readJuteInt()
-        ephemeralOwner = try buffer.readJuteLong()
-        dataLength = try buffer.readJuteInt()
-        numChildren = try buffer.readJuteInt()
-        pzxid = try buffer.readJuteLong()
+        self = try buffer.readJuteFixed("stat", size: Self.encodedSize) { fields in
+            Stat(
+                czxid: fields.load(), mzxid: fields.load(), ctime: fields.load(), mtime: fields.load(),
+                version: fields.load(), cversion: fields.load(), aversion: fields.load(),
+                ephemeralOwner: fields.load(), dataLength: fields.load(), numChildren: fields.load(),
+                pzxid: fields.load())
+        }
     }
 
     public func encode(into buffer: inout ByteBuffer) {
-        buffer.writeJuteLong(czxid)
-        buffer.writeJuteLong(mzxid)
-        buffer.writeJuteLong(ctime)
-        buffer.writeJuteLong(mtime)
-        buffer.writeJuteInt(version)
-        buffer.writeJuteInt(cversion)
-        buffer.writeJuteInt(aversion)
-        buffer.writeJuteLong(ephemeralOwner)
-        buffer.writeJuteInt(dataLength)
-        buffer.writeJuteInt(numChildren)
-        buffer.writeJuteLong(pzxid)
+        buffer.writeJuteFixed(size: Self.encodedSize) { fields in
+            fields.store(czxid)
+            fields.store(mzxid)
+            fields.store(ctime)
+            fields.store(mtime)
+            fields.store(version)
+            fields.store(cversion)
+            fields.store(aversion)
+            fields.store(ephemeralOwner)
+            fields.store(dataLength)
+            fields.store(numChildren)
+            fields.store(pzxid)
+        }
     }
 
     /// Whether the node is ephemeral.
