@@ -44,8 +44,12 @@ package enum SignalWatcher {
             source.setEventHandler(handler: handler)
             let registered = DispatchSemaphore(value: 0)
             source.setRegistrationHandler { registered.signal() }
+            // A source libdispatch could not register (no descriptor left for its signalfd) is
+            // cancelled instead; the signal then keeps its usual effect. The bounded wait is a
+            // last resort: starting must not hang on it.
+            source.setCancelHandler { registered.signal() }
             source.resume()
-            registered.wait()
+            _ = registered.wait(timeout: .now() + .seconds(10))
             #if !os(Linux)
                 signal(number, SIG_IGN)
             #endif
