@@ -18,6 +18,16 @@ import ZooKeeperTestSupport
         try DataDirectory.readFile(fixture + "/version-2/" + name)
     }
 
+    /// What `body` throws, in words; "no error" when it throws nothing.
+    static func message(_ body: () throws -> Void) -> String {
+        do {
+            try body()
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
     /// The check for a log's zero tail reads eight bytes at a time: any stray byte, at every
     /// alignment and in the last few bytes, is still found, and the skipped prefix is skipped.
     @Test func aZeroTailIsCheckedToItsLastByte() {
@@ -300,14 +310,7 @@ import ZooKeeperTestSupport
             }
             return nodes
         }
-        func failure(_ body: () throws -> Void) -> String {
-            do {
-                try body()
-                return "no error"
-            } catch {
-                return "\(error)"
-            }
-        }
+        let failure = Self.message
         try write(bytes)
         let mapped = try SnapshotRestore.read(path)
         let read = try SnapshotRestore.tree(from: bytes, file: path)
@@ -327,14 +330,7 @@ import ZooKeeperTestSupport
     @Test func badFilesFailWithOneLine() throws {
         let snapshot = try Self.bytes("snapshot.1b")
         let log = try Self.bytes("log.1")
-        func message(_ body: () throws -> Void) -> String {
-            do {
-                try body()
-                return "no error"
-            } catch {
-                return "\(error)"
-            }
-        }
+        let message = Self.message
         #expect(
             message { _ = try SnapshotFile(bytes: log, file: "f") }
                 == "f: not a ZooKeeper snapshot (magic number 0x5a4b4c47)")

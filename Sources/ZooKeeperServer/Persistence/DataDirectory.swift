@@ -118,14 +118,29 @@ public struct DataDirectory: Sendable {
 
     /// A whole file's bytes.
     public static func readFile(_ path: String) throws(DataFileError) -> ByteBuffer {
+        try withRegularFile(path) { descriptor, size throws(DataFileError) in
+            var buffer = ByteBuffer()
+            buffer.reserveCapacity(size)
+            try readAll(descriptor, into: &buffer, path: path)
+            return buffer
+        }
+    }
+
+    /// Opens a regular file for reading and lends `body` its descriptor and size.
+    private static func withRegularFile<Result>(
+        _ path: String, _ body: (CInt, Int) throws(DataFileError) -> Result
+    ) throws(DataFileError) -> Result {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { throw DataFileError(path, String(cString: strerror(errno))) }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw DataFileError(path, String(cString: strerror(errno))) }
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw DataFileError(path, "not a regular file") }
-        var buffer = ByteBuffer()
-        buffer.reserveCapacity(Int(info.st_size))
+        return try body(descriptor, Int(info.st_size))
+    }
+
+    /// Reads from `descriptor` to its end into `buffer`.
+    private static func readAll(_ descriptor: CInt, into buffer: inout ByteBuffer, path: String) throws(DataFileError) {
         while true {
             buffer.reserveCapacity(minimumWritableBytes: 1 << 16)
             let count = buffer.withUnsafeMutableWritableBytes { read(descriptor, $0.baseAddress, $0.count) }
@@ -133,7 +148,6 @@ public struct DataDirectory: Sendable {
             if count == 0 { break }
             buffer.moveWriterIndex(forwardBy: count)
         }
-        return buffer
     }
 
     /// Lends a whole file's bytes to `body` where the system maps them (no copy is made, and
@@ -142,20 +156,15 @@ public struct DataDirectory: Sendable {
     static func withMappedFile<Result>(
         _ path: String, _ body: (UnsafeRawBufferPointer) throws(DataFileError) -> Result
     ) throws(DataFileError) -> Result {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw DataFileError(path, String(cString: strerror(errno))) }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw DataFileError(path, String(cString: strerror(errno))) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw DataFileError(path, "not a regular file") }
-        let size = Int(info.st_size)
-        guard size > 0 else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
-        guard let start = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0),
-            start != UnsafeMutableRawPointer(bitPattern: -1)
-        else { throw DataFileError(path, String(cString: strerror(errno))) }
-        defer { munmap(start, size) }
-        madvise(start, size, MADV_SEQUENTIAL)
-        return try body(UnsafeRawBufferPointer(start: start, count: size))
+        try withRegularFile(path) { descriptor, size throws(DataFileError) in
+            guard size > 0 else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+            guard let start = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0),
+                start != UnsafeMutableRawPointer(bitPattern: -1)
+            else { throw DataFileError(path, String(cString: strerror(errno))) }
+            defer { munmap(start, size) }
+            madvise(start, size, MADV_SEQUENTIAL)
+            return try body(UnsafeRawBufferPointer(start: start, count: size))
+        }
     }
 
     /// Whether `path` names a directory (following symbolic links).
