@@ -140,19 +140,17 @@ struct RequestStateMachine<Waiter> {
             next = min(next ?? deadline.at, deadline.at)
             return false
         }
-        if outbox.contains(where: { $0.deadline.map { $0.at <= now } ?? false }) {
-            var kept = CircularBuffer<Outgoing>(initialCapacity: outbox.count)
-            for request in outbox {
-                if note(request.deadline, waiting: request.waiter != nil) {
-                    expired.append((request.waiter!, request.deadline!.after))
-                } else {
-                    kept.append(request)
-                }
+        // Requests wait in the outbox only while there is no session, and the timer goes off
+        // about once a time limit: going through them all is cheap.
+        var kept = CircularBuffer<Outgoing>(initialCapacity: outbox.count)
+        for request in outbox {
+            if note(request.deadline, waiting: request.waiter != nil) {
+                expired.append((request.waiter!, request.deadline!.after))
+            } else {
+                kept.append(request)
             }
-            outbox = kept
-        } else {
-            for request in outbox { _ = note(request.deadline, waiting: request.waiter != nil) }
         }
+        outbox = kept
         for index in pending.indices where note(pending[index].deadline, waiting: pending[index].waiter != nil) {
             expired.append((pending[index].waiter!, pending[index].deadline!.after))
             pending[index].waiter = nil

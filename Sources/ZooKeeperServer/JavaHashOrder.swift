@@ -135,21 +135,17 @@ struct JavaHashOrder<Element: Sendable>: Sendable {
     static func spreadHash(_ name: Substring) -> UInt32 {
         // An ASCII name's UTF-16 code units are its bytes: hashing them skips transcoding.
         var name = name
-        if let ascii = name.withUTF8({ spreadHash(ascii: $0[...]) }) { return ascii }
-        return spread(name.utf16.reduce(0) { $0 &* 31 &+ UInt32($1) })
-    }
-
-    /// ``spreadHash(_:)`` of a name's UTF-8 bytes, nil unless they are all ASCII.
-    static func spreadHash(ascii bytes: Slice<UnsafeBufferPointer<UInt8>>) -> UInt32? {
-        var hash: UInt32 = 0
-        for byte in bytes {
-            guard byte < 0x80 else { return nil }
-            hash = hash &* 31 &+ UInt32(byte)
+        let ascii: UInt32? = name.withUTF8 { bytes in
+            var hash: UInt32 = 0
+            for byte in bytes {
+                guard byte < 0x80 else { return nil }
+                hash = hash &* 31 &+ UInt32(byte)
+            }
+            return hash
         }
-        return spread(hash)
+        let hash = ascii ?? name.utf16.reduce(0) { $0 &* 31 &+ UInt32($1) }
+        return hash ^ (hash >> 16)
     }
-
-    private static func spread(_ hash: UInt32) -> UInt32 { hash ^ (hash >> 16) }
 }
 
 extension JavaHashOrder where Element == String {
