@@ -221,7 +221,7 @@ final class DurableStore: @unchecked Sendable {
             if self.logDescriptor < 0 { try self.startLog(firstZxid: firstZxid) }
             try self.write(records, to: self.logDescriptor)
             guard fsync(self.logDescriptor) == 0 else {
-                throw DataDirectoryError(description: "fsync failed: \(errno)")
+                throw DataDirectoryError(description: "fsync of the transaction log failed: \(Self.lastError())")
             }
             if let snapshot {
                 Glibc.close(self.logDescriptor)
@@ -303,7 +303,7 @@ final class DurableStore: @unchecked Sendable {
         var remaining = buffer.readableBytesView[...]
         while !remaining.isEmpty {
             let written = remaining.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            guard written > 0 else { throw DataDirectoryError(description: "write failed: \(errno)") }
+            guard written > 0 else { throw DataDirectoryError(description: "write failed: \(Self.lastError())") }
             remaining = remaining.dropFirst(written)
         }
     }
@@ -317,7 +317,7 @@ final class DurableStore: @unchecked Sendable {
         defer { Glibc.close(descriptor) }
         try fill(descriptor)
         guard fsync(descriptor) == 0, rename(temporary, path(name)) == 0 else {
-            throw DataDirectoryError(description: "cannot write \(path(name)): \(errno)")
+            throw DataDirectoryError(description: "cannot write \(path(name)): \(Self.lastError())")
         }
         try syncDirectory()
     }
@@ -370,6 +370,12 @@ final class DurableStore: @unchecked Sendable {
             // A log is covered by the previous snapshot when the next log starts at or before it.
             if index + 1 < logs.count, logs[index + 1].zxid <= previous + 1 { unlink(log.path) }
         }
+    }
+
+    /// The last system call's error, in words ("no space left on device").
+    private static func lastError() -> String {
+        let words = String(cString: strerror(errno))
+        return words.prefix(1).lowercased() + words.dropFirst()
     }
 
     private func syncDirectory() throws {
