@@ -1,7 +1,8 @@
-import CZlib
+import CAdler32
 
 /// Adler-32 (RFC 1950), the checksum Apache ZooKeeper puts on every log record and snapshot
-/// (`java.util.zip.Adler32`), computed by zlib's `adler32`.
+/// (`java.util.zip.Adler32`), computed 32 bytes at a time where the processor has AVX2
+/// (`CAdler32`): zlib's byte-at-a-time loop was a sixth of the CPU of writing a snapshot.
 struct Adler32: Sendable {
     /// The checksum of everything added so far.
     private(set) var value: UInt32 = 1
@@ -10,11 +11,10 @@ struct Adler32: Sendable {
 
     /// Adds bytes to the checksum.
     mutating func update(_ bytes: some Sequence<UInt8>) {
-        let running = UInt(value)
-        let updated =
-            bytes.withContiguousStorageIfAvailable { Self.adler(running, $0) }
-            ?? Array(bytes).withUnsafeBufferPointer { Self.adler(running, $0) }
-        value = UInt32(truncatingIfNeeded: updated)
+        let running = value
+        value =
+            bytes.withContiguousStorageIfAvailable { cadler32(running, $0.baseAddress, $0.count) }
+            ?? Array(bytes).withUnsafeBufferPointer { cadler32(running, $0.baseAddress, $0.count) }
     }
 
     /// The checksum of `bytes`.
@@ -22,17 +22,5 @@ struct Adler32: Sendable {
         var adler = Adler32()
         adler.update(bytes)
         return adler.value
-    }
-
-    /// zlib's running checksum over `bytes`, in pieces that fit its 32-bit length.
-    private static func adler(_ running: UInt, _ bytes: UnsafeBufferPointer<UInt8>) -> UInt {
-        var running = running
-        var rest = bytes[...]
-        while !rest.isEmpty {
-            let piece = rest.prefix(Int(UInt32.max))
-            running = adler32(running, UnsafeBufferPointer(rebasing: piece).baseAddress, uInt(piece.count))
-            rest = rest.dropFirst(piece.count)
-        }
-        return running
     }
 }
