@@ -22,6 +22,10 @@ def ratio(ours, theirs):
     return f"{ours / theirs:.2f}×" if theirs else "–"
 
 
+def snapshots(row):
+    return f"{int(row['snapshotsDuringLoad'])}" if "snapshotsDuringLoad" in row else "–"
+
+
 def number(value, digits=0):
     return f"{value:,.{digits}f}"
 
@@ -36,7 +40,10 @@ print(f"Run by `make bench` (bench/growth.sh) on {datetime.datetime.now(datetime
 print("## With the number of znodes\n")
 print(f"Znodes of 100 bytes created by `zk bench --keep` (4 sessions). Throughput and server CPU under "
       f"`zk bench` (4 sessions, 250 requests in flight each, {int(float(params['load'])):,} znodes of 100 bytes, "
-      "create, set, get, delete); client CPU is zk bench's own. p99: one request at a time "
+      "create, set, get, delete); client CPU is zk bench's own. Server CPU counts the snapshots a server began "
+      "during the load (each snapshots after 100,000 transactions, Apache at a random count between 50,000 and "
+      "100,000, counted from its last snapshot: the creates before the load decide whether one falls within it). "
+      "p99: one request at a time "
       f"(`zk bench --latency`, {params['latency']} sets and gets). Restart: from start until srvr names the mode, "
       "on the data directory just written. p99 during snapshots: sets one at a time on the restarted server, "
       f"which snapshots every {params['snap']} transactions. Memory: zk serve's RSS growth once settled (after "
@@ -44,8 +51,9 @@ print(f"Znodes of 100 bytes created by `zk bench --keep` (4 sessions). Throughpu
       "disk), Apache's retained heap growth (after a full GC) per znode.\n")
 print("| znodes | zk serve ops/s | Apache ops/s | ratio | zk serve CPU µs/op | Apache CPU µs/op | ratio "
       "| zk bench CPU µs/op (vs zk serve / Apache) | p99 ms zk serve / Apache | p99 ms during snapshots zk serve / Apache "
+      "| snapshots during the load zk serve / Apache "
       "| restart s zk serve / Apache | ratio | bytes/znode zk serve / Apache | ratio |")
-print("|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|---:|---|---:|")
+print("|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|---|---:|---|---:|")
 counts = sorted({row["znodes"] for row in rows if row["section"] == "znodes"})
 for count in counts:
     ours, theirs = find("znodes", "zkserve", znodes=count), find("znodes", "apache", znodes=count)
@@ -59,6 +67,7 @@ for count in counts:
           f"| {number(ours['clientCPUMicrosecondsPerOp'], 1)} / {number(theirs['clientCPUMicrosecondsPerOp'], 1)} "
           f"| {ours['p99Milliseconds']:.2f} / {theirs['p99Milliseconds']:.2f} "
           f"| {ours['p99DuringSnapshotsMilliseconds']:.2f} / {theirs['p99DuringSnapshotsMilliseconds']:.2f} "
+          f"| {snapshots(ours)} / {snapshots(theirs)} "
           f"| {ours['restartSeconds']:.2f} / {theirs['restartSeconds']:.2f} "
           f"| {ratio(ours['restartSeconds'], theirs['restartSeconds'])} "
           f"| {number(per[0])} / {number(per[1])} | {ratio(per[0], per[1])} |")
