@@ -10,7 +10,7 @@ struct DataTree: Sendable {
     /// The nodes' data, by their places.
     private var nodeData = NodeDataPages()
     /// Ephemeral node paths by owning session.
-    private var ephemerals: [Int64: Set<ExactString>] = [:]
+    private var ephemerals: [Int64: PathSet] = [:]
     /// Containers and TTL nodes, which the reaper checks (Apache keeps them apart too): checking
     /// every node took the event loop for about a tenth of a second at a million nodes.
     private var reapable: Set<ExactString> = []
@@ -209,7 +209,7 @@ struct DataTree: Sendable {
 
     /// The paths of a session's ephemeral nodes, sorted.
     func ephemeralPaths(of session: Int64) -> [String] {
-        (ephemerals[session] ?? []).map(\.string).sorted()
+        (ephemerals[session] ?? PathSet()).map(\.string).sorted()
     }
 
     /// The number of sessions with ephemeral nodes, and of those nodes.
@@ -405,7 +405,7 @@ struct DataTree: Sendable {
 
     private mutating func rememberEphemeral(_ path: String, owner: Int64) {
         guard owner != 0 else { return }
-        ephemerals[owner, default: []].insert(ExactString(path))
+        ephemerals[owner, default: PathSet()].insert(ExactString(path))
     }
 
     /// Containers and TTL nodes are the reaper's to check.
