@@ -3,7 +3,9 @@ import NIOCore
 /// A client session as the server tracks it.
 struct ServerSession: Sendable {
     var id: Int64
-    var password: [UInt8]
+    /// Derived when asked for (on connect and reconnect) rather than kept: 64 bytes of memory
+    /// for each session.
+    var password: [UInt8] { SessionPassword.derive(id) }
     /// The negotiated timeout in milliseconds.
     var timeout: Int32
     var expiresAt: NIODeadline
@@ -32,7 +34,7 @@ struct SessionTracker: Sendable {
     mutating func create(timeout: Int32, now: NIODeadline) -> ServerSession {
         nextID += 1
         let session = ServerSession(
-            id: nextID, password: SessionPassword.derive(nextID), timeout: timeout,
+            id: nextID, timeout: timeout,
             expiresAt: now + .milliseconds(Int64(timeout)), connection: nil)
         sessions[session.id] = session
         return session
@@ -41,7 +43,7 @@ struct SessionTracker: Sendable {
     /// Restores a session from a snapshot or log, with a full timeout from now to reconnect in.
     mutating func restore(_ id: Int64, timeout: Int32, now: NIODeadline) {
         sessions[id] = ServerSession(
-            id: id, password: SessionPassword.derive(id), timeout: timeout,
+            id: id, timeout: timeout,
             expiresAt: now + .milliseconds(Int64(timeout)),
             connection: nil)
         nextID = max(nextID, id)
