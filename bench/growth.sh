@@ -164,11 +164,18 @@ sessions() {
     sleep "$IDLE"
     local idle
     idle=$(echo "($(cpu_of "$SERVER_PID") - $cpu) * 1000 / $IDLE" | bc -l)
-    emit section=sessions server="$kind" sessions="$count" pingsPerTimeout="$pings" memoryBefore="$before" \
-        memoryAfter="$after" idleCPUMillisecondsPerSecond="$idle" setupSeconds="$seconds"
+    # Every connection drops at once (the holder exits), as when a fleet of clients restarts or
+    # its network goes: how long until the server answers a read again. Each server then drops
+    # the connections' watches; their sessions live on until they expire.
+    local closed answered
+    closed=$(now)
     exec {HOLDER[1]}>&-
-    kill "$HOLDER_PID" 2>/dev/null || true
     wait "$HOLDER_PID" 2>/dev/null || true
+    "$ZK" -s "$SERVER" --timeout 120 get /sessions >/dev/null
+    answered=$(echo "$(now) - $closed" | bc)
+    emit section=sessions server="$kind" sessions="$count" pingsPerTimeout="$pings" memoryBefore="$before" \
+        memoryAfter="$after" idleCPUMillisecondsPerSecond="$idle" setupSeconds="$seconds" \
+        answeredAfterCloseSeconds="$answered"
     stop
     rm -rf "$WORK/sessions-$kind"
 }
