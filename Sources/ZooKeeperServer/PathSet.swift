@@ -27,14 +27,6 @@ struct PathSet: Sendable, Sequence {
         }
     }
 
-    func contains(_ path: ExactString) -> Bool {
-        switch storage {
-        case .empty: false
-        case .one(let only): only == path
-        case .many(let paths): paths.contains(path)
-        }
-    }
-
     /// Adds `path`; returns whether it was not there yet.
     @discardableResult
     mutating func insert(_ path: ExactString) -> Bool {

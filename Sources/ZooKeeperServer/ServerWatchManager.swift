@@ -155,27 +155,27 @@ private struct Watches: Sendable {
     func isWatched(_ path: ExactString) -> Bool { byPath[path] != nil }
 
     mutating func remove(_ path: ExactString, _ connection: ConnectionID) -> Bool {
-        guard forget(path, connection) else { return false }
-        forgetPath(path, of: connection)
+        guard removeWatcher(connection, from: path) else { return false }
+        removeFromIndex(path, of: connection)
         return true
     }
 
     mutating func removeAll(_ connection: ConnectionID) {
         guard let paths = byConnection.removeValue(forKey: connection) else { return }
-        for path in paths { forget(path, connection) }
+        for path in paths { removeWatcher(connection, from: path) }
     }
 
     /// Removes a connection's watch on a path from `byPath`; returns whether there was one.
     @discardableResult
-    private mutating func forget(_ path: ExactString, _ connection: ConnectionID) -> Bool {
+    private mutating func removeWatcher(_ connection: ConnectionID, from path: ExactString) -> Bool {
         guard let old = byPath[path]?.removeValue(forKey: connection) else { return false }
         if byPath[path]?.isEmpty == true { byPath[path] = nil }
         if old == .persistentRecursive { recursive -= 1 }
         return true
     }
 
-    /// Removes a path from those a connection watches.
-    private mutating func forgetPath(_ path: ExactString, of connection: ConnectionID) {
+    /// Removes a path from those `byConnection` lists for a connection.
+    private mutating func removeFromIndex(_ path: ExactString, of connection: ConnectionID) {
         byConnection[connection]?.remove(path)
         if byConnection[connection]?.isEmpty == true { byConnection[connection] = nil }
     }
@@ -196,7 +196,7 @@ private struct Watches: Sendable {
                     fired.insert(connection)
                     if mode == .standard {
                         watchers[connection] = nil
-                        forgetPath(key, of: connection)
+                        removeFromIndex(key, of: connection)
                     }
                 }
             }

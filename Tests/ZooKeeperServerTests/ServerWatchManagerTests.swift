@@ -65,7 +65,6 @@ import ZooKeeperProtocol
                 #expect(set.count == reference.count)
                 #expect(set.isEmpty == reference.isEmpty)
                 #expect(Set(set) == reference)
-                #expect(paths.allSatisfy { set.contains($0) == reference.contains($0) })
             }
         }
     }
