@@ -46,13 +46,15 @@ deps:
 ## The suites that run 3-node Apache ensembles (three JVMs each) run after the rest, one at a
 ## time (two ensembles starting together can race for the same free ports, and JepsenTests owns
 ## the zkj-* network namespaces); the rest run at most TEST_WIDTH at once: on two cores, with
-## everything at once, sessions with short timeouts starve.
+## everything at once, sessions with short timeouts starve. Each stage's output is kept in
+## .build/test-logs, and a failed stage ends with what failed (for a crash, the crashed thread and
+## the tests that were running), since CI shows only the end of the output.
 ENSEMBLE_SUITES := EnsembleChaosTests|EnsembleFailoverTests|ReconfigCommandTests|SASLEnsembleFailoverTests|JepsenTests|FollowerCutOffLockTests
 TEST_WIDTH ?= 6
 test: deps
 	$(SWIFT) build --build-tests
-	ZK_TESTS_REQUIRE_ALL=1 SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) $(SWIFT) test --skip-build --skip '$(ENSEMBLE_SUITES)'
-	ZK_TESTS_REQUIRE_ALL=1 SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=1 $(SWIFT) test --skip-build --filter '$(ENSEMBLE_SUITES)'
+	ZK_TESTS_REQUIRE_ALL=1 SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) scripts/run_test_stage.sh tests $(SWIFT) test --skip-build --skip '$(ENSEMBLE_SUITES)'
+	ZK_TESTS_REQUIRE_ALL=1 SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=1 scripts/run_test_stage.sh ensemble-tests $(SWIFT) test --skip-build --filter '$(ENSEMBLE_SUITES)'
 	$(MAKE) examples
 	$(MAKE) docs
 
