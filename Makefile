@@ -47,8 +47,8 @@ deps:
 ## time (two ensembles starting together can race for the same free ports, and JepsenTests owns
 ## the zkj-* network namespaces); the rest run at most TEST_WIDTH at once: on two cores, with
 ## everything at once, sessions with short timeouts starve. Each stage's output is kept in
-## .build/test-logs, and a failed stage ends with what failed (for a crash, the crashed thread and
-## the tests that were running), since CI shows only the end of the output.
+## .build/test-logs, and a failed stage ends with what failed (for a crash, the crashed thread's
+## frames and the test they name), since CI shows only the end of the output.
 ENSEMBLE_SUITES := EnsembleChaosTests|EnsembleFailoverTests|ReconfigCommandTests|SASLEnsembleFailoverTests|JepsenTests|FollowerCutOffLockTests
 TEST_WIDTH ?= 6
 test: deps

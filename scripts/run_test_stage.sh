@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one stage of `make test` with its output kept in .build/test-logs/NAME.log, and when the
-# stage fails, ends with a summary of why: the failed tests, and for a crash the crashed thread
-# and the tests that were running. CI shows only the end of a run's output, and a crash's end is
+# stage fails, ends with a summary of why: the failed tests, and for a crash the crashed thread's
+# frames and the test they name. CI shows only the end of a run's output, and a crash's end is
 # its register dump and list of libraries, which say nothing of where it happened.
 #   scripts/run_test_stage.sh NAME COMMAND [ARGUMENT...]
 set -uo pipefail

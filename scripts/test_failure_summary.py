@@ -2,19 +2,16 @@
 """Says why a test run failed, from its output (scripts/run_test_stage.sh calls it).
 
 Prints the failed tests and their issues, and for a crash the crashed thread's frames and the
-tests that had started and not ended (one of them crashed). CI shows only the end of a run's
-output; a crash ends with registers and libraries, which do not say where it happened.
+test they name. CI shows only the end of a run's output; a crash ends with registers and
+libraries, which do not say where it happened.
 
     test_failure_summary.py LOG
 """
-import collections
 import re
 import sys
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-STARTED = re.compile(r"^◇ Test (?!case )(.+) started\.$")
-ENDED = re.compile(r"^[✔✘] Test (?!case )(.+?)(?: with \d+ test cases?)? (?:passed|failed) after ")
-SKIPPED = re.compile(r"^➜ Test (.+) skipped")
+TEST_FRAME = re.compile(r"\b(\w+Tests\.\w+\([\w:]*\))(?: \+ \d+)? in ")
 CRASHED = re.compile(r"Program crashed")
 FATAL = re.compile(r"Fatal error|Precondition failed|Assertion failed")
 CRASHED_THREAD = re.compile(r"^Thread \d+.* crashed:")
@@ -42,22 +39,16 @@ def main(path):
                 print("  " + line[:300])
         print("  " + lines[crash])
         thread = next((index for index in range(crash, len(lines)) if CRASHED_THREAD.match(lines[index])), None)
-        if thread is not None:
-            frames = lines[thread : thread + MOST_LINES * 2]
-            end = next((index for index, line in enumerate(frames) if index > 0 and SECTION.match(line)), len(frames))
-            for line in frames[:end]:
-                if line.strip():
-                    print("  " + line[:300])
-        running = collections.Counter()
-        for line in lines[:crash]:
-            if match := STARTED.match(line):
-                running[match.group(1)] += 1
-            elif match := ENDED.match(line) or SKIPPED.match(line):
-                running[match.group(1)] -= 1
-        unfinished = sorted(name for name, count in running.items() if count > 0)
-        print(f"tests running when it crashed ({len(unfinished)}):")
-        for name in unfinished:
-            print("  " + name)
+        frames = [] if thread is None else lines[thread : thread + MOST_LINES * 2]
+        end = next((index for index, line in enumerate(frames) if index > 0 and SECTION.match(line)), len(frames))
+        frames = [line for line in frames[:end] if line.strip()]
+        for line in frames:
+            print("  " + line[:300])
+        # The test runner's progress lines are no guide: the crash loses what it had buffered.
+        # The crashed thread's frames name the test it ran, if any.
+        tests = sorted(set(TEST_FRAME.findall("\n".join(frames))))
+        if tests:
+            print("the crashed thread was running: " + ", ".join(tests))
 
     if not failures and crash is None:
         print("no failed test or crash found in the output: see the end of the log above")
