@@ -92,7 +92,7 @@ enum SnapshotRestore {
     private static let lookAhead = 8
 
     /// Nodes in snapshot order with their parents' places and their paths' hashes.
-    private struct Batch: Sendable {
+    struct Batch: Sendable {
         static let size = 1024
         var nodes: [SnapshotFile.NodeInFile] = []
         var parents: [Int32] = []
@@ -112,7 +112,7 @@ enum SnapshotRestore {
     }
 
     /// Batches from the reading thread to the building one, at most `limit` waiting.
-    private final class HandOff: Sendable {
+    final class HandOff: Sendable {
         /// The batches waiting, then nil once no more come.
         private let batches = NIOLockedValueBox<[Batch?]>([])
         private let cancelled = NIOLockedValueBox(false)
@@ -120,7 +120,13 @@ enum SnapshotRestore {
         private let room: DispatchSemaphore
         private let waiting = DispatchSemaphore(value: 0)
 
-        init(limit: Int) { room = DispatchSemaphore(value: limit) }
+        init(limit: Int) {
+            // Made with none and then given its places: libdispatch ends the process when a
+            // semaphore is freed with a count below the one it was made with, as `room`'s is
+            // when the reader gives up on a damaged file with batches still waiting.
+            room = DispatchSemaphore(value: 0)
+            for _ in 0..<limit { room.signal() }
+        }
 
         func put(_ batch: Batch) {
             room.wait()
