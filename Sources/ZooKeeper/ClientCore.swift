@@ -232,8 +232,8 @@ final class ClientCore: @unchecked Sendable {
         if eventLoop.inEventLoop {
             accept(request, timeout: timeout)
         } else {
-            // One loop task takes over every request submitted meanwhile. Requests stay in
-            // order, and a later `cancel` (a task of its own) runs after it.
+            // One loop task takes over every request submitted meanwhile, so requests stay in
+            // order. A `cancel` may still run before that task (see `abandon`).
             let first = inbox.withLock { inbox in
                 inbox.append((request, timeout))
                 return inbox.count == 1
@@ -778,8 +778,20 @@ final class ClientCore: @unchecked Sendable {
         write(requests.send(request, now: .now()), to: channel)
     }
 
+    /// Fails request `id` with `error` and forgets it, wherever it is: sent, queued, or still in
+    /// the inbox (the inbox's loop task may run after a `cancel`, when another thread's request
+    /// opened the inbox and had yet to schedule the task).
     private func abandon(id: UInt64, error: Error) {
-        requests.abandon(id: id)?.finish(.failure(error))
+        if let waiter = requests.abandon(id: id) ?? takeFromInbox(id: id) {
+            waiter.finish(.failure(error))
+        }
+    }
+
+    private func takeFromInbox(id: UInt64) -> ReplyWaiter? {
+        inbox.withLock { inbox in
+            guard let index = inbox.firstIndex(where: { $0.0.id == id }) else { return nil }
+            return inbox.remove(at: index).0.waiter
+        }
     }
 
     /// Appends to the output, flushed once per loop turn: pipelined requests share one buffer,

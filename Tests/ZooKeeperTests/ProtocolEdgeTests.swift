@@ -82,6 +82,62 @@ import ZooKeeperTestSupport
         try await zk.close()
     }
 
+    /// A request cancelled at any moment (before, while or after it is handed to the client's
+    /// loop) ends with CancellationError, although no reply ever comes and requests have no time
+    /// limit. A cancellation that reached the loop before its request did was lost: the task
+    /// waited as long as the session lasted.
+    @Test func aRequestCancelledAtAnyMomentEnds() async throws {
+        // A long session: a busy machine must not drop the connection (which would end the
+        // requests otherwise).
+        let session = ScriptedServer.connectResponse(sessionID: 9, timeout: 60_000, readOnlyFlag: false)
+        let server = try await ScriptedServer.start(
+            connectResponse: { _ in session },
+            script: { header, body, connection in
+                header.opCode == .getData ? [] : Self.echoScript(header, body, connection)
+            })
+        defer { server.stop() }
+        let zk = try await ZooKeeperClient.connect("127.0.0.1:\(server.port)", configuration: Self.configuration())
+        let rounds = 3000
+        let ended = Counter()
+        // Each task's outcome when it is not CancellationError.
+        var tasks: [Task<String?, Never>] = []
+        for round in 0..<rounds {
+            let started = NIOLockedValueBox(false)
+            let task = Task.detached { () -> String? in
+                defer { ended.increment() }
+                started.withLockedValue { $0 = true }
+                do {
+                    // Single requests and batches (a batch's requests are cancelled together).
+                    if round % 4 == 0 {
+                        _ = try await zk.getData(["/x", "/y"])
+                    } else {
+                        _ = try await zk.getData("/x")
+                    }
+                    return "a reply"
+                } catch {
+                    if error is CancellationError { return nil }
+                    return "\(error)"
+                }
+            }
+            // Soon after the task starts (or 1 ms without its start), after a varying pause: some
+            // cancellations land as the request is handed over to the client's loop.
+            let start = ContinuousClock.now
+            while !started.withLockedValue({ $0 }), ContinuousClock.now < start + .milliseconds(1) {}
+            let until = ContinuousClock.now + .nanoseconds(Int.random(in: 0..<30_000))
+            while ContinuousClock.now < until {}
+            task.cancel()
+            tasks.append(task)
+        }
+        try await eventually(waitingFor: "\(rounds - ended.value) of \(rounds) cancelled requests still waiting") {
+            ended.value == rounds
+        }
+        for task in tasks {
+            let outcome = await task.value
+            #expect(outcome == nil, "a cancelled request ended with \(outcome ?? "")")
+        }
+        try await zk.close()
+    }
+
     @Test func aRequestWithoutReplyTimesOutAndTheSessionStaysUp() async throws {
         let server = try await ScriptedServer.start(
             connectResponse: { _ in ScriptedServer.connectResponse(sessionID: 9, readOnlyFlag: false) },
