@@ -1,5 +1,7 @@
+import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOPosix
 import Testing
 import ZooKeeper
 import ZooKeeperProtocol
@@ -96,37 +98,56 @@ import ZooKeeperTestSupport
                 header.opCode == .getData ? [] : Self.echoScript(header, body, connection)
             })
         defer { server.stop() }
-        let zk = try await ZooKeeperClient.connect("127.0.0.1:\(server.port)", configuration: Self.configuration())
+        // A loop of its own, so that the other tests' loops do not carry this test's thousands of
+        // requests and cancellations.
+        let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { loop.shutdownGracefully { _ in } }
+        // Unanswered requests stay pending, and each cancellation looks through its client's: a
+        // client per 500 rounds keeps that short in a debug build.
+        var connected: [ZooKeeperClient] = []
+        for _ in 0..<6 {
+            connected.append(
+                try await ZooKeeperClient.connect(
+                    "127.0.0.1:\(server.port)", configuration: Self.configuration(), eventLoopGroup: loop))
+        }
+        let clients = connected
         let rounds = 3000
         let ended = Counter()
-        // Each task's outcome when it is not CancellationError.
-        var tasks: [Task<String?, Never>] = []
-        for round in 0..<rounds {
-            let started = NIOLockedValueBox(false)
-            let task = Task.detached { () -> String? in
-                defer { ended.increment() }
-                started.withLockedValue { $0 = true }
-                do {
-                    // Single requests and batches (a batch's requests are cancelled together).
-                    if round % 4 == 0 {
-                        _ = try await zk.getData(["/x", "/y"])
-                    } else {
-                        _ = try await zk.getData("/x")
+        // Started and cancelled from a thread of the test's own: waiting for each task to start
+        // on a thread of the shared pool would hold that thread from every other test meanwhile.
+        // Each task's outcome is nil for CancellationError.
+        let tasks = await withCheckedContinuation { (done: CheckedContinuation<[Task<String?, Never>], Never>) in
+            Thread {
+                var tasks: [Task<String?, Never>] = []
+                for round in 0..<rounds {
+                    let zk = clients[round * clients.count / rounds]
+                    let started = DispatchSemaphore(value: 0)
+                    let task = Task.detached { () -> String? in
+                        defer { ended.increment() }
+                        started.signal()
+                        do {
+                            // Single requests and batches (a batch's requests are cancelled together).
+                            if round % 4 == 0 {
+                                _ = try await zk.getData(["/x", "/y"])
+                            } else {
+                                _ = try await zk.getData("/x")
+                            }
+                            return "a reply"
+                        } catch {
+                            if error is CancellationError { return nil }
+                            return "\(error)"
+                        }
                     }
-                    return "a reply"
-                } catch {
-                    if error is CancellationError { return nil }
-                    return "\(error)"
+                    // Soon after the task starts (or 1 ms without its start), after a varying
+                    // pause: some cancellations land as the request is handed to the client's loop.
+                    _ = started.wait(timeout: .now() + .milliseconds(1))
+                    let until = ContinuousClock.now + .nanoseconds(Int.random(in: 0..<10_000))
+                    while ContinuousClock.now < until {}
+                    task.cancel()
+                    tasks.append(task)
                 }
-            }
-            // Soon after the task starts (or 1 ms without its start), after a varying pause: some
-            // cancellations land as the request is handed over to the client's loop.
-            let start = ContinuousClock.now
-            while !started.withLockedValue({ $0 }), ContinuousClock.now < start + .milliseconds(1) {}
-            let until = ContinuousClock.now + .nanoseconds(Int.random(in: 0..<30_000))
-            while ContinuousClock.now < until {}
-            task.cancel()
-            tasks.append(task)
+                done.resume(returning: tasks)
+            }.start()
         }
         try await eventually(waitingFor: "\(rounds - ended.value) of \(rounds) cancelled requests still waiting") {
             ended.value == rounds
@@ -135,7 +156,9 @@ import ZooKeeperTestSupport
             let outcome = await task.value
             #expect(outcome == nil, "a cancelled request ended with \(outcome ?? "")")
         }
-        try await zk.close()
+        await withTaskGroup(of: Void.self) { group in
+            for zk in clients { group.addTask { _ = try? await zk.close() } }
+        }
     }
 
     @Test func aRequestWithoutReplyTimesOutAndTheSessionStaysUp() async throws {
