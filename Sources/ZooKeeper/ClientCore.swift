@@ -223,7 +223,9 @@ final class ClientCore: @unchecked Sendable {
     func nextRequestID() -> UInt64 { idGenerator.next() }
 
     /// Sends a request: `frame` holds the whole frame, with a placeholder xid at offset 4; the
-    /// waiter hears of its reply or failure.
+    /// waiter hears of its reply or failure. When the calling task is cancelled by the time the
+    /// request is handed over, the request is cancelled: the task's `onCancel` may have called
+    /// `cancel` before there was a request to cancel.
     func submit(
         id: UInt64, frame: ByteBuffer, opCode: OpCode, watch: WatchRegistration?, timeout: TimeAmount?,
         waiter: ReplyWaiter
@@ -240,6 +242,7 @@ final class ClientCore: @unchecked Sendable {
             }
             if first { eventLoop.execute { self.acceptInbox() } }
         }
+        if Task.isCancelled { cancel(id: id) }
     }
 
     private func acceptInbox() {

@@ -151,9 +151,6 @@ extension ZooKeeperClient {
                             id: ids[position], frame: frame, opCode: Request.opCode, watch: nil, timeout: timeout,
                             waiter: ReplyWaiter(batch: batch, index: position))
                     }
-                    // Cancelled since the check: `onCancel` may have run before there were
-                    // requests to cancel.
-                    if Task.isCancelled { for id in ids { core.cancel(id: id) } }
                 }
             } onCancel: {
                 for id in ids { core.cancel(id: id) }

@@ -199,9 +199,6 @@ public final class ZooKeeperClient: Sendable {
                     core.submit(
                         id: id, frame: frame, opCode: Request.opCode, watch: watch, timeout: timeout,
                         waiter: ReplyWaiter(continuation))
-                    // Cancelled since the check: `onCancel` may have run before there was a
-                    // request to cancel, so it is cancelled again now that there is one.
-                    if Task.isCancelled { core.cancel(id: id) }
                 }
             } onCancel: {
                 core.cancel(id: id)
