@@ -266,13 +266,8 @@ import ZooKeeperTestSupport
     /// children: so does the store, each parent's children in the order listed, and a node
     /// before its parent is refused.
     @Test func aSnapshotListedBreadthFirstLoadsTheSameTree() throws {
-        let stat = PersistedStat(
-            czxid: 1, mzxid: 1, ctime: 0, mtime: 0, version: 0, cversion: 0, aversion: 0, ephemeralOwner: 0, pzxid: 1)
-        func snapshot(_ paths: [String]) -> ByteBuffer {
-            SnapshotFile(sessions: [], nodes: paths.map { ($0, nil, ACL.openUnsafe, stat) }).encoded()
-        }
         let paths = ["/", "/b", "/a", "/b/y", "/a/x", "/b/y/z", "/b/w", "/zookeeper", "/zookeeper/quota"]
-        let tree = try SnapshotRestore.tree(from: snapshot(paths)).tree
+        let tree = try SnapshotRestore.tree(from: Self.snapshot(paths)).tree
         #expect(tree.nodeCount == paths.count)
         func children(_ path: String) -> [String]? { tree[path].map { tree.childNames(of: $0) } }
         #expect(children("/b")?.sorted() == ["w", "y"])
@@ -285,10 +280,10 @@ import ZooKeeperTestSupport
         }
         #expect(preorder(tree).sorted() == paths.sorted())
         // The same tree listed depth first, as written: equal node for node.
-        let depthFirst = try SnapshotRestore.tree(from: snapshot(preorder(tree))).tree
+        let depthFirst = try SnapshotRestore.tree(from: Self.snapshot(preorder(tree))).tree
         #expect(preorder(depthFirst) == preorder(tree))
-        #expect(throws: DataFileError.self) { try SnapshotFile(bytes: snapshot(["/", "/a/x", "/a"])) }
-        #expect(throws: DataFileError.self) { try SnapshotFile(bytes: snapshot(["/", "/a", "/b/y", "/b"])) }
+        #expect(throws: DataFileError.self) { try SnapshotFile(bytes: Self.snapshot(["/", "/a/x", "/a"])) }
+        #expect(throws: DataFileError.self) { try SnapshotFile(bytes: Self.snapshot(["/", "/a", "/b/y", "/b"])) }
     }
 
     /// A snapshot file without compression is read where the system maps it: the tree is the one
@@ -344,10 +339,8 @@ import ZooKeeperTestSupport
     /// A large snapshot damaged at its end (its checksum) fails with its one line, after the
     /// reader has handed most of its nodes to the builder, with some still waiting.
     @Test func aLargeSnapshotDamagedAtItsEndFailsWithOneLine() throws {
-        let stat = PersistedStat(
-            czxid: 1, mzxid: 1, ctime: 0, mtime: 0, version: 0, cversion: 0, aversion: 0, ephemeralOwner: 0, pzxid: 1)
         let nodes = ["/"] + (0..<50_000).map { "/n\($0)" }
-        var bytes = SnapshotFile(sessions: [], nodes: nodes.map { ($0, nil, ACL.openUnsafe, stat) }).encoded()
+        var bytes = Self.snapshot(nodes)
         #expect(try SnapshotRestore.tree(from: bytes).tree.nodeCount == nodes.count)
         let last = bytes.writerIndex - 1
         bytes.setInteger(bytes.getInteger(at: last, as: UInt8.self)! ^ 0x01, at: last)
@@ -355,6 +348,13 @@ import ZooKeeperTestSupport
             let message = Self.message { _ = try SnapshotRestore.tree(from: bytes, file: "snapshot.big") }
             #expect(message.hasPrefix("snapshot.big: "))
         }
+    }
+
+    /// A snapshot of empty open nodes at `paths`, in the order given, without sessions.
+    static func snapshot(_ paths: [String]) -> ByteBuffer {
+        let stat = PersistedStat(
+            czxid: 1, mzxid: 1, ctime: 0, mtime: 0, version: 0, cversion: 0, aversion: 0, ephemeralOwner: 0, pzxid: 1)
+        return SnapshotFile(sessions: [], nodes: paths.map { ($0, nil, ACL.openUnsafe, stat) }).encoded()
     }
 
     @Test func badFilesFailWithOneLine() throws {
